@@ -1,0 +1,57 @@
+// The local stand-in for Cognito: a dev key pair kept in the git-ignored data folder, tokens
+// signed with it, and verification as API Gateway's JWT authorizer does it (signature, issuer,
+// audience, expiry). A deployed API trusts only its user pool, never this key.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type JWTPayload } from 'jose';
+import { auth, type Role } from '../shared/topology.ts';
+
+const algorithm = 'RS256';
+
+export interface DevKeys {
+  sign(claims: { role: Role; sub: string; hospitalId?: string; expiresIn?: string }): Promise<string>;
+  verify(token: string): Promise<JWTPayload>;
+}
+
+export async function devKeys(dataDir: string): Promise<DevKeys> {
+  const file = join(dataDir, 'dev-jwt-keys.json');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    const pair = await generateKeyPair(algorithm, { extractable: true });
+    const keys = { privateJwk: await exportJWK(pair.privateKey), publicJwk: await exportJWK(pair.publicKey) };
+    writeFileSync(file, JSON.stringify(keys), { mode: 0o600 });
+  }
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as { privateJwk: JWK; publicJwk: JWK };
+  const privateKey = await importJWK(stored.privateJwk, algorithm);
+  const publicKey = await importJWK(stored.publicJwk, algorithm);
+  return {
+    sign: ({ role, sub, hospitalId, expiresIn = '8h' }) =>
+      new SignJWT({
+        [auth.groupsClaim]: [role],
+        ...(hospitalId && { [auth.hospitalClaim]: hospitalId }),
+        token_use: 'id',
+      })
+        .setProtectedHeader({ alg: algorithm, kid: 'tuodi-dev' })
+        .setSubject(sub)
+        .setIssuer(auth.localIssuer)
+        .setAudience(auth.localAudience)
+        .setIssuedAt()
+        .setExpirationTime(expiresIn)
+        .sign(privateKey),
+    verify: async (token) =>
+      (
+        await jwtVerify(token, publicKey, {
+          issuer: auth.localIssuer,
+          audience: auth.localAudience,
+          algorithms: [algorithm],
+        })
+      ).payload,
+  };
+}
+
+/** API Gateway hands claims to the function as strings, arrays flattened to "[a b]". */
+export function claimsAsApiGatewayPassesThem(payload: JWTPayload): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(payload).map(([k, v]) => [k, Array.isArray(v) ? `[${v.join(' ')}]` : String(v)]),
+  );
+}

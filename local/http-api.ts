@@ -1,0 +1,134 @@
+// Serves the topology's HTTP routes with API Gateway HTTP API's payload 2.0 event, after
+// verifying the bearer token as the JWT authorizer would.
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { errorResult } from '../shared/http/route.ts';
+import { functions, type FunctionName } from '../shared/topology.ts';
+import { claimsAsApiGatewayPassesThem, type DevKeys } from './dev-auth.ts';
+import { lambdaContext, loadHandler, type Handler } from './lambda-runtime.ts';
+
+/** API Gateway's own limit on a request; routes set lower ones. */
+const gatewayMaxBodyBytes = 10 * 1024 * 1024;
+
+interface Route {
+  name: FunctionName;
+  method: string;
+  routeKey: string;
+  pattern: RegExp;
+  parameters: string[];
+  authenticated: boolean;
+  handler: Handler;
+}
+
+export async function loadRoutes(): Promise<Route[]> {
+  const routes: Route[] = [];
+  for (const [name, spec] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
+    const trigger = spec.trigger;
+    if (trigger.type !== 'http') continue;
+    const parameters: string[] = [];
+    const source = trigger.path.replace(/\{(\w+)\}/g, (_, p: string) => {
+      parameters.push(p);
+      return '([^/]+)';
+    });
+    routes.push({
+      name,
+      method: trigger.method,
+      routeKey: `${trigger.method} ${trigger.path}`,
+      pattern: new RegExp(`^${source}$`),
+      parameters,
+      authenticated: trigger.authenticated,
+      handler: await loadHandler(name),
+    });
+  }
+  return routes;
+}
+
+function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>) });
+  res.end(result.body ?? '');
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > gatewayMaxBodyBytes) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export function startHttpApi(routes: Route[], keys: DevKeys, port: number): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const candidates = routes.filter((r) => r.pattern.test(url.pathname));
+      const route = candidates.find((r) => r.method === req.method);
+      if (!route) {
+        return send(res, errorResult('NOT_FOUND', `no route ${req.method} ${url.pathname}`));
+      }
+      let claims: Record<string, string> | undefined;
+      if (route.authenticated) {
+        const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+        if (!token) return send(res, errorResult('UNAUTHENTICATED', 'a bearer token is required'));
+        try {
+          claims = claimsAsApiGatewayPassesThem(await keys.verify(token));
+        } catch (error) {
+          return send(res, errorResult('UNAUTHENTICATED', `the token was refused: ${(error as Error).message}`));
+        }
+      }
+      const body = await readBody(req);
+      if (body === 'too-large') {
+        return send(res, errorResult('PAYLOAD_TOO_LARGE', `the body is over ${gatewayMaxBodyBytes} bytes`));
+      }
+      const match = route.pattern.exec(url.pathname)!;
+      const pathParameters = Object.fromEntries(route.parameters.map((p, i) => [p, decodeURIComponent(match[i + 1]!)]));
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : (v ?? '')]),
+      );
+      const query = Object.fromEntries(url.searchParams.entries());
+      const now = new Date();
+      const event = {
+        version: '2.0',
+        routeKey: route.routeKey,
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        queryStringParameters: url.search ? query : undefined,
+        pathParameters: route.parameters.length ? pathParameters : undefined,
+        requestContext: {
+          accountId: '000000000000',
+          apiId: 'local',
+          domainName: req.headers.host ?? 'localhost',
+          domainPrefix: 'local',
+          http: {
+            method: req.method ?? 'GET',
+            path: url.pathname,
+            protocol: `HTTP/${req.httpVersion}`,
+            sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+            userAgent: req.headers['user-agent'] ?? '',
+          },
+          requestId: randomUUID(),
+          routeKey: route.routeKey,
+          stage: '$default',
+          time: now.toISOString(),
+          timeEpoch: now.getTime(),
+          ...(claims && { authorizer: { jwt: { claims, scopes: [] } } }),
+        },
+        body: body.length ? body.toString('utf8') : undefined,
+        isBase64Encoded: false,
+      };
+      const result = (await route.handler(event, lambdaContext(route.name))) as APIGatewayProxyStructuredResultV2;
+      send(res, result);
+    } catch (error) {
+      console.error('local API: handler failed', (error as Error).message);
+      send(res, errorResult('INTERNAL', 'internal error'));
+    }
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+}

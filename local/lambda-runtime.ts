@@ -1,0 +1,34 @@
+// Loads a function's handler module as Lambda would and gives it a Lambda context.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Context } from 'aws-lambda';
+import { functions, type FunctionName } from '../shared/topology.ts';
+import { projectRoot } from './paths.ts';
+
+export type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+export async function loadHandler(name: FunctionName): Promise<Handler> {
+  const module = (await import(pathToFileURL(join(projectRoot, functions[name].entry)).href)) as { handler?: Handler };
+  if (typeof module.handler !== 'function') throw new Error(`${functions[name].entry} exports no handler`);
+  return module.handler;
+}
+
+export function lambdaContext(name: FunctionName): Context {
+  const spec = functions[name];
+  const deadline = Date.now() + spec.timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `tuodi-${name}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:tuodi-${name}`,
+    memoryLimitInMB: String(spec.memoryMiB),
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/tuodi-${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}

@@ -1,0 +1,149 @@
+// Creates the topology's tables, queues and buckets in the emulators, as the CDK stack
+// creates them on AWS. Existing ones (DynamoDB Local keeps its files) are left as they are.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+  type AttributeDefinition,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  bucketEnv,
+  buckets,
+  queueEnv,
+  queues,
+  tableEnv,
+  tables,
+  visibilityTimeoutSeconds,
+  type QueueName,
+  type TableSpec,
+} from '../shared/topology.ts';
+import { projectRoot } from './paths.ts';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+export const localRegion = 'us-east-1';
+
+export interface ProvisionOptions {
+  dynamodbEndpoint: string;
+  sqsS3Endpoint: string;
+  prefix: string;
+  /** Tests shorten the visibility timeout so redelivery happens in seconds. */
+  visibilityTimeoutSeconds?: number;
+}
+
+export interface Provisioned {
+  /** Environment a function sees: resource names and endpoints, as the CDK stack sets them. */
+  env: Record<string, string>;
+  queueUrls: Record<QueueName, string>;
+  deadLetterQueueUrls: Record<QueueName, string>;
+}
+
+export async function provision(options: ProvisionOptions): Promise<Provisioned> {
+  const env: Record<string, string> = {
+    AWS_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: options.dynamodbEndpoint,
+    AWS_ENDPOINT_URL_SQS: options.sqsS3Endpoint,
+    AWS_ENDPOINT_URL_S3: options.sqsS3Endpoint,
+  };
+  const dynamodb = new DynamoDBClient({ endpoint: options.dynamodbEndpoint, region: localRegion, credentials });
+  const sqs = new SQSClient({ endpoint: options.sqsS3Endpoint, region: localRegion, credentials, useQueueUrlAsEndpoint: false });
+  const s3 = new S3Client({ endpoint: options.sqsS3Endpoint, region: localRegion, credentials, forcePathStyle: true });
+
+  for (const [name, spec] of Object.entries(tables) as Array<[keyof typeof tables, TableSpec]>) {
+    const tableName = `${options.prefix}-${name}`;
+    await createTable(dynamodb, tableName, spec);
+    env[tableEnv(name)] = tableName;
+  }
+
+  const queueUrls = {} as Record<QueueName, string>;
+  const deadLetterQueueUrls = {} as Record<QueueName, string>;
+  for (const [name, spec] of Object.entries(queues) as Array<[QueueName, (typeof queues)[QueueName]]>) {
+    const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}-${name}-dlq` }));
+    const dlqArn = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    const queue = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: `${options.prefix}-${name}`,
+        Attributes: {
+          VisibilityTimeout: String(options.visibilityTimeoutSeconds ?? visibilityTimeoutSeconds(name)),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: dlqArn.Attributes?.QueueArn,
+            maxReceiveCount: String(spec.maxReceiveCount),
+          }),
+        },
+      }),
+    );
+    queueUrls[name] = queue.QueueUrl!;
+    deadLetterQueueUrls[name] = dlq.QueueUrl!;
+    env[queueEnv(name)] = queue.QueueUrl!;
+  }
+
+  for (const name of Object.keys(buckets) as Array<keyof typeof buckets>) {
+    const bucket = `${options.prefix}-${name.toLowerCase()}`;
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    env[bucketEnv(name)] = bucket;
+  }
+
+  await seedHospitals(dynamodb, env[tableEnv('hospitals')]!);
+  dynamodb.destroy();
+  sqs.destroy();
+  s3.destroy();
+  return { env, queueUrls, deadLetterQueueUrls };
+}
+
+async function createTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+  const keys = [spec.partitionKey, spec.sortKey, ...(spec.globalSecondaryIndexes ?? []).flatMap((g) => [g.partitionKey, g.sortKey])];
+  const attributes = new Map<string, AttributeDefinition>();
+  for (const key of keys) if (key) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+  try {
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [...attributes.values()],
+        KeySchema: [
+          { AttributeName: spec.partitionKey.name, KeyType: 'HASH' },
+          ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' as const }] : []),
+        ],
+        GlobalSecondaryIndexes: spec.globalSecondaryIndexes?.map((g) => ({
+          IndexName: g.indexName,
+          KeySchema: [
+            { AttributeName: g.partitionKey.name, KeyType: 'HASH' as const },
+            ...(g.sortKey ? [{ AttributeName: g.sortKey.name, KeyType: 'RANGE' as const }] : []),
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+      }),
+    );
+    if (spec.timeToLiveAttribute) {
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: tableName,
+          TimeToLiveSpecification: { AttributeName: spec.timeToLiveAttribute, Enabled: true },
+        }),
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+/** The designated hospitals, from the data file a deployment replaces with its own. */
+export function designatedHospitals(): Array<{ hospitalId: string; name: string }> {
+  return JSON.parse(readFileSync(join(projectRoot, 'data/hospitals.json'), 'utf8'));
+}
+
+async function seedHospitals(client: DynamoDBClient, tableName: string): Promise<void> {
+  const documents = DynamoDBDocumentClient.from(client);
+  for (const hospital of designatedHospitals()) {
+    await documents.send(new PutCommand({ TableName: tableName, Item: hospital }));
+  }
+}

@@ -1,0 +1,106 @@
+// The whole local stack: emulators, resources from the topology, the HTTP API and one poller
+// per queue, all running the same handler modules that Lambda runs.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { functions, type FunctionName, type QueueName } from '../shared/topology.ts';
+import { devKeys, type DevKeys } from './dev-auth.ts';
+import { freePort, startDynamoDbLocal, startFauxqsServer } from './emulators.ts';
+import { startHttpApi, loadRoutes } from './http-api.ts';
+import { loadHandler } from './lambda-runtime.ts';
+import { localRegion, provision } from './provision.ts';
+import { startPoller, type Poller } from './queue-poller.ts';
+
+export interface LocalStackOptions {
+  /** Where DynamoDB Local keeps its files and the dev keys live; none: in memory, keys in a temp folder. */
+  dataDir?: string;
+  port?: number;
+  visibilityTimeoutSeconds?: number;
+  pollerConcurrency?: number;
+  onError?: (message: string) => void;
+}
+
+export interface LocalStack {
+  url: string;
+  env: Record<string, string>;
+  keys: DevKeys;
+  sqs: SQSClient;
+  queueUrls: Record<QueueName, string>;
+  deadLetterQueueUrls: Record<QueueName, string>;
+  stop(): Promise<void>;
+}
+
+/** Written by `npm start` so that `npm run job` and `npm run token` find the running stack. */
+export const stackFileName = 'stack.json';
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    stops.length = 0;
+  };
+  try {
+    const [dynamodb, fauxqs] = await Promise.all([startDynamoDbLocal(options.dataDir), startFauxqsServer()]);
+    stops.push(dynamodb.stop, fauxqs.stop);
+    const provisioned = await provision({
+      dynamodbEndpoint: dynamodb.endpoint,
+      sqsS3Endpoint: fauxqs.endpoint,
+      prefix: 'tuodi',
+      visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
+    });
+    // The handlers build their SDK clients from these when first imported, as on Lambda.
+    Object.assign(process.env, provisioned.env, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
+
+    const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tuodi-'));
+    const keys = await devKeys(dataDir);
+    const port = options.port ?? (await freePort());
+    const server: Server = await startHttpApi(await loadRoutes(), keys, port);
+    stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    server.closeIdleConnections?.();
+
+    const sqs = new SQSClient({ region: localRegion, endpoint: fauxqs.endpoint, useQueueUrlAsEndpoint: false });
+    const pollers: Poller[] = [];
+    for (const [name, spec] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
+      const trigger = spec.trigger;
+      if (trigger.type !== 'queue') continue;
+      const queueUrl = provisioned.queueUrls[trigger.queue];
+      const arn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+      pollers.push(
+        startPoller({
+          name,
+          handler: await loadHandler(name),
+          queueUrl,
+          queueArn: arn.Attributes?.QueueArn ?? '',
+          batchSize: trigger.batchSize,
+          concurrency: options.pollerConcurrency ?? 4,
+          sqs,
+          onError: options.onError,
+        }),
+      );
+    }
+    // Pollers stop first so no handler runs against a stopped emulator.
+    stops.push(async () => {
+      await Promise.all(pollers.map((p) => p.stop()));
+      sqs.destroy();
+    });
+
+    const url = `http://127.0.0.1:${port}`;
+    if (options.dataDir) {
+      writeFileSync(join(options.dataDir, stackFileName), JSON.stringify({ url, env: provisioned.env, pid: process.pid }));
+    }
+    return {
+      url,
+      env: provisioned.env,
+      keys,
+      sqs,
+      queueUrls: provisioned.queueUrls,
+      deadLetterQueueUrls: provisioned.deadLetterQueueUrls,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

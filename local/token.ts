@@ -1,0 +1,25 @@
+// npm run --silent token -- --role ROLE --sub SUBJECT [--hospital HOSPITAL_ID]
+import { parseArgs } from 'node:util';
+import { roles, type Role } from '../shared/topology.ts';
+import { devKeys } from './dev-auth.ts';
+import { defaultDataDir } from './paths.ts';
+
+const { values } = parseArgs({
+  options: {
+    role: { type: 'string' },
+    sub: { type: 'string' },
+    hospital: { type: 'string' },
+    'expires-in': { type: 'string', default: '8h' },
+  },
+});
+const role = values.role as Role | undefined;
+if (!role || !roles.includes(role) || !values.sub) {
+  console.error(`usage: npm run --silent token -- --role ${roles.join('|')} --sub SUBJECT [--hospital HOSPITAL_ID]`);
+  process.exit(2);
+}
+if (role === 'hospital' && !values.hospital) {
+  console.error('a hospital token needs --hospital HOSPITAL_ID (see GET /hospitals)');
+  process.exit(2);
+}
+const keys = await devKeys(process.env.TUODI_DATA_DIR ?? defaultDataDir);
+console.log(await keys.sign({ role, sub: values.sub, hospitalId: values.hospital, expiresIn: values['expires-in'] }));

@@ -1,0 +1,21 @@
+// SDK clients, built once per process on first use (after the environment is complete).
+// Endpoints come from the standard AWS_ENDPOINT_URL_* variables, which the local stack sets.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+function once<T>(create: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= create());
+}
+
+const isLocal = () => Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL_SQS);
+
+export const dynamodb = once(() => new DynamoDBClient({}));
+export const documents = once(() =>
+  DynamoDBDocumentClient.from(dynamodb(), { marshallOptions: { removeUndefinedValues: true } }),
+);
+// Locally the emulator's queue URLs carry a host that does not resolve; path-style S3 likewise.
+export const sqs = once(() => new SQSClient({ useQueueUrlAsEndpoint: !isLocal() }));
+export const s3 = once(() => new S3Client({ forcePathStyle: isLocal() }));

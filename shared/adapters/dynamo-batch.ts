@@ -1,0 +1,69 @@
+// Batch reads and writes with DynamoDB's limits (25 puts, 100 gets a call) and retries
+// of unprocessed items, run a few calls at a time.
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { documents } from './clients.ts';
+
+type Item = Record<string, unknown>;
+
+const maxAttempts = 8;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+async function inParallel<T>(tasks: readonly T[], concurrency: number, run: (task: T) => Promise<void>) {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(concurrency, tasks.length) }, async () => {
+    while (next < tasks.length) await run(tasks[next++]!);
+  });
+  await Promise.all(workers);
+}
+
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
+
+export async function batchPut(table: string, items: readonly Item[], concurrency = 8): Promise<void> {
+  await inParallel(chunks(items, 25), concurrency, async (chunk) => {
+    let pending: Array<{ PutRequest: { Item: Item } }> = chunk.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === maxAttempts) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
+      if (attempt > 0) await backoff(attempt);
+      const result = await documents().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
+    }
+  });
+}
+
+export async function batchGet(
+  table: string,
+  keys: readonly Item[],
+  projection?: string[],
+  concurrency = 8,
+): Promise<Item[]> {
+  const found: Item[] = [];
+  const names = projection ? Object.fromEntries(projection.map((p, i) => [`#p${i}`, p])) : undefined;
+  await inParallel(chunks(keys, 100), concurrency, async (chunk) => {
+    let pending: Item[] = chunk;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt === maxAttempts) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+      if (attempt > 0) await backoff(attempt);
+      const result = await documents().send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: {
+              Keys: pending,
+              ...(names && {
+                ProjectionExpression: Object.keys(names).join(','),
+                ExpressionAttributeNames: names,
+              }),
+            },
+          },
+        }),
+      );
+      found.push(...(result.Responses?.[table] ?? []));
+      pending = result.UnprocessedKeys?.[table]?.Keys ?? [];
+    }
+  });
+  return found;
+}

@@ -1,0 +1,130 @@
+import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { HistoryEntry, LineRejection, Recipient } from '../domain/registry.ts';
+import { documents, s3, sqs } from './clients.ts';
+import { batchGet, batchPut } from './dynamo-batch.ts';
+import { bucketName, queueUrl, tableName } from './resources.ts';
+
+export type ImportStatus = 'RUNNING' | 'COMPLETED' | 'FAILED';
+
+export interface RecipientImport {
+  importId: string;
+  status: ImportStatus;
+  objectKey: string;
+  imported: number;
+  /** The first rejections, capped so the record stays within DynamoDB's item size. */
+  rejected: LineRejection[];
+  rejectedCount: number;
+  createdAt: string;
+  createdBy: string;
+  history: HistoryEntry[];
+}
+
+export const maxStoredRejections = 1000;
+
+export async function getRecipient(idNumber: string): Promise<Recipient | undefined> {
+  const result = await documents().send(
+    new GetCommand({ TableName: tableName('recipients'), Key: { idNumber } }),
+  );
+  return result.Item as Recipient | undefined;
+}
+
+/** The import that wrote each registered ID number among those asked for. */
+export async function registeredImportIds(idNumbers: string[]): Promise<Map<string, string | undefined>> {
+  const items = await batchGet(
+    tableName('recipients'),
+    idNumbers.map((idNumber) => ({ idNumber })),
+    ['idNumber', 'importId'],
+  );
+  return new Map(items.map((i) => [i.idNumber as string, i.importId as string | undefined]));
+}
+
+export async function putRecipients(recipients: Recipient[]): Promise<void> {
+  await batchPut(tableName('recipients'), recipients as unknown as Record<string, unknown>[]);
+}
+
+export async function storeImportFile(objectKey: string, csv: string): Promise<void> {
+  await s3().send(
+    new PutObjectCommand({
+      Bucket: bucketName('documents'),
+      Key: objectKey,
+      Body: csv,
+      ContentType: 'text/csv; charset=utf-8',
+    }),
+  );
+}
+
+export async function readImportFile(objectKey: string): Promise<string> {
+  const result = await s3().send(new GetObjectCommand({ Bucket: bucketName('documents'), Key: objectKey }));
+  if (!result.Body) throw new Error(`import file ${objectKey} is empty`);
+  return result.Body.transformToString('utf-8');
+}
+
+export async function createImport(record: RecipientImport): Promise<void> {
+  await documents().send(
+    new PutCommand({
+      TableName: tableName('recipientImports'),
+      Item: record,
+      ConditionExpression: 'attribute_not_exists(importId)',
+    }),
+  );
+}
+
+export async function getImport(importId: string): Promise<RecipientImport | undefined> {
+  const result = await documents().send(
+    new GetCommand({ TableName: tableName('recipientImports'), Key: { importId }, ConsistentRead: true }),
+  );
+  return result.Item as RecipientImport | undefined;
+}
+
+/** Ends a running import; false when it had already ended (a redelivery). */
+export async function finishImport(
+  importId: string,
+  outcome: Pick<RecipientImport, 'status' | 'imported' | 'rejected' | 'rejectedCount'>,
+  entry: HistoryEntry,
+): Promise<boolean> {
+  try {
+    await documents().send(
+      new UpdateCommand({
+        TableName: tableName('recipientImports'),
+        Key: { importId },
+        UpdateExpression:
+          'SET #status = :status, imported = :imported, rejected = :rejected, rejectedCount = :rejectedCount, history = list_append(history, :entry)',
+        ConditionExpression: '#status = :running',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':status': outcome.status,
+          ':imported': outcome.imported,
+          ':rejected': outcome.rejected,
+          ':rejectedCount': outcome.rejectedCount,
+          ':entry': [entry],
+          ':running': 'RUNNING',
+        },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}
+
+export async function enqueueImport(importId: string): Promise<void> {
+  await sqs().send(
+    new SendMessageCommand({ QueueUrl: queueUrl('recipientImports'), MessageBody: JSON.stringify({ importId }) }),
+  );
+}
+
+export async function listHospitals(): Promise<Array<{ hospitalId: string; name: string }>> {
+  const items: Array<{ hospitalId: string; name: string }> = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents().send(
+      new ScanCommand({ TableName: tableName('hospitals'), ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? []) items.push({ hospitalId: item.hospitalId, name: item.name });
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items.sort((a, b) => a.hospitalId.localeCompare(b.hospitalId));
+}

@@ -1,0 +1,35 @@
+// PRC resident identity numbers (GB 11643-1999): 17 digits, then a check character.
+const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const checkCharacters = '10X98765432';
+
+export function checkCharacter(first17Digits: string): string {
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += Number(first17Digits[i]) * weights[i]!;
+  return checkCharacters[sum % 11]!;
+}
+
+/** Why the number is not a valid resident ID number, or null when it is. */
+export function idNumberProblem(value: string): string | null {
+  if (value.length !== 18) return 'must be 18 characters';
+  if (!/^\d{17}[\dX]$/.test(value)) return 'must be 17 digits followed by a digit or X';
+  const year = Number(value.slice(6, 10));
+  const month = Number(value.slice(10, 12));
+  const day = Number(value.slice(12, 14));
+  const birth = new Date(Date.UTC(year, month - 1, day));
+  if (year < 1900 || birth.getUTCMonth() !== month - 1 || birth.getUTCDate() !== day) {
+    return 'birth date part is not a valid date';
+  }
+  if (checkCharacter(value) !== value[17]) return 'check digit does not match';
+  return null;
+}
+
+/** First 6 and last 4 characters shown, the rest starred: 321081********1234. */
+export function maskIdNumber(value: string): string {
+  if (value.length <= 10) return '*'.repeat(value.length);
+  return value.slice(0, 6) + '*'.repeat(value.length - 10) + value.slice(-4);
+}
+
+/** Birth date (YYYY-MM-DD) of a valid ID number. */
+export function birthDateOf(idNumber: string): string {
+  return `${idNumber.slice(6, 10)}-${idNumber.slice(10, 12)}-${idNumber.slice(12, 14)}`;
+}

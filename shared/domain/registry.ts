@@ -1,0 +1,189 @@
+// The recipient registry: who receives what, and the bureau's CSV import of its existing list.
+import { z } from 'zod';
+import { idNumberProblem, maskIdNumber } from './id-number.ts';
+
+export const registryCsvColumns = [
+  'householdId',
+  'name',
+  'idNumber',
+  'category',
+  'township',
+  'monthlyBenefitFen',
+  'since',
+  'bankName',
+  'bankAccount',
+] as const;
+
+export const recipientCategories = ['DIBAO', 'MARGINAL', 'TEKUN'] as const;
+export type RecipientCategory = (typeof recipientCategories)[number];
+export type RecipientStatus = 'ACTIVE' | 'SUSPENDED' | 'TERMINATED';
+
+export interface HistoryEntry {
+  at: string;
+  by: string;
+  action: string;
+  reason: string;
+}
+
+export interface Recipient {
+  idNumber: string;
+  recipientId: string;
+  householdId: string;
+  name: string;
+  category: RecipientCategory;
+  township: string;
+  monthlyBenefitFen: number;
+  since: string;
+  bankName: string;
+  bankAccount: string;
+  status: RecipientStatus;
+  /** The import that created the record, so a redelivered import recognises its own work. */
+  importId?: string;
+  history: HistoryEntry[];
+}
+
+/** What callers other than the registry's own workers see: the ID number masked. */
+export function publicRecipient(r: Recipient) {
+  return {
+    recipientId: r.recipientId,
+    householdId: r.householdId,
+    name: r.name,
+    idNumberMasked: maskIdNumber(r.idNumber),
+    category: r.category,
+    status: r.status,
+    since: r.since,
+    monthlyBenefitFen: r.monthlyBenefitFen,
+  };
+}
+
+export interface CsvRow {
+  /** 1-based line number in the file, header included. */
+  line: number;
+  cells: string[];
+}
+
+export interface LineRejection {
+  line: number;
+  message: string;
+}
+
+/** Splits one CSV line (RFC 4180 quoting, no line breaks inside quotes). */
+export function splitCsvLine(text: string): string[] | null {
+  const cells: string[] = [];
+  let cell = '';
+  let i = 0;
+  let quoted = false;
+  let atCellStart = true;
+  while (i < text.length) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 2;
+        continue;
+      }
+      if (ch === '"') {
+        quoted = false;
+        i++;
+        if (i < text.length && text[i] !== ',') return null;
+        continue;
+      }
+      cell += ch;
+    } else if (ch === '"' && atCellStart) {
+      quoted = true;
+      atCellStart = false;
+    } else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+      atCellStart = true;
+    } else {
+      cell += ch;
+      atCellStart = false;
+    }
+    i++;
+  }
+  if (quoted) return null;
+  cells.push(cell);
+  return cells;
+}
+
+export type CsvParse =
+  | { ok: true; rows: CsvRow[]; rejected: LineRejection[] }
+  | { ok: false; message: string };
+
+/** Checks the header and splits the data lines; blank lines are skipped. */
+export function parseRegistryCsv(text: string): CsvParse {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  const header = splitCsvLine(lines[0] ?? '');
+  const expected = registryCsvColumns.join(',');
+  if (!header || header.map((h) => h.trim()).join(',') !== expected) {
+    return { ok: false, message: `the first line must be the header ${expected}` };
+  }
+  const rows: CsvRow[] = [];
+  const rejected: LineRejection[] = [];
+  for (let index = 1; index < lines.length; index++) {
+    const lineText = lines[index]!;
+    if (lineText.trim() === '') continue;
+    const cells = splitCsvLine(lineText);
+    const line = index + 1;
+    if (!cells) rejected.push({ line, message: 'unbalanced quotes' });
+    else if (cells.length !== registryCsvColumns.length) {
+      rejected.push({ line, message: `has ${cells.length} fields; expected ${registryCsvColumns.length}` });
+    } else rows.push({ line, cells: cells.map((c) => c.trim()) });
+  }
+  if (rows.length + rejected.length === 0) return { ok: false, message: 'the file has no data lines' };
+  return { ok: true, rows, rejected };
+}
+
+const registryLineSchema = z.object({
+  householdId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
+  name: z.string().min(1, 'is required').max(50, 'is longer than 50 characters'),
+  idNumber: z.string().superRefine((value, ctx) => {
+    const problem = idNumberProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  category: z.enum(recipientCategories, { error: 'must be DIBAO, MARGINAL or TEKUN' }),
+  township: z.string().min(1, 'is required').max(100, 'is longer than 100 characters'),
+  monthlyBenefitFen: z
+    .string()
+    .regex(/^\d{1,12}$/, 'must be a whole, non-negative number of fen')
+    .transform(Number),
+  since: z.iso.date({ error: 'must be a date YYYY-MM-DD' }),
+  bankName: z.string().min(1, 'is required').max(100, 'is longer than 100 characters'),
+  bankAccount: z.string().regex(/^\d{8,32}$/, 'must be 8-32 digits'),
+});
+
+export type RegistryLine = z.output<typeof registryLineSchema> & { line: number };
+
+export interface ValidatedImport {
+  valid: RegistryLine[];
+  rejected: LineRejection[];
+}
+
+/** Validates every row and rejects later copies of an ID number already seen in the file. */
+export function validateRegistryRows(rows: CsvRow[], today: string): ValidatedImport {
+  const valid: RegistryLine[] = [];
+  const rejected: LineRejection[] = [];
+  const firstLineOf = new Map<string, number>();
+  for (const row of rows) {
+    const record = Object.fromEntries(registryCsvColumns.map((c, i) => [c, row.cells[i]]));
+    const parsed = registryLineSchema.safeParse(record);
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      rejected.push({ line: row.line, message });
+      continue;
+    }
+    if (parsed.data.since > today) {
+      rejected.push({ line: row.line, message: 'since: must not be in the future' });
+      continue;
+    }
+    const earlier = firstLineOf.get(parsed.data.idNumber);
+    if (earlier !== undefined) {
+      rejected.push({ line: row.line, message: `idNumber: duplicates line ${earlier}` });
+      continue;
+    }
+    firstLineOf.set(parsed.data.idNumber, row.line);
+    valid.push({ ...parsed.data, line: row.line });
+  }
+  return { valid, rejected };
+}

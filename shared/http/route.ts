@@ -1,0 +1,219 @@
+// The one HTTP edge every route goes through: authorisation from verified claims, content
+// type, size, JSON parsing, schema validation, Idempotency-Key, and the contract's error envelope.
+import { createHash } from 'node:crypto';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { z } from 'zod';
+import { AppError, type ErrorCode } from '../domain/errors.ts';
+import { auth, roles as allRoles, type Role } from '../topology.ts';
+import { dynamodb } from '../adapters/clients.ts';
+import { tableName } from '../adapters/resources.ts';
+import { logger } from '../observability/logger.ts';
+import { parseOrThrow } from './validation.ts';
+
+export const defaultMaxBodyBytes = 1024 * 1024;
+
+export interface Actor {
+  sub: string;
+  role: Role;
+  /** Only on a hospital's token. */
+  hospitalId?: string;
+}
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+type BodySpec<B> =
+  | { kind: 'json'; schema: z.ZodType<B>; maxBytes?: number }
+  | { kind: 'text'; contentType: string; maxBytes: number };
+
+export interface RouteRequest<B, P, Q> {
+  actor: Actor;
+  body: B;
+  path: P;
+  query: Q;
+  event: HttpEvent;
+}
+
+export interface RouteResult {
+  status: number;
+  body: unknown;
+}
+
+interface RouteDefinition<B, P, Q> {
+  /** Roles allowed; 'public' routes need no token at all. */
+  roles: readonly Role[] | 'public';
+  body?: BodySpec<B>;
+  path?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  handle: (request: RouteRequest<B, P, Q>) => Promise<RouteResult>;
+}
+
+export function errorResult(code: ErrorCode, message: string, details: AppError['details'] = []) {
+  return jsonResult(new AppError(code, message).status, { error: { code, message, details } });
+}
+
+function jsonResult(status: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: { 'content-type': 'application/json; charset=utf-8' },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Groups arrive as an array, or as API Gateway's flattened "[a b]" string. */
+export function groupsFromClaim(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.map(String);
+  if (typeof claim !== 'string') return [];
+  return claim
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+}
+
+function actorOf(event: HttpEvent, allowed: readonly Role[]): Actor {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  if (!claims || typeof sub !== 'string' || !sub) {
+    throw new AppError('UNAUTHENTICATED', 'a valid bearer token is required');
+  }
+  const groups = groupsFromClaim(claims[auth.groupsClaim]);
+  const role = allowed.find((r) => groups.includes(r));
+  if (!role) {
+    const held = groups.filter((g) => (allRoles as readonly string[]).includes(g));
+    throw new AppError(
+      'FORBIDDEN',
+      `this action needs the role ${allowed.join(' or ')}; the token has ${held.join(', ') || 'no role'}`,
+    );
+  }
+  if (role === 'hospital') {
+    const hospitalId = claims[auth.hospitalClaim];
+    if (typeof hospitalId !== 'string' || !hospitalId) {
+      throw new AppError('FORBIDDEN', 'a hospital token must carry hospital_id');
+    }
+    return { sub, role, hospitalId };
+  }
+  return { sub, role };
+}
+
+function header(event: HttpEvent, name: string): string | undefined {
+  return event.headers?.[name] ?? event.headers?.[name.toLowerCase()];
+}
+
+function readBody<B>(event: HttpEvent, spec: BodySpec<B>): B {
+  const maxBytes = spec.maxBytes ?? defaultMaxBodyBytes;
+  const raw = event.body ?? '';
+  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > maxBytes) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `the body is ${bytes} bytes; this route takes at most ${maxBytes}`);
+  }
+  const expected = spec.kind === 'json' ? 'application/json' : spec.contentType;
+  const mediaType = (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType !== expected) {
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Content-Type must be ${expected}; got ${mediaType || 'none'}`,
+    );
+  }
+  if (spec.kind === 'text') return text as B;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AppError('MALFORMED_JSON', 'the body is not valid JSON');
+  }
+  return parseOrThrow(spec.schema, parsed);
+}
+
+const idempotencyKeyPattern = /^[\x21-\x7e]{1,128}$/;
+
+const idempotencyConfig = new IdempotencyConfig({
+  eventKeyJmesPath: 'key',
+  payloadValidationJmesPath: 'bodyHash',
+  throwOnNoIdempotencyKey: true,
+  expiresAfterSeconds: 24 * 60 * 60,
+});
+let idempotentRun: ((input: IdempotentInput) => Promise<RouteResult>) | undefined;
+
+interface IdempotentInput {
+  key: string;
+  bodyHash: string;
+  run: () => Promise<RouteResult>;
+}
+
+/** Same key and body: the first response again. Same key, other body: 409. */
+function runIdempotently(input: IdempotentInput): Promise<RouteResult> {
+  idempotentRun ??= makeIdempotent(async (i: IdempotentInput) => i.run(), {
+    persistenceStore: new DynamoDBPersistenceLayer({
+      tableName: tableName('idempotency'),
+      awsSdkV3Client: dynamodb(),
+    }),
+    config: idempotencyConfig,
+  });
+  return idempotentRun(input);
+}
+
+export function toErrorResult(error: unknown): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof AppError) return errorResult(error.code, error.message, error.details);
+  if (error instanceof IdempotencyValidationError) {
+    return errorResult('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with another body');
+  }
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    return errorResult('CONFLICT', 'a request with this Idempotency-Key is still in progress; retry shortly');
+  }
+  logger.error('unhandled error', { error: error as Error });
+  return errorResult('INTERNAL', 'internal error; the request may be retried');
+}
+
+export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<string, never>>(
+  definition: RouteDefinition<B, P, Q>,
+) {
+  const base = async (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    try {
+      const actor: Actor =
+        definition.roles === 'public'
+          ? { sub: 'anonymous', role: 'caseworker' }
+          : actorOf(event, definition.roles);
+      const path = definition.path
+        ? parseOrThrow(definition.path, event.pathParameters ?? {})
+        : ({} as P);
+      const query = definition.query
+        ? parseOrThrow(definition.query, event.queryStringParameters ?? {})
+        : ({} as Q);
+      const body = definition.body ? readBody(event, definition.body) : (undefined as B);
+      const request: RouteRequest<B, P, Q> = { actor, body, path, query, event };
+
+      const key = header(event, 'idempotency-key');
+      if (key !== undefined && event.requestContext.http.method === 'POST') {
+        if (!idempotencyKeyPattern.test(key)) {
+          throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1-128 printable ASCII characters', [
+            { path: 'Idempotency-Key', message: 'must be 1-128 printable ASCII characters' },
+          ]);
+        }
+        idempotencyConfig.registerLambdaContext(context);
+        const result = await runIdempotently({
+          key: `${actor.sub}|${event.routeKey}|${JSON.stringify(event.pathParameters ?? {})}|${key}`,
+          bodyHash: createHash('sha256').update(event.body ?? '').digest('hex'),
+          run: () => definition.handle(request),
+        });
+        return jsonResult(result.status, result.body);
+      }
+      const result = await definition.handle(request);
+      return jsonResult(result.status, result.body);
+    } catch (error) {
+      return toErrorResult(error);
+    }
+  };
+  return middy(base).use(injectLambdaContext(logger));
+}

@@ -1,0 +1,28 @@
+// Field schemas shared by every route: one definition of a resident ID, an amount, a date.
+import { z } from 'zod';
+import { idNumberProblem } from '../domain/id-number.ts';
+
+export const idNumberSchema = z.string().superRefine((value, ctx) => {
+  const problem = idNumberProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+export const fenSchema = z
+  .number({ error: 'must be an integer number of fen' })
+  .int('must be an integer number of fen')
+  .nonnegative('must not be negative')
+  .max(Number.MAX_SAFE_INTEGER);
+
+export const isoDateSchema = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
+
+export const recipientCategorySchema = z.enum(['DIBAO', 'MARGINAL', 'TEKUN']);
+
+export const limitSchema = z.coerce.number().int().min(1).max(500).default(50);
+
+export const errorEnvelopeSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })),
+  }),
+});

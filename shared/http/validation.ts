@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import { validationFailed, type AppError, type ErrorDetail } from '../domain/errors.ts';
+
+export function zodDetails(error: z.ZodError): ErrorDetail[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join('.'),
+    message: issue.message,
+  }));
+}
+
+/** Parse with a schema or throw the contract's 400 naming each field at fault. */
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pathPrefix = ''): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = zodDetails(result.error).map((d) => ({
+    ...d,
+    path: [pathPrefix, d.path].filter(Boolean).join('.'),
+  }));
+  throw validationFailed(details) satisfies AppError;
+}

@@ -1,0 +1,172 @@
+// The one description of what exists: tables, queues, buckets and functions with their
+// triggers and permissions. infra/ builds the CDK stack from it; local/ builds the local stack
+// from it; test/infra checks the synthesized template against it. Plain data, no AWS imports.
+
+export const roles = ['caseworker', 'reviewer', 'finance', 'hospital'] as const;
+export type Role = (typeof roles)[number];
+
+export type AttributeType = 'S' | 'N';
+
+export interface TableSpec {
+  partitionKey: { name: string; type: AttributeType };
+  sortKey?: { name: string; type: AttributeType };
+  timeToLiveAttribute?: string;
+  globalSecondaryIndexes?: Array<{
+    indexName: string;
+    partitionKey: { name: string; type: AttributeType };
+    sortKey?: { name: string; type: AttributeType };
+  }>;
+}
+
+export interface QueueSpec {
+  /** Receives after which a message goes to the queue's dead-letter queue. */
+  maxReceiveCount: number;
+}
+
+export interface BucketSpec {
+  purpose: string;
+}
+
+export const tables = {
+  recipients: {
+    partitionKey: { name: 'idNumber', type: 'S' },
+  },
+  recipientImports: {
+    partitionKey: { name: 'importId', type: 'S' },
+  },
+  hospitals: {
+    partitionKey: { name: 'hospitalId', type: 'S' },
+  },
+  idempotency: {
+    partitionKey: { name: 'id', type: 'S' },
+    timeToLiveAttribute: 'expiration',
+  },
+} as const satisfies Record<string, TableSpec>;
+
+export const queues = {
+  recipientImports: { maxReceiveCount: 3 },
+} as const satisfies Record<string, QueueSpec>;
+
+export const buckets = {
+  documents: { purpose: 'application documents and uploaded registry CSV files' },
+  exports: { purpose: 'bank files and public-notice documents' },
+} as const satisfies Record<string, BucketSpec>;
+
+export type TableName = keyof typeof tables;
+export type QueueName = keyof typeof queues;
+export type BucketName = keyof typeof buckets;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export type Trigger =
+  | {
+      type: 'http';
+      method: HttpMethod;
+      /** API Gateway route path, e.g. /recipients/imports/{importId} */
+      path: string;
+      /** false: no token needed (only /health and /openapi.json). */
+      authenticated: boolean;
+    }
+  | { type: 'queue'; queue: QueueName; batchSize: number }
+  | { type: 'schedule'; job: string; /** EventBridge schedule expression */ schedule: string };
+
+export interface Access {
+  tables?: Partial<Record<TableName, 'read' | 'readwrite'>>;
+  queues?: Partial<Record<QueueName, 'send'>>;
+  buckets?: Partial<Record<BucketName, 'read' | 'readwrite'>>;
+}
+
+export interface FunctionSpec {
+  /** Path of the handler module from the project root; it exports `handler`. */
+  entry: string;
+  trigger: Trigger;
+  timeoutSeconds: number;
+  memoryMiB: number;
+  access: Access;
+}
+
+export const functions = {
+  health: {
+    entry: 'functions/health/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/health', authenticated: false },
+    timeoutSeconds: 3,
+    memoryMiB: 256,
+    access: {},
+  },
+  createRecipientImport: {
+    entry: 'functions/create-recipient-import/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/recipients/imports', authenticated: true },
+    timeoutSeconds: 15,
+    memoryMiB: 512,
+    access: {
+      tables: { recipientImports: 'readwrite', idempotency: 'readwrite' },
+      buckets: { documents: 'readwrite' },
+      queues: { recipientImports: 'send' },
+    },
+  },
+  getRecipientImport: {
+    entry: 'functions/get-recipient-import/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/recipients/imports/{importId}', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { recipientImports: 'read' } },
+  },
+  searchRecipients: {
+    entry: 'functions/search-recipients/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/recipients', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { recipients: 'read' } },
+  },
+  listHospitals: {
+    entry: 'functions/list-hospitals/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/hospitals', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { hospitals: 'read' } },
+  },
+  importRecipients: {
+    entry: 'functions/import-recipients/handler.ts',
+    trigger: { type: 'queue', queue: 'recipientImports', batchSize: 1 },
+    timeoutSeconds: 300,
+    memoryMiB: 1024,
+    access: {
+      tables: { recipients: 'readwrite', recipientImports: 'readwrite' },
+      buckets: { documents: 'read' },
+    },
+  },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functions;
+
+/** SQS visibility timeout: AWS asks for at least 6x the consuming function's timeout. */
+export const visibilityTimeoutFactor = 6;
+
+export function consumerOf(queue: QueueName): { name: FunctionName; spec: FunctionSpec } {
+  const found = (Object.entries(functions) as Array<[FunctionName, FunctionSpec]>).find(
+    ([, spec]) => spec.trigger.type === 'queue' && spec.trigger.queue === queue,
+  );
+  if (!found) throw new Error(`queue ${queue} has no consumer in the topology`);
+  return { name: found[0], spec: found[1] };
+}
+
+export function visibilityTimeoutSeconds(queue: QueueName): number {
+  return consumerOf(queue).spec.timeoutSeconds * visibilityTimeoutFactor;
+}
+
+// Environment variables through which a function learns the physical names of what it touches.
+export const tableEnv = (table: TableName): string => `TABLE_${snake(table)}`;
+export const queueEnv = (queue: QueueName): string => `QUEUE_URL_${snake(queue)}`;
+export const bucketEnv = (bucket: BucketName): string => `BUCKET_${snake(bucket)}`;
+
+function snake(camel: string): string {
+  return camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+/** The JWT settings the HTTP API's authorizer checks; locally the dev issuer stands in for Cognito. */
+export const auth = {
+  groupsClaim: 'cognito:groups',
+  hospitalClaim: 'hospital_id',
+  localIssuer: 'https://tuodi.local/dev-issuer',
+  localAudience: 'tuodi-api',
+} as const;
