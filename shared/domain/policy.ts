@@ -1,0 +1,212 @@
+// Policy as versioned data (BRIEF.md, "Default policy"): a settlement or assessment uses the
+// version in force on its service date. A deployment changes policy by replacing
+// data/policy.json; no code changes. Money is integer fen; ratios are integer fractions so
+// that every derived amount is computed exactly (BigInt), never with floats.
+
+import { z } from 'zod';
+import defaultPolicyData from '../../data/policy.json' with { type: 'json' };
+
+/** Recipient categories that have a medical-assistance share. */
+export const MEDICAL_CATEGORIES = ['DIBAO', 'MARGINAL', 'TEKUN'] as const;
+export type MedicalCategory = (typeof MEDICAL_CATEGORIES)[number];
+
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** True when `s` is a real calendar date written `YYYY-MM-DD` (2022-02-30 is not). */
+export function isIsoDate(s: string): boolean {
+  const m = DATE_RE.exec(s);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = new Date(Date.UTC(y, mo - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
+}
+
+const isoDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' });
+
+/** A non-negative integer number of fen within Number's safe-integer range. */
+const fen = z.int().nonnegative();
+
+const ratio = z.strictObject({
+  numerator: z.int().nonnegative(),
+  denominator: z.int().positive(),
+});
+
+/** A share between 0 and 1 inclusive, as an integer fraction. */
+const share = ratio.refine((r) => r.numerator <= r.denominator, {
+  message: 'share must be between 0 and 1 (numerator <= denominator)',
+});
+
+export const PolicyVersionSchema = z
+  .strictObject({
+    effectiveFrom: isoDate,
+    /** Dibao standard, per person per month. */
+    dibaoStandardFen: fen.positive(),
+    /** Marginal low-income threshold as a multiple of the Dibao standard (>= 1). */
+    marginalThresholdRatio: ratio.refine((r) => r.numerator >= r.denominator, {
+      message: 'marginal threshold ratio must be at least 1 (numerator >= denominator)',
+    }),
+    /** Property test: deposits per household member, in months of the standard. */
+    depositsPerMemberMonths: z.int().nonnegative(),
+    publicNoticeDays: z.int().positive(),
+    /** Temporary/emergency grant ceiling, in months of the standard. */
+    oneOffGrantCeilingMonths: z.int().nonnegative(),
+    medicalAssistance: z.strictObject({
+      shares: z.strictObject({ DIBAO: share, MARGINAL: share, TEKUN: share }),
+      /** Per person per calendar year. */
+      annualCapFen: fen,
+      rounding: z.literal('DOWN_TO_FEN'),
+    }),
+  })
+  .superRefine((p, ctx) => {
+    // Derived amounts must themselves be safe integers, or the helpers below would throw later.
+    const derived: Array<[string, bigint]> = [
+      ['marginalThresholdRatio', (BigInt(p.dibaoStandardFen) * BigInt(p.marginalThresholdRatio.numerator)) / BigInt(p.marginalThresholdRatio.denominator)],
+      ['depositsPerMemberMonths', BigInt(p.dibaoStandardFen) * BigInt(p.depositsPerMemberMonths)],
+      ['oneOffGrantCeilingMonths', BigInt(p.dibaoStandardFen) * BigInt(p.oneOffGrantCeilingMonths)],
+    ];
+    for (const [key, value] of derived) {
+      if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'derived amount exceeds the safe-integer range of fen' });
+      }
+    }
+  });
+
+export type PolicyVersion = z.infer<typeof PolicyVersionSchema>;
+export type Ratio = PolicyVersion['marginalThresholdRatio'];
+
+export const PolicyListSchema = z
+  .array(PolicyVersionSchema)
+  .min(1, { message: 'at least one policy version is required' })
+  .superRefine((list, ctx) => {
+    for (let i = 1; i < list.length; i++) {
+      const prev = list[i - 1]!.effectiveFrom;
+      const cur = list[i]!.effectiveFrom;
+      if (cur <= prev) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'effectiveFrom'],
+          message:
+            cur === prev
+              ? `duplicate effectiveFrom ${cur} (also version ${i - 1})`
+              : `effectiveFrom ${cur} is not after the previous version's ${prev}; versions must be in strictly increasing order`,
+        });
+      }
+    }
+  });
+
+export interface PolicyProblem {
+  path: string;
+  message: string;
+}
+
+/** Thrown by `parsePolicies` when the policy data is not valid. */
+export class PolicyDataError extends Error {
+  readonly problems: PolicyProblem[];
+  constructor(problems: PolicyProblem[]) {
+    super(`invalid policy data: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`);
+    this.name = 'PolicyDataError';
+    this.problems = problems;
+  }
+}
+
+/** Thrown by `policyInForce` when no version is in force on the date asked. */
+export class NoPolicyInForceError extends Error {
+  readonly date: string;
+  constructor(date: string, earliest: string | undefined) {
+    super(
+      earliest === undefined
+        ? `no policy in force on ${date}: there are no policy versions`
+        : `no policy in force on ${date}: the earliest policy version takes effect on ${earliest}`,
+    );
+    this.name = 'NoPolicyInForceError';
+    this.date = date;
+  }
+}
+
+/** Validates policy data (e.g. the parsed contents of data/policy.json). Throws PolicyDataError. */
+export function parsePolicies(json: unknown): PolicyVersion[] {
+  const result = PolicyListSchema.safeParse(json);
+  if (!result.success) {
+    throw new PolicyDataError(
+      result.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * The version in force on `date` (YYYY-MM-DD): the latest one whose effectiveFrom is on or
+ * before it. Does not rely on the list's order. Throws RangeError for a malformed date and
+ * NoPolicyInForceError when every version starts later.
+ */
+export function policyInForce(policies: readonly PolicyVersion[], date: string): PolicyVersion {
+  if (!isIsoDate(date)) throw new RangeError(`policyInForce: date must be YYYY-MM-DD, got ${JSON.stringify(date)}`);
+  let best: PolicyVersion | undefined;
+  let earliest: string | undefined;
+  for (const p of policies) {
+    if (earliest === undefined || p.effectiveFrom < earliest) earliest = p.effectiveFrom;
+    // YYYY-MM-DD strings order lexicographically as dates.
+    if (p.effectiveFrom <= date && (best === undefined || p.effectiveFrom > best.effectiveFrom)) best = p;
+  }
+  if (best === undefined) throw new NoPolicyInForceError(date, earliest);
+  return best;
+}
+
+function toSafeFen(value: bigint, what: string): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new RangeError(`${what} exceeds the safe-integer range of fen`);
+  }
+  return Number(value);
+}
+
+/** floor(amountFen × ratio), exact (BigInt), for a non-negative amount. */
+export function applyRatioDown(amountFen: number, r: Ratio): number {
+  if (!Number.isSafeInteger(amountFen) || amountFen < 0) {
+    throw new RangeError(`amount must be a non-negative safe integer of fen, got ${amountFen}`);
+  }
+  return toSafeFen((BigInt(amountFen) * BigInt(r.numerator)) / BigInt(r.denominator), 'amount × ratio');
+}
+
+/**
+ * Per-capita monthly income at or below which a household is marginal (1.5 × standard by
+ * default). Rounded down to the fen: for integer incomes, `income <= floor(t)` is exactly
+ * `income <= t`, so the comparison is unaffected by rounding.
+ */
+export function marginalThresholdFen(policy: PolicyVersion): number {
+  return applyRatioDown(policy.dibaoStandardFen, policy.marginalThresholdRatio);
+}
+
+/** Ceiling of a temporary/emergency one-off grant (10 × standard by default). */
+export function oneOffGrantCeilingFen(policy: PolicyVersion): number {
+  return toSafeFen(BigInt(policy.dibaoStandardFen) * BigInt(policy.oneOffGrantCeilingMonths), 'one-off grant ceiling');
+}
+
+/** Property test: most a household of `members` people may hold in deposits (24 × standard each by default). */
+export function depositsLimitFen(policy: PolicyVersion, members: number): number {
+  if (!Number.isSafeInteger(members) || members < 1) {
+    throw new RangeError(`members must be a positive integer, got ${members}`);
+  }
+  return toSafeFen(
+    BigInt(policy.dibaoStandardFen) * BigInt(policy.depositsPerMemberMonths) * BigInt(members),
+    'deposits limit',
+  );
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+let defaultPolicies: readonly PolicyVersion[] | undefined;
+
+/**
+ * The deployment's policy versions from data/policy.json (statically imported, so bundled
+ * into each Lambda). Validated once and cached; the result is deeply frozen.
+ */
+export function loadDefaultPolicies(): readonly PolicyVersion[] {
+  defaultPolicies ??= deepFreeze(parsePolicies(defaultPolicyData));
+  return defaultPolicies;
+}
