@@ -1,0 +1,34 @@
+// npm run --silent job -- NAME [--as-of YYYY-MM-DD]: runs a scheduled job once against the
+// stack that `npm start` is running, invoking the same handler its EventBridge schedule invokes.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { functions, type FunctionName, type FunctionSpec } from '../shared/topology.ts';
+import { lambdaContext, loadHandler } from './lambda-runtime.ts';
+import { defaultDataDir } from './paths.ts';
+import { stackFileName } from './stack.ts';
+
+const { values, positionals } = parseArgs({ options: { 'as-of': { type: 'string' } }, allowPositionals: true });
+const jobs = (Object.entries(functions) as Array<[FunctionName, FunctionSpec]>).flatMap(
+  ([name, spec]) => (spec.trigger.type === 'schedule' ? [{ name, job: spec.trigger.job }] : []),
+);
+const requested = positionals[0];
+const found = jobs.find((j) => j.job === requested);
+if (!found) {
+  console.error(`usage: npm run --silent job -- NAME [--as-of YYYY-MM-DD]; jobs: ${jobs.map((j) => j.job).join(', ') || 'none yet'}`);
+  process.exit(2);
+}
+if (values['as-of'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values['as-of'])) {
+  console.error('--as-of must be a date YYYY-MM-DD');
+  process.exit(2);
+}
+const stackFile = join(process.env.TUODI_DATA_DIR ?? defaultDataDir, stackFileName);
+if (!existsSync(stackFile)) {
+  console.error('Tuodi is not running here: start it with npm start, then run the job.');
+  process.exit(1);
+}
+const { env } = JSON.parse(readFileSync(stackFile, 'utf8')) as { env: Record<string, string> };
+Object.assign(process.env, env);
+const handler = await loadHandler(found.name);
+const result = await handler({ job: found.job, asOf: values['as-of'] }, lambdaContext(found.name));
+console.log(JSON.stringify(result ?? { job: found.job, status: 'done' }, null, 2));

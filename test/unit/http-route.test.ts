@@ -1,0 +1,79 @@
+// The HTTP edge on its own: no AWS call is made by these routes (no Idempotency-Key is sent).
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Context } from 'aws-lambda';
+import { httpRoute, groupsFromClaim, type HttpEvent } from '../../shared/http/route.ts';
+import { fenSchema, idNumberSchema } from '../../shared/http/schemas.ts';
+import { validIdNumber } from '../support/id-numbers.ts';
+
+const route = httpRoute({
+  roles: ['hospital'],
+  body: { kind: 'json', schema: z.object({ patient: z.object({ idNumber: idNumberSchema }), totalCostFen: fenSchema }) },
+  handle: async ({ actor, body }) => ({ status: 202, body: { hospitalId: actor.hospitalId, total: body.totalCostFen } }),
+});
+
+function event(body: string | undefined, options: { contentType?: string; groups?: string; hospitalId?: string } = {}): HttpEvent {
+  return {
+    version: '2.0',
+    routeKey: 'POST /x',
+    rawPath: '/x',
+    rawQueryString: '',
+    headers: { 'content-type': options.contentType ?? 'application/json' },
+    requestContext: {
+      http: { method: 'POST', path: '/x', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: '' },
+      authorizer: {
+        jwt: {
+          claims: { sub: 'his-1', 'cognito:groups': options.groups ?? '[hospital]', ...(options.hospitalId !== '' && { hospital_id: options.hospitalId ?? 'H-1' }) },
+          scopes: [],
+        },
+        principalId: '',
+        integrationLatency: 0,
+      },
+    } as unknown as HttpEvent['requestContext'],
+    body,
+    isBase64Encoded: false,
+  };
+}
+
+async function invoke(e: HttpEvent) {
+  const result = await route(e, {} as Context);
+  return { status: result.statusCode, body: JSON.parse(result.body!) };
+}
+
+const goodBody = JSON.stringify({ patient: { idNumber: validIdNumber(1) }, totalCostFen: 100 });
+
+describe('the HTTP edge', () => {
+  it('passes a valid request with the verified hospital id', async () => {
+    expect(await invoke(event(goodBody))).toEqual({ status: 202, body: { hospitalId: 'H-1', total: 100 } });
+  });
+
+  it('answers malformed JSON with 400 MALFORMED_JSON', async () => {
+    const r = await invoke(event('{"patient":'));
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('MALFORMED_JSON');
+  });
+
+  it('names every field at fault', async () => {
+    const r = await invoke(event(JSON.stringify({ patient: { idNumber: '321081198001010010' }, totalCostFen: 1.5 })));
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe('VALIDATION_FAILED');
+    expect(r.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['patient.idNumber', 'totalCostFen']);
+  });
+
+  it('answers a wrong content type with 415 and an oversize body with 413', async () => {
+    expect((await invoke(event(goodBody, { contentType: 'text/plain' }))).status).toBe(415);
+    expect((await invoke(event(JSON.stringify({ pad: 'x'.repeat(1024 * 1024) })))).status).toBe(413);
+  });
+
+  it('forbids other roles and hospital tokens without a hospital id', async () => {
+    expect((await invoke(event(goodBody, { groups: '[reviewer]' }))).body.error.code).toBe('FORBIDDEN');
+    expect((await invoke(event(goodBody, { hospitalId: '' }))).status).toBe(403);
+  });
+
+  it('reads groups in both claim forms', () => {
+    expect(groupsFromClaim('[finance reviewer]')).toEqual(['finance', 'reviewer']);
+    expect(groupsFromClaim(['hospital'])).toEqual(['hospital']);
+    expect(groupsFromClaim('caseworker')).toEqual(['caseworker']);
+    expect(groupsFromClaim(undefined)).toEqual([]);
+  });
+});
