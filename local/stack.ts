@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { functions, type FunctionName, type QueueName } from '../shared/topology.ts';
+import { logger } from '../shared/observability/logger.ts';
 import { devKeys, type DevKeys } from './dev-auth.ts';
 import { freePort, startDynamoDbLocal, startFauxqsServer } from './emulators.ts';
 import { startHttpApi, loadRoutes } from './http-api.ts';
@@ -20,6 +21,8 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   pollerConcurrency?: number;
   onError?: (message: string) => void;
+  /** Functions' log level; tests and benchmarks keep it quiet. */
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 export interface LocalStack {
@@ -51,7 +54,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     });
     // The handlers build their SDK clients from these when first imported, as on Lambda.
-    Object.assign(process.env, provisioned.env, { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
+    Object.assign(process.env, provisioned.env);
+    logger.setLogLevel(options.logLevel ?? 'WARN');
 
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tuodi-'));
     const keys = await devKeys(dataDir);
