@@ -1,0 +1,68 @@
+// Builds the stack the way `cdk synth` does (cdk.json context, cdk-nag registered), but with
+// bundling skipped and every topology entry stubbed, so it runs before all handlers exist.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { App, Validations, type CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { functions } from '../../shared/topology.ts';
+import { projectRoot, TuodiStack } from '../../infra/stack.ts';
+
+export interface Synthesized {
+  app: App;
+  stack: TuodiStack;
+  /** Synthesizes on first use; call it after the cdk-nag assertion. */
+  template: () => Template;
+  logicalId: (construct: IConstruct) => string;
+  cleanup: () => void;
+}
+
+export function buildStack(extend?: (stack: TuodiStack) => void): Synthesized {
+  const stubRoot = mkdtempSync(join(tmpdir(), 'tuodi-infra-'));
+  writeFileSync(join(stubRoot, 'package-lock.json'), '{}');
+  for (const spec of Object.values(functions)) {
+    const file = join(stubRoot, spec.entry);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, 'export const handler = async () => ({});\n');
+  }
+
+  const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context?: object };
+  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  // Before the first synth: Template.fromStack caches the synthesized assembly.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const stack = new TuodiStack(app, 'Tuodi', { entryRoot: stubRoot });
+  extend?.(stack);
+
+  let template: Template | undefined;
+  return {
+    app,
+    stack,
+    template: () => (template ??= Template.fromStack(stack)),
+    logicalId: (construct) => {
+      const cfn = (construct.node.defaultChild ?? construct) as CfnElement;
+      return stack.resolve(cfn.logicalId) as string;
+    },
+    cleanup: () => rmSync(stubRoot, { recursive: true, force: true }),
+  };
+}
+
+export type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
+
+/** IAM actions the stack's policies allow `role` on the resource whose logical id is given. */
+export function actionsOn(template: Template, roleLogicalId: string, resourceLogicalId: string): Set<string> {
+  const actions = new Set<string>();
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: roleLogicalId }] },
+  }) as Record<string, Resource>;
+  for (const policy of Object.values(policies)) {
+    const doc = policy.Properties?.PolicyDocument as { Statement: Array<{ Action: unknown; Resource: unknown }> };
+    for (const statement of doc.Statement) {
+      const resources = [statement.Resource].flat();
+      const mentions = resources.some((r) => JSON.stringify(r).includes(`"${resourceLogicalId}"`));
+      if (mentions) for (const action of [statement.Action].flat()) actions.add(String(action));
+    }
+  }
+  return actions;
+}
