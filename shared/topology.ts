@@ -41,10 +41,25 @@ export const tables = {
     partitionKey: { name: 'id', type: 'S' },
     timeToLiveAttribute: 'expiration',
   },
+  hospitalNotices: {
+    partitionKey: { name: 'id', type: 'S' },
+    // Sparse: only undecided notices carry `pending`, so the requeue job reads just those.
+    globalSecondaryIndexes: [
+      {
+        indexName: 'pendingByReceivedAt',
+        partitionKey: { name: 'pending', type: 'S' },
+        sortKey: { name: 'receivedAt', type: 'S' },
+      },
+    ],
+  },
+  medicalAssistanceUsage: {
+    partitionKey: { name: 'personYear', type: 'S' },
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export const queues = {
   recipientImports: { maxReceiveCount: 3 },
+  hospitalNotices: { maxReceiveCount: 5 },
 } as const satisfies Record<string, QueueSpec>;
 
 export const buckets = {
@@ -134,6 +149,46 @@ export const functions = {
       tables: { recipients: 'readwrite', recipientImports: 'readwrite' },
       buckets: { documents: 'read' },
     },
+  },
+  getOpenApi: {
+    entry: 'functions/get-openapi/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/openapi.json', authenticated: false },
+    timeoutSeconds: 3,
+    memoryMiB: 256,
+    access: {},
+  },
+  postHospitalNotice: {
+    entry: 'functions/post-hospital-notice/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/hospital-notices', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: {
+      tables: { hospitalNotices: 'readwrite', hospitals: 'read', idempotency: 'readwrite' },
+      queues: { hospitalNotices: 'send' },
+    },
+  },
+  getHospitalNotice: {
+    entry: 'functions/get-hospital-notice/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/hospital-notices/{id}', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { hospitalNotices: 'read', hospitals: 'read' } },
+  },
+  decideHospitalNotices: {
+    entry: 'functions/decide-hospital-notices/handler.ts',
+    trigger: { type: 'queue', queue: 'hospitalNotices', batchSize: 10 },
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: {
+      tables: { hospitalNotices: 'readwrite', recipients: 'read', medicalAssistanceUsage: 'readwrite' },
+    },
+  },
+  requeuePendingNotices: {
+    entry: 'functions/requeue-pending-notices/handler.ts',
+    trigger: { type: 'schedule', job: 'requeue-pending-notices', schedule: 'rate(5 minutes)' },
+    timeoutSeconds: 60,
+    memoryMiB: 256,
+    access: { tables: { hospitalNotices: 'read' }, queues: { hospitalNotices: 'send' } },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -1,6 +1,4 @@
 import { httpRoute } from '../../shared/http/route.ts';
+import { health } from '../../shared/api/registry.ts';
 
-export const handler = httpRoute({
-  roles: 'public',
-  handle: async () => ({ status: 200, body: { status: 'ok' } }),
-});
+export const handler = httpRoute({ ...health, handle: async () => ({ status: 200, body: { status: 'ok' } }) });

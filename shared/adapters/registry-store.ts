@@ -128,3 +128,10 @@ export async function listHospitals(): Promise<Array<{ hospitalId: string; name:
   } while (startKey);
   return items.sort((a, b) => a.hospitalId.localeCompare(b.hospitalId));
 }
+
+export async function isDesignatedHospital(hospitalId: string): Promise<boolean> {
+  const result = await documents().send(
+    new GetCommand({ TableName: tableName('hospitals'), Key: { hospitalId }, ProjectionExpression: 'hospitalId' }),
+  );
+  return Boolean(result.Item);
+}

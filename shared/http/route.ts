@@ -33,9 +33,9 @@ export interface Actor {
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
-type BodySpec<B> =
+export type BodySpec<B> =
   | { kind: 'json'; schema: z.ZodType<B>; maxBytes?: number }
-  | { kind: 'text'; contentType: string; maxBytes: number };
+  | { kind: 'text'; contentType: string; maxBytes: number; example?: string };
 
 export interface RouteRequest<B, P, Q> {
   actor: Actor;
@@ -50,12 +50,24 @@ export interface RouteResult {
   body: unknown;
 }
 
-interface RouteDefinition<B, P, Q> {
+/** What a route accepts and who may call it: the handlers and the OpenAPI document read it. */
+export interface Operation<B = undefined, P = Record<string, never>, Q = Record<string, never>> {
+  summary: string;
+  description?: string;
   /** Roles allowed; 'public' routes need no token at all. */
   roles: readonly Role[] | 'public';
   body?: BodySpec<B>;
   path?: z.ZodType<P>;
   query?: z.ZodType<Q>;
+  /** Successful responses; the error responses follow from the rest. */
+  responses: Record<number, { description: string; schema: z.ZodType }>;
+}
+
+export const defineOperation = <B = undefined, P = Record<string, never>, Q = Record<string, never>>(
+  operation: Operation<B, P, Q>,
+) => operation;
+
+interface RouteDefinition<B, P, Q> extends Operation<B, P, Q> {
   handle: (request: RouteRequest<B, P, Q>) => Promise<RouteResult>;
 }
 

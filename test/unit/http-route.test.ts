@@ -7,6 +7,8 @@ import { fenSchema, idNumberSchema } from '../../shared/http/schemas.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 
 const route = httpRoute({
+  summary: 'test route',
+  responses: { 202: { description: 'accepted', schema: z.object({}) } },
   roles: ['hospital'],
   body: { kind: 'json', schema: z.object({ patient: z.object({ idNumber: idNumberSchema }), totalCostFen: fenSchema }) },
   handle: async ({ actor, body }) => ({ status: 202, body: { hospitalId: actor.hospitalId, total: body.totalCostFen } }),

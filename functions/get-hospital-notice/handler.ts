@@ -1,0 +1,8 @@
+import { httpRoute } from '../../shared/http/route.ts';
+import { getHospitalNotice } from '../../shared/api/hospital-notices.ts';
+import { viewNotice } from '../../shared/usecases/hospital-notices.ts';
+
+export const handler = httpRoute({
+  ...getHospitalNotice,
+  handle: async ({ path, actor }) => ({ status: 200, body: await viewNotice(path.id, actor) }),
+});

@@ -1,0 +1,151 @@
+// The OpenAPI 3.1 document, generated from the same operation definitions (zod schemas,
+// roles) that the handlers validate with, and from the topology's routes.
+import { z } from 'zod';
+import { defineOperation, type Operation } from '../http/route.ts';
+import { errorEnvelopeSchema } from '../http/schemas.ts';
+import { functions, type FunctionName, type FunctionSpec } from '../topology.ts';
+import * as registry from './registry.ts';
+import * as hospitalNotices from './hospital-notices.ts';
+
+export const getOpenApi = defineOperation({
+  summary: 'This document.',
+  roles: 'public',
+  responses: { 200: { description: 'OpenAPI 3.1', schema: z.object({ openapi: z.string() }).loose() } },
+});
+
+/** Every HTTP function's operation, by the function's name in the topology. */
+export const operations: Partial<Record<FunctionName, Operation<any, any, any>>> = {
+  health: registry.health,
+  createRecipientImport: registry.createRecipientImport,
+  getRecipientImport: registry.getRecipientImport,
+  searchRecipients: registry.searchRecipients,
+  listHospitals: registry.listHospitals,
+  getOpenApi,
+  postHospitalNotice: hospitalNotices.postHospitalNotice,
+  getHospitalNotice: hospitalNotices.getHospitalNotice,
+};
+
+type JsonSchema = Record<string, unknown>;
+
+function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  delete json.$schema;
+  const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
+  delete json.$defs;
+  const relink = (value: JsonSchema) =>
+    JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as JsonSchema;
+  for (const [id, def] of Object.entries(defs)) components[id] = relink(def);
+  return relink(json);
+}
+
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query', components: Record<string, JsonSchema>) {
+  if (!schema) return [];
+  const json = schemaOf(schema, 'input', components) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: where,
+    required: where === 'path' || (json.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
+const errorDescriptions: Record<number, string> = {
+  400: 'MALFORMED_JSON or VALIDATION_FAILED; details name each field at fault',
+  401: 'UNAUTHENTICATED: no token, bad signature, expired',
+  403: 'FORBIDDEN: the role may not do this',
+  404: 'NOT_FOUND',
+  409: 'CONFLICT, INVALID_STATE or IDEMPOTENCY_KEY_REUSED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
+function errorStatuses(operation: Operation<any, any, any>, method: string): number[] {
+  const statuses = new Set<number>();
+  if (operation.roles !== 'public') [401, 403].forEach((s) => statuses.add(s));
+  if (operation.body) [400, 413, 415].forEach((s) => statuses.add(s));
+  if (operation.query || operation.path) statuses.add(400);
+  if (operation.path) statuses.add(404);
+  if (method === 'POST') statuses.add(409);
+  return [...statuses].sort();
+}
+
+export function openApiDocument() {
+  const components: Record<string, JsonSchema> = {};
+  components.ErrorEnvelope = schemaOf(errorEnvelopeSchema, 'output', components);
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const [name, spec] of Object.entries(functions) as Array<[FunctionName, FunctionSpec]>) {
+    if (spec.trigger.type !== 'http') continue;
+    const operation = operations[name];
+    if (!operation) throw new Error(`HTTP function ${name} has no operation definition`);
+    const method = spec.trigger.method;
+    const body = operation.body;
+    const responses: Record<string, unknown> = {};
+    for (const [status, response] of Object.entries(operation.responses)) {
+      responses[status] = {
+        description: response.description,
+        content: { 'application/json': { schema: schemaOf(response.schema, 'output', components) } },
+      };
+    }
+    for (const status of errorStatuses(operation, method)) {
+      responses[String(status)] = {
+        description: errorDescriptions[status],
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } },
+      };
+    }
+    (paths[spec.trigger.path] ??= {})[method.toLowerCase()] = {
+      operationId: name,
+      summary: operation.summary,
+      ...(operation.description && { description: operation.description }),
+      'x-roles': operation.roles,
+      ...(operation.roles === 'public' ? { security: [] } : {}),
+      parameters: [
+        ...parameters(operation.path, 'path', components),
+        ...parameters(operation.query, 'query', components),
+        ...(method === 'POST'
+          ? [
+              {
+                name: 'Idempotency-Key',
+                in: 'header',
+                required: false,
+                description: 'Replaying it with the same body returns the first response; another body gets 409.',
+                schema: { type: 'string', minLength: 1, maxLength: 128 },
+              },
+            ]
+          : []),
+      ],
+      ...(body && {
+        requestBody: {
+          required: true,
+          content:
+            body.kind === 'json'
+              ? { 'application/json': { schema: schemaOf(body.schema, 'input', components) } }
+              : { [body.contentType]: { schema: { type: 'string' }, ...(body.example && { example: body.example }) } },
+        },
+      }),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Tuodi (托底) API',
+      version: '1',
+      description:
+        'The back office of the civil-affairs bureau\'s social assistance: recipient registry, hospital notices (先诊疗、后付费). Money is integer fen; dates YYYY-MM-DD; instants ISO 8601 with offset. Errors: {"error":{"code","message","details":[{"path","message"}]}}.',
+    },
+    servers: [{ url: 'http://127.0.0.1:3000', description: 'npm start' }],
+    security: [{ bearer: [] }],
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Cognito token; the role is in cognito:groups, a hospital also carries hospital_id.',
+        },
+      },
+    },
+  };
+}

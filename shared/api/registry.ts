@@ -1,0 +1,91 @@
+// The registry routes and /health: schemas and operation definitions.
+import { z } from 'zod';
+import { defineOperation } from '../http/route.ts';
+import { idNumberSchema } from '../http/schemas.ts';
+import { registryCsvColumns } from '../domain/registry.ts';
+import { roles } from '../topology.ts';
+
+const importSummarySchema = z
+  .object({
+    importId: z.string(),
+    status: z.enum(['RUNNING', 'COMPLETED', 'FAILED']),
+    imported: z.number().int(),
+    rejected: z.array(z.object({ line: z.number().int(), message: z.string() })),
+    rejectedCount: z.number().int().meta({ description: 'All rejected lines; `rejected` lists the first 1,000.' }),
+    createdAt: z.string(),
+  })
+  .meta({
+    id: 'RecipientImport',
+    example: {
+      importId: '0b5e3c1a-4f0e-4d8e-9a55-1c2d3e4f5a6b',
+      status: 'COMPLETED',
+      imported: 482,
+      rejected: [{ line: 17, message: 'idNumber: check digit does not match' }],
+      rejectedCount: 1,
+      createdAt: '2026-11-29T01:02:03.000Z',
+    },
+  });
+
+const recipientSchema = z
+  .object({
+    recipientId: z.string(),
+    householdId: z.string(),
+    name: z.string(),
+    idNumberMasked: z.string(),
+    category: z.enum(['DIBAO', 'MARGINAL', 'TEKUN']),
+    status: z.enum(['ACTIVE', 'SUSPENDED', 'TERMINATED']),
+    since: z.string(),
+    monthlyBenefitFen: z.number().int(),
+  })
+  .meta({ id: 'Recipient' });
+
+const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextToken: z.string().nullable() });
+
+export const health = defineOperation({
+  summary: 'Liveness check; needs no token.',
+  roles: 'public',
+  responses: { 200: { description: 'Up', schema: z.object({ status: z.literal('ok') }) } },
+});
+
+export const createRecipientImport = defineOperation<string>({
+  summary: "Import the bureau's existing recipient registry from CSV.",
+  description: `Body: CSV (UTF-8, up to 5 MiB) whose first line is \`${registryCsvColumns.join(',')}\`. The file is checked line by line in the background; each rejected line is reported by number and never half-imported.`,
+  roles: ['reviewer'],
+  body: {
+    kind: 'text',
+    contentType: 'text/csv',
+    maxBytes: 5 * 1024 * 1024,
+    example: `${registryCsvColumns.join(',')}\nHH-0001,王婧,11010519491231002X,DIBAO,真州镇,90000,2022-03-01,江苏银行,6228480012345678`,
+  },
+  responses: {
+    202: {
+      description: 'Stored and queued',
+      schema: z.object({ importId: z.string(), status: z.literal('RUNNING') }),
+    },
+  },
+});
+
+export const getRecipientImport = defineOperation({
+  summary: 'Progress and outcome of a registry import.',
+  roles: ['reviewer', 'caseworker'],
+  path: z.object({ importId: z.string().min(1).max(64) }),
+  responses: { 200: { description: 'The import', schema: importSummarySchema } },
+});
+
+export const searchRecipients = defineOperation({
+  summary: 'Find a recipient by resident ID number (the number is masked in the answer).',
+  roles: ['caseworker', 'reviewer'],
+  query: z.object({ idNumber: idNumberSchema }),
+  responses: { 200: { description: 'Zero or one recipient', schema: page(recipientSchema) } },
+});
+
+export const listHospitals = defineOperation({
+  summary: 'The designated hospitals.',
+  roles,
+  responses: {
+    200: {
+      description: 'Designated hospitals',
+      schema: page(z.object({ hospitalId: z.string(), name: z.string() })),
+    },
+  },
+});
