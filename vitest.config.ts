@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     testTimeout: 60_000,
     pool: 'forks',
+    // The functions' own logs; failures still show as ERROR lines.
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
   },
 });

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isoDateSchema } from '../shared/http/schemas.ts';
 import { functions, type FunctionName, type FunctionSpec } from '../shared/topology.ts';
 import { lambdaContext, loadHandler } from './lambda-runtime.ts';
 import { defaultDataDir } from './paths.ts';
@@ -18,11 +19,11 @@ if (!found) {
   console.error(`usage: npm run --silent job -- NAME [--as-of YYYY-MM-DD]; jobs: ${jobs.map((j) => j.job).join(', ') || 'none yet'}`);
   process.exit(2);
 }
-if (values['as-of'] !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(values['as-of'])) {
+if (values['as-of'] !== undefined && !isoDateSchema.safeParse(values['as-of']).success) {
   console.error('--as-of must be a date YYYY-MM-DD');
   process.exit(2);
 }
-const stackFile = join(process.env.TUODI_DATA_DIR ?? defaultDataDir, stackFileName);
+const stackFile = join(process.env.TUODI_DATA_DIR || defaultDataDir, stackFileName);
 if (!existsSync(stackFile)) {
   console.error('Tuodi is not running here: start it with npm start, then run the job.');
   process.exit(1);

@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { functions, type FunctionName, type QueueName } from '../shared/topology.ts';
-import { logger } from '../shared/observability/logger.ts';
 import { devKeys, type DevKeys } from './dev-auth.ts';
 import { freePort, startDynamoDbLocal, startFauxqsServer } from './emulators.ts';
 import { startHttpApi, loadRoutes } from './http-api.ts';
@@ -21,8 +20,6 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   pollerConcurrency?: number;
   onError?: (message: string) => void;
-  /** Functions' log level; tests and benchmarks keep it quiet. */
-  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
 export interface LocalStack {
@@ -55,7 +52,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     // The handlers build their SDK clients from these when first imported, as on Lambda.
     Object.assign(process.env, provisioned.env);
-    logger.setLogLevel(options.logLevel ?? 'WARN');
 
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tuodi-'));
     const keys = await devKeys(dataDir);

@@ -12,7 +12,6 @@ console.log('Starting Tuodi locally (DynamoDB Local, fauxqs for SQS and S3)...')
 const stack = await startLocalStack({
   dataDir: defaultDataDir,
   port,
-  logLevel: 'INFO',
   onError: (message) => console.error(message),
 });
 

@@ -21,5 +21,5 @@ if (role === 'hospital' && !values.hospital) {
   console.error('a hospital token needs --hospital HOSPITAL_ID (see GET /hospitals)');
   process.exit(2);
 }
-const keys = await devKeys(process.env.TUODI_DATA_DIR ?? defaultDataDir);
+const keys = await devKeys(process.env.TUODI_DATA_DIR || defaultDataDir);
 console.log(await keys.sign({ role, sub: values.sub, hospitalId: values.hospital, expiresIn: values['expires-in'] }));
