@@ -17,7 +17,6 @@ export const isoDateSchema = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
 
 export const recipientCategorySchema = z.enum(['DIBAO', 'MARGINAL', 'TEKUN']);
 
-export const limitSchema = z.coerce.number().int().min(1).max(500).default(50);
 
 export const errorEnvelopeSchema = z.object({
   error: z.object({
