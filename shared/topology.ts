@@ -55,11 +55,42 @@ export const tables = {
   medicalAssistanceUsage: {
     partitionKey: { name: 'personYear', type: 'S' },
   },
+  /** One-off grants awaiting payment, written when a one-off application is GRANTED. */
+  grants: {
+    partitionKey: { name: 'grantId', type: 'S' },
+    globalSecondaryIndexes: [
+      {
+        indexName: 'grantsByStatus',
+        partitionKey: { name: 'status', type: 'S' },
+        sortKey: { name: 'grantedAt', type: 'S' },
+      },
+    ],
+  },
+  payoutBatches: {
+    partitionKey: { name: 'batchId', type: 'S' },
+  },
+  /** One item per (program, period, recipient): the data model's guarantee of paying once. */
+  payoutClaims: {
+    partitionKey: { name: 'claimKey', type: 'S' },
+  },
+  payments: {
+    partitionKey: { name: 'batchId', type: 'S' },
+    sortKey: { name: 'endToEndId', type: 'S' },
+  },
+  /** Per batch: one item per finished chunk and per applied bank report (progress, derived). */
+  payoutProgress: {
+    partitionKey: { name: 'batchId', type: 'S' },
+    sortKey: { name: 'entry', type: 'S' },
+  },
 } as const satisfies Record<string, TableSpec>;
 
 export const queues = {
   recipientImports: { maxReceiveCount: 3 },
   hospitalNotices: { maxReceiveCount: 5 },
+  payoutPlans: { maxReceiveCount: 3 },
+  payoutChunks: { maxReceiveCount: 5 },
+  payoutFiles: { maxReceiveCount: 3 },
+  bankResults: { maxReceiveCount: 3 },
 } as const satisfies Record<string, QueueSpec>;
 
 export const buckets = {
@@ -189,6 +220,97 @@ export const functions = {
     timeoutSeconds: 60,
     memoryMiB: 256,
     access: { tables: { hospitalNotices: 'read' }, queues: { hospitalNotices: 'send' } },
+  },
+  createPayoutBatch: {
+    entry: 'functions/create-payout-batch/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: {
+      tables: { payoutBatches: 'readwrite', idempotency: 'readwrite' },
+      queues: { payoutPlans: 'send' },
+    },
+  },
+  approvePayoutBatch: {
+    entry: 'functions/approve-payout-batch/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/approve', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: {
+      tables: { payoutBatches: 'readwrite', idempotency: 'readwrite' },
+      queues: { payoutChunks: 'send' },
+    },
+  },
+  getPayoutBatch: {
+    entry: 'functions/get-payout-batch/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: { tables: { payoutBatches: 'read', payoutProgress: 'read' }, buckets: { exports: 'read' } },
+  },
+  listPayments: {
+    entry: 'functions/list-payments/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/payments', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: { tables: { payoutBatches: 'read', payments: 'read' } },
+  },
+  postBankResults: {
+    entry: 'functions/post-bank-results/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/bank-results', authenticated: true },
+    timeoutSeconds: 15,
+    memoryMiB: 1024,
+    access: {
+      tables: { payoutBatches: 'read', payoutProgress: 'readwrite', idempotency: 'readwrite' },
+      buckets: { exports: 'readwrite' },
+      queues: { bankResults: 'send' },
+    },
+  },
+  getBankResults: {
+    entry: 'functions/get-bank-results/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/bank-results/{reportId}', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { payoutProgress: 'read' } },
+  },
+  planPayoutBatch: {
+    entry: 'functions/plan-payout-batch/handler.ts',
+    trigger: { type: 'queue', queue: 'payoutPlans', batchSize: 1 },
+    timeoutSeconds: 900,
+    memoryMiB: 2048,
+    access: {
+      tables: { payoutBatches: 'readwrite', payoutClaims: 'readwrite', payments: 'readwrite', recipients: 'read', grants: 'read' },
+    },
+  },
+  payPayoutChunks: {
+    entry: 'functions/pay-payout-chunks/handler.ts',
+    trigger: { type: 'queue', queue: 'payoutChunks', batchSize: 1 },
+    timeoutSeconds: 120,
+    memoryMiB: 1024,
+    access: {
+      tables: { payoutBatches: 'read', payments: 'readwrite', payoutProgress: 'readwrite' },
+      queues: { payoutChunks: 'send', payoutFiles: 'send' },
+    },
+  },
+  writeBankFiles: {
+    entry: 'functions/write-bank-files/handler.ts',
+    trigger: { type: 'queue', queue: 'payoutFiles', batchSize: 1 },
+    timeoutSeconds: 900,
+    memoryMiB: 1024,
+    access: {
+      tables: { payoutBatches: 'readwrite', payments: 'read', payoutProgress: 'read' },
+      buckets: { exports: 'readwrite' },
+    },
+  },
+  applyBankResults: {
+    entry: 'functions/apply-bank-results/handler.ts',
+    trigger: { type: 'queue', queue: 'bankResults', batchSize: 1 },
+    timeoutSeconds: 900,
+    memoryMiB: 1024,
+    access: {
+      tables: { payoutBatches: 'readwrite', payments: 'readwrite', payoutClaims: 'readwrite', payoutProgress: 'readwrite' },
+      buckets: { exports: 'read' },
+    },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

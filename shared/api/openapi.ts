@@ -6,6 +6,7 @@ import { errorEnvelopeSchema } from '../http/schemas.ts';
 import { functions, type FunctionName, type FunctionSpec } from '../topology.ts';
 import * as registry from './registry.ts';
 import * as hospitalNotices from './hospital-notices.ts';
+import * as payouts from './payouts.ts';
 
 export const getOpenApi = defineOperation({
   summary: 'This document.',
@@ -23,6 +24,12 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   getOpenApi,
   postHospitalNotice: hospitalNotices.postHospitalNotice,
   getHospitalNotice: hospitalNotices.getHospitalNotice,
+  createPayoutBatch: payouts.createPayoutBatch,
+  approvePayoutBatch: payouts.approvePayoutBatch,
+  getPayoutBatch: payouts.getPayoutBatch,
+  listPayments: payouts.listPayments,
+  postBankResults: payouts.postBankResults,
+  getBankResults: payouts.getBankResults,
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -119,7 +126,12 @@ export function openApiDocument() {
           content:
             body.kind === 'json'
               ? { 'application/json': { schema: schemaOf(body.schema, 'input', components) } }
-              : { [body.contentType]: { schema: { type: 'string' }, ...(body.example && { example: body.example }) } },
+              : Object.fromEntries(
+                  body.contentTypes.map((type) => [
+                    type,
+                    { schema: { type: 'string' }, ...(body.example && { example: body.example }) },
+                  ]),
+                ),
         },
       }),
       responses,

@@ -53,7 +53,7 @@ export const createRecipientImport = defineOperation<string>({
   roles: ['reviewer'],
   body: {
     kind: 'text',
-    contentType: 'text/csv',
+    contentTypes: ['text/csv'],
     maxBytes: 5 * 1024 * 1024,
     example: `${registryCsvColumns.join(',')}\nHH-0001,王婧,11010519491231002X,DIBAO,真州镇,90000,2022-03-01,江苏银行,6228480012345678`,
   },

@@ -35,7 +35,7 @@ export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
 export type BodySpec<B> =
   | { kind: 'json'; schema: z.ZodType<B>; maxBytes?: number }
-  | { kind: 'text'; contentType: string; maxBytes: number; example?: string };
+  | { kind: 'text'; contentTypes: readonly string[]; maxBytes: number; example?: string };
 
 export interface RouteRequest<B, P, Q> {
   actor: Actor;
@@ -130,12 +130,12 @@ function readBody<B>(event: HttpEvent, spec: BodySpec<B>): B {
   if (bytes > maxBytes) {
     throw new AppError('PAYLOAD_TOO_LARGE', `the body is ${bytes} bytes; this route takes at most ${maxBytes}`);
   }
-  const expected = spec.kind === 'json' ? 'application/json' : spec.contentType;
+  const expected = spec.kind === 'json' ? ['application/json'] : spec.contentTypes;
   const mediaType = (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-  if (mediaType !== expected) {
+  if (!expected.includes(mediaType)) {
     throw new AppError(
       'UNSUPPORTED_MEDIA_TYPE',
-      `Content-Type must be ${expected}; got ${mediaType || 'none'}`,
+      `Content-Type must be ${expected.join(' or ')}; got ${mediaType || 'none'}`,
     );
   }
   if (spec.kind === 'text') return text as B;

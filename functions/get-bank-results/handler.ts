@@ -1,0 +1,8 @@
+import { httpRoute } from '../../shared/http/route.ts';
+import { getBankResults } from '../../shared/api/payouts.ts';
+import { viewBankReport } from '../../shared/usecases/payouts.ts';
+
+export const handler = httpRoute({
+  ...getBankResults,
+  handle: async ({ path }) => ({ status: 200, body: await viewBankReport(path.id, path.reportId) }),
+});

@@ -1,0 +1,8 @@
+import { httpRoute } from '../../shared/http/route.ts';
+import { getPayoutBatch } from '../../shared/api/payouts.ts';
+import { viewBatch } from '../../shared/usecases/payouts.ts';
+
+export const handler = httpRoute({
+  ...getPayoutBatch,
+  handle: async ({ path }) => ({ status: 200, body: await viewBatch(path.id) }),
+});

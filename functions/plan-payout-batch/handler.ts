@@ -1,0 +1,8 @@
+import { z } from 'zod';
+import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
+import { planBatch } from '../../shared/usecases/payouts.ts';
+import { logger } from '../../shared/observability/logger.ts';
+
+export const handler = sqsWorker(z.object({ kind: z.literal('plan'), batchId: z.string() }), async ({ batchId }) => {
+  logger.info('payout batch planned', { batchId, outcome: await planBatch(batchId, new Date()) });
+});

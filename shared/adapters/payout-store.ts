@@ -1,0 +1,444 @@
+import type { Readable } from 'node:stream';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { HistoryEntry, RecipientCategory } from '../domain/registry.ts';
+import {
+  chunkEntry,
+  type BatchStatus,
+  type ChunkRange,
+  type PaymentRecord,
+  type PaymentStatus,
+  type PayoutBatch,
+} from '../domain/payouts/batch.ts';
+import { documents, s3, sqs } from './clients.ts';
+import { batchPut } from './dynamo-batch.ts';
+import { bucketName, queueUrl, tableName } from './resources.ts';
+
+const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
+
+export async function putNewBatch(batch: PayoutBatch): Promise<void> {
+  await documents().send(
+    new PutCommand({ TableName: tableName('payoutBatches'), Item: batch, ConditionExpression: 'attribute_not_exists(batchId)' }),
+  );
+}
+
+export async function getBatch(batchId: string): Promise<PayoutBatch | undefined> {
+  const result = await documents().send(
+    new GetCommand({ TableName: tableName('payoutBatches'), Key: { batchId }, ConsistentRead: true }),
+  );
+  return result.Item as PayoutBatch | undefined;
+}
+
+/** Moves a batch from one status to another, recording why; false when it was not in `from`. */
+export async function transitionBatch(
+  batchId: string,
+  from: BatchStatus,
+  to: BatchStatus,
+  entry: HistoryEntry,
+  fields: Partial<PayoutBatch> = {},
+): Promise<boolean> {
+  const names: Record<string, string> = { '#status': 'status' };
+  const values: Record<string, unknown> = { ':to': to, ':from': from, ':entry': [entry] };
+  const sets = ['#status = :to', 'history = list_append(history, :entry)'];
+  for (const [i, [key, value]] of Object.entries(fields).entries()) {
+    names[`#f${i}`] = key;
+    values[`:f${i}`] = value;
+    sets.push(`#f${i} = :f${i}`);
+  }
+  try {
+    await documents().send(
+      new UpdateCommand({
+        TableName: tableName('payoutBatches'),
+        Key: { batchId },
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: '#status = :from',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export async function setReconciliation(batchId: string, reconciliation: PayoutBatch['reconciliation']): Promise<void> {
+  await documents().send(
+    new UpdateCommand({
+      TableName: tableName('payoutBatches'),
+      Key: { batchId },
+      UpdateExpression: 'SET reconciliation = :r',
+      ExpressionAttributeValues: { ':r': reconciliation },
+    }),
+  );
+}
+
+export interface PayeeCandidate {
+  payeeId: string;
+  name: string;
+  bankName?: string;
+  bankAccount?: string;
+  amountFen: number;
+}
+
+/** ACTIVE recipients of the categories, read with a parallel scan. */
+export async function activeRecipients(
+  categories: readonly RecipientCategory[],
+): Promise<Array<PayeeCandidate & { monthlyBenefitFen: number }>> {
+  const segments = 4;
+  const names = { '#status': 'status', '#name': 'name' };
+  const values: Record<string, unknown> = { ':active': 'ACTIVE' };
+  categories.forEach((c, i) => (values[`:c${i}`] = c));
+  const found: Array<PayeeCandidate & { monthlyBenefitFen: number }> = [];
+  await Promise.all(
+    Array.from({ length: segments }, async (_, segment) => {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documents().send(
+          new ScanCommand({
+            TableName: tableName('recipients'),
+            Segment: segment,
+            TotalSegments: segments,
+            ProjectionExpression: 'recipientId, #name, bankName, bankAccount, monthlyBenefitFen',
+            FilterExpression: `#status = :active AND category IN (${categories.map((_, i) => `:c${i}`).join(', ')})`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          found.push({
+            payeeId: item.recipientId,
+            name: item.name,
+            bankName: item.bankName,
+            bankAccount: item.bankAccount,
+            amountFen: 0,
+            monthlyBenefitFen: item.monthlyBenefitFen ?? 0,
+          });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }),
+  );
+  return found;
+}
+
+/** Grants decided GRANTED, whether or not some batch already claimed them. */
+export async function grantedGrants(): Promise<PayeeCandidate[]> {
+  const found: PayeeCandidate[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents().send(
+      new QueryCommand({
+        TableName: tableName('grants'),
+        IndexName: 'grantsByStatus',
+        KeyConditionExpression: '#status = :granted',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':granted': 'GRANTED' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      found.push({
+        payeeId: item.grantId,
+        name: item.payeeName,
+        bankName: item.bankName,
+        bankAccount: item.bankAccount,
+        amountFen: item.amountFen,
+      });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return found;
+}
+
+const pairsPerTransaction = 25;
+
+/**
+ * Claims each payment's (program, period, payee) key for this batch and writes the payment,
+ * claim and payment in one transaction per group. A key held by another batch (and not
+ * released by a return) drops that payment. Safe to repeat: this batch's own claims pass.
+ */
+export async function claimAndPlan(payments: PaymentRecord[], at: string, concurrency = 8): Promise<PaymentRecord[]> {
+  const groups: PaymentRecord[][] = [];
+  for (let i = 0; i < payments.length; i += pairsPerTransaction) groups.push(payments.slice(i, i + pairsPerTransaction));
+  const planned: PaymentRecord[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < groups.length) {
+      let group = groups[next++]!;
+      for (let attempt = 0; group.length > 0; attempt++) {
+        if (attempt === 20) throw new Error('planning transactions kept conflicting');
+        try {
+          await documents().send(
+            new TransactWriteCommand({
+              TransactItems: group.flatMap((p) => [
+                {
+                  Put: {
+                    TableName: tableName('payoutClaims'),
+                    Item: { claimKey: p.claimKey, batchId: p.batchId, endToEndId: p.endToEndId, claimStatus: 'HELD', claimedAt: at },
+                    ConditionExpression: 'attribute_not_exists(claimKey) OR claimStatus = :released OR batchId = :batch',
+                    ExpressionAttributeValues: { ':released': 'RELEASED', ':batch': p.batchId },
+                  },
+                },
+                { Put: { TableName: tableName('payments'), Item: p } },
+              ]),
+            }),
+          );
+          planned.push(...group);
+          break;
+        } catch (error) {
+          if ((error as Error).name !== 'TransactionCanceledException') throw error;
+          const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+          const heldElsewhere = new Set(
+            group.filter((_, i) => reasons[i * 2]?.Code === 'ConditionalCheckFailed').map((p) => p.claimKey),
+          );
+          group = group.filter((p) => !heldElsewhere.has(p.claimKey));
+          if (heldElsewhere.size === 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * (attempt + 1)));
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return planned;
+}
+
+async function* queryAll(input: QueryCommandInput): AsyncGenerator<Record<string, unknown>> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    yield* page.Items ?? [];
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
+export async function chunkPayments(batchId: string, range: ChunkRange): Promise<PaymentRecord[]> {
+  const items: PaymentRecord[] = [];
+  for await (const item of queryAll({
+    TableName: tableName('payments'),
+    KeyConditionExpression: 'batchId = :batch AND endToEndId BETWEEN :first AND :last',
+    ExpressionAttributeValues: { ':batch': batchId, ':first': range.first, ':last': range.last },
+    ConsistentRead: true,
+  })) {
+    items.push(item as unknown as PaymentRecord);
+  }
+  return items;
+}
+
+export async function putPayments(payments: PaymentRecord[]): Promise<void> {
+  await batchPut(tableName('payments'), payments as unknown as Record<string, unknown>[]);
+}
+
+/** Every payment of a batch in endToEndId order, a page at a time: memory does not grow with the batch. */
+export async function* batchPayments(batchId: string): AsyncGenerator<PaymentRecord> {
+  for await (const item of queryAll({
+    TableName: tableName('payments'),
+    KeyConditionExpression: 'batchId = :batch',
+    ExpressionAttributeValues: { ':batch': batchId },
+    ConsistentRead: true,
+  })) {
+    yield item as unknown as PaymentRecord;
+  }
+}
+
+export async function paymentsPage(
+  batchId: string,
+  status: PaymentStatus | undefined,
+  limit: number,
+  startKey: Record<string, unknown> | undefined,
+): Promise<{ items: PaymentRecord[]; lastKey?: Record<string, unknown> }> {
+  const page = await documents().send(
+    new QueryCommand({
+      TableName: tableName('payments'),
+      KeyConditionExpression: 'batchId = :batch',
+      ...(status && { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
+      ExpressionAttributeValues: { ':batch': batchId, ...(status && { ':status': status }) },
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { items: (page.Items ?? []) as PaymentRecord[], lastKey: page.LastEvaluatedKey };
+}
+
+export interface ChunkDone {
+  batchId: string;
+  entry: string;
+  recordedCount: number;
+  recordedFen: number;
+  at: string;
+}
+
+export async function getChunkDone(batchId: string, chunk: number): Promise<ChunkDone | undefined> {
+  const result = await documents().send(
+    new GetCommand({ TableName: tableName('payoutProgress'), Key: { batchId, entry: chunkEntry(chunk) }, ConsistentRead: true }),
+  );
+  return result.Item as ChunkDone | undefined;
+}
+
+export async function putChunkDone(done: ChunkDone): Promise<void> {
+  await documents().send(new PutCommand({ TableName: tableName('payoutProgress'), Item: done }));
+}
+
+export async function chunksDone(batchId: string): Promise<ChunkDone[]> {
+  const done: ChunkDone[] = [];
+  for await (const item of queryAll({
+    TableName: tableName('payoutProgress'),
+    KeyConditionExpression: 'batchId = :batch AND begins_with(entry, :chunk)',
+    ExpressionAttributeValues: { ':batch': batchId, ':chunk': 'chunk#' },
+    ConsistentRead: true,
+  })) {
+    done.push(item as unknown as ChunkDone);
+  }
+  return done;
+}
+
+export async function putProgressEntry(item: Record<string, unknown> & { batchId: string; entry: string }): Promise<void> {
+  await documents().send(new PutCommand({ TableName: tableName('payoutProgress'), Item: item }));
+}
+
+export async function getProgressEntry(batchId: string, entry: string): Promise<Record<string, unknown> | undefined> {
+  const result = await documents().send(
+    new GetCommand({ TableName: tableName('payoutProgress'), Key: { batchId, entry }, ConsistentRead: true }),
+  );
+  return result.Item;
+}
+
+export type SettleResult = 'applied' | 'already' | 'unknown' | 'conflict';
+
+/** RECORDED (or, for a late return, SETTLED) to the bank's outcome; a return releases the claim. */
+export async function applyBankOutcome(
+  batchId: string,
+  endToEndId: string,
+  outcome: { status: 'SETTLED' | 'RETURNED'; reason?: string },
+  at: string,
+): Promise<SettleResult> {
+  const key = { batchId, endToEndId };
+  const paymentUpdate = {
+    TableName: tableName('payments'),
+    Key: key,
+    UpdateExpression:
+      outcome.status === 'SETTLED'
+        ? 'SET #status = :settled, settledAt = :at'
+        : 'SET #status = :returned, returnedAt = :at, returnReason = :reason',
+    ConditionExpression:
+      outcome.status === 'SETTLED' ? '#status = :recorded' : '#status IN (:recorded, :settled)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':recorded': 'RECORDED',
+      ':settled': 'SETTLED',
+      ':at': at,
+      ...(outcome.status === 'RETURNED' && { ':returned': 'RETURNED', ':reason': outcome.reason ?? 'returned by the bank' }),
+    },
+  };
+  try {
+    if (outcome.status === 'SETTLED') {
+      await documents().send(new UpdateCommand(paymentUpdate));
+    } else {
+      const payment = await documents().send(new GetCommand({ TableName: tableName('payments'), Key: key, ConsistentRead: true }));
+      if (!payment.Item) return 'unknown';
+      await documents().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: paymentUpdate },
+            {
+              Update: {
+                TableName: tableName('payoutClaims'),
+                Key: { claimKey: payment.Item.claimKey },
+                UpdateExpression: 'SET claimStatus = :released, releasedAt = :at',
+                ConditionExpression: 'batchId = :batch',
+                ExpressionAttributeValues: { ':released': 'RELEASED', ':at': at, ':batch': batchId },
+              },
+            },
+          ],
+        }),
+      );
+    }
+    return 'applied';
+  } catch (error) {
+    const name = (error as Error).name;
+    if (name !== 'ConditionalCheckFailedException' && name !== 'TransactionCanceledException') throw error;
+    const current = await documents().send(new GetCommand({ TableName: tableName('payments'), Key: key, ConsistentRead: true }));
+    if (!current.Item) return 'unknown';
+    return current.Item.status === outcome.status ? 'already' : 'conflict';
+  }
+}
+
+export async function paymentStatusCounts(batchId: string): Promise<Record<PaymentStatus, number>> {
+  const counts: Record<PaymentStatus, number> = { PLANNED: 0, RECORDED: 0, SETTLED: 0, RETURNED: 0 };
+  for await (const item of queryAll({
+    TableName: tableName('payments'),
+    KeyConditionExpression: 'batchId = :batch',
+    ProjectionExpression: '#status',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: { ':batch': batchId },
+    ConsistentRead: true,
+  })) {
+    counts[item.status as PaymentStatus]++;
+  }
+  return counts;
+}
+
+type PayoutMessage =
+  | { kind: 'plan'; batchId: string }
+  | { kind: 'dispatch'; batchId: string }
+  | { kind: 'chunk'; batchId: string; chunk: number }
+  | { kind: 'files'; batchId: string }
+  | { kind: 'report'; batchId: string; reportId: string };
+
+const queueFor = {
+  plan: 'payoutPlans',
+  dispatch: 'payoutChunks',
+  chunk: 'payoutChunks',
+  files: 'payoutFiles',
+  report: 'bankResults',
+} as const;
+
+export async function enqueue(message: PayoutMessage): Promise<void> {
+  await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl(queueFor[message.kind]), MessageBody: JSON.stringify(message) }));
+}
+
+export async function enqueueChunks(batchId: string, chunkCount: number): Promise<void> {
+  for (let start = 0; start < chunkCount; start += 10) {
+    const entries = Array.from({ length: Math.min(10, chunkCount - start) }, (_, i) => ({
+      Id: String(start + i),
+      MessageBody: JSON.stringify({ kind: 'chunk', batchId, chunk: start + i }),
+    }));
+    const result = await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl('payoutChunks'), Entries: entries }));
+    if (result.Failed?.length) throw new Error(`${result.Failed.length} chunk messages were not sent`);
+  }
+}
+
+/** Streams a body into the exports bucket (multipart): a failing stream leaves no object. */
+export async function uploadExport(key: string, body: Readable, contentType: string): Promise<void> {
+  await new Upload({
+    client: s3(),
+    params: { Bucket: bucketName('exports'), Key: key, Body: body, ContentType: contentType },
+    queueSize: 2,
+    leavePartsOnError: false,
+  }).done();
+}
+
+export async function putExport(key: string, body: string, contentType: string): Promise<void> {
+  await s3().send(new PutObjectCommand({ Bucket: bucketName('exports'), Key: key, Body: body, ContentType: contentType }));
+}
+
+export async function readExport(key: string): Promise<string> {
+  const result = await s3().send(new GetObjectCommand({ Bucket: bucketName('exports'), Key: key }));
+  return result.Body!.transformToString('utf-8');
+}
+
+export async function exportUrl(key: string, expiresInSeconds = 15 * 60): Promise<string> {
+  return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucketName('exports'), Key: key }), { expiresIn: expiresInSeconds });
+}

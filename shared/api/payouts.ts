@@ -1,0 +1,175 @@
+// The payout-batch routes: schemas and operation definitions.
+import { z } from 'zod';
+import { defineOperation } from '../http/route.ts';
+import { fenSchema } from '../http/schemas.ts';
+import { pageQuerySchema } from '../http/pagination.ts';
+import { payoutPrograms, programsWithPerPersonAmount, paymentStatuses, batchStatuses } from '../domain/payouts/batch.ts';
+import { recipientCategories } from '../domain/registry.ts';
+
+const periodSchema = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')
+  .meta({ description: 'The month paid for.', example: '2026-12' });
+
+export const createPayoutBatchSchema = z
+  .object({
+    program: z.enum(payoutPrograms, { error: `must be one of ${payoutPrograms.join(', ')}` }),
+    period: periodSchema,
+    title: z.string().trim().min(1, 'is required').max(200),
+    categories: z
+      .array(z.enum(recipientCategories, { error: 'must be DIBAO, MARGINAL or TEKUN' }))
+      .min(1, 'name at least one category')
+      .refine((c) => new Set(c).size === c.length, 'must not repeat a category')
+      .optional(),
+    perPersonFen: fenSchema.positive('must be more than 0').optional(),
+  })
+  .superRefine((body, ctx) => {
+    const perPerson = (programsWithPerPersonAmount as readonly string[]).includes(body.program);
+    if (perPerson && body.perPersonFen === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['perPersonFen'], message: `is required for ${body.program}` });
+    }
+    if (!perPerson && body.perPersonFen !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['perPersonFen'],
+        message: `applies only to ${programsWithPerPersonAmount.join(' and ')}; ${body.program} pays each its own amount`,
+      });
+    }
+    if (body.program !== 'ONE_OFF_GRANTS' && !body.categories) {
+      ctx.addIssue({ code: 'custom', path: ['categories'], message: 'is required' });
+    }
+  })
+  .meta({
+    id: 'NewPayoutBatch',
+    example: {
+      program: 'PRICE_SUBSIDY',
+      period: '2026-12',
+      title: '2026年12月困难群众价格临时补贴',
+      categories: ['DIBAO', 'TEKUN'],
+      perPersonFen: 5000,
+    },
+  });
+export type NewPayoutBatch = z.output<typeof createPayoutBatchSchema>;
+
+const idPath = z.object({ id: z.string().min(1).max(64) });
+
+const batchViewSchema = z
+  .object({
+    id: z.string(),
+    program: z.enum(payoutPrograms),
+    period: z.string(),
+    title: z.string(),
+    categories: z.array(z.enum(recipientCategories)),
+    perPersonFen: z.number().int().nullable(),
+    status: z.enum(batchStatuses),
+    planned: z.object({ count: z.number().int(), totalFen: z.number().int() }).nullable(),
+    progress: z.object({ recorded: z.number().int(), failed: z.number().int() }),
+    files: z.object({ csvUrl: z.string(), pain001Url: z.string() }).nullable(),
+    skipped: z
+      .object({ alreadyPlannedOrPaid: z.number().int(), noBankAccount: z.number().int() })
+      .nullable()
+      .meta({ description: 'Selected but left out of this batch, and why.' }),
+    reconciliation: z
+      .object({ settled: z.number().int(), returned: z.number().int(), pending: z.number().int() })
+      .nullable(),
+    failureReason: z.string().nullable(),
+    createdBy: z.string(),
+    approvedBy: z.string().nullable(),
+    history: z.array(z.object({ at: z.string(), by: z.string(), action: z.string(), reason: z.string() })),
+  })
+  .meta({ id: 'PayoutBatch' });
+
+export const createPayoutBatch = defineOperation({
+  summary: 'Prepare a payout batch (the maker); planning runs in the background.',
+  description:
+    'Selects the ACTIVE recipients of the categories (for ONE_OFF_GRANTS: the granted, unpaid grants) and leaves out anyone already planned or paid for the same program and period. PLANNING, then PENDING_APPROVAL with `planned`.',
+  roles: ['finance'],
+  body: { kind: 'json', schema: createPayoutBatchSchema },
+  responses: {
+    201: { description: 'Created', schema: z.object({ id: z.string(), status: z.literal('PLANNING') }) },
+  },
+});
+
+export const approvePayoutBatch = defineOperation({
+  summary: 'Approve a planned batch (the checker: never its creator); paying starts.',
+  roles: ['finance'],
+  path: idPath,
+  responses: {
+    202: { description: 'Paying', schema: z.object({ id: z.string(), status: z.literal('PAYING') }) },
+  },
+});
+
+export const getPayoutBatch = defineOperation({
+  summary: 'A batch with its plan, progress, bank files (presigned, 15 minutes) and reconciliation.',
+  roles: ['finance'],
+  path: idPath,
+  responses: { 200: { description: 'The batch', schema: batchViewSchema } },
+});
+
+export const listPayments = defineOperation({
+  summary: "A batch's payments.",
+  roles: ['finance'],
+  path: idPath,
+  query: pageQuerySchema.extend({ status: z.enum(paymentStatuses).optional() }),
+  responses: {
+    200: {
+      description: 'A page of payments',
+      schema: z.object({
+        items: z.array(
+          z.object({
+            endToEndId: z.string(),
+            recipientId: z.string(),
+            amountFen: z.number().int(),
+            status: z.enum(paymentStatuses),
+            returnReason: z.string().optional(),
+          }),
+        ),
+        nextToken: z.string().nullable(),
+      }),
+    },
+  },
+});
+
+const reportViewSchema = z
+  .object({
+    reportId: z.string(),
+    status: z.enum(['APPLYING', 'APPLIED']),
+    format: z.enum(['pain.002', 'csv']),
+    entries: z.number().int(),
+    settled: z.number().int().nullable(),
+    returned: z.number().int().nullable(),
+    alreadyApplied: z.number().int().nullable(),
+    unknownEndToEndIds: z.array(z.string()).meta({ description: 'Ids in the report that are not payments of this batch (the first 1,000).' }),
+    unknownCount: z.number().int().nullable(),
+    problems: z.array(z.object({ where: z.string(), message: z.string() })),
+    receivedAt: z.string(),
+    receivedBy: z.string(),
+  })
+  .meta({ id: 'BankReport' });
+
+export const postBankResults = defineOperation<string, { id: string }>({
+  summary: "Reconcile the bank's status report: ISO 20022 pain.002 XML or CSV endToEndId,status,reason.",
+  description:
+    'ACSC/ACCC settle a payment, RJCT returns it (a returned payment may be paid again in a later batch for the same program and period). The batch is RECONCILED when no payment is pending. Unknown endToEndIds are reported on GET .../bank-results/{reportId}.',
+  roles: ['finance'],
+  path: idPath,
+  body: {
+    kind: 'text',
+    contentTypes: ['application/xml', 'text/xml', 'text/csv'],
+    maxBytes: 5 * 1024 * 1024,
+    example: 'endToEndId,status,reason\nPS202612-7Q2M4K8Z0B3N5P7R9T1V3X5Z,ACSC,\nPS202612-2B4D6F8H0J2L4N6P8R0T2V4X,RJCT,AC04 closed account',
+  },
+  responses: {
+    202: {
+      description: 'Stored; being applied',
+      schema: z.object({ reportId: z.string(), status: z.literal('APPLYING'), entries: z.number().int() }),
+    },
+  },
+});
+
+export const getBankResults = defineOperation({
+  summary: 'How a bank status report was applied.',
+  roles: ['finance'],
+  path: idPath.extend({ reportId: z.string().min(1).max(64) }),
+  responses: { 200: { description: 'The report', schema: reportViewSchema } },
+});

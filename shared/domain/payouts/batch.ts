@@ -1,0 +1,81 @@
+// Payout batches: programs, states, and the keys that make "paid at most once" structural.
+import type { HistoryEntry, RecipientCategory } from '../registry.ts';
+
+export const payoutPrograms = ['PRICE_SUBSIDY', 'ONE_TIME_LIVING', 'MONTHLY_BENEFIT', 'ONE_OFF_GRANTS'] as const;
+export type PayoutProgram = (typeof payoutPrograms)[number];
+/** Programs that pay everyone selected the same amount, given with the batch. */
+export const programsWithPerPersonAmount = ['PRICE_SUBSIDY', 'ONE_TIME_LIVING'] as const satisfies readonly PayoutProgram[];
+
+export const batchStatuses = ['PLANNING', 'PENDING_APPROVAL', 'PAYING', 'PAID_OUT', 'RECONCILED', 'FAILED'] as const;
+export type BatchStatus = (typeof batchStatuses)[number];
+
+export const paymentStatuses = ['PLANNED', 'RECORDED', 'SETTLED', 'RETURNED'] as const;
+export type PaymentStatus = (typeof paymentStatuses)[number];
+
+/** Payments a chunk message records: small enough for one invocation, large enough to keep messages few. */
+export const paymentsPerChunk = 500;
+
+export interface ChunkRange {
+  first: string;
+  last: string;
+  count: number;
+}
+
+export interface PayoutBatch {
+  batchId: string;
+  program: PayoutProgram;
+  period: string;
+  title: string;
+  categories: RecipientCategory[];
+  perPersonFen?: number;
+  status: BatchStatus;
+  createdBy: string;
+  createdAt: string;
+  approvedBy?: string;
+  planned?: { count: number; totalFen: number };
+  /** Consecutive ranges of endToEndIds, one per chunk message. */
+  chunks?: ChunkRange[];
+  skipped?: { alreadyPlannedOrPaid: number; noBankAccount: number };
+  files?: { csvKey: string; pain001Key: string };
+  reconciliation?: { settled: number; returned: number; pending: number };
+  failureReason?: string;
+  history: HistoryEntry[];
+}
+
+export interface PaymentRecord {
+  batchId: string;
+  endToEndId: string;
+  recipientId: string;
+  claimKey: string;
+  creditorName: string;
+  bankName: string;
+  bankAccount: string;
+  amountFen: number;
+  status: PaymentStatus;
+  recordedAt?: string;
+  settledAt?: string;
+  returnedAt?: string;
+  returnReason?: string;
+}
+
+/**
+ * A recipient is paid at most once per program and period, across batches; a one-off grant is
+ * paid once, whatever the period.
+ */
+export function claimKeyFor(program: PayoutProgram, period: string, payeeId: string): string {
+  return program === 'ONE_OFF_GRANTS' ? `${program}#${payeeId}` : `${program}#${period}#${payeeId}`;
+}
+
+/** Splits the batch's endToEndIds, sorted, into consecutive ranges of at most `size`. */
+export function chunkRanges(sortedEndToEndIds: readonly string[], size = paymentsPerChunk): ChunkRange[] {
+  const ranges: ChunkRange[] = [];
+  for (let i = 0; i < sortedEndToEndIds.length; i += size) {
+    const slice = sortedEndToEndIds.slice(i, i + size);
+    ranges.push({ first: slice[0]!, last: slice.at(-1)!, count: slice.length });
+  }
+  return ranges;
+}
+
+/** The chunk's progress entry key, zero-padded so entries sort in chunk order. */
+export const chunkEntry = (chunk: number) => `chunk#${String(chunk).padStart(6, '0')}`;
+export const reportEntry = (reportId: string) => `report#${reportId}`;

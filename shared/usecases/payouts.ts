@@ -1,0 +1,437 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { NewPayoutBatch } from '../api/payouts.ts';
+import { AppError } from '../domain/errors.ts';
+import { endToEndId } from '../domain/payouts/end-to-end-id.ts';
+import { BankFileError, writePain001, writePaymentsCsv, type Payment } from '../domain/payouts/bank-files.ts';
+import { parseStatusReport, StatusReportError } from '../domain/payouts/status-report.ts';
+import {
+  chunkEntry,
+  chunkRanges,
+  claimKeyFor,
+  reportEntry,
+  type PaymentRecord,
+  type PaymentStatus,
+  type PayoutBatch,
+} from '../domain/payouts/batch.ts';
+import type { Actor } from '../http/route.ts';
+import { decodeNextToken, encodeNextToken } from '../http/pagination.ts';
+import {
+  activeRecipients,
+  applyBankOutcome,
+  batchPayments,
+  chunkPayments,
+  chunksDone,
+  claimAndPlan,
+  enqueue,
+  enqueueChunks,
+  exportUrl,
+  getBatch,
+  getChunkDone,
+  getProgressEntry,
+  grantedGrants,
+  paymentStatusCounts,
+  paymentsPage,
+  putChunkDone,
+  putExport,
+  putNewBatch,
+  putPayments,
+  putProgressEntry,
+  readExport,
+  setReconciliation,
+  transitionBatch,
+  uploadExport,
+  type PayeeCandidate,
+} from '../adapters/payout-store.ts';
+import payer from '../../data/payer.json' with { type: 'json' };
+
+const worker = 'tuodi:payout-worker';
+
+async function existingBatch(batchId: string): Promise<PayoutBatch> {
+  const batch = await getBatch(batchId);
+  if (!batch) throw new AppError('NOT_FOUND', `payout batch ${batchId} does not exist`);
+  return batch;
+}
+
+/** The maker's step: the batch is stored as PLANNING and its planning queued. */
+export async function createBatch(request: NewPayoutBatch, actor: Actor, now: Date) {
+  const at = now.toISOString();
+  const batch: PayoutBatch = {
+    batchId: `pb_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+    program: request.program,
+    period: request.period,
+    title: request.title,
+    categories: request.program === 'ONE_OFF_GRANTS' ? [] : (request.categories ?? []),
+    perPersonFen: request.perPersonFen,
+    status: 'PLANNING',
+    createdBy: actor.sub,
+    createdAt: at,
+    history: [{ at, by: actor.sub, action: 'CREATED', reason: request.title }],
+  };
+  await putNewBatch(batch);
+  try {
+    await enqueue({ kind: 'plan', batchId: batch.batchId });
+  } catch (error) {
+    await transitionBatch(batch.batchId, 'PLANNING', 'FAILED', {
+      at: new Date().toISOString(),
+      by: worker,
+      action: 'FAILED',
+      reason: 'planning could not be queued',
+    }, { failureReason: 'planning could not be queued' });
+    throw error;
+  }
+  return { id: batch.batchId, status: 'PLANNING' as const };
+}
+
+async function candidatesFor(batch: PayoutBatch): Promise<PayeeCandidate[]> {
+  if (batch.program === 'ONE_OFF_GRANTS') return grantedGrants();
+  const recipients = await activeRecipients(batch.categories);
+  return recipients.map((r) => ({
+    ...r,
+    amountFen: batch.program === 'MONTHLY_BENEFIT' ? r.monthlyBenefitFen : batch.perPersonFen!,
+  }));
+}
+
+/** Selects, claims and writes the batch's payments, then asks for approval. Safe to repeat. */
+export async function planBatch(batchId: string, now: Date): Promise<string> {
+  const batch = await getBatch(batchId);
+  if (!batch) throw new Error(`payout batch ${batchId} does not exist`);
+  if (batch.status !== 'PLANNING') return 'already-planned';
+  const at = now.toISOString();
+  const candidates = (await candidatesFor(batch)).filter((c) => c.amountFen > 0);
+  const payable = candidates.filter((c) => c.bankName && c.bankAccount);
+  const payments: PaymentRecord[] = payable.map((c) => ({
+    batchId,
+    endToEndId: endToEndId({ batchId, program: batch.program, period: batch.period, recipientId: c.payeeId }),
+    recipientId: c.payeeId,
+    claimKey: claimKeyFor(batch.program, batch.period, c.payeeId),
+    creditorName: c.name,
+    bankName: c.bankName!,
+    bankAccount: c.bankAccount!,
+    amountFen: c.amountFen,
+    status: 'PLANNED',
+  }));
+  const planned = await claimAndPlan(payments, at);
+  const skipped = { alreadyPlannedOrPaid: payments.length - planned.length, noBankAccount: candidates.length - payable.length };
+  const totalFen = planned.reduce((sum, p) => sum + p.amountFen, 0);
+  if (planned.length === 0) {
+    const reason = `nothing to pay: ${candidates.length} selected, ${skipped.alreadyPlannedOrPaid} already planned or paid for ${batch.program} ${batch.period}, ${skipped.noBankAccount} without a bank account`;
+    await transitionBatch(batchId, 'PLANNING', 'FAILED', { at, by: worker, action: 'FAILED', reason }, {
+      planned: { count: 0, totalFen: 0 },
+      skipped,
+      failureReason: reason,
+    });
+    return 'FAILED';
+  }
+  const chunks = chunkRanges(planned.map((p) => p.endToEndId).sort());
+  await transitionBatch(
+    batchId,
+    'PLANNING',
+    'PENDING_APPROVAL',
+    {
+      at,
+      by: worker,
+      action: 'PLANNED',
+      reason: `${planned.length} payments, ${totalFen} fen; ${skipped.alreadyPlannedOrPaid} already planned or paid, ${skipped.noBankAccount} without a bank account`,
+    },
+    { planned: { count: planned.length, totalFen }, chunks, skipped },
+  );
+  return 'PENDING_APPROVAL';
+}
+
+/** The checker's step: never the creator; of concurrent approvals exactly one starts the batch. */
+export async function approveBatch(batchId: string, actor: Actor, now: Date) {
+  const batch = await existingBatch(batchId);
+  if (batch.createdBy === actor.sub) {
+    throw new AppError('FORBIDDEN', 'maker-checker: the officer who prepared a batch may not approve it');
+  }
+  const at = now.toISOString();
+  const approved = await transitionBatch(
+    batchId,
+    'PENDING_APPROVAL',
+    'PAYING',
+    { at, by: actor.sub, action: 'APPROVED', reason: `approved ${batch.planned?.count ?? 0} payments` },
+    { approvedBy: actor.sub },
+  );
+  if (!approved) {
+    const current = await existingBatch(batchId);
+    // The same approver retrying (say, after the dispatch failed to queue) picks it up again.
+    const retry = current.status === 'PAYING' && current.approvedBy === actor.sub;
+    if (!retry) {
+      throw new AppError('INVALID_STATE', `batch ${batchId} is ${current.status}; only PENDING_APPROVAL can be approved`);
+    }
+  }
+  await enqueue({ kind: 'dispatch', batchId });
+  return { id: batchId, status: 'PAYING' as const };
+}
+
+export async function dispatchChunks(batchId: string): Promise<void> {
+  const batch = await getBatch(batchId);
+  if (batch?.status !== 'PAYING') return;
+  await enqueueChunks(batchId, batch.chunks!.length);
+}
+
+/**
+ * Records one chunk's payments. A redelivered chunk records nothing twice (each payment is
+ * written from PLANNED to RECORDED by its stable key), and a chunk whose worker died halfway
+ * is finished by the redelivery. The last chunk to finish queues the bank files.
+ */
+export async function payChunk(
+  batchId: string,
+  chunk: number,
+  now: Date,
+  write: (payments: PaymentRecord[]) => Promise<void> = putPayments,
+): Promise<string> {
+  const batch = await getBatch(batchId);
+  if (!batch) throw new Error(`payout batch ${batchId} does not exist`);
+  if (batch.status !== 'PAYING') return 'not-paying';
+  const range = batch.chunks?.[chunk];
+  if (!range) throw new Error(`batch ${batchId} has no chunk ${chunk}`);
+  if (!(await getChunkDone(batchId, chunk))) {
+    const payments = await chunkPayments(batchId, range);
+    if (payments.length !== range.count) {
+      throw new Error(`chunk ${chunk} of ${batchId}: ${payments.length} payments found, ${range.count} planned`);
+    }
+    const at = now.toISOString();
+    await write(payments.filter((p) => p.status === 'PLANNED').map((p) => ({ ...p, status: 'RECORDED', recordedAt: at })));
+    await putChunkDone({
+      batchId,
+      entry: chunkEntry(chunk),
+      recordedCount: payments.length,
+      recordedFen: payments.reduce((sum, p) => sum + p.amountFen, 0),
+      at,
+    });
+  }
+  // Checked on every delivery, so a worker that died after marking its chunk still gets the files queued.
+  if ((await chunksDone(batchId)).length === batch.chunks!.length) await enqueue({ kind: 'files', batchId });
+  return 'recorded';
+}
+
+async function* recordedPayments(batchId: string): AsyncGenerator<Payment> {
+  for await (const p of batchPayments(batchId)) {
+    if (p.status === 'PLANNED') continue;
+    yield {
+      endToEndId: p.endToEndId,
+      recipientId: p.recipientId,
+      creditorName: p.creditorName,
+      bankName: p.bankName,
+      bankAccount: p.bankAccount,
+      amountFen: p.amountFen,
+    };
+  }
+}
+
+export function bankFileKeys(batchId: string) {
+  return { csvKey: `payouts/${batchId}/payments.csv`, pain001Key: `payouts/${batchId}/pain.001.xml` };
+}
+
+/**
+ * Streams the recorded payments into the CSV and pain.001 files. The writers check the stream
+ * against the plan's count and total: PAID_OUT only when they agree, FAILED with the reason otherwise.
+ */
+export async function writeBankFiles(batchId: string, now: Date): Promise<string> {
+  const batch = await getBatch(batchId);
+  if (!batch) throw new Error(`payout batch ${batchId} does not exist`);
+  if (batch.status !== 'PAYING') return 'not-paying';
+  const done = await chunksDone(batchId);
+  if (done.length !== batch.chunks!.length) throw new Error(`batch ${batchId}: ${done.length} of ${batch.chunks!.length} chunks done`);
+  const expected = batch.planned!;
+  const keys = bankFileKeys(batchId);
+  const at = now.toISOString();
+  try {
+    await uploadExport(keys.csvKey, Readable.from(writePaymentsCsv(recordedPayments(batchId), { expected, bom: true })), 'text/csv; charset=utf-8');
+    await uploadExport(
+      keys.pain001Key,
+      Readable.from(
+        writePain001(
+          {
+            messageId: batchId,
+            createdAt: now,
+            executionDate: at.slice(0, 10),
+            count: expected.count,
+            totalFen: expected.totalFen,
+            ...payer,
+          },
+          recordedPayments(batchId),
+        ),
+      ),
+      'application/xml',
+    );
+  } catch (error) {
+    if (!(error instanceof BankFileError)) throw error;
+    const reason = `bank files not written: ${error.message}`;
+    await transitionBatch(batchId, 'PAYING', 'FAILED', { at, by: worker, action: 'FAILED', reason }, { failureReason: reason });
+    return 'FAILED';
+  }
+  await transitionBatch(
+    batchId,
+    'PAYING',
+    'PAID_OUT',
+    { at, by: worker, action: 'PAID_OUT', reason: `${expected.count} payments, ${expected.totalFen} fen; bank files written` },
+    { files: keys, reconciliation: { settled: 0, returned: 0, pending: expected.count } },
+  );
+  return 'PAID_OUT';
+}
+
+export async function viewBatch(batchId: string) {
+  const batch = await existingBatch(batchId);
+  const done = await chunksDone(batchId);
+  const recorded = done.reduce((sum, d) => sum + d.recordedCount, 0);
+  const failed = batch.status === 'FAILED' && batch.planned ? batch.planned.count - recorded : 0;
+  return {
+    id: batch.batchId,
+    program: batch.program,
+    period: batch.period,
+    title: batch.title,
+    categories: batch.categories,
+    perPersonFen: batch.perPersonFen ?? null,
+    status: batch.status,
+    planned: batch.planned ?? null,
+    progress: { recorded, failed },
+    files: batch.files
+      ? { csvUrl: await exportUrl(batch.files.csvKey), pain001Url: await exportUrl(batch.files.pain001Key) }
+      : null,
+    skipped: batch.skipped ?? null,
+    reconciliation: batch.reconciliation ?? null,
+    failureReason: batch.failureReason ?? null,
+    createdBy: batch.createdBy,
+    approvedBy: batch.approvedBy ?? null,
+    history: batch.history,
+  };
+}
+
+export async function listBatchPayments(
+  batchId: string,
+  query: { status?: PaymentStatus; limit: number; nextToken?: string },
+) {
+  await existingBatch(batchId);
+  const page = await paymentsPage(batchId, query.status, query.limit, decodeNextToken(query.nextToken));
+  return {
+    items: page.items.map((p) => ({
+      endToEndId: p.endToEndId,
+      recipientId: p.recipientId,
+      amountFen: p.amountFen,
+      status: p.status,
+      ...(p.returnReason && { returnReason: p.returnReason }),
+    })),
+    nextToken: encodeNextToken(page.lastKey),
+  };
+}
+
+interface BankReport {
+  batchId: string;
+  entry: string;
+  reportId: string;
+  objectKey: string;
+  status: 'APPLYING' | 'APPLIED';
+  format: 'pain.002' | 'csv';
+  entries: number;
+  problems: Array<{ where: string; message: string }>;
+  receivedAt: string;
+  receivedBy: string;
+  settled?: number;
+  returned?: number;
+  alreadyApplied?: number;
+  unknownEndToEndIds?: string[];
+  unknownCount?: number;
+  conflicts?: number;
+}
+
+/** Checks the report is pain.002 or CSV, stores it and queues its application. */
+export async function receiveBankReport(batchId: string, content: string, contentType: string, actor: Actor, now: Date) {
+  const batch = await existingBatch(batchId);
+  if (batch.status !== 'PAID_OUT' && batch.status !== 'RECONCILED') {
+    throw new AppError('INVALID_STATE', `batch ${batchId} is ${batch.status}; bank results apply to a paid-out batch`);
+  }
+  let report;
+  try {
+    report = parseStatusReport(content, { contentType });
+  } catch (error) {
+    if (!(error instanceof StatusReportError)) throw error;
+    throw new AppError('VALIDATION_FAILED', `body: ${error.message}`, [{ path: 'body', message: error.message }]);
+  }
+  const reportId = randomUUID();
+  const record: BankReport = {
+    batchId,
+    entry: reportEntry(reportId),
+    reportId,
+    objectKey: `payouts/${batchId}/bank-results/${reportId}`,
+    status: 'APPLYING',
+    format: report.format,
+    entries: report.entries.length,
+    problems: report.problems.slice(0, 1000),
+    receivedAt: now.toISOString(),
+    receivedBy: actor.sub,
+  };
+  await putExport(record.objectKey, content, contentType);
+  await putProgressEntry(record as unknown as Record<string, unknown> & { batchId: string; entry: string });
+  await enqueue({ kind: 'report', batchId, reportId });
+  return { reportId, status: 'APPLYING' as const, entries: report.entries.length };
+}
+
+/** Applies a stored report; repeating it changes nothing more. */
+export async function applyBankReport(batchId: string, reportId: string, now: Date): Promise<string> {
+  const record = (await getProgressEntry(batchId, reportEntry(reportId))) as BankReport | undefined;
+  if (!record) throw new Error(`report ${reportId} of ${batchId} does not exist`);
+  if (record.status === 'APPLIED') return 'already-applied';
+  const { entries } = parseStatusReport(await readExport(record.objectKey));
+  const at = now.toISOString();
+  const tally = { applied: { SETTLED: 0, RETURNED: 0 }, already: 0, conflicts: 0, unknown: [] as string[] };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < entries.length) {
+        const entry = entries[next++]!;
+        const result = await applyBankOutcome(batchId, entry.endToEndId, { status: entry.status, reason: [entry.reasonCode, entry.reason].filter(Boolean).join(' ') || undefined }, at);
+        if (result === 'applied') tally.applied[entry.status]++;
+        else if (result === 'already') tally.already++;
+        else if (result === 'unknown') tally.unknown.push(entry.endToEndId);
+        else tally.conflicts++;
+      }
+    }),
+  );
+  const counts = await paymentStatusCounts(batchId);
+  const reconciliation = { settled: counts.SETTLED, returned: counts.RETURNED, pending: counts.RECORDED };
+  await setReconciliation(batchId, reconciliation);
+  if (reconciliation.pending === 0) {
+    await transitionBatch(batchId, 'PAID_OUT', 'RECONCILED', {
+      at,
+      by: worker,
+      action: 'RECONCILED',
+      reason: `${counts.SETTLED} settled, ${counts.RETURNED} returned, none pending`,
+    });
+  }
+  await putProgressEntry({
+    ...record,
+    status: 'APPLIED',
+    settled: tally.applied.SETTLED,
+    returned: tally.applied.RETURNED,
+    alreadyApplied: tally.already,
+    unknownEndToEndIds: tally.unknown.slice(0, 1000),
+    unknownCount: tally.unknown.length,
+    problems: [
+      ...record.problems,
+      ...(tally.conflicts ? [{ where: 'report', message: `${tally.conflicts} outcomes contradict an earlier report and were not applied` }] : []),
+    ],
+  } as unknown as Record<string, unknown> & { batchId: string; entry: string });
+  return 'APPLIED';
+}
+
+export async function viewBankReport(batchId: string, reportId: string) {
+  const record = (await getProgressEntry(batchId, reportEntry(reportId))) as BankReport | undefined;
+  if (!record) throw new AppError('NOT_FOUND', `report ${reportId} of batch ${batchId} does not exist`);
+  return {
+    reportId: record.reportId,
+    status: record.status,
+    format: record.format,
+    entries: record.entries,
+    settled: record.settled ?? null,
+    returned: record.returned ?? null,
+    alreadyApplied: record.alreadyApplied ?? null,
+    unknownEndToEndIds: record.unknownEndToEndIds ?? [],
+    unknownCount: record.unknownCount ?? null,
+    problems: record.problems,
+    receivedAt: record.receivedAt,
+    receivedBy: record.receivedBy,
+  };
+}
