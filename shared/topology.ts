@@ -55,6 +55,23 @@ export const tables = {
   medicalAssistanceUsage: {
     partitionKey: { name: 'personYear', type: 'S' },
   },
+  /** Relief applications, each with its documents, assessment, decision and history. */
+  applications: {
+    partitionKey: { name: 'id', type: 'S' },
+    // Lists by status (the review queue, notices ending) and by township, oldest first.
+    globalSecondaryIndexes: [
+      {
+        indexName: 'applicationsByStatus',
+        partitionKey: { name: 'status', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
+      {
+        indexName: 'applicationsByTownship',
+        partitionKey: { name: 'township', type: 'S' },
+        sortKey: { name: 'createdAt', type: 'S' },
+      },
+    ],
+  },
   /** One-off grants awaiting payment, written when a one-off application is GRANTED. */
   grants: {
     partitionKey: { name: 'grantId', type: 'S' },
@@ -87,6 +104,7 @@ export const tables = {
 export const queues = {
   recipientImports: { maxReceiveCount: 3 },
   hospitalNotices: { maxReceiveCount: 5 },
+  applicationAssessments: { maxReceiveCount: 5 },
   payoutPlans: { maxReceiveCount: 3 },
   payoutChunks: { maxReceiveCount: 5 },
   payoutFiles: { maxReceiveCount: 3 },
@@ -311,6 +329,118 @@ export const functions = {
       tables: { payoutBatches: 'readwrite', payments: 'readwrite', payoutClaims: 'readwrite', payoutProgress: 'readwrite' },
       buckets: { exports: 'read' },
     },
+  },
+  createApplication: {
+    entry: 'functions/create-application/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/applications', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: { tables: { applications: 'readwrite', idempotency: 'readwrite' } },
+  },
+  listApplications: {
+    entry: 'functions/list-applications/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/applications', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 256,
+    access: { tables: { applications: 'read' } },
+  },
+  getApplication: {
+    entry: 'functions/get-application/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/applications/{id}', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    // Read access to the buckets signs the documents' and the notice's download URLs.
+    access: { tables: { applications: 'read' }, buckets: { documents: 'read', exports: 'read' } },
+  },
+  getApplicationHistory: {
+    entry: 'functions/get-application-history/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/applications/{id}/history', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { applications: 'read' } },
+  },
+  addApplicationDocument: {
+    entry: 'functions/add-application-document/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/documents', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 256,
+    // Write access to the bucket is what the presigned PUT URL acts with.
+    access: { tables: { applications: 'readwrite', idempotency: 'readwrite' }, buckets: { documents: 'readwrite' } },
+  },
+  submitApplication: {
+    entry: 'functions/submit-application/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/submit', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 256,
+    access: {
+      tables: { applications: 'readwrite', idempotency: 'readwrite' },
+      queues: { applicationAssessments: 'send' },
+    },
+  },
+  assessApplications: {
+    entry: 'functions/assess-applications/handler.ts',
+    trigger: { type: 'queue', queue: 'applicationAssessments', batchSize: 10 },
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: { tables: { applications: 'readwrite', recipients: 'read' } },
+  },
+  decideApplication: {
+    entry: 'functions/decide-application/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/decision', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: {
+      // The only writer of grants: the payouts side reads them.
+      tables: { applications: 'readwrite', grants: 'readwrite', idempotency: 'readwrite' },
+      buckets: { documents: 'read', exports: 'readwrite' },
+    },
+  },
+  objectToApplication: {
+    entry: 'functions/object-to-application/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/objections', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 256,
+    access: {
+      tables: { applications: 'readwrite', idempotency: 'readwrite' },
+      buckets: { documents: 'read', exports: 'read' },
+    },
+  },
+  enrollDue: {
+    entry: 'functions/enroll-due/handler.ts',
+    // 00:30 in China (UTC+8): the notices that ended by today.
+    trigger: { type: 'schedule', job: 'enroll-due', schedule: 'cron(30 16 * * ? *)' },
+    timeoutSeconds: 300,
+    memoryMiB: 512,
+    access: { tables: { applications: 'readwrite', recipients: 'readwrite' } },
+  },
+  reviewDue: {
+    entry: 'functions/review-due/handler.ts',
+    // 01:00 in China.
+    trigger: { type: 'schedule', job: 'review-due', schedule: 'cron(0 17 * * ? *)' },
+    timeoutSeconds: 900,
+    memoryMiB: 1024,
+    access: { tables: { recipients: 'readwrite' } },
+  },
+  suspendRecipient: {
+    entry: 'functions/suspend-recipient/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/recipients/suspensions', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
+  },
+  reinstateRecipient: {
+    entry: 'functions/reinstate-recipient/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/recipients/reinstatements', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
+  },
+  terminateRecipient: {
+    entry: 'functions/terminate-recipient/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/recipients/terminations', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -19,3 +19,8 @@ export const documents = once(() =>
 // Locally the emulator's queue URLs carry a host that does not resolve; path-style S3 likewise.
 export const sqs = once(() => new SQSClient({ useQueueUrlAsEndpoint: !isLocal() }));
 export const s3 = once(() => new S3Client({ forcePathStyle: isLocal() }));
+// Presigned URLs need a client that adds no flexible checksum: by default the URL would carry the
+// CRC32 of an empty body, and S3 would refuse every real upload made with it.
+export const s3Presigner = once(
+  () => new S3Client({ forcePathStyle: isLocal(), requestChecksumCalculation: 'WHEN_REQUIRED' }),
+);

@@ -1,9 +1,11 @@
-import { GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { HistoryEntry, LineRejection, Recipient } from '../domain/registry.ts';
+import type { HistoryEntry, LineRejection, Recipient, RecipientStatus } from '../domain/registry.ts';
 import { documents, s3, sqs } from './clients.ts';
 import { batchGet, batchPut } from './dynamo-batch.ts';
+import { collect, scanAll } from './dynamo-pages.ts';
+import { isConditionFailure, updateParams } from './dynamo-update.ts';
 import { bucketName, queueUrl, tableName } from './resources.ts';
 
 export type ImportStatus = 'RUNNING' | 'COMPLETED' | 'FAILED';
@@ -105,7 +107,7 @@ export async function finishImport(
     );
     return true;
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+    if (isConditionFailure(error)) return false;
     throw error;
   }
 }
@@ -117,16 +119,11 @@ export async function enqueueImport(importId: string): Promise<void> {
 }
 
 export async function listHospitals(): Promise<Array<{ hospitalId: string; name: string }>> {
-  const items: Array<{ hospitalId: string; name: string }> = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents().send(
-      new ScanCommand({ TableName: tableName('hospitals'), ExclusiveStartKey: startKey }),
-    );
-    for (const item of page.Items ?? []) items.push({ hospitalId: item.hospitalId, name: item.name });
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items.sort((a, b) => a.hospitalId.localeCompare(b.hospitalId));
+  const hospitals = await collect(scanAll({ TableName: tableName('hospitals') }), (item) => ({
+    hospitalId: item.hospitalId as string,
+    name: item.name as string,
+  }));
+  return hospitals.sort((a, b) => a.hospitalId.localeCompare(b.hospitalId));
 }
 
 export async function isDesignatedHospital(hospitalId: string): Promise<boolean> {
@@ -134,4 +131,94 @@ export async function isDesignatedHospital(hospitalId: string): Promise<boolean>
     new GetCommand({ TableName: tableName('hospitals'), Key: { hospitalId }, ProjectionExpression: 'hospitalId' }),
   );
   return Boolean(result.Item);
+}
+
+/** The registry records of those of `idNumbers` who have one. */
+export async function getRecipients(idNumbers: readonly string[]): Promise<Recipient[]> {
+  if (idNumbers.length === 0) return [];
+  return (await batchGet(
+    tableName('recipients'),
+    idNumbers.map((idNumber) => ({ idNumber })),
+  )) as unknown as Recipient[];
+}
+
+/**
+ * Moves a recipient from one of `from` to `to`, recording why, and closes any open review.
+ * Answers the record as it now is, or as it was when its status allowed no such move.
+ */
+export async function changeRecipientStatus(
+  idNumber: string,
+  from: readonly RecipientStatus[],
+  to: RecipientStatus,
+  entry: HistoryEntry,
+): Promise<{ changed: true; recipient: Recipient } | { changed: false; recipient: Recipient | undefined }> {
+  try {
+    const result = await documents().send(
+      new UpdateCommand({
+        ...updateParams(
+          tableName('recipients'),
+          { idNumber },
+          { set: { status: to }, append: { history: [entry] }, remove: ['reviewOpenedOn'], statusIn: from },
+        ),
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return { changed: true, recipient: result.Attributes as Recipient };
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return { changed: false, recipient: await getRecipient(idNumber) };
+  }
+}
+
+export type ReviewCandidate = Pick<
+  Recipient,
+  'idNumber' | 'recipientId' | 'since' | 'nextReviewOn' | 'reviewEveryMonths' | 'status'
+>;
+
+/**
+ * ACTIVE recipients whose periodic review is due by `asOf`: the scheduled date, or for imported
+ * records (which have none) a year after `since`. A daily scan of the registry: it holds a
+ * county's recipients (about 100,000 at most), and the scan is read-only and paginated.
+ */
+export async function recipientsDueForReview(asOf: string, sinceOnOrBefore: string): Promise<ReviewCandidate[]> {
+  return collect(
+    scanAll({
+      TableName: tableName('recipients'),
+      FilterExpression:
+        '#status = :active AND (nextReviewOn <= :asOf OR (attribute_not_exists(nextReviewOn) AND since <= :since))',
+      ProjectionExpression: 'idNumber, recipientId, since, nextReviewOn, reviewEveryMonths, #status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':active': 'ACTIVE', ':asOf': asOf, ':since': sinceOnOrBefore },
+    }),
+    (item) => item as ReviewCandidate,
+  );
+}
+
+/** Opens a review unless the recipient moved on since it was read (another run, or a reviewer). */
+export async function openReview(
+  candidate: ReviewCandidate,
+  review: { openedOn: string; nextReviewOn: string; entry: HistoryEntry },
+): Promise<boolean> {
+  try {
+    await documents().send(
+      new UpdateCommand(
+        updateParams(
+          tableName('recipients'),
+          { idNumber: candidate.idNumber },
+          {
+            set: { reviewOpenedOn: review.openedOn, nextReviewOn: review.nextReviewOn },
+            append: { history: [review.entry] },
+            statusIn: ['ACTIVE'],
+            condition: candidate.nextReviewOn
+              ? { expression: 'nextReviewOn = :seen', values: { ':seen': candidate.nextReviewOn } }
+              : { expression: 'attribute_not_exists(nextReviewOn)' },
+          },
+        ),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
 }

@@ -7,6 +7,7 @@ import { functions, type FunctionName, type FunctionSpec } from '../topology.ts'
 import * as registry from './registry.ts';
 import * as hospitalNotices from './hospital-notices.ts';
 import * as payouts from './payouts.ts';
+import * as applications from './applications.ts';
 
 export const getOpenApi = defineOperation({
   summary: 'This document.',
@@ -30,6 +31,17 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   listPayments: payouts.listPayments,
   postBankResults: payouts.postBankResults,
   getBankResults: payouts.getBankResults,
+  createApplication: applications.createApplication,
+  listApplications: applications.listApplications,
+  getApplication: applications.getApplication,
+  getApplicationHistory: applications.getApplicationHistory,
+  addApplicationDocument: applications.addApplicationDocument,
+  submitApplication: applications.submitApplication,
+  decideApplication: applications.decideApplication,
+  objectToApplication: applications.objectToApplication,
+  suspendRecipient: registry.suspendRecipient,
+  reinstateRecipient: registry.reinstateRecipient,
+  terminateRecipient: registry.terminateRecipient,
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -59,7 +71,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query', comp
 const errorDescriptions: Record<number, string> = {
   400: 'MALFORMED_JSON or VALIDATION_FAILED; details name each field at fault',
   401: 'UNAUTHENTICATED: no token, bad signature, expired',
-  403: 'FORBIDDEN: the role may not do this',
+  403: 'FORBIDDEN: the role may not do this, or separation of duties forbids it',
   404: 'NOT_FOUND',
   409: 'CONFLICT, INVALID_STATE or IDEMPOTENCY_KEY_REUSED',
   413: 'PAYLOAD_TOO_LARGE',
@@ -143,7 +155,7 @@ export function openApiDocument() {
       title: 'Tuodi (托底) API',
       version: '1',
       description:
-        'The back office of the civil-affairs bureau\'s social assistance: recipient registry, hospital notices (先诊疗、后付费). Money is integer fen; dates YYYY-MM-DD; instants ISO 8601 with offset. Errors: {"error":{"code","message","details":[{"path","message"}]}}.',
+        'The back office of the civil-affairs bureau\'s social assistance: recipient registry, relief applications, hospital notices (先诊疗、后付费). Money is integer fen; dates YYYY-MM-DD; instants ISO 8601 with offset. Errors: {"error":{"code","message","details":[{"path","message"}]}}.',
     },
     servers: [{ url: 'http://127.0.0.1:3000', description: 'npm start' }],
     security: [{ bearer: [] }],

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../http/route.ts';
 import { idNumberSchema } from '../http/schemas.ts';
+import { pageSchema } from '../http/pagination.ts';
 import { registryCsvColumns } from '../domain/registry.ts';
 import { roles } from '../topology.ts';
 
@@ -39,7 +40,6 @@ const recipientSchema = z
   })
   .meta({ id: 'Recipient' });
 
-const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextToken: z.string().nullable() });
 
 export const health = defineOperation({
   summary: 'Liveness check; needs no token.',
@@ -76,7 +76,7 @@ export const searchRecipients = defineOperation({
   summary: 'Find a recipient by resident ID number (the number is masked in the answer).',
   roles: ['caseworker', 'reviewer'],
   query: z.object({ idNumber: idNumberSchema }),
-  responses: { 200: { description: 'Zero or one recipient', schema: page(recipientSchema) } },
+  responses: { 200: { description: 'Zero or one recipient', schema: pageSchema(recipientSchema) } },
 });
 
 export const listHospitals = defineOperation({
@@ -85,7 +85,32 @@ export const listHospitals = defineOperation({
   responses: {
     200: {
       description: 'Designated hospitals',
-      schema: page(z.object({ hospitalId: z.string(), name: z.string() })),
+      schema: pageSchema(z.object({ hospitalId: z.string(), name: z.string() })),
     },
   },
 });
+
+// Dynamic management (动态管理): a reviewer changes an enrolled person's status, with a reason.
+// The ID number travels in the body, never in a URL that logs would keep.
+const statusChangeSchema = z
+  .object({
+    idNumber: idNumberSchema,
+    reason: z.string().trim().min(1, 'is required').max(2000, 'is longer than 2000 characters'),
+  })
+  .meta({ id: 'RecipientStatusChange', example: { idNumber: '11010519491231002X', reason: '复核发现家庭收入超标' } });
+
+const statusChange = (summary: string, description: string) =>
+  defineOperation({
+    summary,
+    description: `${description} Closes any periodic review the review-due job opened. Addition to the contract.`,
+    roles: ['reviewer'],
+    body: { kind: 'json', schema: statusChangeSchema },
+    responses: { 200: { description: 'The recipient as now registered', schema: recipientSchema } },
+  });
+
+export const suspendRecipient = statusChange('Suspend an ACTIVE recipient.', 'ACTIVE → SUSPENDED; anything else is 409 INVALID_STATE.');
+export const reinstateRecipient = statusChange('Reinstate a SUSPENDED recipient.', 'SUSPENDED → ACTIVE; anything else is 409 INVALID_STATE.');
+export const terminateRecipient = statusChange(
+  'Terminate a recipient: they leave the registry for good.',
+  'ACTIVE or SUSPENDED → TERMINATED; anything else is 409 INVALID_STATE.',
+);

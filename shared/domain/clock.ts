@@ -9,3 +9,29 @@ const chinaDate = new Intl.DateTimeFormat('en-CA', {
 export function dateInChina(instant: Date): string {
   return chinaDate.format(instant);
 }
+
+// Calendar arithmetic on YYYY-MM-DD dates (no time zone involved: the date is already China's).
+function utcDate(date: string): Date {
+  return new Date(`${date}T00:00:00Z`);
+}
+
+export function addDays(date: string, days: number): string {
+  const d = utcDate(date);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Same day `months` later, or the month's last day when it has no such day (01-31 + 1 → 02-28). */
+export function addMonths(date: string, months: number): string {
+  const d = utcDate(date);
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d.getUTCDate(), lastDay));
+  return target.toISOString().slice(0, 10);
+}
+
+/** Whole years from `birthDate` to `on` (a birthday on 02-29 comes on 03-01 in other years). */
+export function ageOn(birthDate: string, on: string): number {
+  const years = Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return on.slice(5) >= birthDate.slice(5) ? years : years - 1;
+}

@@ -1,5 +1,6 @@
 // The recipient registry: who receives what, and the bureau's CSV import of its existing list.
 import { z } from 'zod';
+import { addMonths } from './clock.ts';
 import { idNumberProblem, maskIdNumber } from './id-number.ts';
 
 export const registryCsvColumns = [
@@ -34,13 +35,30 @@ export interface Recipient {
   township: string;
   monthlyBenefitFen: number;
   since: string;
-  bankName: string;
-  bankAccount: string;
+  /** Absent when the person was enrolled from an application that named no payee. */
+  bankName?: string;
+  bankAccount?: string;
   status: RecipientStatus;
   /** The import that created the record, so a redelivered import recognises its own work. */
   importId?: string;
+  /** The relief application the person was enrolled from. */
+  applicationId?: string;
+  /** Periodic review (动态管理): every 12 months, or 6 where a working-age member has income. */
+  reviewEveryMonths?: 6 | 12;
+  /** When the next periodic review falls due; absent on imported records (a year after `since`). */
+  nextReviewOn?: string;
+  /** Set by the review-due job when a review opens; cleared when a reviewer acts on the recipient. */
+  reviewOpenedOn?: string;
   history: HistoryEntry[];
 }
+
+/** What a reviewer may do to an enrolled person, from which statuses, to which. */
+export const recipientStatusChanges = {
+  SUSPEND: { from: ['ACTIVE'], to: 'SUSPENDED' },
+  REINSTATE: { from: ['SUSPENDED'], to: 'ACTIVE' },
+  TERMINATE: { from: ['ACTIVE', 'SUSPENDED'], to: 'TERMINATED' },
+} as const satisfies Record<string, { from: readonly RecipientStatus[]; to: RecipientStatus }>;
+export type RecipientStatusChange = keyof typeof recipientStatusChanges;
 
 /** What callers other than the registry's own workers see: the ID number masked. */
 export function publicRecipient(r: Recipient) {
@@ -135,6 +153,10 @@ export function parseRegistryCsv(text: string): CsvParse {
   return { ok: true, rows, rejected };
 }
 
+/** A bank's name and an account number, as the registry and an application's payee hold them. */
+export const bankNameSchema = z.string().trim().min(1, 'is required').max(100, 'is longer than 100 characters');
+export const bankAccountSchema = z.string().regex(/^\d{8,32}$/, 'must be 8-32 digits');
+
 const registryLineSchema = z.object({
   householdId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
   name: z.string().min(1, 'is required').max(50, 'is longer than 50 characters'),
@@ -149,8 +171,8 @@ const registryLineSchema = z.object({
     .regex(/^\d{1,12}$/, 'must be a whole, non-negative number of fen')
     .transform(Number),
   since: z.iso.date({ error: 'must be a date YYYY-MM-DD' }),
-  bankName: z.string().min(1, 'is required').max(100, 'is longer than 100 characters'),
-  bankAccount: z.string().regex(/^\d{8,32}$/, 'must be 8-32 digits'),
+  bankName: bankNameSchema,
+  bankAccount: bankAccountSchema,
 });
 
 export type RegistryLine = z.output<typeof registryLineSchema> & { line: number };
@@ -186,4 +208,9 @@ export function validateRegistryRows(rows: CsvRow[], today: string): ValidatedIm
     valid.push({ ...parsed.data, line: row.line });
   }
   return { valid, rejected };
+}
+
+/** When a recipient's periodic review falls due: as scheduled, or a year after `since` for imported records. */
+export function reviewDueOn(recipient: Pick<Recipient, 'nextReviewOn' | 'since'>): string {
+  return recipient.nextReviewOn ?? addMonths(recipient.since, 12);
 }

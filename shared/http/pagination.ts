@@ -26,3 +26,6 @@ export function decodeNextToken(token: string | undefined): Key | undefined {
     { path: 'nextToken', message: 'is not a token this API gave out' },
   ]);
 }
+
+/** A list response: `{ items, nextToken }`. */
+export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextToken: z.string().nullable() });

@@ -1,0 +1,9 @@
+import { z } from 'zod';
+import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
+import { assessApplication } from '../../shared/usecases/applications.ts';
+import { logger } from '../../shared/observability/logger.ts';
+
+export const handler = sqsWorker(z.object({ id: z.string().min(1) }), async ({ id }) => {
+  const outcome = await assessApplication(id, new Date());
+  logger.info('application assessment', { applicationId: id, outcome });
+});

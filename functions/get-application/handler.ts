@@ -1,0 +1,8 @@
+import { httpRoute } from '../../shared/http/route.ts';
+import { getApplication } from '../../shared/api/applications.ts';
+import { viewApplication } from '../../shared/usecases/applications.ts';
+
+export const handler = httpRoute({
+  ...getApplication,
+  handle: async ({ path }) => ({ status: 200, body: await viewApplication(path.id) }),
+});

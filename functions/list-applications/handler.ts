@@ -1,0 +1,8 @@
+import { httpRoute } from '../../shared/http/route.ts';
+import { listApplications as listApplicationsOperation } from '../../shared/api/applications.ts';
+import { listApplications } from '../../shared/usecases/applications.ts';
+
+export const handler = httpRoute({
+  ...listApplicationsOperation,
+  handle: async ({ query }) => ({ status: 200, body: await listApplications(query) }),
+});

@@ -1,0 +1,8 @@
+import { httpRoute } from '../../shared/http/route.ts';
+import { objectToApplication } from '../../shared/api/applications.ts';
+import { object } from '../../shared/usecases/applications.ts';
+
+export const handler = httpRoute({
+  ...objectToApplication,
+  handle: async ({ path, body, actor }) => ({ status: 201, body: await object(path.id, body.text, actor, new Date()) }),
+});

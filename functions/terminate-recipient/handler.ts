@@ -1,0 +1,8 @@
+import { httpRoute } from '../../shared/http/route.ts';
+import { terminateRecipient } from '../../shared/api/registry.ts';
+import { changeStatus } from '../../shared/usecases/recipient-management.ts';
+
+export const handler = httpRoute({
+  ...terminateRecipient,
+  handle: async ({ body, actor }) => ({ status: 200, body: await changeStatus('TERMINATE', body, actor, new Date()) }),
+});

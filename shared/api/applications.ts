@@ -1,0 +1,312 @@
+// The relief-application routes: request and response schemas and who may call each. The
+// handlers validate with them and the OpenAPI document is generated from them.
+import { z } from 'zod';
+import {
+  applicationStatuses,
+  applicationTypes,
+  disabilities,
+  documentKinds,
+  isEnrolmentType,
+  maxDocumentBytes,
+  relations,
+  uploadContentTypes,
+} from '../domain/applications.ts';
+import { bankAccountSchema, bankNameSchema } from '../domain/registry.ts';
+import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
+import { defineOperation } from '../http/route.ts';
+import { fenSchema, idNumberSchema } from '../http/schemas.ts';
+
+const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `is longer than ${max} characters`);
+
+const memberSchema = z.object({
+  name: text(50),
+  idNumber: idNumberSchema.meta({ description: 'Resident ID number (GB 11643), 18 characters.' }),
+  relation: z.enum(relations),
+  monthlyIncomeFen: fenSchema,
+  disability: z.enum(disabilities),
+});
+
+const countSchema = z.number().int('must be a whole number').min(0, 'must not be negative').max(99);
+
+const householdSchema = z.object({
+  township: text(100),
+  address: text(200),
+  members: z
+    .array(memberSchema)
+    .min(1, 'must list at least one member')
+    .max(30, 'may list at most 30 members')
+    .superRefine((members, ctx) => {
+      const heads = members.filter((m) => m.relation === 'HEAD').length;
+      if (heads !== 1) ctx.addIssue({ code: 'custom', message: `must have exactly one HEAD member; has ${heads}` });
+      const seen = new Map<string, number>();
+      members.forEach((m, i) => {
+        const earlier = seen.get(m.idNumber);
+        if (earlier !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [i, 'idNumber'], message: `is the same person as member ${earlier}` });
+        } else seen.set(m.idNumber, i);
+      });
+    }),
+  assets: z.object({ depositsFen: fenSchema, vehicles: countSchema, properties: countSchema }),
+});
+
+export const payeeSchema = z
+  .object({ bankName: bankNameSchema, bankAccount: bankAccountSchema })
+  .meta({
+    id: 'Payee',
+    description: "The household head's bank account: enrolled members and one-off grants are paid to it. Addition to the contract.",
+  });
+
+export const applicationRequestSchema = z
+  .object({
+    type: z.enum(applicationTypes),
+    household: householdSchema,
+    reason: text(2000),
+    requestedAmountFen: fenSchema
+      .positive('must be more than 0')
+      .optional()
+      .meta({ description: 'One-off grant types only: the amount asked for.' }),
+    payee: payeeSchema.optional(),
+  })
+  .superRefine((application, ctx) => {
+    if (application.requestedAmountFen !== undefined && isEnrolmentType(application.type)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['requestedAmountFen'],
+        message: `is for one-off grant types; a ${application.type} benefit is set by the decision`,
+      });
+    }
+  })
+  .meta({
+    id: 'ApplicationRequest',
+    example: {
+      type: 'DIBAO',
+      household: {
+        township: '真州镇',
+        address: '真州镇东园村12号',
+        members: [
+          { name: '王小婧', idNumber: '11010519491231002X', relation: 'HEAD', monthlyIncomeFen: 30_000, disability: 'NONE' },
+        ],
+        assets: { depositsFen: 500_000, vehicles: 0, properties: 1 },
+      },
+      reason: '丈夫去世，无固定收入',
+      payee: { bankName: '江苏银行', bankAccount: '6228480012345678' },
+    },
+  });
+export type ApplicationRequest = z.output<typeof applicationRequestSchema>;
+
+export const documentRequestSchema = z.object({
+  kind: z.enum(documentKinds),
+  fileName: text(200).regex(/^[^/\\\u0000-\u001f\u007f]+$/, 'must not contain slashes or control characters'),
+  contentType: z.enum(uploadContentTypes, { error: `must be one of ${uploadContentTypes.join(', ')}` }),
+  sizeBytes: z
+    .number()
+    .int('must be a whole number of bytes')
+    .min(1, 'must be at least 1 byte')
+    .max(maxDocumentBytes, `must be at most ${maxDocumentBytes} bytes (10 MiB)`),
+});
+export type DocumentRequest = z.output<typeof documentRequestSchema>;
+
+export const decisionRequestSchema = z
+  .object({
+    decision: z.enum(['APPROVE', 'REJECT']),
+    reason: text(2000).meta({ description: 'Required: a decision, and above all a refusal, is given in writing with reasons.' }),
+    monthlyBenefitFen: fenSchema.optional().meta({
+      description: 'Approving DIBAO or TEKUN: required, per enrolled member per month (DIBAO at most the standard). MARGINAL: none.',
+    }),
+    grantedAmountFen: fenSchema.optional().meta({
+      description: 'Approving a one-off type: at most the policy ceiling; defaults to requestedAmountFen.',
+    }),
+  })
+  .meta({ id: 'DecisionRequest', example: { decision: 'APPROVE', reason: '入户调查属实', monthlyBenefitFen: 60_000 } });
+
+export const objectionRequestSchema = z
+  .object({ text: text(2000) })
+  .meta({ id: 'ObjectionRequest', example: { text: '该户有一辆营运货车，未申报' } });
+
+const idPathSchema = z.object({ id: z.string().min(1).max(64) });
+
+const historyEntrySchema = z
+  .object({
+    at: z.string(),
+    by: z.string(),
+    action: z.string(),
+    reason: z.string(),
+    from: z.enum(applicationStatuses).optional(),
+    to: z.enum(applicationStatuses).optional(),
+  })
+  .meta({ id: 'ApplicationHistoryEntry' });
+
+const assessmentSchema = z
+  .object({
+    perCapitaIncomeFen: z.number().int(),
+    standardFen: z.number().int(),
+    marginalThresholdFen: z.number().int(),
+    depositsLimitFen: z.number().int(),
+    grantCeilingFen: z.number().int().nullable(),
+    eligible: z.boolean(),
+    reasons: z.array(z.string()),
+    assessedOn: z.string(),
+    policyEffectiveFrom: z.string(),
+  })
+  .meta({ id: 'Assessment' });
+
+export const applicationViewSchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(applicationTypes),
+    status: z.enum(applicationStatuses),
+    household: z.object({
+      township: z.string(),
+      address: z.string(),
+      members: z.array(
+        z.object({
+          name: z.string(),
+          idNumberMasked: z.string(),
+          relation: z.enum(relations),
+          monthlyIncomeFen: z.number().int(),
+          disability: z.enum(disabilities),
+        }),
+      ),
+      assets: z.object({ depositsFen: z.number().int(), vehicles: z.number().int(), properties: z.number().int() }),
+    }),
+    reason: z.string(),
+    requestedAmountFen: z.number().int().nullable(),
+    payee: z.object({ bankName: z.string(), bankAccountMasked: z.string() }).nullable(),
+    documents: z.array(
+      z.object({
+        documentId: z.string(),
+        kind: z.enum(documentKinds),
+        fileName: z.string(),
+        contentType: z.string(),
+        sizeBytes: z.number().int(),
+        addedAt: z.string(),
+        addedBy: z.string(),
+        downloadUrl: z.string().meta({ description: 'Presigned GET, valid for 5 minutes.' }),
+      }),
+    ),
+    assessment: assessmentSchema.nullable(),
+    decision: z
+      .object({
+        decision: z.enum(['APPROVE', 'REJECT']),
+        reason: z.string(),
+        decidedAt: z.string(),
+        decidedBy: z.string(),
+        monthlyBenefitFen: z.number().int().optional(),
+        grantedAmountFen: z.number().int().optional(),
+      })
+      .nullable(),
+    noticeEndsOn: z.string().nullable(),
+    noticeDocumentUrl: z.string().nullable().meta({ description: 'While on public notice: the masked notice to post, presigned GET.' }),
+    objections: z.array(z.object({ at: z.string(), by: z.string(), text: z.string() })),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    updatedAt: z.string(),
+    submittedAt: z.string().nullable(),
+    submittedBy: z.string().nullable(),
+    enrolledAt: z.string().nullable(),
+  })
+  .meta({ id: 'Application' });
+export type ApplicationView = z.output<typeof applicationViewSchema>;
+
+export const applicationSummarySchema = z
+  .object({
+    id: z.string(),
+    type: z.enum(applicationTypes),
+    status: z.enum(applicationStatuses),
+    township: z.string(),
+    headName: z.string(),
+    memberCount: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    noticeEndsOn: z.string().nullable(),
+  })
+  .meta({ id: 'ApplicationSummary' });
+export type ApplicationSummary = z.output<typeof applicationSummarySchema>;
+
+const staff = ['caseworker', 'reviewer'] as const;
+
+export const createApplication = defineOperation({
+  summary: 'File a relief application (DRAFT) for a household.',
+  description:
+    'Any of the seven types. Exactly one member is HEAD; a member appears once. `payee` (addition to the contract) is where enrolled members and one-off grants are paid.',
+  roles: ['caseworker'],
+  body: { kind: 'json', schema: applicationRequestSchema },
+  responses: {
+    201: { description: 'Filed', schema: z.object({ id: z.string(), status: z.literal('DRAFT') }) },
+  },
+});
+
+export const addApplicationDocument = defineOperation({
+  summary: 'Attach a document: answers a presigned S3 PUT URL bound to the declared type and size.',
+  description:
+    'PUT the file to `uploadUrl` within 5 minutes with exactly the declared Content-Type and Content-Length. Allowed while DRAFT, SUBMITTED or UNDER_REVIEW; at most 20 documents.',
+  roles: ['caseworker'],
+  path: idPathSchema,
+  body: { kind: 'json', schema: documentRequestSchema },
+  responses: {
+    201: {
+      description: 'Recorded; upload the file',
+      schema: z.object({ documentId: z.string(), uploadUrl: z.string(), expiresAt: z.string() }),
+    },
+  },
+});
+
+export const submitApplication = defineOperation({
+  summary: 'Submit a DRAFT for assessment.',
+  description:
+    'Assessment runs from a queue and moves the application to UNDER_REVIEW with `assessment`. Submitting an application that is still SUBMITTED queues its assessment again (a retry).',
+  roles: ['caseworker'],
+  path: idPathSchema,
+  responses: {
+    202: { description: 'Queued for assessment', schema: z.object({ id: z.string(), status: z.literal('SUBMITTED') }) },
+  },
+});
+
+export const decideApplication = defineOperation({
+  summary: 'Approve or reject an application under review.',
+  description:
+    'Reviewers only, and never the caseworker who filed or submitted it (403). Approving needs an eligible assessment. Enrolment types go to PUBLIC_NOTICE until `noticeEndsOn` (today in China + the policy notice days) and the masked notice is written; one-off types go to GRANTED and the grant is recorded for finance; REJECT goes to REJECTED.',
+  roles: ['reviewer'],
+  path: idPathSchema,
+  body: { kind: 'json', schema: decisionRequestSchema },
+  responses: { 200: { description: 'Decided', schema: applicationViewSchema } },
+});
+
+export const objectToApplication = defineOperation({
+  summary: 'Record an objection raised during the public notice: the application goes back to UNDER_REVIEW.',
+  roles: staff,
+  path: idPathSchema,
+  body: { kind: 'json', schema: objectionRequestSchema },
+  responses: { 201: { description: 'Objection recorded', schema: applicationViewSchema } },
+});
+
+export const getApplication = defineOperation({
+  summary: 'An application with its members (ID numbers masked), documents, assessment and decision.',
+  roles: staff,
+  path: idPathSchema,
+  responses: { 200: { description: 'The application', schema: applicationViewSchema } },
+});
+
+export const getApplicationHistory = defineOperation({
+  summary: "Every change of an application: who, when, why, and the statuses it moved between.",
+  roles: staff,
+  path: idPathSchema,
+  query: pageQuerySchema,
+  responses: { 200: { description: 'Oldest first', schema: pageSchema(historyEntrySchema) } },
+});
+
+export const listApplicationsQuerySchema = pageQuerySchema.extend({
+  status: z.enum(applicationStatuses).optional(),
+  township: text(100).optional(),
+  type: z.enum(applicationTypes).optional(),
+});
+export type ListApplicationsQuery = z.output<typeof listApplicationsQuerySchema>;
+
+export const listApplications = defineOperation({
+  summary: 'Applications, filtered by status, township and type.',
+  description:
+    'With `status` or `township`, oldest first. A page may hold fewer than `limit` items while `nextToken` is not null: keep going until it is.',
+  roles: staff,
+  query: listApplicationsQuerySchema,
+  responses: { 200: { description: 'A page', schema: pageSchema(applicationSummarySchema) } },
+});
