@@ -2,7 +2,7 @@
 // half discharges, then prints the p50/p99 time from POST to decision and notices decided per second.
 // npm run bench:notices [-- --rate 50 --seconds 20]
 import { parseArgs } from 'node:util';
-import { checkCharacter } from '../shared/domain/id-number.ts';
+import { benchIdNumber as idNumber } from './id-numbers.ts';
 import { registryCsvColumns } from '../shared/domain/registry.ts';
 import { startLocalStack } from '../local/stack.ts';
 
@@ -13,10 +13,6 @@ const rate = Number(values.rate);
 const total = rate * Number(values.seconds);
 const people = total / 2;
 
-function idNumber(n: number): string {
-  const first17 = `3210811970${String(1 + Math.floor(n / 1000) % 12).padStart(2, '0')}15${String(n % 1000).padStart(3, '0')}`;
-  return first17 + checkCharacter(first17);
-}
 
 const stack = await startLocalStack({ onError: (m) => console.error(m) });
 try {

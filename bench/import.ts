@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { dynamodb } from '../shared/adapters/clients.ts';
 import { batchPut } from '../shared/adapters/dynamo-batch.ts';
-import { checkCharacter } from '../shared/domain/id-number.ts';
+import { benchIdNumber as idNumber } from './id-numbers.ts';
 import { registryCsvColumns } from '../shared/domain/registry.ts';
 import { startLocalStack } from '../local/stack.ts';
 
@@ -13,12 +13,6 @@ const { values } = parseArgs({ options: { rows: { type: 'string', default: '1000
 const rows = Number(values.rows);
 const maxCsvBytes = 5 * 1024 * 1024;
 
-function idNumber(n: number): string {
-  const day = new Date(Date.UTC(1940, 0, 1) + Math.floor(n / 1000) * 86_400_000);
-  const birth = day.toISOString().slice(0, 10).replaceAll('-', '');
-  const first17 = `321081${birth}${String(n % 1000).padStart(3, '0')}`;
-  return first17 + checkCharacter(first17);
-}
 
 function csvLine(n: number): string {
   const category = ['DIBAO', 'MARGINAL', 'TEKUN'][n % 3];

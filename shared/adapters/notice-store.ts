@@ -1,11 +1,11 @@
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { HistoryEntry } from '../domain/registry.ts';
 import type { NoticeDecision, NoticeRecord, NoticeStatus, SettlementFigures } from '../domain/hospital-notices.ts';
+import { cancellationCodes, isConditionFailure } from './dynamo-update.ts';
 import { documents, sqs } from './clients.ts';
+import { collect, queryAll } from './dynamo-pages.ts';
 import { queueUrl, tableName } from './resources.ts';
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 /** Stores a new notice; returns the notice already stored under the same id instead, if any. */
 export async function storeNewNotice(record: NoticeRecord): Promise<NoticeRecord | 'stored'> {
@@ -41,23 +41,16 @@ export async function enqueueNotice(id: string): Promise<void> {
 
 /** Undecided notices received before the cutoff, oldest first, from the sparse index. */
 export async function pendingNoticeIds(receivedBefore: string): Promise<string[]> {
-  const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents().send(
-      new QueryCommand({
-        TableName: tableName('hospitalNotices'),
-        IndexName: 'pendingByReceivedAt',
-        KeyConditionExpression: 'pending = :received AND receivedAt < :cutoff',
-        ExpressionAttributeValues: { ':received': 'RECEIVED', ':cutoff': receivedBefore },
-        ProjectionExpression: 'id',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) ids.push(item.id as string);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return ids;
+  return collect(
+    queryAll({
+      TableName: tableName('hospitalNotices'),
+      IndexName: 'pendingByReceivedAt',
+      KeyConditionExpression: 'pending = :received AND receivedAt < :cutoff',
+      ExpressionAttributeValues: { ':received': 'RECEIVED', ':cutoff': receivedBefore },
+      ProjectionExpression: 'id',
+    }),
+    (item) => item.id as string,
+  );
 }
 
 interface Decided {
@@ -156,10 +149,10 @@ export async function settleAtomically(input: {
     );
     return 'settled';
   } catch (error) {
-    if ((error as Error).name !== 'TransactionCanceledException') throw error;
-    const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
-    if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'already-decided';
-    if (reasons[2]?.Code === 'ConditionalCheckFailed') return 'admission-already-discharged';
+    const codes = cancellationCodes(error);
+    if (!codes) throw error;
+    if (codes[1] === 'ConditionalCheckFailed') return 'already-decided';
+    if (codes[2] === 'ConditionalCheckFailed') return 'admission-already-discharged';
     // The usage moved under us, or DynamoDB saw a conflicting transaction: compute again.
     return 'usage-changed';
   }

@@ -3,15 +3,12 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
-  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
-  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { HistoryEntry, RecipientCategory } from '../domain/registry.ts';
 import {
   chunkEntry,
@@ -21,11 +18,11 @@ import {
   type PaymentStatus,
   type PayoutBatch,
 } from '../domain/payouts/batch.ts';
+import { isConditionFailure, cancellationCodes, updateParams } from './dynamo-update.ts';
 import { documents, s3, sqs } from './clients.ts';
 import { batchPut } from './dynamo-batch.ts';
+import { collect, queryAll, scanAll } from './dynamo-pages.ts';
 import { bucketName, queueUrl, tableName } from './resources.ts';
-
-const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
 
 export async function putNewBatch(batch: PayoutBatch): Promise<void> {
   await documents().send(
@@ -48,24 +45,15 @@ export async function transitionBatch(
   entry: HistoryEntry,
   fields: Partial<PayoutBatch> = {},
 ): Promise<boolean> {
-  const names: Record<string, string> = { '#status': 'status' };
-  const values: Record<string, unknown> = { ':to': to, ':from': from, ':entry': [entry] };
-  const sets = ['#status = :to', 'history = list_append(history, :entry)'];
-  for (const [i, [key, value]] of Object.entries(fields).entries()) {
-    names[`#f${i}`] = key;
-    values[`:f${i}`] = value;
-    sets.push(`#f${i} = :f${i}`);
-  }
   try {
     await documents().send(
-      new UpdateCommand({
-        TableName: tableName('payoutBatches'),
-        Key: { batchId },
-        UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: '#status = :from',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
+      new UpdateCommand(
+        updateParams(tableName('payoutBatches'), { batchId }, {
+          set: { ...fields, status: to },
+          append: { history: [entry] },
+          statusIn: [from],
+        }),
+      ),
     );
     return true;
   } catch (error) {
@@ -101,67 +89,50 @@ export async function activeRecipients(
   const names = { '#status': 'status', '#name': 'name' };
   const values: Record<string, unknown> = { ':active': 'ACTIVE' };
   categories.forEach((c, i) => (values[`:c${i}`] = c));
-  const found: Array<PayeeCandidate & { monthlyBenefitFen: number }> = [];
-  await Promise.all(
-    Array.from({ length: segments }, async (_, segment) => {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await documents().send(
-          new ScanCommand({
-            TableName: tableName('recipients'),
-            Segment: segment,
-            TotalSegments: segments,
-            ProjectionExpression: 'recipientId, #name, bankName, bankAccount, monthlyBenefitFen',
-            FilterExpression: `#status = :active AND category IN (${categories.map((_, i) => `:c${i}`).join(', ')})`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          found.push({
-            payeeId: item.recipientId,
-            name: item.name,
-            bankName: item.bankName,
-            bankAccount: item.bankAccount,
-            amountFen: 0,
-            monthlyBenefitFen: item.monthlyBenefitFen ?? 0,
-          });
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-    }),
+  const segmentsFound = await Promise.all(
+    Array.from({ length: segments }, (_, segment) =>
+      collect(
+        scanAll({
+          TableName: tableName('recipients'),
+          Segment: segment,
+          TotalSegments: segments,
+          ProjectionExpression: 'recipientId, #name, bankName, bankAccount, monthlyBenefitFen',
+          FilterExpression: `#status = :active AND category IN (${categories.map((_, i) => `:c${i}`).join(', ')})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+        (item) => ({
+          payeeId: item.recipientId as string,
+          name: item.name as string,
+          bankName: item.bankName as string | undefined,
+          bankAccount: item.bankAccount as string | undefined,
+          amountFen: 0,
+          monthlyBenefitFen: (item.monthlyBenefitFen as number | undefined) ?? 0,
+        }),
+      ),
+    ),
   );
-  return found;
+  return segmentsFound.flat();
 }
 
 /** Grants decided GRANTED, whether or not some batch already claimed them. */
 export async function grantedGrants(): Promise<PayeeCandidate[]> {
-  const found: PayeeCandidate[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents().send(
-      new QueryCommand({
-        TableName: tableName('grants'),
-        IndexName: 'grantsByStatus',
-        KeyConditionExpression: '#status = :granted',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':granted': 'GRANTED' },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      found.push({
-        payeeId: item.grantId,
-        name: item.payeeName,
-        bankName: item.bankName,
-        bankAccount: item.bankAccount,
-        amountFen: item.amountFen,
-      });
-    }
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return found;
+  return collect(
+    queryAll({
+      TableName: tableName('grants'),
+      IndexName: 'grantsByStatus',
+      KeyConditionExpression: '#status = :granted',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':granted': 'GRANTED' },
+    }),
+    (item) => ({
+      payeeId: item.grantId as string,
+      name: item.payeeName as string,
+      bankName: item.bankName as string | undefined,
+      bankAccount: item.bankAccount as string | undefined,
+      amountFen: item.amountFen as number,
+    }),
+  );
 }
 
 const pairsPerTransaction = 25;
@@ -200,10 +171,10 @@ export async function claimAndPlan(payments: PaymentRecord[], at: string, concur
           planned.push(...group);
           break;
         } catch (error) {
-          if ((error as Error).name !== 'TransactionCanceledException') throw error;
-          const reasons = (error as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+          const codes = cancellationCodes(error);
+          if (!codes) throw error;
           const heldElsewhere = new Set(
-            group.filter((_, i) => reasons[i * 2]?.Code === 'ConditionalCheckFailed').map((p) => p.claimKey),
+            group.filter((_, i) => codes[i * 2] === 'ConditionalCheckFailed').map((p) => p.claimKey),
           );
           group = group.filter((p) => !heldElsewhere.has(p.claimKey));
           if (heldElsewhere.size === 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * (attempt + 1)));
@@ -213,15 +184,6 @@ export async function claimAndPlan(payments: PaymentRecord[], at: string, concur
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return planned;
-}
-
-async function* queryAll(input: QueryCommandInput): AsyncGenerator<Record<string, unknown>> {
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents().send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    yield* page.Items ?? [];
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
 }
 
 export async function chunkPayments(batchId: string, range: ChunkRange): Promise<PaymentRecord[]> {
@@ -239,18 +201,6 @@ export async function chunkPayments(batchId: string, range: ChunkRange): Promise
 
 export async function putPayments(payments: PaymentRecord[]): Promise<void> {
   await batchPut(tableName('payments'), payments as unknown as Record<string, unknown>[]);
-}
-
-/** Every payment of a batch in endToEndId order, a page at a time: memory does not grow with the batch. */
-export async function* batchPayments(batchId: string): AsyncGenerator<PaymentRecord> {
-  for await (const item of queryAll({
-    TableName: tableName('payments'),
-    KeyConditionExpression: 'batchId = :batch',
-    ExpressionAttributeValues: { ':batch': batchId },
-    ConsistentRead: true,
-  })) {
-    yield item as unknown as PaymentRecord;
-  }
 }
 
 export async function paymentsPage(
@@ -367,8 +317,7 @@ export async function applyBankOutcome(
     }
     return 'applied';
   } catch (error) {
-    const name = (error as Error).name;
-    if (name !== 'ConditionalCheckFailedException' && name !== 'TransactionCanceledException') throw error;
+    if (!isConditionFailure(error) && !cancellationCodes(error)) throw error;
     const current = await documents().send(new GetCommand({ TableName: tableName('payments'), Key: key, ConsistentRead: true }));
     if (!current.Item) return 'unknown';
     return current.Item.status === outcome.status ? 'already' : 'conflict';
@@ -437,8 +386,4 @@ export async function putExport(key: string, body: string, contentType: string):
 export async function readExport(key: string): Promise<string> {
   const result = await s3().send(new GetObjectCommand({ Bucket: bucketName('exports'), Key: key }));
   return result.Body!.transformToString('utf-8');
-}
-
-export async function exportUrl(key: string, expiresInSeconds = 15 * 60): Promise<string> {
-  return getSignedUrl(s3(), new GetObjectCommand({ Bucket: bucketName('exports'), Key: key }), { expiresIn: expiresInSeconds });
 }

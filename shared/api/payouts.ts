@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { defineOperation } from '../http/route.ts';
 import { fenSchema } from '../http/schemas.ts';
-import { pageQuerySchema } from '../http/pagination.ts';
+import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
 import { payoutPrograms, programsWithPerPersonAmount, paymentStatuses, batchStatuses } from '../domain/payouts/batch.ts';
 import { recipientCategories } from '../domain/registry.ts';
 
@@ -114,18 +114,15 @@ export const listPayments = defineOperation({
   responses: {
     200: {
       description: 'A page of payments',
-      schema: z.object({
-        items: z.array(
-          z.object({
-            endToEndId: z.string(),
-            recipientId: z.string(),
-            amountFen: z.number().int(),
-            status: z.enum(paymentStatuses),
-            returnReason: z.string().optional(),
-          }),
-        ),
-        nextToken: z.string().nullable(),
-      }),
+      schema: pageSchema(
+        z.object({
+          endToEndId: z.string(),
+          recipientId: z.string(),
+          amountFen: z.number().int(),
+          status: z.enum(paymentStatuses),
+          returnReason: z.string().optional(),
+        }),
+      ),
     },
   },
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { NewPayoutBatch } from '../api/payouts.ts';
+import { dateInChina } from '../domain/clock.ts';
 import { AppError } from '../domain/errors.ts';
 import { endToEndId } from '../domain/payouts/end-to-end-id.ts';
 import { BankFileError, writePain001, writePaymentsCsv, type Payment } from '../domain/payouts/bank-files.ts';
@@ -19,13 +20,11 @@ import { decodeNextToken, encodeNextToken } from '../http/pagination.ts';
 import {
   activeRecipients,
   applyBankOutcome,
-  batchPayments,
   chunkPayments,
   chunksDone,
   claimAndPlan,
   enqueue,
   enqueueChunks,
-  exportUrl,
   getBatch,
   getChunkDone,
   getProgressEntry,
@@ -43,7 +42,10 @@ import {
   uploadExport,
   type PayeeCandidate,
 } from '../adapters/payout-store.ts';
+import { presignDownload } from '../adapters/presigned-urls.ts';
 import payer from '../../data/payer.json' with { type: 'json' };
+
+const bankFileUrlSeconds = 15 * 60;
 
 const worker = 'tuodi:payout-worker';
 
@@ -207,22 +209,65 @@ export async function payChunk(
   return 'recorded';
 }
 
-async function* recordedPayments(batchId: string): AsyncGenerator<Payment> {
-  for await (const p of batchPayments(batchId)) {
-    if (p.status === 'PLANNED') continue;
-    yield {
-      endToEndId: p.endToEndId,
-      recipientId: p.recipientId,
-      creditorName: p.creditorName,
-      bankName: p.bankName,
-      bankAccount: p.bankAccount,
-      amountFen: p.amountFen,
-    };
+/** Chunk ranges read ahead while this one is written out. */
+const rangesReadAhead = 4;
+
+/**
+ * The batch's recorded payments in endToEndId order, read range by range (a few ranges ahead):
+ * memory is bounded by the read-ahead, not the batch, and small key-range queries stay fast
+ * where paging through one large partition does not (DynamoDB Local slows with every page).
+ */
+export async function* bankFilePayments(batch: PayoutBatch): AsyncGenerator<Payment> {
+  const ranges = batch.chunks ?? [];
+  const reads: Array<Promise<PaymentRecord[]>> = [];
+  let next = 0;
+  const readAhead = () => {
+    while (reads.length < rangesReadAhead && next < ranges.length) {
+      const read = chunkPayments(batch.batchId, ranges[next++]!);
+      read.catch(() => undefined); // awaited below; a reader that stops early leaves no unhandled rejection
+      reads.push(read);
+    }
+  };
+  readAhead();
+  while (reads.length > 0) {
+    const payments = await reads.shift()!;
+    readAhead();
+    for (const p of payments) {
+      if (p.status === 'PLANNED') continue;
+      yield {
+        endToEndId: p.endToEndId,
+        recipientId: p.recipientId,
+        creditorName: p.creditorName,
+        bankName: p.bankName,
+        bankAccount: p.bankAccount,
+        amountFen: p.amountFen,
+      };
+    }
   }
 }
 
 export function bankFileKeys(batchId: string) {
   return { csvKey: `payouts/${batchId}/payments.csv`, pain001Key: `payouts/${batchId}/pain.001.xml` };
+}
+
+/**
+ * Both files at once, each streamed from DynamoDB through its writer into S3: the waits overlap
+ * and memory does not grow with the batch. Throws BankFileError when the stream disagrees with the plan.
+ */
+export async function uploadBankFiles(batch: PayoutBatch, keys: { csvKey: string; pain001Key: string }, now: Date): Promise<void> {
+  const expected = batch.planned!;
+  const header = {
+    messageId: batch.batchId,
+    createdAt: now,
+    executionDate: dateInChina(now),
+    count: expected.count,
+    totalFen: expected.totalFen,
+    ...payer,
+  };
+  await Promise.all([
+    uploadExport(keys.csvKey, Readable.from(writePaymentsCsv(bankFilePayments(batch), { expected, bom: true })), 'text/csv; charset=utf-8'),
+    uploadExport(keys.pain001Key, Readable.from(writePain001(header, bankFilePayments(batch))), 'application/xml'),
+  ]);
 }
 
 /**
@@ -239,24 +284,7 @@ export async function writeBankFiles(batchId: string, now: Date): Promise<string
   const keys = bankFileKeys(batchId);
   const at = now.toISOString();
   try {
-    await uploadExport(keys.csvKey, Readable.from(writePaymentsCsv(recordedPayments(batchId), { expected, bom: true })), 'text/csv; charset=utf-8');
-    await uploadExport(
-      keys.pain001Key,
-      Readable.from(
-        writePain001(
-          {
-            messageId: batchId,
-            createdAt: now,
-            executionDate: at.slice(0, 10),
-            count: expected.count,
-            totalFen: expected.totalFen,
-            ...payer,
-          },
-          recordedPayments(batchId),
-        ),
-      ),
-      'application/xml',
-    );
+    await uploadBankFiles(batch, keys, now);
   } catch (error) {
     if (!(error instanceof BankFileError)) throw error;
     const reason = `bank files not written: ${error.message}`;
@@ -289,7 +317,10 @@ export async function viewBatch(batchId: string) {
     planned: batch.planned ?? null,
     progress: { recorded, failed },
     files: batch.files
-      ? { csvUrl: await exportUrl(batch.files.csvKey), pain001Url: await exportUrl(batch.files.pain001Key) }
+      ? {
+          csvUrl: await presignDownload('exports', batch.files.csvKey, bankFileUrlSeconds),
+          pain001Url: await presignDownload('exports', batch.files.pain001Key, bankFileUrlSeconds),
+        }
       : null,
     skipped: batch.skipped ?? null,
     reconciliation: batch.reconciliation ?? null,

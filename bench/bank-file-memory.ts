@@ -1,0 +1,25 @@
+// Streams one batch's CSV and pain.001 to S3 in this fresh process, as writeBankFiles does, and
+// prints its peak memory as JSON; run by bench/payouts.ts with the local stack's environment.
+import { getBatch } from '../shared/adapters/payout-store.ts';
+import { uploadBankFiles } from '../shared/usecases/payouts.ts';
+
+const batchId = process.argv[2]!;
+const batch = (await getBatch(batchId))!;
+// Live heap: measured right after a forced collection, so garbage not yet collected does not count.
+const collect = (globalThis as { gc?: () => void }).gc;
+if (!collect) throw new Error('run with --expose-gc');
+let peakHeap = 0;
+let peakRss = 0;
+const sample = () => {
+  collect();
+  const m = process.memoryUsage();
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+  peakRss = Math.max(peakRss, m.rss);
+};
+const timer = setInterval(sample, 50);
+const started = performance.now();
+await uploadBankFiles(batch, { csvKey: `bench/${batchId}.csv`, pain001Key: `bench/${batchId}.xml` }, new Date());
+clearInterval(timer);
+sample();
+const seconds = (performance.now() - started) / 1000;
+console.log(JSON.stringify({ payments: batch.planned!.count, peakHeapMiB: peakHeap / 2 ** 20, peakRssMiB: peakRss / 2 ** 20, seconds }));

@@ -1,0 +1,115 @@
+// Pays 100,000 recipients on the local stack and prints payments per second next to raw
+// DynamoDB Local write throughput measured in the same run, then the peak memory of the bank
+// file writer for 10,000, 50,000 and 100,000 payments (each in a fresh process).
+// npm run bench:payouts [-- --recipients 100000]
+import { execFile } from 'node:child_process';
+import { parseArgs, promisify } from 'node:util';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { dynamodb } from '../shared/adapters/clients.ts';
+import { batchPut } from '../shared/adapters/dynamo-batch.ts';
+import { tableName } from '../shared/adapters/resources.ts';
+import { startLocalStack } from '../local/stack.ts';
+import { benchIdNumber } from './id-numbers.ts';
+
+const { values } = parseArgs({ options: { recipients: { type: 'string', default: '100000' } } });
+const total = Number(values.recipients);
+const small = total / 10;
+const medium = total / 2;
+
+const stack = await startLocalStack({ onError: (m) => console.error(m) });
+const api = async (method: string, path: string, token: string, body?: unknown) => {
+  const response = await fetch(stack.url + path, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return (await response.json()) as Record<string, any>;
+};
+const until = async (id: string, token: string, statuses: string[]) => {
+  for (;;) {
+    const batch = await api('GET', `/payout-batches/${id}`, token);
+    if (statuses.includes(batch.status)) return batch;
+    if (batch.status === 'FAILED') throw new Error(`batch failed: ${batch.failureReason}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+};
+
+try {
+  const recipient = (n: number) => ({
+    idNumber: benchIdNumber(n),
+    recipientId: `rcp_bench_${n}`,
+    householdId: `HH-${n}`,
+    name: `居民${n}`,
+    category: n < small ? 'TEKUN' : n < medium ? 'MARGINAL' : 'DIBAO',
+    township: '真州镇',
+    monthlyBenefitFen: 90_000,
+    since: '2022-03-01',
+    bankName: '江苏银行',
+    bankAccount: `62284800${String(n).padStart(8, '0')}`,
+    status: 'ACTIVE',
+    history: [],
+  });
+  // Raw: the same writer, items of a payment's size, straight into a scratch table.
+  await dynamodb().send(
+    new CreateTableCommand({
+      TableName: 'bench-raw',
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    }),
+  );
+  const rawItems = Array.from({ length: total }, (_, n) => ({
+    pk: 'pb_raw', sk: `PS202612-${String(n).padStart(24, '0')}`, recipientId: `rcp_bench_${n}`, claimKey: `PRICE_SUBSIDY#2026-12#rcp_bench_${n}`,
+    creditorName: `居民${n}`, bankName: '江苏银行', bankAccount: `62284800${String(n).padStart(8, '0')}`, amountFen: 5000, status: 'RECORDED', recordedAt: new Date().toISOString(),
+  }));
+  const log = (message: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+  log('raw writes');
+  let started = performance.now();
+  await batchPut('bench-raw', rawItems);
+  const rawRate = total / ((performance.now() - started) / 1000);
+  log(`raw: ${rawRate.toFixed(0)} items/s; seeding recipients`);
+
+  await batchPut(tableName('recipients'), Array.from({ length: total }, (_, n) => recipient(n)));
+  const maker = await stack.keys.sign({ role: 'finance', sub: 'bench-maker' });
+  const checker = await stack.keys.sign({ role: 'finance', sub: 'bench-checker' });
+
+  async function payBatch(body: Record<string, unknown>) {
+    const t0 = performance.now();
+    const { id } = await api('POST', '/payout-batches', maker, body);
+    const planned = await until(id, maker, ['PENDING_APPROVAL']);
+    const t1 = performance.now();
+    log(`${id} planned ${planned.planned.count} in ${((t1 - t0) / 1000).toFixed(1)} s; paying`);
+    await api('POST', `/payout-batches/${id}/approve`, checker);
+    const paid = await until(id, maker, ['PAID_OUT']);
+    const t2 = performance.now();
+    if (paid.planned.count !== planned.planned.count || paid.progress.recorded !== paid.planned.count) throw new Error('counts differ');
+    return { id, count: paid.planned.count as number, planSeconds: (t1 - t0) / 1000, paySeconds: (t2 - t1) / 1000 };
+  }
+
+  const big = await payBatch({ program: 'PRICE_SUBSIDY', period: '2026-12', title: 'bench', categories: ['DIBAO', 'MARGINAL', 'TEKUN'], perPersonFen: 5000 });
+  const little = await payBatch({ program: 'ONE_TIME_LIVING', period: '2026-12', title: 'bench small', categories: ['TEKUN'], perPersonFen: 20000 });
+  const half = await payBatch({ program: 'MONTHLY_BENEFIT', period: '2026-12', title: 'bench half', categories: ['MARGINAL', 'TEKUN'] });
+
+  // Asynchronously: the emulators answering the child run in this process's event loop.
+  const memory = async (batchId: string) => {
+    const { stdout } = await promisify(execFile)('npx', ['tsx', 'bench/bank-file-memory.ts', batchId], {
+      env: { ...process.env, ...stack.env, POWERTOOLS_LOG_LEVEL: 'WARN', NODE_OPTIONS: '--expose-gc' },
+      encoding: 'utf8',
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as { payments: number; peakHeapMiB: number; peakRssMiB: number; seconds: number };
+  };
+  log('file writer memory');
+  const writerMemory = [await memory(little.id), await memory(half.id), await memory(big.id)];
+
+  console.log(`recipients: ${total}; batch ${big.id}: ${big.count} payments`);
+  console.log(`raw BatchWriteItem:        ${rawRate.toFixed(0)} items/s (same writer, same run)`);
+  console.log(`planning (select, claim):  ${(big.count / big.planSeconds).toFixed(0)} payments/s (${big.planSeconds.toFixed(1)} s)`);
+  console.log(`paying (approve->PAID_OUT): ${(big.count / big.paySeconds).toFixed(0)} payments/s (${big.paySeconds.toFixed(1)} s, chunks + both bank files); ${((big.count / big.paySeconds / rawRate) * 100).toFixed(0)}% of raw (target: 40%)`);
+  console.log(`end to end:                ${(big.count / (big.planSeconds + big.paySeconds)).toFixed(0)} payments/s`);
+  for (const m of writerMemory) {
+    console.log(`bank file writer, ${m.payments} payments: peak live heap ${m.peakHeapMiB.toFixed(1)} MiB, peak RSS ${m.peakRssMiB.toFixed(1)} MiB, ${m.seconds.toFixed(1)} s (CSV + pain.001 streamed to S3)`);
+  }
+  console.log('(a file under one 5 MiB part is sent whole; larger ones hold at most a few parts per file in memory)');
+} finally {
+  await stack.stop();
+}
