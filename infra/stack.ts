@@ -201,8 +201,9 @@ export class TuodiStack extends Stack {
         // The code must also run on the local Node 20.
         target: 'node20',
         mainFields: ['module', 'main'],
-        // The Node.js runtime carries AWS SDK v3: leaving it out keeps each bundle small (cold start).
-        externalModules: ['@aws-sdk/*'],
+        // Ship the pinned SDK versions: AWS recommends not relying on the runtime's copy, which
+        // carries only some @aws-sdk packages (lib-dynamodb, lib-storage, the presigner may be missing).
+        externalModules: [],
         // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
         banner: "import { createRequire as __tuodiCreateRequire } from 'node:module'; const require = __tuodiCreateRequire(import.meta.url);",
       },

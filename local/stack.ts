@@ -58,7 +58,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const port = options.port ?? (await freePort());
     const server: Server = await startHttpApi(await loadRoutes(), keys, port);
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
-    server.closeIdleConnections?.();
 
     const sqs = new SQSClient({ region: localRegion, endpoint: fauxqs.endpoint, useQueueUrlAsEndpoint: false });
     const pollers: Poller[] = [];
