@@ -26,7 +26,8 @@ export const defaultMaxBodyBytes = 1024 * 1024;
 
 export interface Actor {
   sub: string;
-  role: Role;
+  /** 'anonymous' only on public routes, which need no token. */
+  role: Role | 'anonymous';
   /** Only on a hospital's token. */
   hospitalId?: string;
 }
@@ -195,7 +196,7 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
     try {
       const actor: Actor =
         definition.roles === 'public'
-          ? { sub: 'anonymous', role: 'caseworker' }
+          ? { sub: 'anonymous', role: 'anonymous' }
           : actorOf(event, definition.roles);
       const path = definition.path
         ? parseOrThrow(definition.path, event.pathParameters ?? {})
