@@ -15,7 +15,6 @@ export const fenSchema = z
 
 export const isoDateSchema = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
 
-export const recipientCategorySchema = z.enum(['DIBAO', 'MARGINAL', 'TEKUN']);
 
 
 export const errorEnvelopeSchema = z.object({
