@@ -2,7 +2,7 @@
 // half discharges, then prints the p50/p99 time from POST to decision and notices decided per second.
 // npm run bench:notices [-- --rate 50 --seconds 20]
 import { parseArgs } from 'node:util';
-import { benchIdNumber as idNumber } from './id-numbers.ts';
+import { benchIdNumber as idNumber } from './fixtures.ts';
 import { registryCsvColumns } from '../shared/domain/registry.ts';
 import { startLocalStack } from '../local/stack.ts';
 

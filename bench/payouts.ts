@@ -9,7 +9,7 @@ import { dynamodb } from '../shared/adapters/clients.ts';
 import { batchPut } from '../shared/adapters/dynamo-batch.ts';
 import { tableName } from '../shared/adapters/resources.ts';
 import { startLocalStack } from '../local/stack.ts';
-import { benchIdNumber } from './id-numbers.ts';
+import { benchIdNumber, rawConcurrency } from './fixtures.ts';
 
 const { values } = parseArgs({ options: { recipients: { type: 'string', default: '100000' } } });
 const total = Number(values.recipients);
@@ -65,7 +65,7 @@ try {
   const log = (message: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
   log('raw writes');
   let started = performance.now();
-  await batchPut('bench-raw', rawItems);
+  await batchPut('bench-raw', rawItems, rawConcurrency);
   const rawRate = total / ((performance.now() - started) / 1000);
   log(`raw: ${rawRate.toFixed(0)} items/s; seeding recipients`);
 
@@ -102,7 +102,7 @@ try {
   const writerMemory = [await memory(little.id), await memory(half.id), await memory(big.id)];
 
   console.log(`recipients: ${total}; batch ${big.id}: ${big.count} payments`);
-  console.log(`raw BatchWriteItem:        ${rawRate.toFixed(0)} items/s (same writer, same run)`);
+  console.log(`raw BatchWriteItem:        ${rawRate.toFixed(0)} items/s (same writer, ${rawConcurrency} calls in flight, same run)`);
   console.log(`planning (select, claim):  ${(big.count / big.planSeconds).toFixed(0)} payments/s (${big.planSeconds.toFixed(1)} s)`);
   console.log(`paying (approve->PAID_OUT): ${(big.count / big.paySeconds).toFixed(0)} payments/s (${big.paySeconds.toFixed(1)} s, chunks + both bank files); ${((big.count / big.paySeconds / rawRate) * 100).toFixed(0)}% of raw (target: 40%)`);
   console.log(`end to end:                ${(big.count / (big.planSeconds + big.paySeconds)).toFixed(0)} payments/s`);
