@@ -9,7 +9,7 @@ import { functions, type FunctionName, type QueueName } from '../shared/topology
 import { devKeys, type DevKeys } from './dev-auth.ts';
 import { freePort, startDynamoDbLocal, startFauxqsServer } from './emulators.ts';
 import { startHttpApi, loadRoutes } from './http-api.ts';
-import { loadHandler } from './lambda-runtime.ts';
+import { loadHandler, type Handler } from './lambda-runtime.ts';
 import { localRegion, provision } from './provision.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
 
@@ -20,6 +20,14 @@ export interface LocalStackOptions {
   visibilityTimeoutSeconds?: number;
   pollerConcurrency?: number;
   onError?: (message: string) => void;
+  /** Emulators already running (the test suite's shared set): none are started or stopped here. */
+  emulators?: { dynamodbEndpoint: string; sqsS3Endpoint: string };
+  /** Prefix of every table, queue and bucket name; default `tuodi`. Test files each use their own. */
+  prefix?: string;
+  /** Whether the local scheduler runs the scheduled jobs on their schedules; tests pass false. */
+  schedules?: boolean;
+  /** Wraps each queue function's handler as its poller calls it (tests watch and repeat deliveries). */
+  wrapQueueHandler?: (name: FunctionName, queue: QueueName, handler: Handler) => Handler;
 }
 
 export interface LocalStack {
@@ -42,12 +50,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.length = 0;
   };
   try {
-    const [dynamodb, fauxqs] = await Promise.all([startDynamoDbLocal(options.dataDir), startFauxqsServer()]);
-    stops.push(dynamodb.stop, fauxqs.stop);
+    let emulators = options.emulators;
+    if (!emulators) {
+      const [dynamodb, fauxqs] = await Promise.all([startDynamoDbLocal(options.dataDir), startFauxqsServer()]);
+      stops.push(dynamodb.stop, fauxqs.stop);
+      emulators = { dynamodbEndpoint: dynamodb.endpoint, sqsS3Endpoint: fauxqs.endpoint };
+    }
     const provisioned = await provision({
-      dynamodbEndpoint: dynamodb.endpoint,
-      sqsS3Endpoint: fauxqs.endpoint,
-      prefix: 'tuodi',
+      ...emulators,
+      prefix: options.prefix ?? 'tuodi',
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
     });
     // The handlers build their SDK clients from these when first imported, as on Lambda.
@@ -59,17 +70,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const server: Server = await startHttpApi(await loadRoutes(), keys, port);
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    const sqs = new SQSClient({ region: localRegion, endpoint: fauxqs.endpoint, useQueueUrlAsEndpoint: false });
+    const sqs = new SQSClient({ region: localRegion, endpoint: emulators.sqsS3Endpoint, useQueueUrlAsEndpoint: false });
     const pollers: Poller[] = [];
     for (const [name, spec] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
       const trigger = spec.trigger;
       if (trigger.type !== 'queue') continue;
       const queueUrl = provisioned.queueUrls[trigger.queue];
       const arn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
+      const handler = await loadHandler(name);
       pollers.push(
         startPoller({
           name,
-          handler: await loadHandler(name),
+          handler: options.wrapQueueHandler?.(name, trigger.queue, handler) ?? handler,
           queueUrl,
           queueArn: arn.Attributes?.QueueArn ?? '',
           batchSize: trigger.batchSize,

@@ -9,7 +9,7 @@ import { bucketName, tableName } from '../../shared/adapters/resources.ts';
 import { applicationStatuses } from '../../shared/domain/applications.ts';
 import { addDays, dateInChina } from '../../shared/domain/clock.ts';
 import { queueEnv, roles, type Role } from '../../shared/topology.ts';
-import { startTestStack, type TestStack } from '../support/local-stack.ts';
+import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { validIdNumber, withWrongCheckDigit } from '../support/id-numbers.ts';
 import {
   actorsOf,
@@ -145,14 +145,10 @@ describe('the state machine: every move it does not allow', () => {
     const before = await storedApplication(id);
     const response = await httpActions.submit!(id);
     expect([response.status, response.body]).toEqual([202, { id, status: 'SUBMITTED' }]);
-    const after = await (async () => {
-      for (let i = 0; i < 100; i++) {
-        const current = await storedApplication(id);
-        if (current.status === 'UNDER_REVIEW') return current;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('not assessed');
-    })();
+    const after = await eventually(async () => {
+      const current = await storedApplication(id);
+      return current.status === 'UNDER_REVIEW' ? current : undefined;
+    }, undefined, `assessment of ${id}`);
     expect(after.history.slice(0, before.history.length)).toEqual(before.history);
     expect(after.history.slice(before.history.length).map((h) => h.action)).toEqual(['ASSESS']);
   });
@@ -237,11 +233,7 @@ describe('separation of duties', () => {
 });
 
 async function fileAndAssessWait(id: string) {
-  for (let i = 0; i < 200; i++) {
-    if ((await storedApplication(id)).status === 'UNDER_REVIEW') return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${id} was not assessed`);
+  await eventually(async () => ((await storedApplication(id)).status === 'UNDER_REVIEW' ? true : undefined), undefined, `assessment of ${id}`);
 }
 
 describe('races: two reviewers at once', () => {

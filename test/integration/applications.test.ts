@@ -2,7 +2,6 @@
 // approved, noticed, enrolled by the job, and then guaranteed at a hospital admission; the
 // one-off grants beside it; lists and history.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, s3 } from '../../shared/adapters/clients.ts';
@@ -145,12 +144,9 @@ describe('a DIBAO household from the form to a guaranteed hospital admission', (
 
   it('changes nothing when the assessment message is delivered again', async () => {
     const before = await storedApplication(id);
-    for (let i = 0; i < 3; i++) {
-      await stack.sqs.send(
-        new SendMessageCommand({ QueueUrl: stack.queueUrls.applicationAssessments, MessageBody: JSON.stringify({ id }) }),
-      );
-    }
-    await new Promise((r) => setTimeout(r, 1500));
+    const sent = [];
+    for (let i = 0; i < 3; i++) sent.push(await stack.send('applicationAssessments', { id }));
+    await stack.handled('applicationAssessments', sent);
     expect(await storedApplication(id)).toEqual(before);
     expect(before.history.filter((h) => h.action === 'ASSESS')).toHaveLength(1);
   });

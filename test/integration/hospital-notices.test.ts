@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../shared/adapters/clients.ts';
 import { tableName } from '../../shared/adapters/resources.ts';
@@ -99,17 +98,16 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 describe('admission: the no-deposit guarantee', () => {
-  it('guarantees active DIBAO and TEKUN recipients within a second', async () => {
+  // How fast is measured by npm run bench:notices (p50/p99), not asserted here: a loaded machine is slow.
+  it('guarantees active DIBAO and TEKUN recipients', async () => {
     for (const [who, category] of [
       [person.dibao, 'DIBAO'],
       [person.tekun, 'TEKUN'],
     ] as const) {
-      const started = Date.now();
       const response = await post(admission(who));
       expect(response.status).toBe(202);
       expect(response.body).toEqual({ id: expect.stringMatching(/^hn_/), status: 'RECEIVED' });
       const notice = await decided(response.body.id);
-      expect(Date.now() - started).toBeLessThan(5_000);
       expect(notice).toMatchObject({
         kind: 'ADMISSION',
         status: 'GUARANTEED',
@@ -216,10 +214,9 @@ describe('discharge: the settlement', () => {
     const admissionNo = await admitted(person.redelivered);
     const id = (await post(discharge(admissionNo))).body.id;
     const first = await decided(id);
-    for (let i = 0; i < 3; i++) {
-      await stack.sqs.send(new SendMessageCommand({ QueueUrl: stack.queueUrls.hospitalNotices, MessageBody: JSON.stringify({ id }) }));
-    }
-    await new Promise((r) => setTimeout(r, 1500));
+    const sent = [];
+    for (let i = 0; i < 3; i++) sent.push(await stack.send('hospitalNotices', { id }));
+    await stack.handled('hospitalNotices', sent);
     const usage = await documents().send(
       new GetCommand({
         TableName: tableName('medicalAssistanceUsage'),

@@ -103,7 +103,7 @@ export async function assessed(stack: TestStack, actors: Actors, id: string): Pr
       const r = await stack.call('GET', `/applications/${id}`, { token: actors.reviewer });
       return r.body?.status === 'SUBMITTED' ? undefined : r.body;
     },
-    20_000,
+    undefined,
     `assessment of ${id}`,
   );
 }
