@@ -81,7 +81,7 @@ export function startPoller(options: PollerOptions): Poller {
         new ReceiveMessageCommand({
           QueueUrl: options.queueUrl,
           MaxNumberOfMessages: Math.min(10, options.batchSize - messages.length),
-          WaitTimeSeconds: messages.length === 0 ? 1 : 0,
+          WaitTimeSeconds: messages.length === 0 ? 20 : 0,
           MessageSystemAttributeNames: ['All'],
         }),
         { abortSignal: abort.signal },
