@@ -301,16 +301,17 @@ const scaleHint = ' (TUODI_TEST_TIMEOUT_SCALE multiplies every test deadline)';
 
 /**
  * Polls check until it returns a value other than undefined and returns that value. Gives up
- * after timeoutMs (default 60 s) times TUODI_TEST_TIMEOUT_SCALE with an error naming `what`
- * (a description, or a function giving one at the time of failure). An error thrown by check
- * fails at once.
+ * after timeoutMs times TUODI_TEST_TIMEOUT_SCALE with an error naming `what` (a description, or
+ * a function giving one at the time of failure). timeoutMs is at least the suite's default
+ * (90 s): a shorter one, picked on a quiet machine, only raced a loaded one. An error thrown by
+ * check fails at once.
  */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   timeoutMs: number = baseTimeouts.eventually,
   what: string | (() => string) = `${check}`.replace(/\s+/g, ' ').slice(0, 200),
 ): Promise<T> {
-  const limit = scaled(timeoutMs);
+  const limit = scaled(Math.max(timeoutMs, baseTimeouts.eventually));
   const deadline = Date.now() + limit;
   let pause = 25;
   for (;;) {

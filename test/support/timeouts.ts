@@ -21,7 +21,7 @@ export function scaled(ms: number): number {
 
 /** Unscaled base deadlines (ms). eventually() waits longer than any condition takes when healthy. */
 export const baseTimeouts = {
-  eventually: 60_000,
-  test: 180_000,
-  hook: 180_000,
+  eventually: 90_000,
+  test: 300_000,
+  hook: 300_000,
 } as const;
