@@ -3,7 +3,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { HistoryEntry, LineRejection, Recipient, RecipientStatus } from '../domain/registry.ts';
 import { documents, s3, sqs } from './clients.ts';
-import { batchGet, batchPut } from './dynamo-batch.ts';
+import { batchGet, putAllIfAbsent } from './dynamo-batch.ts';
 import { collect, scanAll } from './dynamo-pages.ts';
 import { isConditionFailure, updateParams } from './dynamo-update.ts';
 import { bucketName, queueUrl, tableName } from './resources.ts';
@@ -42,8 +42,13 @@ export async function registeredImportIds(idNumbers: string[]): Promise<Map<stri
   return new Map(items.map((i) => [i.idNumber as string, i.importId as string | undefined]));
 }
 
-export async function putRecipients(recipients: Recipient[]): Promise<void> {
-  await batchPut(tableName('recipients'), recipients as unknown as Record<string, unknown>[]);
+/**
+ * Creates each record only where the registry holds no one with its ID number: of two imports
+ * holding one person, the first to commit wins. Answers the ID numbers that were not created.
+ */
+export async function createRecipients(recipients: Recipient[]): Promise<Set<string>> {
+  const existing = await putAllIfAbsent(tableName('recipients'), 'idNumber', recipients as unknown as Record<string, unknown>[]);
+  return new Set(existing.map((r) => r.idNumber as string));
 }
 
 export async function storeImportFile(objectKey: string, csv: string): Promise<void> {

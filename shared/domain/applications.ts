@@ -1,7 +1,6 @@
 // Relief applications (the Dibao path of BRIEF.md, and the one-off grants beside it): what an
 // application holds, the state machine it moves through, and the assessment against the policy.
 // Pure: no AWS SDK, no clock; callers pass dates.
-import { createHash } from 'node:crypto';
 import { addMonths, ageOn } from './clock.ts';
 import { AppError, validationFailed } from './errors.ts';
 import { birthDateOf, maskIdNumber } from './id-number.ts';
@@ -395,21 +394,15 @@ export function reviewEveryMonths(members: readonly Member[], on: string): 6 | 1
   return members.some((m) => m.monthlyIncomeFen > 0 && isWorkingAge(m, on)) ? 6 : 12;
 }
 
-/** Stable per application and person, so a retried enrolment writes the same id. */
-export function enrolledRecipientId(applicationId: string, idNumber: string): string {
-  return `rcp_${createHash('sha256').update(`${applicationId}:${idNumber}`).digest('hex').slice(0, 24)}`;
-}
-
-/** A member as the registry holds them once enrolled (history and status are the writer's). */
+/** A member as the registry holds them once enrolled (history, status and the keyed recipientId are the writer's). */
 export function enrolledRecipient(
   application: ApplicationRecord & { type: EnrolmentType },
   member: Member,
   on: string,
-): Omit<Recipient, 'history' | 'status'> {
+): Omit<Recipient, 'history' | 'status' | 'recipientId'> {
   const every = reviewEveryMonths(application.household.members, on);
   return {
     idNumber: member.idNumber,
-    recipientId: enrolledRecipientId(application.id, member.idNumber),
     // The application is the household's file: its id names the household.
     householdId: application.id,
     name: member.name.trim(),
