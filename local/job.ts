@@ -3,7 +3,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isoDateSchema } from '../shared/http/schemas.ts';
+import { dateInChina } from '../shared/domain/clock.ts';
+import { asOfProblem } from '../shared/domain/values.ts';
 import { functions, type FunctionName, type FunctionSpec } from '../shared/topology.ts';
 import { lambdaContext, loadHandler } from './lambda-runtime.ts';
 import { defaultDataDir } from './paths.ts';
@@ -20,8 +21,9 @@ if (!found) {
   console.error(`usage: npm run --silent job -- NAME [--as-of YYYY-MM-DD]; jobs: ${jobs.map((j) => j.job).join(', ') || 'none yet'}`);
   process.exit(2);
 }
-if (values['as-of'] !== undefined && !isoDateSchema.safeParse(values['as-of']).success) {
-  console.error('--as-of must be a date YYYY-MM-DD');
+const asOf = values['as-of'] === undefined ? null : asOfProblem(values['as-of'], dateInChina(new Date()));
+if (asOf) {
+  console.error(`--as-of ${asOf}`);
   process.exit(2);
 }
 const dataDir = process.env.TUODI_DATA_DIR || defaultDataDir;

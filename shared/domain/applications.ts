@@ -8,6 +8,7 @@ import { maskName } from './masking.ts';
 import { depositsLimitFen, marginalThresholdFen, oneOffGrantCeilingFen, type PolicyVersion } from './policy.ts';
 import { recipientCategories, type HistoryEntry, type Recipient, type RecipientCategory } from './registry.ts';
 import { formatYuan } from './settlement.ts';
+import { amountProblem } from './values.ts';
 
 /** Enrolment types put the household on the registry; one-off types pay a single grant. */
 export const enrolmentTypes = recipientCategories;
@@ -363,6 +364,8 @@ export function approvalAmounts(
     if (type === 'DIBAO' && request.monthlyBenefitFen > policy.dibaoStandardFen) {
       throw problem('monthlyBenefitFen', `exceeds the Dibao standard of ${policy.dibaoStandardFen} fen per member a month`);
     }
+    const ceiling = amountProblem(request.monthlyBenefitFen, policy.amountCeilingsFen.monthlyBenefit[type], `the ${type} monthly benefit ceiling`);
+    if (ceiling) throw problem('monthlyBenefitFen', ceiling);
     return { monthlyBenefitFen: request.monthlyBenefitFen };
   }
   if (request.monthlyBenefitFen !== undefined) throw problem('monthlyBenefitFen', `is for enrolments, not a ${type} grant`);

@@ -45,6 +45,7 @@ import {
   type PayeeCandidate,
 } from '../adapters/payout-store.ts';
 import { presignDownload } from '../adapters/presigned-urls.ts';
+import { maxCeilingFen } from '../domain/values.ts';
 import { acquireLease, completeLease, LeaseLost, renewLease, type Lease } from '../adapters/lease.ts';
 import { tableName } from '../adapters/resources.ts';
 import payer from '../../data/payer.json' with { type: 'json' };
@@ -117,6 +118,7 @@ export interface PlanOptions {
 interface SegmentOutcome {
   selected: number;
   noBankAccount: number;
+  overCeiling: number;
   heldElsewhere: number;
 }
 
@@ -130,7 +132,8 @@ const planSegmentEntry = (segment: number) => `plan#${String(segment).padStart(4
 async function planSegment(batch: PayoutBatch, segment: number, lease: Lease, leaseMs: number, at: string): Promise<void> {
   const segments = planSegmentCount(batch.program);
   const candidates = (await candidatesFor(batch, segment, segments)).filter((c) => c.amountFen > 0);
-  const payable = candidates.filter((c) => c.bankName && c.bankAccount);
+  // Records older than the edges' ceilings are not paid blind: no single payment above the largest ceiling.
+  const payable = candidates.filter((c) => c.bankName && c.bankAccount && c.amountFen <= maxCeilingFen);
   const payments: PaymentRecord[] = payable.map((c) => ({
     batchId: batch.batchId,
     endToEndId: endToEndId({ batchId: batch.batchId, program: batch.program, period: batch.period, recipientId: c.payeeId }),
@@ -142,7 +145,12 @@ async function planSegment(batch: PayoutBatch, segment: number, lease: Lease, le
     amountFen: c.amountFen,
     status: 'PLANNED',
   }));
-  const outcome: SegmentOutcome = { selected: candidates.length, noBankAccount: candidates.length - payable.length, heldElsewhere: 0 };
+  const outcome: SegmentOutcome = {
+    selected: candidates.length,
+    noBankAccount: candidates.filter((c) => !(c.bankName && c.bankAccount)).length,
+    overCeiling: candidates.filter((c) => c.bankName && c.bankAccount && c.amountFen > maxCeilingFen).length,
+    heldElsewhere: 0,
+  };
   // Renewed between slices so a long segment keeps its lease; the fence guards every slice's writes.
   const slice = 500;
   for (let i = 0; i < payments.length; i += slice) {
@@ -197,7 +205,7 @@ async function finishPlanning(batch: PayoutBatch, at: string): Promise<string> {
   const done = segments.filter((s) => s.leaseDoneAt);
   if (done.length < planSegmentCount(batch.program)) return 'segments-pending';
   const sum = (field: keyof SegmentOutcome) => done.reduce((total, s) => total + ((s[field] as number) ?? 0), 0);
-  const skipped = { alreadyPlannedOrPaid: sum('heldElsewhere'), noBankAccount: sum('noBankAccount') };
+  const skipped = { alreadyPlannedOrPaid: sum('heldElsewhere'), noBankAccount: sum('noBankAccount'), overCeiling: sum('overCeiling') };
   const selected = sum('selected');
   const { endToEndIds, totalFen } = await storedPlan(batchId);
   if (endToEndIds.length === 0 || !Number.isSafeInteger(totalFen)) {

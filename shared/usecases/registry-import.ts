@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { dateInChina } from '../domain/clock.ts';
 import { AppError } from '../domain/errors.ts';
+import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
 import {
   parseRegistryCsv,
   validateRegistryRows,
@@ -74,7 +75,8 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
     );
     return 'finished';
   }
-  const { valid, rejected } = validateRegistryRows(parsed.rows, dateInChina(now));
+  const today = dateInChina(now);
+  const { valid, rejected } = validateRegistryRows(parsed.rows, today, policyInForce(loadDefaultPolicies(), today));
   const rejections: LineRejection[] = [...parsed.rejected, ...rejected];
 
   // Who holds each person decides: a record this import wrote (a redelivery) counts as imported;

@@ -35,7 +35,7 @@ export interface PayoutBatch {
   planned?: { count: number; totalFen: number };
   /** Consecutive ranges of endToEndIds, one per chunk message. */
   chunks?: ChunkRange[];
-  skipped?: { alreadyPlannedOrPaid: number; noBankAccount: number };
+  skipped?: { alreadyPlannedOrPaid: number; noBankAccount: number; overCeiling?: number };
   files?: { csvKey: string; pain001Key: string };
   reconciliation?: { settled: number; returned: number; pending: number };
   failureReason?: string;
