@@ -453,6 +453,20 @@ export const functions = {
     memoryMiB: 256,
     access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
   },
+  requestPayeeChange: {
+    entry: 'functions/request-payee-change/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/recipients/payee-changes', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
+  },
+  confirmPayeeChange: {
+    entry: 'functions/confirm-payee-change/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/recipients/payee-changes/confirmations', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
+  },
   reinstateRecipient: {
     entry: 'functions/reinstate-recipient/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/reinstatements', authenticated: true },

@@ -227,3 +227,62 @@ export async function openReview(
     throw error;
   }
 }
+
+export interface PendingPayeeChange {
+  changeId: string;
+  bankName: string;
+  bankAccount: string;
+  requestedBy: string;
+  requestedAt: string;
+  reason: string;
+}
+
+/** Stores a pending payee change unless one is pending already; false when the recipient has one, or none exists. */
+export async function putPendingPayeeChange(idNumber: string, change: PendingPayeeChange, entry: HistoryEntry): Promise<boolean> {
+  try {
+    await documents().send(
+      new UpdateCommand(
+        updateParams(tableName('recipients'), { idNumber }, {
+          set: { pendingPayeeChange: change },
+          append: { history: [entry] },
+          condition: { expression: 'attribute_exists(idNumber) AND attribute_not_exists(pendingPayeeChange)' },
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Makes the pending change the recipient's account, only if it is still the pending change
+ * `changeId` and was asked for by someone other than `confirmedBy` (maker-checker, enforced in the write).
+ */
+export async function confirmPendingPayeeChange(
+  idNumber: string,
+  change: PendingPayeeChange,
+  confirmedBy: string,
+  entry: HistoryEntry,
+): Promise<boolean> {
+  try {
+    await documents().send(
+      new UpdateCommand(
+        updateParams(tableName('recipients'), { idNumber }, {
+          set: { bankName: change.bankName, bankAccount: change.bankAccount },
+          append: { history: [entry] },
+          remove: ['pendingPayeeChange'],
+          condition: {
+            expression: 'pendingPayeeChange.changeId = :changeId AND pendingPayeeChange.requestedBy <> :checker',
+            values: { ':changeId': change.changeId, ':checker': confirmedBy },
+          },
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}

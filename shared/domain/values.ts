@@ -23,7 +23,7 @@ export const textLimits = {
   township: 100,
   address: 200,
   title: 200,
-  reason: 1000,
+  reason: 2000,
 } as const;
 
 /**

@@ -131,3 +131,43 @@ describe('duplicate planners of one batch', () => {
     expect(payments.reduce((sum, p) => sum + p.amountFen, 0)).toBe(paid.planned.totalFen);
   }, 300_000);
 });
+
+describe('change of payee (issue 9, finding 4)', () => {
+  it('is asked by one officer and confirmed by another, audited, and later batches pay the new account', async () => {
+    const caseworker = await stack.token('caseworker', 'caseworker-1');
+    const idNumber = person(3);
+    const asked = await stack.call('POST', '/recipients/payee-changes', {
+      token: caseworker,
+      body: { idNumber, bankName: '中国银行', bankAccount: '6216600000000001', reason: '原账户已销户 (AC04)' },
+    });
+    expect(asked.status).toBe(201);
+    expect(asked.body).toMatchObject({ status: 'REQUESTED', bankName: '中国银行', bankAccountMasked: expect.stringMatching(/0001$/), requestedBy: 'caseworker-1' });
+    const again = await stack.call('POST', '/recipients/payee-changes', {
+      token: reviewer,
+      body: { idNumber, bankName: '农业银行', bankAccount: '6228000000000002', reason: '再次' },
+    });
+    expect([again.status, again.body.error.code]).toEqual([409, 'CONFLICT']);
+    const confirmBody = { idNumber, changeId: asked.body.changeId, reason: '核实新账户' };
+    const selfConfirm = await stack.call('POST', '/recipients/payee-changes/confirmations', {
+      token: await stack.token('reviewer', 'caseworker-1'),
+      body: confirmBody,
+    });
+    expect([selfConfirm.status, selfConfirm.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    const confirmed = await stack.call('POST', '/recipients/payee-changes/confirmations', { token: reviewer, body: confirmBody });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ status: 'CONFIRMED', confirmedBy: 'reviewer-1' });
+    const record = (await scan('recipients')).find((r) => r.idNumber === idNumber)!;
+    expect(record).toMatchObject({ bankName: '中国银行', bankAccount: '6216600000000001' });
+    expect(record.pendingPayeeChange).toBeUndefined();
+    expect(record.history.map((h: { action: string; by: string }) => `${h.action} ${h.by}`)).toEqual(
+      expect.arrayContaining(['PAYEE_CHANGE_REQUESTED caseworker-1', 'PAYEE_CHANGED reviewer-1']),
+    );
+    const created = await stack.call('POST', '/payout-batches', {
+      token: maker,
+      body: { program: 'PRICE_SUBSIDY', period: '2026-10', title: '价格临时补贴', categories: ['DIBAO'], perPersonFen: 5000 },
+    });
+    await batchIn(created.body.id, ['PENDING_APPROVAL']);
+    const payment = (await scan('payments')).find((p) => p.batchId === created.body.id && p.recipientId === record.recipientId)!;
+    expect(payment).toMatchObject({ bankName: '中国银行', bankAccount: '6216600000000001' });
+  }, 300_000);
+});
