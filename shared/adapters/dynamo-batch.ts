@@ -1,8 +1,8 @@
 // Batch reads and writes with DynamoDB's limits (25 puts, 100 gets a call) and retries
 // of unprocessed items, run a few calls at a time.
-import { BatchGetCommand, BatchWriteCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from './clients.ts';
-import { cancellationCodes } from './dynamo-update.ts';
+import { isConditionFailure } from './dynamo-update.ts';
 
 type Item = Record<string, unknown>;
 
@@ -36,39 +36,22 @@ export async function batchPut(table: string, items: readonly Item[], concurrenc
   });
 }
 
-/** Puts a transaction carries at most (DynamoDB's limit is 100 actions). */
-const putsPerTransaction = 100;
-const maxContentionAttempts = 20;
-
 /**
- * Creates each item only where no item has its key (`attribute_not_exists(keyAttribute)`), up to
- * 100 per transaction; an item whose key exists is left as it is and answered, so that of two
- * writers creating one key the first to commit wins and the other learns it lost. Concurrent
- * transactions on one key are retried with backoff. Answers the items that were not created.
+ * Creates each item only where no item has its key (`attribute_not_exists(keyAttribute)`): one
+ * conditional PutItem per item, `concurrency` at a time (BatchWriteItem takes no conditions, and
+ * transactions would make writers of overlapping keys cancel each other). Of two writers creating
+ * one key, the first to commit wins and the other is answered the item it could not create.
  */
-export async function putAllIfAbsent(table: string, keyAttribute: string, items: readonly Item[], concurrency = 8): Promise<Item[]> {
+export async function putAllIfAbsent(table: string, keyAttribute: string, items: readonly Item[], concurrency = 16): Promise<Item[]> {
   const existing: Item[] = [];
-  await inParallel(chunks(items, putsPerTransaction), concurrency, async (chunk) => {
-    let pending = chunk;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt === maxContentionAttempts) throw new Error(`creating ${pending.length} items in ${table} kept conflicting`);
-      try {
-        await documents().send(
-          new TransactWriteCommand({
-            TransactItems: pending.map((Item) => ({
-              Put: { TableName: table, Item, ConditionExpression: 'attribute_not_exists(#key)', ExpressionAttributeNames: { '#key': keyAttribute } },
-            })),
-          }),
-        );
-        return;
-      } catch (error) {
-        const codes = cancellationCodes(error);
-        if (!codes) throw error;
-        const taken = pending.filter((_, i) => codes[i] === 'ConditionalCheckFailed');
-        existing.push(...taken);
-        pending = pending.filter((_, i) => codes[i] !== 'ConditionalCheckFailed');
-        if (taken.length === 0) await backoff(Math.min(attempt, 5) + Math.random());
-      }
+  await inParallel(items, concurrency, async (Item) => {
+    try {
+      await documents().send(
+        new PutCommand({ TableName: table, Item, ConditionExpression: 'attribute_not_exists(#key)', ExpressionAttributeNames: { '#key': keyAttribute } }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      existing.push(Item);
     }
   });
   return existing;
