@@ -42,7 +42,7 @@ export async function batchPut(table: string, items: readonly Item[], concurrenc
  * transactions would make writers of overlapping keys cancel each other). Of two writers creating
  * one key, the first to commit wins and the other is answered the item it could not create.
  */
-export async function putAllIfAbsent(table: string, keyAttribute: string, items: readonly Item[], concurrency = 16): Promise<Item[]> {
+export async function putAllIfAbsent(table: string, keyAttribute: string, items: readonly Item[], concurrency = 32): Promise<Item[]> {
   const existing: Item[] = [];
   await inParallel(items, concurrency, async (Item) => {
     try {

@@ -12,6 +12,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { HistoryEntry, RecipientCategory } from '../domain/registry.ts';
 import {
   chunkEntry,
+  planSegmentEntry,
   type BatchStatus,
   type ChunkRange,
   type PaymentRecord,
@@ -20,10 +21,10 @@ import {
 } from '../domain/payouts/batch.ts';
 import { isConditionFailure, cancellationCodes, updateParams } from './dynamo-update.ts';
 import { documents, s3, sqs } from './clients.ts';
-import { batchPut } from './dynamo-batch.ts';
+import { batchPut, putAllIfAbsent } from './dynamo-batch.ts';
 import { collect, queryAll, scanAll } from './dynamo-pages.ts';
 import { bucketName, queueUrl, tableName } from './resources.ts';
-import { fenceCheck, LeaseLost, type Lease } from './lease.ts';
+import { fenceCheck, LeaseLostError, type Lease } from './lease.ts';
 
 export async function putNewBatch(batch: PayoutBatch): Promise<void> {
   await documents().send(
@@ -155,7 +156,7 @@ export interface ClaimOutcome {
 /**
  * Claims each payment's (program, period, payee) key for its batch and creates the payment, claim
  * and payment in one transaction per group, beside the planner's lease `fence`: once the lease
- * moved on, nothing more is written (LeaseLost). A claim held by another batch drops the payment;
+ * moved on, nothing more is written (LeaseLostError). A claim held by another batch drops the payment;
  * a payment already present is never rewritten (so a RECORDED payment never goes back to PLANNED).
  */
 export async function claimAndPlan(
@@ -203,7 +204,7 @@ export async function claimAndPlan(
         } catch (error) {
           const codes = cancellationCodes(error);
           if (!codes) throw error;
-          if (codes[group.length * 2] === 'ConditionalCheckFailed') throw new LeaseLost(lease);
+          if (codes[group.length * 2] === 'ConditionalCheckFailed') throw new LeaseLostError(lease);
           const heldElsewhere = group.filter((_, i) => codes[i * 2] === 'ConditionalCheckFailed');
           const alreadyHere = group.filter((_, i) => codes[i * 2] !== 'ConditionalCheckFailed' && codes[i * 2 + 1] === 'ConditionalCheckFailed');
           outcome.heldElsewhere += heldElsewhere.length;
@@ -233,6 +234,15 @@ export async function storedPlan(batchId: string): Promise<{ endToEndIds: string
     totalFen += item.amountFen as number;
   }
   return { endToEndIds: endToEndIds.sort(), totalFen };
+}
+
+/** The items carrying each planning segment's lease and outcome, created once (a lease needs its item). */
+export async function createPlanSegments(batchId: string, segments: number[]): Promise<void> {
+  await putAllIfAbsent(
+    tableName('payoutProgress'),
+    'entry',
+    segments.map((segment) => ({ batchId, entry: planSegmentEntry(segment) })),
+  );
 }
 
 /** The progress entries of the batch whose keys begin with `prefix` (its planning segments, say). */

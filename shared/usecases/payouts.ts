@@ -10,6 +10,7 @@ import {
   chunkEntry,
   chunkRanges,
   claimKeyFor,
+  planSegmentEntry,
   reportEntry,
   type PaymentRecord,
   type PaymentStatus,
@@ -23,6 +24,7 @@ import {
   chunkPayments,
   chunksDone,
   claimAndPlan,
+  createPlanSegments,
   enqueue,
   enqueueChunks,
   getBatch,
@@ -46,8 +48,7 @@ import {
 } from '../adapters/payout-store.ts';
 import { presignDownload } from '../adapters/presigned-urls.ts';
 import { maxCeilingFen } from '../domain/values.ts';
-import { acquireLease, completeLease, LeaseLost, renewLease, type Lease } from '../adapters/lease.ts';
-import { tableName } from '../adapters/resources.ts';
+import { acquireLease, fencedUpdate, LeaseLostError, renewLease, type Lease } from '../adapters/lease.ts';
 import payer from '../../data/payer.json' with { type: 'json' };
 
 const bankFileUrlSeconds = 15 * 60;
@@ -122,14 +123,14 @@ interface SegmentOutcome {
   heldElsewhere: number;
 }
 
-const planSegmentEntry = (segment: number) => `plan#${String(segment).padStart(4, '0')}`;
 
 /**
  * Plans one segment under its lease: selects, claims and creates its payments, then marks the
  * segment done with its counts. Every write is fenced by the lease, so a planner whose lease lapsed
- * writes nothing after its successor took over (LeaseLost).
+ * writes nothing after its successor took over (LeaseLostError).
  */
-async function planSegment(batch: PayoutBatch, segment: number, lease: Lease, leaseMs: number, at: string): Promise<void> {
+async function planSegment(batch: PayoutBatch, segment: number, held: Lease, leaseMs: number, at: string): Promise<void> {
+  let lease = held;
   const segments = planSegmentCount(batch.program);
   const candidates = (await candidatesFor(batch, segment, segments)).filter((c) => c.amountFen > 0);
   // Records older than the edges' ceilings are not paid blind: no single payment above the largest ceiling.
@@ -154,10 +155,10 @@ async function planSegment(batch: PayoutBatch, segment: number, lease: Lease, le
   // Renewed between slices so a long segment keeps its lease; the fence guards every slice's writes.
   const slice = 500;
   for (let i = 0; i < payments.length; i += slice) {
-    if (lease.expiresAt - Date.now() < leaseMs / 2) await renewLease(lease, leaseMs);
+    if (lease.expiresAt - Date.now() < leaseMs / 2) lease = await renewLease(lease, leaseMs, new Date());
     outcome.heldElsewhere += (await claimAndPlan(payments.slice(i, i + slice), at, lease, 1)).heldElsewhere;
   }
-  await completeLease(lease, { ...outcome }, at);
+  await fencedUpdate(lease, { set: { ...outcome, planDoneAt: at } }, { release: true });
 }
 
 /**
@@ -174,22 +175,26 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
   const leaseMs = options.leaseMs ?? 30_000;
   const deadline = options.deadline ?? Date.now() + 5 * 60_000;
   const at = now.toISOString();
-  const table = tableName('payoutProgress');
   const all = Array.from({ length: planSegmentCount(batch.program) }, (_, i) => i);
+  const segments = options.segments ?? all;
+  await createPlanSegments(batchId, segments);
   await Promise.all(
-    (options.segments ?? all).map(async (segment) => {
+    segments.map(async (segment) => {
       const key = { batchId, entry: planSegmentEntry(segment) };
       for (;;) {
-        const acquired = await acquireLease(table, key, owner, leaseMs);
-        if ('done' in acquired) return;
-        if ('lease' in acquired) {
+        const acquired = await acquireLease(
+          { table: 'payoutProgress', key, name: 'plan' },
+          { owner, durationMs: leaseMs, now: new Date(), condition: { expression: 'attribute_not_exists(planDoneAt)' } },
+        );
+        if (acquired) {
           try {
             return await planSegment(batch, segment, acquired.lease, leaseMs, at);
           } catch (error) {
-            if (error instanceof LeaseLost) continue; // someone took over: wait for them like any holder
+            if (error instanceof LeaseLostError) continue; // someone took over: wait for them like any holder
             throw error;
           }
         }
+        if ((await getProgressEntry(batchId, key.entry))?.planDoneAt) return;
         if (Date.now() > deadline) throw new Error(`batch ${batchId}: planning segment ${segment} is held by another planner`);
         await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
       }
@@ -202,7 +207,7 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
 async function finishPlanning(batch: PayoutBatch, at: string): Promise<string> {
   const { batchId } = batch;
   const segments = await progressEntries(batchId, 'plan#');
-  const done = segments.filter((s) => s.leaseDoneAt);
+  const done = segments.filter((s) => s.planDoneAt);
   if (done.length < planSegmentCount(batch.program)) return 'segments-pending';
   const sum = (field: keyof SegmentOutcome) => done.reduce((total, s) => total + ((s[field] as number) ?? 0), 0);
   const skipped = { alreadyPlannedOrPaid: sum('heldElsewhere'), noBankAccount: sum('noBankAccount'), overCeiling: sum('overCeiling') };
