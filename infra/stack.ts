@@ -20,6 +20,7 @@ import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import {
   bucketEnv,
@@ -28,6 +29,8 @@ import {
   queueEnv,
   queues,
   roles,
+  secretEnv,
+  secrets,
   tableEnv,
   tables,
   visibilityTimeoutSeconds,
@@ -242,6 +245,13 @@ export class TuodiStack extends Stack {
       if (level === 'read') resource.grantRead(fn);
       else resource.grantReadWrite(fn);
       fn.addEnvironment(bucketEnv(bucket), resource.bucketName);
+    }
+    for (const [secret] of definedEntries(spec.access.secrets)) {
+      // A SecureString made once before the first deploy (CloudFormation cannot create one): see the README.
+      const { parameterName } = secrets[secret];
+      const parameter = ssm.StringParameter.fromSecureStringParameterAttributes(this, `${id}Secret${pascal(secret)}`, { parameterName });
+      parameter.grantRead(fn);
+      fn.addEnvironment(secretEnv(secret), parameterName);
     }
     acknowledgeGrantWildcards(this, fn, spec.access);
 

@@ -3,10 +3,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isoDateSchema } from '../shared/http/schemas.ts';
+import { dateInChina } from '../shared/domain/clock.ts';
+import { asOfProblem } from '../shared/domain/values.ts';
 import { functions, type FunctionName, type FunctionSpec } from '../shared/topology.ts';
 import { lambdaContext, loadHandler } from './lambda-runtime.ts';
 import { defaultDataDir } from './paths.ts';
+import { localSecrets } from './secrets.ts';
 import { stackFileName } from './stack.ts';
 
 const { values, positionals } = parseArgs({ options: { 'as-of': { type: 'string' } }, allowPositionals: true });
@@ -19,17 +21,19 @@ if (!found) {
   console.error(`usage: npm run --silent job -- NAME [--as-of YYYY-MM-DD]; jobs: ${jobs.map((j) => j.job).join(', ') || 'none yet'}`);
   process.exit(2);
 }
-if (values['as-of'] !== undefined && !isoDateSchema.safeParse(values['as-of']).success) {
-  console.error('--as-of must be a date YYYY-MM-DD');
+const asOf = values['as-of'] === undefined ? null : asOfProblem(values['as-of'], dateInChina(new Date()));
+if (asOf) {
+  console.error(`--as-of ${asOf}`);
   process.exit(2);
 }
-const stackFile = join(process.env.TUODI_DATA_DIR || defaultDataDir, stackFileName);
+const dataDir = process.env.TUODI_DATA_DIR || defaultDataDir;
+const stackFile = join(dataDir, stackFileName);
 if (!existsSync(stackFile)) {
   console.error('Tuodi is not running here: start it with npm start, then run the job.');
   process.exit(1);
 }
 const { env } = JSON.parse(readFileSync(stackFile, 'utf8')) as { env: Record<string, string> };
-Object.assign(process.env, env);
+Object.assign(process.env, env, localSecrets(dataDir));
 const handler = await loadHandler(found.name);
 const result = await handler({ job: found.job, asOf: values['as-of'] }, lambdaContext(found.name));
 console.log(JSON.stringify(result ?? { job: found.job, status: 'done' }, null, 2));

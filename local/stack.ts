@@ -11,6 +11,7 @@ import { freePort, startDynamoDbLocal, startFauxqsServer } from './emulators.ts'
 import { startHttpApi, loadRoutes } from './http-api.ts';
 import { loadHandler, type Handler } from './lambda-runtime.ts';
 import { localRegion, provision } from './provision.ts';
+import { localSecrets } from './secrets.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
 
 export interface LocalStackOptions {
@@ -65,6 +66,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     Object.assign(process.env, provisioned.env);
 
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tuodi-'));
+    Object.assign(process.env, localSecrets(dataDir));
     const keys = await devKeys(dataDir);
     const port = options.port ?? (await freePort());
     const server: Server = await startHttpApi(await loadRoutes(), keys, port);

@@ -116,7 +116,23 @@ export const buckets = {
   exports: { purpose: 'bank files and public-notice documents' },
 } as const satisfies Record<string, BucketSpec>;
 
+/**
+ * Secrets a function may read. Each is an SSM SecureString created once per deployment, before the
+ * first deploy (`aws ssm put-parameter --type SecureString --name NAME --value "$(openssl rand -hex 32)"`),
+ * and never rotated. Locally the key lives in the data folder (see local/secrets.ts).
+ */
+export interface SecretSpec {
+  parameterName: string;
+  purpose: string;
+}
+
+export const secrets = {
+  /** Keys the HMAC that makes a person's recipientId (shared/domain/recipient-id.ts): rotating it renames everyone. */
+  recipientIdKey: { parameterName: '/tuodi/recipient-id-key', purpose: 'HMAC key of recipientId (hex, 32 bytes)' },
+} as const satisfies Record<string, SecretSpec>;
+
 export type TableName = keyof typeof tables;
+export type SecretName = keyof typeof secrets;
 export type QueueName = keyof typeof queues;
 export type BucketName = keyof typeof buckets;
 
@@ -138,6 +154,7 @@ export interface Access {
   tables?: Partial<Record<TableName, 'read' | 'readwrite'>>;
   queues?: Partial<Record<QueueName, 'send'>>;
   buckets?: Partial<Record<BucketName, 'read' | 'readwrite'>>;
+  secrets?: Partial<Record<SecretName, 'read'>>;
 }
 
 export interface FunctionSpec {
@@ -197,6 +214,7 @@ export const functions = {
     access: {
       tables: { recipients: 'readwrite', recipientImports: 'readwrite' },
       buckets: { documents: 'read' },
+      secrets: { recipientIdKey: 'read' },
     },
   },
   getOpenApi: {
@@ -297,7 +315,14 @@ export const functions = {
     timeoutSeconds: 900,
     memoryMiB: 2048,
     access: {
-      tables: { payoutBatches: 'readwrite', payoutClaims: 'readwrite', payments: 'readwrite', recipients: 'read', grants: 'read' },
+      tables: {
+        payoutBatches: 'readwrite',
+        payoutClaims: 'readwrite',
+        payments: 'readwrite',
+        payoutProgress: 'readwrite',
+        recipients: 'read',
+        grants: 'read',
+      },
     },
   },
   payPayoutChunks: {
@@ -411,7 +436,7 @@ export const functions = {
     trigger: { type: 'schedule', job: 'enroll-due', schedule: 'cron(30 16 * * ? *)' },
     timeoutSeconds: 300,
     memoryMiB: 512,
-    access: { tables: { applications: 'readwrite', recipients: 'readwrite' } },
+    access: { tables: { applications: 'readwrite', recipients: 'readwrite' }, secrets: { recipientIdKey: 'read' } },
   },
   reviewDue: {
     entry: 'functions/review-due/handler.ts',
@@ -424,6 +449,20 @@ export const functions = {
   suspendRecipient: {
     entry: 'functions/suspend-recipient/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/suspensions', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
+  },
+  requestPayeeChange: {
+    entry: 'functions/request-payee-change/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/recipients/payee-changes', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
+  },
+  confirmPayeeChange: {
+    entry: 'functions/confirm-payee-change/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/recipients/payee-changes/confirmations', authenticated: true },
     timeoutSeconds: 5,
     memoryMiB: 256,
     access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
@@ -465,6 +504,10 @@ export function visibilityTimeoutSeconds(queue: QueueName): number {
 export const tableEnv = (table: TableName): string => `TABLE_${snake(table)}`;
 export const queueEnv = (queue: QueueName): string => `QUEUE_URL_${snake(queue)}`;
 export const bucketEnv = (bucket: BucketName): string => `BUCKET_${snake(bucket)}`;
+/** On AWS: the SSM parameter's name. */
+export const secretEnv = (secret: SecretName): string => `SECRET_${snake(secret)}_PARAMETER`;
+/** Locally only: the secret's value itself (a local stack has no SSM). */
+export const localSecretEnv = (secret: SecretName): string => `TUODI_LOCAL_SECRET_${snake(secret)}`;
 
 function snake(camel: string): string {
   return camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();

@@ -1,7 +1,8 @@
 // Batch reads and writes with DynamoDB's limits (25 puts, 100 gets a call) and retries
 // of unprocessed items, run a few calls at a time.
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from './clients.ts';
+import { isConditionFailure } from './dynamo-update.ts';
 
 type Item = Record<string, unknown>;
 
@@ -33,6 +34,27 @@ export async function batchPut(table: string, items: readonly Item[], concurrenc
       pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
     }
   });
+}
+
+/**
+ * Creates each item only where no item has its key (`attribute_not_exists(keyAttribute)`): one
+ * conditional PutItem per item, `concurrency` at a time (BatchWriteItem takes no conditions, and
+ * transactions would make writers of overlapping keys cancel each other). Of two writers creating
+ * one key, the first to commit wins and the other is answered the item it could not create.
+ */
+export async function putAllIfAbsent(table: string, keyAttribute: string, items: readonly Item[], concurrency = 32): Promise<Item[]> {
+  const existing: Item[] = [];
+  await inParallel(items, concurrency, async (Item) => {
+    try {
+      await documents().send(
+        new PutCommand({ TableName: table, Item, ConditionExpression: 'attribute_not_exists(#key)', ExpressionAttributeNames: { '#key': keyAttribute } }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+      existing.push(Item);
+    }
+  });
+  return existing;
 }
 
 export async function batchGet(

@@ -12,6 +12,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { HistoryEntry, RecipientCategory } from '../domain/registry.ts';
 import {
   chunkEntry,
+  planSegmentEntry,
   type BatchStatus,
   type ChunkRange,
   type PaymentRecord,
@@ -20,9 +21,10 @@ import {
 } from '../domain/payouts/batch.ts';
 import { isConditionFailure, cancellationCodes, updateParams } from './dynamo-update.ts';
 import { documents, s3, sqs } from './clients.ts';
-import { batchPut } from './dynamo-batch.ts';
+import { batchPut, putAllIfAbsent } from './dynamo-batch.ts';
 import { collect, queryAll, scanAll } from './dynamo-pages.ts';
 import { bucketName, queueUrl, tableName } from './resources.ts';
+import { fenceCheck, LeaseLostError, type Lease } from './lease.ts';
 
 export async function putNewBatch(batch: PayoutBatch): Promise<void> {
   await documents().send(
@@ -81,21 +83,26 @@ export interface PayeeCandidate {
   amountFen: number;
 }
 
-/** ACTIVE recipients of the categories, read with a parallel scan. */
+/**
+ * ACTIVE recipients of the categories in one segment of a parallel scan (`segment` of `totalSegments`),
+ * itself read as four sub-segments at once.
+ */
 export async function activeRecipients(
   categories: readonly RecipientCategory[],
+  segment = 0,
+  totalSegments = 1,
 ): Promise<Array<PayeeCandidate & { monthlyBenefitFen: number }>> {
   const segments = 4;
   const names = { '#status': 'status', '#name': 'name' };
   const values: Record<string, unknown> = { ':active': 'ACTIVE' };
   categories.forEach((c, i) => (values[`:c${i}`] = c));
   const segmentsFound = await Promise.all(
-    Array.from({ length: segments }, (_, segment) =>
+    Array.from({ length: segments }, (_, sub) =>
       collect(
         scanAll({
           TableName: tableName('recipients'),
-          Segment: segment,
-          TotalSegments: segments,
+          Segment: segment * segments + sub,
+          TotalSegments: totalSegments * segments,
           ProjectionExpression: 'recipientId, #name, bankName, bankAccount, monthlyBenefitFen',
           FilterExpression: `#status = :active AND category IN (${categories.map((_, i) => `:c${i}`).join(', ')})`,
           ExpressionAttributeNames: names,
@@ -137,15 +144,30 @@ export async function grantedGrants(): Promise<PayeeCandidate[]> {
 
 const pairsPerTransaction = 25;
 
+export interface ClaimOutcome {
+  /** Written now: the claim is this batch's and the payment is new. */
+  written: number;
+  /** The payment was already in this batch (an earlier or concurrent planner of it wrote it). */
+  alreadyInBatch: number;
+  /** The person's claim is held by another batch: not planned here. */
+  heldElsewhere: number;
+}
+
 /**
- * Claims each payment's (program, period, payee) key for this batch and writes the payment,
- * claim and payment in one transaction per group. A key held by another batch (and not
- * released by a return) drops that payment. Safe to repeat: this batch's own claims pass.
+ * Claims each payment's (program, period, payee) key for its batch and creates the payment, claim
+ * and payment in one transaction per group, beside the planner's lease `fence`: once the lease
+ * moved on, nothing more is written (LeaseLostError). A claim held by another batch drops the payment;
+ * a payment already present is never rewritten (so a RECORDED payment never goes back to PLANNED).
  */
-export async function claimAndPlan(payments: PaymentRecord[], at: string, concurrency = 8): Promise<PaymentRecord[]> {
+export async function claimAndPlan(
+  payments: PaymentRecord[],
+  at: string,
+  lease: Lease,
+  concurrency = 4,
+): Promise<ClaimOutcome> {
   const groups: PaymentRecord[][] = [];
   for (let i = 0; i < payments.length; i += pairsPerTransaction) groups.push(payments.slice(i, i + pairsPerTransaction));
-  const planned: PaymentRecord[] = [];
+  const outcome: ClaimOutcome = { written: 0, alreadyInBatch: 0, heldElsewhere: 0 };
   let next = 0;
   const worker = async () => {
     while (next < groups.length) {
@@ -155,35 +177,86 @@ export async function claimAndPlan(payments: PaymentRecord[], at: string, concur
         try {
           await documents().send(
             new TransactWriteCommand({
-              TransactItems: group.flatMap((p) => [
-                {
-                  Put: {
-                    TableName: tableName('payoutClaims'),
-                    Item: { claimKey: p.claimKey, batchId: p.batchId, endToEndId: p.endToEndId, claimStatus: 'HELD', claimedAt: at },
-                    ConditionExpression: 'attribute_not_exists(claimKey) OR claimStatus = :released OR batchId = :batch',
-                    ExpressionAttributeValues: { ':released': 'RELEASED', ':batch': p.batchId },
+              TransactItems: [
+                ...group.flatMap((p) => [
+                  {
+                    Put: {
+                      TableName: tableName('payoutClaims'),
+                      Item: { claimKey: p.claimKey, batchId: p.batchId, endToEndId: p.endToEndId, claimStatus: 'HELD', claimedAt: at },
+                      ConditionExpression: 'attribute_not_exists(claimKey) OR claimStatus = :released OR batchId = :batch',
+                      ExpressionAttributeValues: { ':released': 'RELEASED', ':batch': p.batchId },
+                    },
                   },
-                },
-                { Put: { TableName: tableName('payments'), Item: p } },
-              ]),
+                  {
+                    Put: {
+                      TableName: tableName('payments'),
+                      Item: p,
+                      ConditionExpression: 'attribute_not_exists(endToEndId)',
+                    },
+                  },
+                ]),
+                fenceCheck(lease),
+              ],
             }),
           );
-          planned.push(...group);
+          outcome.written += group.length;
           break;
         } catch (error) {
           const codes = cancellationCodes(error);
           if (!codes) throw error;
-          const heldElsewhere = new Set(
-            group.filter((_, i) => codes[i * 2] === 'ConditionalCheckFailed').map((p) => p.claimKey),
-          );
-          group = group.filter((p) => !heldElsewhere.has(p.claimKey));
-          if (heldElsewhere.size === 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * (attempt + 1)));
+          if (codes[group.length * 2] === 'ConditionalCheckFailed') throw new LeaseLostError(lease);
+          const heldElsewhere = group.filter((_, i) => codes[i * 2] === 'ConditionalCheckFailed');
+          const alreadyHere = group.filter((_, i) => codes[i * 2] !== 'ConditionalCheckFailed' && codes[i * 2 + 1] === 'ConditionalCheckFailed');
+          outcome.heldElsewhere += heldElsewhere.length;
+          outcome.alreadyInBatch += alreadyHere.length;
+          group = group.filter((_, i) => codes[i * 2] !== 'ConditionalCheckFailed' && codes[i * 2 + 1] !== 'ConditionalCheckFailed');
+          if (heldElsewhere.length + alreadyHere.length === 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * (attempt + 1)));
         }
       }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return planned;
+  return outcome;
+}
+
+/** The batch's payments as stored: count, total and sorted endToEndIds, from which the plan is derived. */
+export async function storedPlan(batchId: string): Promise<{ endToEndIds: string[]; totalFen: number }> {
+  const endToEndIds: string[] = [];
+  let totalFen = 0;
+  for await (const item of queryAll({
+    TableName: tableName('payments'),
+    KeyConditionExpression: 'batchId = :batch',
+    ProjectionExpression: 'endToEndId, amountFen',
+    ExpressionAttributeValues: { ':batch': batchId },
+    ConsistentRead: true,
+  })) {
+    endToEndIds.push(item.endToEndId as string);
+    totalFen += item.amountFen as number;
+  }
+  return { endToEndIds: endToEndIds.sort(), totalFen };
+}
+
+/** The items carrying each planning segment's lease and outcome, created once (a lease needs its item). */
+export async function createPlanSegments(batchId: string, segments: number[]): Promise<void> {
+  await putAllIfAbsent(
+    tableName('payoutProgress'),
+    'entry',
+    segments.map((segment) => ({ batchId, entry: planSegmentEntry(segment) })),
+  );
+}
+
+/** The progress entries of the batch whose keys begin with `prefix` (its planning segments, say). */
+export async function progressEntries(batchId: string, prefix: string): Promise<Array<Record<string, unknown>>> {
+  const entries: Array<Record<string, unknown>> = [];
+  for await (const item of queryAll({
+    TableName: tableName('payoutProgress'),
+    KeyConditionExpression: 'batchId = :batch AND begins_with(entry, :prefix)',
+    ExpressionAttributeValues: { ':batch': batchId, ':prefix': prefix },
+    ConsistentRead: true,
+  })) {
+    entries.push(item);
+  }
+  return entries;
 }
 
 export async function chunkPayments(batchId: string, range: ChunkRange): Promise<PaymentRecord[]> {

@@ -3,7 +3,7 @@ import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { HistoryEntry, LineRejection, Recipient, RecipientStatus } from '../domain/registry.ts';
 import { documents, s3, sqs } from './clients.ts';
-import { batchGet, batchPut } from './dynamo-batch.ts';
+import { batchGet, putAllIfAbsent } from './dynamo-batch.ts';
 import { collect, scanAll } from './dynamo-pages.ts';
 import { isConditionFailure, updateParams } from './dynamo-update.ts';
 import { bucketName, queueUrl, tableName } from './resources.ts';
@@ -42,8 +42,13 @@ export async function registeredImportIds(idNumbers: string[]): Promise<Map<stri
   return new Map(items.map((i) => [i.idNumber as string, i.importId as string | undefined]));
 }
 
-export async function putRecipients(recipients: Recipient[]): Promise<void> {
-  await batchPut(tableName('recipients'), recipients as unknown as Record<string, unknown>[]);
+/**
+ * Creates each record only where the registry holds no one with its ID number: of two imports
+ * holding one person, the first to commit wins. Answers the ID numbers that were not created.
+ */
+export async function createRecipients(recipients: Recipient[]): Promise<Set<string>> {
+  const existing = await putAllIfAbsent(tableName('recipients'), 'idNumber', recipients as unknown as Record<string, unknown>[]);
+  return new Set(existing.map((r) => r.idNumber as string));
 }
 
 export async function storeImportFile(objectKey: string, csv: string): Promise<void> {
@@ -214,6 +219,65 @@ export async function openReview(
               : { expression: 'attribute_not_exists(nextReviewOn)' },
           },
         ),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export interface PendingPayeeChange {
+  changeId: string;
+  bankName: string;
+  bankAccount: string;
+  requestedBy: string;
+  requestedAt: string;
+  reason: string;
+}
+
+/** Stores a pending payee change unless one is pending already; false when the recipient has one, or none exists. */
+export async function putPendingPayeeChange(idNumber: string, change: PendingPayeeChange, entry: HistoryEntry): Promise<boolean> {
+  try {
+    await documents().send(
+      new UpdateCommand(
+        updateParams(tableName('recipients'), { idNumber }, {
+          set: { pendingPayeeChange: change },
+          append: { history: [entry] },
+          condition: { expression: 'attribute_exists(idNumber) AND attribute_not_exists(pendingPayeeChange)' },
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/**
+ * Makes the pending change the recipient's account, only if it is still the pending change
+ * `changeId` and was asked for by someone other than `confirmedBy` (maker-checker, enforced in the write).
+ */
+export async function confirmPendingPayeeChange(
+  idNumber: string,
+  change: PendingPayeeChange,
+  confirmedBy: string,
+  entry: HistoryEntry,
+): Promise<boolean> {
+  try {
+    await documents().send(
+      new UpdateCommand(
+        updateParams(tableName('recipients'), { idNumber }, {
+          set: { bankName: change.bankName, bankAccount: change.bankAccount },
+          append: { history: [entry] },
+          remove: ['pendingPayeeChange'],
+          condition: {
+            expression: 'pendingPayeeChange.changeId = :changeId AND pendingPayeeChange.requestedBy <> :checker',
+            values: { ':changeId': change.changeId, ':checker': confirmedBy },
+          },
+        }),
       ),
     );
     return true;

@@ -15,22 +15,32 @@ import { bankAccountSchema, bankNameSchema } from '../domain/registry.ts';
 import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
 import { defineOperation } from '../http/route.ts';
 import { fenSchema, idNumberSchema } from '../http/schemas.ts';
+import { dateInChina } from '../domain/clock.ts';
+import { loadDefaultPolicies, policyInForce, type PolicyVersion } from '../domain/policy.ts';
+import { amountProblem, maxCeilingFen, textLimits, textSchema } from '../domain/values.ts';
 
-const text = (max: number) => z.string().trim().min(1, 'is required').max(max, `is longer than ${max} characters`);
+// Free text and amounts follow the one rule for each (shared/domain/values.ts).
+const text = textSchema;
+/** At most the policy's ceiling in force today (data/policy.json, amountCeilingsFen). */
+const ceilingFen = (ceiling: (c: PolicyVersion['amountCeilingsFen']) => number, rule: string) =>
+  fenSchema.superRefine((amount, ctx) => {
+    const problem = amountProblem(amount, ceiling(policyInForce(loadDefaultPolicies(), dateInChina(new Date())).amountCeilingsFen), rule);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 const memberSchema = z.object({
-  name: text(50),
+  name: text(textLimits.personName),
   idNumber: idNumberSchema.meta({ description: 'Resident ID number (GB 11643), 18 characters.' }),
   relation: z.enum(relations),
-  monthlyIncomeFen: fenSchema,
+  monthlyIncomeFen: ceilingFen((c) => c.monthlyIncome, 'the monthly income ceiling'),
   disability: z.enum(disabilities),
 });
 
 const countSchema = z.number().int('must be a whole number').min(0, 'must not be negative').max(99);
 
 const householdSchema = z.object({
-  township: text(100),
-  address: text(200),
+  township: text(textLimits.township),
+  address: text(textLimits.address),
   members: z
     .array(memberSchema)
     .min(1, 'must list at least one member')
@@ -46,7 +56,7 @@ const householdSchema = z.object({
         } else seen.set(m.idNumber, i);
       });
     }),
-  assets: z.object({ depositsFen: fenSchema, vehicles: countSchema, properties: countSchema }),
+  assets: z.object({ depositsFen: ceilingFen((c) => c.deposits, 'the deposits ceiling'), vehicles: countSchema, properties: countSchema }),
 });
 
 export const payeeSchema = z
@@ -62,6 +72,7 @@ export const applicationRequestSchema = z
     household: householdSchema,
     reason: text(2000),
     requestedAmountFen: fenSchema
+      .max(maxCeilingFen, `must be at most ${maxCeilingFen} fen`)
       .positive('must be more than 0')
       .optional()
       .meta({ description: 'One-off grant types only: the amount asked for.' }),

@@ -40,6 +40,8 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   decideApplication: applications.decideApplication,
   objectToApplication: applications.objectToApplication,
   suspendRecipient: registry.suspendRecipient,
+  requestPayeeChange: registry.requestPayeeChange,
+  confirmPayeeChange: registry.confirmPayeeChange,
   reinstateRecipient: registry.reinstateRecipient,
   terminateRecipient: registry.terminateRecipient,
 };

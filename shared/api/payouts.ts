@@ -5,6 +5,9 @@ import { fenSchema } from '../http/schemas.ts';
 import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
 import { payoutPrograms, programsWithPerPersonAmount, paymentStatuses, batchStatuses } from '../domain/payouts/batch.ts';
 import { recipientCategories } from '../domain/registry.ts';
+import { dateInChina } from '../domain/clock.ts';
+import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
+import { amountProblem, periodProblem, textLimits, textSchema } from '../domain/values.ts';
 
 const periodSchema = z
   .string()
@@ -15,7 +18,7 @@ export const createPayoutBatchSchema = z
   .object({
     program: z.enum(payoutPrograms, { error: `must be one of ${payoutPrograms.join(', ')}` }),
     period: periodSchema,
-    title: z.string().trim().min(1, 'is required').max(200),
+    title: textSchema(textLimits.title),
     categories: z
       .array(z.enum(recipientCategories, { error: 'must be DIBAO, MARGINAL or TEKUN' }))
       .min(1, 'name at least one category')
@@ -24,6 +27,15 @@ export const createPayoutBatchSchema = z
     perPersonFen: fenSchema.positive('must be more than 0').optional(),
   })
   .superRefine((body, ctx) => {
+    // One window for periods and the policy's per-person ceiling (shared/domain/values.ts), as of today in China.
+    const today = dateInChina(new Date());
+    const period = periodProblem(body.period, today);
+    if (period) ctx.addIssue({ code: 'custom', path: ['period'], message: period });
+    if (body.perPersonFen !== undefined && (programsWithPerPersonAmount as readonly string[]).includes(body.program)) {
+      const ceiling = policyInForce(loadDefaultPolicies(), today).amountCeilingsFen.perPerson[body.program as 'PRICE_SUBSIDY' | 'ONE_TIME_LIVING'];
+      const problem = amountProblem(body.perPersonFen, ceiling, `the ${body.program} per-person ceiling`);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['perPersonFen'], message: problem });
+    }
     const perPerson = (programsWithPerPersonAmount as readonly string[]).includes(body.program);
     if (perPerson && body.perPersonFen === undefined) {
       ctx.addIssue({ code: 'custom', path: ['perPersonFen'], message: `is required for ${body.program}` });
@@ -66,7 +78,7 @@ const batchViewSchema = z
     progress: z.object({ recorded: z.number().int(), failed: z.number().int() }),
     files: z.object({ csvUrl: z.string(), pain001Url: z.string() }).nullable(),
     skipped: z
-      .object({ alreadyPlannedOrPaid: z.number().int(), noBankAccount: z.number().int() })
+      .object({ alreadyPlannedOrPaid: z.number().int(), noBankAccount: z.number().int(), overCeiling: z.number().int().optional() })
       .nullable()
       .meta({ description: 'Selected but left out of this batch, and why.' }),
     reconciliation: z

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { defineOperation } from '../http/route.ts';
 import { idNumberSchema } from '../http/schemas.ts';
 import { pageSchema } from '../http/pagination.ts';
-import { registryCsvColumns } from '../domain/registry.ts';
+import { bankAccountSchema, bankNameSchema, registryCsvColumns } from '../domain/registry.ts';
+import { textLimits, textSchema } from '../domain/values.ts';
 import { roles } from '../topology.ts';
 
 const importSummarySchema = z
@@ -95,7 +96,7 @@ export const listHospitals = defineOperation({
 const statusChangeSchema = z
   .object({
     idNumber: idNumberSchema,
-    reason: z.string().trim().min(1, 'is required').max(2000, 'is longer than 2000 characters'),
+    reason: textSchema(textLimits.reason),
   })
   .meta({ id: 'RecipientStatusChange', example: { idNumber: '11010519491231002X', reason: '复核发现家庭收入超标' } });
 
@@ -114,3 +115,50 @@ export const terminateRecipient = statusChange(
   'Terminate a recipient: they leave the registry for good.',
   'ACTIVE or SUSPENDED → TERMINATED; anything else is 409 INVALID_STATE.',
 );
+
+// Change of payee: one officer asks, another confirms (maker-checker); both steps are in the
+// recipient's history with who, when and why. Later batches pay the confirmed account.
+const payeeChangeRequestSchema = z
+  .object({
+    idNumber: idNumberSchema,
+    bankName: bankNameSchema,
+    bankAccount: bankAccountSchema,
+    reason: textSchema(textLimits.reason),
+  })
+  .meta({ id: 'PayeeChangeRequest', example: { idNumber: '11010519491231002X', bankName: '江苏银行', bankAccount: '6228480099990000', reason: '原账户已销户 (AC04)' } });
+
+const payeeChangeSchema = z
+  .object({
+    changeId: z.string(),
+    status: z.enum(['REQUESTED', 'CONFIRMED']),
+    bankName: z.string(),
+    bankAccountMasked: z.string(),
+    requestedBy: z.string(),
+    requestedAt: z.string(),
+    confirmedBy: z.string().nullable(),
+    confirmedAt: z.string().nullable(),
+  })
+  .meta({ id: 'PayeeChange' });
+
+export const requestPayeeChange = defineOperation({
+  summary: "Ask for a recipient's bank account to be changed (maker step).",
+  description:
+    'Stores the new account as pending on the recipient; nothing is paid to it until another officer confirms. One pending change per recipient: another request while one is pending is 409 CONFLICT. Addition to the contract.',
+  roles: ['caseworker', 'reviewer'],
+  body: { kind: 'json', schema: payeeChangeRequestSchema },
+  responses: { 201: { description: 'The pending change', schema: payeeChangeSchema } },
+});
+
+export const confirmPayeeChange = defineOperation({
+  summary: "Confirm a pending change of a recipient's bank account (checker step).",
+  description:
+    'Never by the officer who asked (403 FORBIDDEN). The recipient is then paid to the new account by every batch planned afterwards; the old account stays in the history, masked. A changeId that is not the pending one is 409 CONFLICT. Addition to the contract.',
+  roles: ['reviewer'],
+  body: {
+    kind: 'json',
+    schema: z
+      .object({ idNumber: idNumberSchema, changeId: z.string().min(1).max(64), reason: textSchema(textLimits.reason) })
+      .meta({ id: 'PayeeChangeConfirmation' }),
+  },
+  responses: { 200: { description: 'The confirmed change', schema: payeeChangeSchema } },
+});

@@ -1,7 +1,6 @@
 // Relief applications (the Dibao path of BRIEF.md, and the one-off grants beside it): what an
 // application holds, the state machine it moves through, and the assessment against the policy.
 // Pure: no AWS SDK, no clock; callers pass dates.
-import { createHash } from 'node:crypto';
 import { addMonths, ageOn } from './clock.ts';
 import { AppError, validationFailed } from './errors.ts';
 import { birthDateOf, maskIdNumber } from './id-number.ts';
@@ -9,6 +8,7 @@ import { maskName } from './masking.ts';
 import { depositsLimitFen, marginalThresholdFen, oneOffGrantCeilingFen, type PolicyVersion } from './policy.ts';
 import { recipientCategories, type HistoryEntry, type Recipient, type RecipientCategory } from './registry.ts';
 import { formatYuan } from './settlement.ts';
+import { amountProblem } from './values.ts';
 
 /** Enrolment types put the household on the registry; one-off types pay a single grant. */
 export const enrolmentTypes = recipientCategories;
@@ -364,6 +364,8 @@ export function approvalAmounts(
     if (type === 'DIBAO' && request.monthlyBenefitFen > policy.dibaoStandardFen) {
       throw problem('monthlyBenefitFen', `exceeds the Dibao standard of ${policy.dibaoStandardFen} fen per member a month`);
     }
+    const ceiling = amountProblem(request.monthlyBenefitFen, policy.amountCeilingsFen.monthlyBenefit[type], `the ${type} monthly benefit ceiling`);
+    if (ceiling) throw problem('monthlyBenefitFen', ceiling);
     return { monthlyBenefitFen: request.monthlyBenefitFen };
   }
   if (request.monthlyBenefitFen !== undefined) throw problem('monthlyBenefitFen', `is for enrolments, not a ${type} grant`);
@@ -395,21 +397,15 @@ export function reviewEveryMonths(members: readonly Member[], on: string): 6 | 1
   return members.some((m) => m.monthlyIncomeFen > 0 && isWorkingAge(m, on)) ? 6 : 12;
 }
 
-/** Stable per application and person, so a retried enrolment writes the same id. */
-export function enrolledRecipientId(applicationId: string, idNumber: string): string {
-  return `rcp_${createHash('sha256').update(`${applicationId}:${idNumber}`).digest('hex').slice(0, 24)}`;
-}
-
-/** A member as the registry holds them once enrolled (history and status are the writer's). */
+/** A member as the registry holds them once enrolled (history, status and the keyed recipientId are the writer's). */
 export function enrolledRecipient(
   application: ApplicationRecord & { type: EnrolmentType },
   member: Member,
   on: string,
-): Omit<Recipient, 'history' | 'status'> {
+): Omit<Recipient, 'history' | 'status' | 'recipientId'> {
   const every = reviewEveryMonths(application.household.members, on);
   return {
     idNumber: member.idNumber,
-    recipientId: enrolledRecipientId(application.id, member.idNumber),
     // The application is the household's file: its id names the household.
     householdId: application.id,
     name: member.name.trim(),

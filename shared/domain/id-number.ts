@@ -8,8 +8,11 @@ export function checkCharacter(first17Digits: string): string {
   return checkCharacters[sum % 11]!;
 }
 
-/** Why the number is not a valid resident ID number, or null when it is. */
-export function idNumberProblem(value: string): string | null {
+/**
+ * Why the number is not a valid resident ID number (GB 11643-1999), or null when it is. The birth
+ * date part must be a real date from 1900 on and, given `today` (China date), not after it.
+ */
+export function idNumberProblem(value: string, today?: string): string | null {
   if (value.length !== 18) return 'must be 18 characters';
   if (!/^\d{17}[\dX]$/.test(value)) return 'must be 17 digits followed by a digit or X';
   const year = Number(value.slice(6, 10));
@@ -19,6 +22,7 @@ export function idNumberProblem(value: string): string | null {
   if (year < 1900 || birth.getUTCMonth() !== month - 1 || birth.getUTCDate() !== day) {
     return 'birth date part is not a valid date';
   }
+  if (today !== undefined && birth.toISOString().slice(0, 10) > today) return 'birth date part is in the future';
   if (checkCharacter(value) !== value[17]) return 'check digit does not match';
   return null;
 }

@@ -5,21 +5,14 @@
 
 import { z } from 'zod';
 import defaultPolicyData from '../../data/policy.json' with { type: 'json' };
+import { isIsoDate } from './clock.ts';
+import { maxCeilingFen } from './values.ts';
 
 /** Recipient categories that have a medical-assistance share. */
 export const MEDICAL_CATEGORIES = ['DIBAO', 'MARGINAL', 'TEKUN'] as const;
 export type MedicalCategory = (typeof MEDICAL_CATEGORIES)[number];
 
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** True when `s` is a real calendar date written `YYYY-MM-DD` (2022-02-30 is not). */
-export function isIsoDate(s: string): boolean {
-  const m = DATE_RE.exec(s);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const t = new Date(Date.UTC(y, mo - 1, d));
-  return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
-}
+export { isIsoDate } from './clock.ts';
 
 const isoDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' });
 
@@ -50,6 +43,19 @@ export const PolicyVersionSchema = z
     publicNoticeDays: z.int().positive(),
     /** Temporary/emergency grant ceiling, in months of the standard. */
     oneOffGrantCeilingMonths: z.int().nonnegative(),
+    /**
+     * Sanity ceilings on amounts taken at the edges (shared/domain/values.ts), each at most
+     * maxCeilingFen so that no batch total can leave the safe-integer range.
+     */
+    amountCeilingsFen: z.strictObject({
+      /** A recipient's monthly benefit (registry import, enrolment decision), per category. */
+      monthlyBenefit: z.strictObject({ DIBAO: fen, MARGINAL: fen, TEKUN: fen }),
+      /** A batch's amount per person, per program that has one. */
+      perPerson: z.strictObject({ PRICE_SUBSIDY: fen, ONE_TIME_LIVING: fen }),
+      /** One member's monthly income and a household's deposits, as an application states them. */
+      monthlyIncome: fen,
+      deposits: fen,
+    }),
     medicalAssistance: z.strictObject({
       shares: z.strictObject({ DIBAO: share, MARGINAL: share, TEKUN: share }),
       /** Per person per calendar year. */
@@ -64,6 +70,16 @@ export const PolicyVersionSchema = z
       ['depositsPerMemberMonths', BigInt(p.dibaoStandardFen) * BigInt(p.depositsPerMemberMonths)],
       ['oneOffGrantCeilingMonths', BigInt(p.dibaoStandardFen) * BigInt(p.oneOffGrantCeilingMonths)],
     ];
+    const ceilings = p.amountCeilingsFen;
+    for (const [key, value] of [
+      ...Object.entries(ceilings.monthlyBenefit).map(([k, v]) => [`amountCeilingsFen.monthlyBenefit.${k}`, v] as const),
+      ...Object.entries(ceilings.perPerson).map(([k, v]) => [`amountCeilingsFen.perPerson.${k}`, v] as const),
+      ['amountCeilingsFen.monthlyIncome', ceilings.monthlyIncome] as const,
+      ['amountCeilingsFen.deposits', ceilings.deposits] as const,
+      ['oneOffGrantCeilingMonths', p.dibaoStandardFen * p.oneOffGrantCeilingMonths] as const,
+    ]) {
+      if (value > maxCeilingFen) ctx.addIssue({ code: 'custom', path: key.split('.'), message: `exceeds the largest ceiling of ${maxCeilingFen} fen` });
+    }
     for (const [key, value] of derived) {
       if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
         ctx.addIssue({ code: 'custom', path: [key], message: 'derived amount exceeds the safe-integer range of fen' });

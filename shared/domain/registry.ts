@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { addMonths } from './clock.ts';
 import { idNumberProblem, maskIdNumber } from './id-number.ts';
+import type { PolicyVersion } from './policy.ts';
+import { amountProblem, pastDateProblem, textLimits, textSchema } from './values.ts';
 
 export const registryCsvColumns = [
   'householdId',
@@ -154,18 +156,18 @@ export function parseRegistryCsv(text: string): CsvParse {
 }
 
 /** A bank's name and an account number, as the registry and an application's payee hold them. */
-export const bankNameSchema = z.string().trim().min(1, 'is required').max(100, 'is longer than 100 characters');
+export const bankNameSchema = textSchema(textLimits.bankName);
 export const bankAccountSchema = z.string().regex(/^\d{8,32}$/, 'must be 8-32 digits');
 
 const registryLineSchema = z.object({
   householdId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
-  name: z.string().min(1, 'is required').max(50, 'is longer than 50 characters'),
+  name: textSchema(textLimits.personName),
   idNumber: z.string().superRefine((value, ctx) => {
     const problem = idNumberProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
   category: z.enum(recipientCategories, { error: 'must be DIBAO, MARGINAL or TEKUN' }),
-  township: z.string().min(1, 'is required').max(100, 'is longer than 100 characters'),
+  township: textSchema(textLimits.township),
   monthlyBenefitFen: z
     .string()
     .regex(/^\d{1,12}$/, 'must be a whole, non-negative number of fen')
@@ -182,8 +184,11 @@ export interface ValidatedImport {
   rejected: LineRejection[];
 }
 
-/** Validates every row and rejects later copies of an ID number already seen in the file. */
-export function validateRegistryRows(rows: CsvRow[], today: string): ValidatedImport {
+/**
+ * Validates every row (free text, the benefit under the policy's ceiling for the category, `since`
+ * in its window: shared/domain/values.ts) and rejects later copies of an ID number already seen in the file.
+ */
+export function validateRegistryRows(rows: CsvRow[], today: string, policy: PolicyVersion): ValidatedImport {
   const valid: RegistryLine[] = [];
   const rejected: LineRejection[] = [];
   const firstLineOf = new Map<string, number>();
@@ -195,8 +200,23 @@ export function validateRegistryRows(rows: CsvRow[], today: string): ValidatedIm
       rejected.push({ line: row.line, message });
       continue;
     }
-    if (parsed.data.since > today) {
-      rejected.push({ line: row.line, message: 'since: must not be in the future' });
+    const sinceProblem = pastDateProblem(parsed.data.since, today);
+    if (sinceProblem) {
+      rejected.push({ line: row.line, message: `since: ${sinceProblem}` });
+      continue;
+    }
+    const idProblem = idNumberProblem(parsed.data.idNumber, today);
+    if (idProblem) {
+      rejected.push({ line: row.line, message: `idNumber: ${idProblem}` });
+      continue;
+    }
+    const benefitProblem = amountProblem(
+      parsed.data.monthlyBenefitFen,
+      policy.amountCeilingsFen.monthlyBenefit[parsed.data.category],
+      `the ${parsed.data.category} monthly benefit ceiling`,
+    );
+    if (benefitProblem) {
+      rejected.push({ line: row.line, message: `monthlyBenefitFen: ${benefitProblem}` });
       continue;
     }
     const earlier = firstLineOf.get(parsed.data.idNumber);

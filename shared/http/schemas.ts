@@ -1,9 +1,11 @@
 // Field schemas shared by every route: one definition of a resident ID, an amount, a date.
 import { z } from 'zod';
+import { dateInChina } from '../domain/clock.ts';
 import { idNumberProblem } from '../domain/id-number.ts';
 
+/** A resident ID number whose birth date is not after today in China. */
 export const idNumberSchema = z.string().superRefine((value, ctx) => {
-  const problem = idNumberProblem(value);
+  const problem = idNumberProblem(value, dateInChina(new Date()));
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 

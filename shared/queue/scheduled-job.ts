@@ -4,7 +4,20 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { z } from 'zod';
 import { logger } from '../observability/logger.ts';
 
-const jobEventSchema = z.object({ job: z.string(), asOf: z.iso.date().optional() });
+import { dateInChina } from '../domain/clock.ts';
+import { asOfProblem } from '../domain/values.ts';
+
+/** `asOf` within the one plausible window for a job's date (shared/domain/values.ts). */
+const jobEventSchema = z.object({
+  job: z.string(),
+  asOf: z
+    .string()
+    .superRefine((asOf, ctx) => {
+      const problem = asOfProblem(asOf, dateInChina(new Date()));
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
+});
 
 export function scheduledJob<R>(run: (asOf: string | undefined) => Promise<R>) {
   return middy(async (event: unknown) => {

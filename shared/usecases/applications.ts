@@ -1,6 +1,7 @@
 // What each application route, the assessment worker and the enroll-due job do. Every status
 // change is one conditional write on the status it starts from, so two concurrent actions cannot
 // both succeed; the loser gets 409 INVALID_STATE and changes nothing.
+import { recipientIdOf } from '../adapters/recipient-id-key.ts';
 import { randomBytes } from 'node:crypto';
 import type {
   ApplicationRequest,
@@ -320,14 +321,14 @@ async function enrolHousehold(
     const enrolling = application as ApplicationRecord & { type: EnrolmentType };
     const at = now.toISOString();
     const reason = `public notice ended on ${application.noticeEndsOn} without objection; approved by ${application.decision?.decidedBy}`;
-    const recipients = application.household.members.map((member) => {
+    const recipients = await Promise.all(application.household.members.map(async (member) => {
       // The key is not SET (DynamoDB refuses it); the update creates the item under it.
-      const { recipientId, idNumber, ...fields } = enrolledRecipient(enrolling, member, asOf);
+      const { idNumber, ...fields } = enrolledRecipient(enrolling, member, asOf);
       return {
         idNumber,
         spec: {
-          set: { ...fields, status: 'ACTIVE' },
-          setIfMissing: { recipientId },
+          // The person's one recipientId, whichever enrolment or import wrote the record before.
+          set: { ...fields, recipientId: await recipientIdOf(idNumber), status: 'ACTIVE' },
           append: { history: [{ at, by: enrolmentJob, action: 'ENROLLED', reason: `${enrolling.type} from application ${id}: ${reason}` }] },
           // A re-enrolled person keeps nothing of the old enrolment but its history and id.
           remove: ['importId', 'reviewOpenedOn', ...(application.payee ? [] : ['bankName', 'bankAccount'])],
@@ -338,7 +339,7 @@ async function enrolHousehold(
           },
         } satisfies UpdateSpec,
       };
-    });
+    }));
     const spec = transition(application, 'ENROL', enrolmentJob, at, reason, {
       set: { enrolledAt: at },
       condition: { expression: 'noticeEndsOn <= :asOf', values: { ':asOf': asOf } },

@@ -10,6 +10,7 @@ import {
   chunkEntry,
   chunkRanges,
   claimKeyFor,
+  planSegmentEntry,
   reportEntry,
   type PaymentRecord,
   type PaymentStatus,
@@ -23,6 +24,7 @@ import {
   chunkPayments,
   chunksDone,
   claimAndPlan,
+  createPlanSegments,
   enqueue,
   enqueueChunks,
   getBatch,
@@ -35,14 +37,18 @@ import {
   putExport,
   putNewBatch,
   putPayments,
+  progressEntries,
   putProgressEntry,
   readExport,
   setReconciliation,
+  storedPlan,
   transitionBatch,
   uploadExport,
   type PayeeCandidate,
 } from '../adapters/payout-store.ts';
 import { presignDownload } from '../adapters/presigned-urls.ts';
+import { maxCeilingFen } from '../domain/values.ts';
+import { acquireLease, fencedUpdate, LeaseLostError, renewLease, type Lease } from '../adapters/lease.ts';
 import payer from '../../data/payer.json' with { type: 'json' };
 
 const bankFileUrlSeconds = 15 * 60;
@@ -85,26 +91,53 @@ export async function createBatch(request: NewPayoutBatch, actor: Actor, now: Da
   return { id: batch.batchId, status: 'PLANNING' as const };
 }
 
-async function candidatesFor(batch: PayoutBatch): Promise<PayeeCandidate[]> {
+/** Planning segments per batch: each is one slice of a parallel scan of the registry (grants: one). */
+export function planSegmentCount(program: PayoutBatch['program']): number {
+  return program === 'ONE_OFF_GRANTS' ? 1 : 8;
+}
+
+async function candidatesFor(batch: PayoutBatch, segment: number, segments: number): Promise<PayeeCandidate[]> {
   if (batch.program === 'ONE_OFF_GRANTS') return grantedGrants();
-  const recipients = await activeRecipients(batch.categories);
+  const recipients = await activeRecipients(batch.categories, segment, segments);
   return recipients.map((r) => ({
     ...r,
     amountFen: batch.program === 'MONTHLY_BENEFIT' ? r.monthlyBenefitFen : batch.perPersonFen!,
   }));
 }
 
-/** Selects, claims and writes the batch's payments, then asks for approval. Safe to repeat. */
-export async function planBatch(batchId: string, now: Date): Promise<string> {
-  const batch = await getBatch(batchId);
-  if (!batch) throw new Error(`payout batch ${batchId} does not exist`);
-  if (batch.status !== 'PLANNING') return 'already-planned';
-  const at = now.toISOString();
-  const candidates = (await candidatesFor(batch)).filter((c) => c.amountFen > 0);
-  const payable = candidates.filter((c) => c.bankName && c.bankAccount);
+export interface PlanOptions {
+  /** Who plans (unique per invocation): the lease owner. */
+  owner?: string;
+  /** How long a segment's lease lasts between renewals. */
+  leaseMs?: number;
+  /** Epoch ms after which a planner stops waiting for segments others hold and lets its message be retried. */
+  deadline?: number;
+  /** Only these segments (a fan-out message names one); all by default. */
+  segments?: number[];
+}
+
+interface SegmentOutcome {
+  selected: number;
+  noBankAccount: number;
+  overCeiling: number;
+  heldElsewhere: number;
+}
+
+
+/**
+ * Plans one segment under its lease: selects, claims and creates its payments, then marks the
+ * segment done with its counts. Every write is fenced by the lease, so a planner whose lease lapsed
+ * writes nothing after its successor took over (LeaseLostError).
+ */
+async function planSegment(batch: PayoutBatch, segment: number, held: Lease, leaseMs: number, at: string): Promise<void> {
+  let lease = held;
+  const segments = planSegmentCount(batch.program);
+  const candidates = (await candidatesFor(batch, segment, segments)).filter((c) => c.amountFen > 0);
+  // Records older than the edges' ceilings are not paid blind: no single payment above the largest ceiling.
+  const payable = candidates.filter((c) => c.bankName && c.bankAccount && c.amountFen <= maxCeilingFen);
   const payments: PaymentRecord[] = payable.map((c) => ({
-    batchId,
-    endToEndId: endToEndId({ batchId, program: batch.program, period: batch.period, recipientId: c.payeeId }),
+    batchId: batch.batchId,
+    endToEndId: endToEndId({ batchId: batch.batchId, program: batch.program, period: batch.period, recipientId: c.payeeId }),
     recipientId: c.payeeId,
     claimKey: claimKeyFor(batch.program, batch.period, c.payeeId),
     creditorName: c.name,
@@ -113,11 +146,78 @@ export async function planBatch(batchId: string, now: Date): Promise<string> {
     amountFen: c.amountFen,
     status: 'PLANNED',
   }));
-  const planned = await claimAndPlan(payments, at);
-  const skipped = { alreadyPlannedOrPaid: payments.length - planned.length, noBankAccount: candidates.length - payable.length };
-  const totalFen = planned.reduce((sum, p) => sum + p.amountFen, 0);
-  if (planned.length === 0) {
-    const reason = `nothing to pay: ${candidates.length} selected, ${skipped.alreadyPlannedOrPaid} already planned or paid for ${batch.program} ${batch.period}, ${skipped.noBankAccount} without a bank account`;
+  const outcome: SegmentOutcome = {
+    selected: candidates.length,
+    noBankAccount: candidates.filter((c) => !(c.bankName && c.bankAccount)).length,
+    overCeiling: candidates.filter((c) => c.bankName && c.bankAccount && c.amountFen > maxCeilingFen).length,
+    heldElsewhere: 0,
+  };
+  // Renewed between slices so a long segment keeps its lease; the fence guards every slice's writes.
+  const slice = 500;
+  for (let i = 0; i < payments.length; i += slice) {
+    if (lease.expiresAt - Date.now() < leaseMs / 2) lease = await renewLease(lease, leaseMs, new Date());
+    outcome.heldElsewhere += (await claimAndPlan(payments.slice(i, i + slice), at, lease, 1)).heldElsewhere;
+  }
+  await fencedUpdate(lease, { set: { ...outcome, planDoneAt: at } }, { release: true });
+}
+
+/**
+ * Plans the batch, segment by segment, each under a lease; then derives the plan (count, total,
+ * chunks) from the payments as stored and asks for approval. Safe under duplicates: a second
+ * planner of the same batch waits for segments others hold, takes over those whose lease lapsed,
+ * and writes nothing already written; the status moves PLANNING → PENDING_APPROVAL once.
+ */
+export async function planBatch(batchId: string, now: Date, options: PlanOptions = {}): Promise<string> {
+  const batch = await getBatch(batchId);
+  if (!batch) throw new Error(`payout batch ${batchId} does not exist`);
+  if (batch.status !== 'PLANNING') return 'already-planned';
+  const owner = options.owner ?? `planner-${randomUUID()}`;
+  const leaseMs = options.leaseMs ?? 30_000;
+  const deadline = options.deadline ?? Date.now() + 5 * 60_000;
+  const at = now.toISOString();
+  const all = Array.from({ length: planSegmentCount(batch.program) }, (_, i) => i);
+  const segments = options.segments ?? all;
+  await createPlanSegments(batchId, segments);
+  await Promise.all(
+    segments.map(async (segment) => {
+      const key = { batchId, entry: planSegmentEntry(segment) };
+      for (;;) {
+        const acquired = await acquireLease(
+          { table: 'payoutProgress', key, name: 'plan' },
+          { owner, durationMs: leaseMs, now: new Date(), condition: { expression: 'attribute_not_exists(planDoneAt)' } },
+        );
+        if (acquired) {
+          try {
+            return await planSegment(batch, segment, acquired.lease, leaseMs, at);
+          } catch (error) {
+            if (error instanceof LeaseLostError) continue; // someone took over: wait for them like any holder
+            throw error;
+          }
+        }
+        if ((await getProgressEntry(batchId, key.entry))?.planDoneAt) return;
+        if (Date.now() > deadline) throw new Error(`batch ${batchId}: planning segment ${segment} is held by another planner`);
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }),
+  );
+  return finishPlanning(batch, at);
+}
+
+/** Once every segment is done: the plan from the stored payments, and PLANNING → PENDING_APPROVAL (or FAILED) once. */
+async function finishPlanning(batch: PayoutBatch, at: string): Promise<string> {
+  const { batchId } = batch;
+  const segments = await progressEntries(batchId, 'plan#');
+  const done = segments.filter((s) => s.planDoneAt);
+  if (done.length < planSegmentCount(batch.program)) return 'segments-pending';
+  const sum = (field: keyof SegmentOutcome) => done.reduce((total, s) => total + ((s[field] as number) ?? 0), 0);
+  const skipped = { alreadyPlannedOrPaid: sum('heldElsewhere'), noBankAccount: sum('noBankAccount'), overCeiling: sum('overCeiling') };
+  const selected = sum('selected');
+  const { endToEndIds, totalFen } = await storedPlan(batchId);
+  if (endToEndIds.length === 0 || !Number.isSafeInteger(totalFen)) {
+    const reason =
+      endToEndIds.length === 0
+        ? `nothing to pay: ${selected} selected, ${skipped.alreadyPlannedOrPaid} already planned or paid for ${batch.program} ${batch.period}, ${skipped.noBankAccount} without a bank account`
+        : `the total of ${endToEndIds.length} payments is not a safe integer number of fen`;
     await transitionBatch(batchId, 'PLANNING', 'FAILED', { at, by: worker, action: 'FAILED', reason }, {
       planned: { count: 0, totalFen: 0 },
       skipped,
@@ -125,8 +225,7 @@ export async function planBatch(batchId: string, now: Date): Promise<string> {
     });
     return 'FAILED';
   }
-  const chunks = chunkRanges(planned.map((p) => p.endToEndId).sort());
-  await transitionBatch(
+  const moved = await transitionBatch(
     batchId,
     'PLANNING',
     'PENDING_APPROVAL',
@@ -134,11 +233,11 @@ export async function planBatch(batchId: string, now: Date): Promise<string> {
       at,
       by: worker,
       action: 'PLANNED',
-      reason: `${planned.length} payments, ${totalFen} fen; ${skipped.alreadyPlannedOrPaid} already planned or paid, ${skipped.noBankAccount} without a bank account`,
+      reason: `${endToEndIds.length} payments, ${totalFen} fen; ${skipped.alreadyPlannedOrPaid} already planned or paid, ${skipped.noBankAccount} without a bank account`,
     },
-    { planned: { count: planned.length, totalFen }, chunks, skipped },
+    { planned: { count: endToEndIds.length, totalFen }, chunks: chunkRanges(endToEndIds), skipped },
   );
-  return 'PENDING_APPROVAL';
+  return moved ? 'PENDING_APPROVAL' : 'already-planned';
 }
 
 /** The checker's step: never the creator; of concurrent approvals exactly one starts the batch. */

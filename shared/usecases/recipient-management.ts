@@ -4,7 +4,17 @@ import { addMonths } from '../domain/clock.ts';
 import { AppError } from '../domain/errors.ts';
 import { publicRecipient, recipientStatusChanges, reviewDueOn, type RecipientStatusChange } from '../domain/registry.ts';
 import type { Actor } from '../http/route.ts';
-import { changeRecipientStatus, openReview, recipientsDueForReview } from '../adapters/registry-store.ts';
+import { randomUUID } from 'node:crypto';
+import {
+  changeRecipientStatus,
+  confirmPendingPayeeChange,
+  getRecipient,
+  openReview,
+  putPendingPayeeChange,
+  recipientsDueForReview,
+  type PendingPayeeChange,
+} from '../adapters/registry-store.ts';
+import { maskBankAccount } from '../domain/masking.ts';
 
 const reviewJob = 'tuodi:review-due';
 
@@ -53,4 +63,75 @@ export async function openDueReviews(asOf: string, now: Date): Promise<{ asOf: s
     if (opened) recipientIds.push(candidate.recipientId);
   }
   return { asOf, opened: recipientIds.length, recipientIds };
+}
+
+function payeeChangeView(change: PendingPayeeChange, confirmed?: { by: string; at: string }) {
+  return {
+    changeId: change.changeId,
+    status: confirmed ? ('CONFIRMED' as const) : ('REQUESTED' as const),
+    bankName: change.bankName,
+    bankAccountMasked: maskBankAccount(change.bankAccount),
+    requestedBy: change.requestedBy,
+    requestedAt: change.requestedAt,
+    confirmedBy: confirmed?.by ?? null,
+    confirmedAt: confirmed?.at ?? null,
+  };
+}
+
+/** The maker's step of a change of payee: stored as pending, audited; nothing is paid to it yet. */
+export async function requestPayeeChange(
+  request: { idNumber: string; bankName: string; bankAccount: string; reason: string },
+  actor: Actor,
+  now: Date,
+) {
+  const at = now.toISOString();
+  const change: PendingPayeeChange = {
+    changeId: `pc_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+    bankName: request.bankName,
+    bankAccount: request.bankAccount,
+    requestedBy: actor.sub,
+    requestedAt: at,
+    reason: request.reason,
+  };
+  const entry = {
+    at,
+    by: actor.sub,
+    action: 'PAYEE_CHANGE_REQUESTED',
+    reason: `${request.reason} (to ${request.bankName} ${maskBankAccount(request.bankAccount)}, change ${change.changeId})`,
+  };
+  if (await putPendingPayeeChange(request.idNumber, change, entry)) return payeeChangeView(change);
+  const recipient = await getRecipient(request.idNumber);
+  if (!recipient) throw new AppError('NOT_FOUND', 'no recipient is registered under this ID number');
+  throw new AppError('CONFLICT', 'a change of payee is already pending for this recipient: confirm it first');
+}
+
+/** The checker's step: never the maker (403); the recipient is paid to the new account from now on. */
+export async function confirmPayeeChange(
+  request: { idNumber: string; changeId: string; reason: string },
+  actor: Actor,
+  now: Date,
+) {
+  const recipient = (await getRecipient(request.idNumber)) as
+    | (Awaited<ReturnType<typeof getRecipient>> & { pendingPayeeChange?: PendingPayeeChange })
+    | undefined;
+  if (!recipient) throw new AppError('NOT_FOUND', 'no recipient is registered under this ID number');
+  const change = recipient.pendingPayeeChange;
+  if (!change || change.changeId !== request.changeId) {
+    throw new AppError('CONFLICT', `change ${request.changeId} is not the recipient's pending change of payee`);
+  }
+  if (change.requestedBy === actor.sub) {
+    throw new AppError('FORBIDDEN', 'maker-checker: the officer who asked for a change of payee may not confirm it');
+  }
+  const at = now.toISOString();
+  const old = recipient.bankAccount ? `${recipient.bankName} ${maskBankAccount(recipient.bankAccount)}` : 'no account';
+  const entry = {
+    at,
+    by: actor.sub,
+    action: 'PAYEE_CHANGED',
+    reason: `${request.reason} (change ${change.changeId} asked by ${change.requestedBy}: ${old} → ${change.bankName} ${maskBankAccount(change.bankAccount)})`,
+  };
+  if (!(await confirmPendingPayeeChange(request.idNumber, change, actor.sub, entry))) {
+    throw new AppError('CONFLICT', `change ${request.changeId} was confirmed or replaced meanwhile`);
+  }
+  return payeeChangeView(change, { by: actor.sub, at });
 }

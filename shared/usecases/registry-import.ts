@@ -1,6 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { dateInChina } from '../domain/clock.ts';
 import { AppError } from '../domain/errors.ts';
+import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
 import {
   parseRegistryCsv,
   validateRegistryRows,
@@ -13,12 +14,13 @@ import {
   finishImport,
   getImport,
   maxStoredRejections,
-  putRecipients,
+  createRecipients,
   readImportFile,
   registeredImportIds,
   storeImportFile,
   type RecipientImport,
 } from '../adapters/registry-store.ts';
+import { recipientIdOf } from '../adapters/recipient-id-key.ts';
 
 /** Stores the file and the import, then queues it; the header is checked before anything is stored. */
 export async function startImport(csv: string, actor: string, now: Date): Promise<RecipientImport> {
@@ -54,10 +56,6 @@ export async function startImport(csv: string, actor: string, now: Date): Promis
   return record;
 }
 
-export function recipientIdFor(importId: string, idNumber: string): string {
-  return `rcp_${createHash('sha256').update(`${importId}:${idNumber}`).digest('hex').slice(0, 24)}`;
-}
-
 /**
  * Validates and writes an import's lines. Safe to run again for the same import: a finished
  * import is left alone, and lines this import already wrote count as imported, not as duplicates.
@@ -77,9 +75,13 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
     );
     return 'finished';
   }
-  const { valid, rejected } = validateRegistryRows(parsed.rows, dateInChina(now));
+  const today = dateInChina(now);
+  const { valid, rejected } = validateRegistryRows(parsed.rows, today, policyInForce(loadDefaultPolicies(), today));
   const rejections: LineRejection[] = [...parsed.rejected, ...rejected];
 
+  // Who holds each person decides: a record this import wrote (a redelivery) counts as imported;
+  // anyone else's, read now or lost to in the conditional create below, rejects the line.
+  const lineOf = new Map(valid.map((v) => [v.idNumber, v.line]));
   const writers = await registeredImportIds(valid.map((v) => v.idNumber));
   const toWrite: Recipient[] = [];
   let alreadyWritten = 0;
@@ -88,7 +90,7 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
       const { line: lineNumber, ...fields } = line;
       toWrite.push({
         ...fields,
-        recipientId: recipientIdFor(importId, line.idNumber),
+        recipientId: await recipientIdOf(line.idNumber),
         status: 'ACTIVE',
         importId,
         history: [
@@ -98,14 +100,22 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
     } else if (writers.get(line.idNumber) === importId) alreadyWritten++;
     else rejections.push({ line: line.line, message: 'idNumber: already in the registry' });
   }
-  await putRecipients(toWrite);
+  const lost = await createRecipients(toWrite);
+  if (lost.size > 0) {
+    const holders = await registeredImportIds([...lost]);
+    for (const idNumber of lost) {
+      if (holders.get(idNumber) === importId) alreadyWritten++;
+      else rejections.push({ line: lineOf.get(idNumber)!, message: 'idNumber: already in the registry' });
+    }
+  }
+  const created = toWrite.length - lost.size;
 
   rejections.sort((a, b) => a.line - b.line);
   await finishImport(
     importId,
     {
       status: 'COMPLETED',
-      imported: toWrite.length + alreadyWritten,
+      imported: created + alreadyWritten,
       rejected: rejections.slice(0, maxStoredRejections),
       rejectedCount: rejections.length,
     },
@@ -113,7 +123,7 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
       at,
       by: 'system',
       action: 'IMPORT_COMPLETED',
-      reason: `${toWrite.length + alreadyWritten} imported, ${rejections.length} rejected`,
+      reason: `${created + alreadyWritten} imported, ${rejections.length} rejected`,
     },
   );
   return 'finished';

@@ -185,7 +185,7 @@ describe('a price subsidy from plan to reconciliation', () => {
     expect([garbage.status, garbage.body.error.code, garbage.body.error.details[0].path]).toEqual([400, 'VALIDATION_FAILED', 'body']);
     const pdf = await stack.call('POST', `/payout-batches/${batch.id}/bank-results`, { token: maker, rawBody: '%PDF', contentType: 'application/pdf' });
     expect(pdf.status).toBe(415);
-    const fresh = await plannedBatch({ program: 'PRICE_SUBSIDY', period: '2027-01', title: 'jan', categories: ['MARGINAL'], perPersonFen: 100 });
+    const fresh = await plannedBatch({ program: 'PRICE_SUBSIDY', period: '2026-09', title: 'jan', categories: ['MARGINAL'], perPersonFen: 100 });
     const early = await stack.call('POST', `/payout-batches/${fresh.id}/bank-results`, { token: maker, rawBody: 'endToEndId,status,reason\nX,ACSC,', contentType: 'text/csv' });
     expect([early.status, early.body.error.code]).toEqual([409, 'INVALID_STATE']);
   });
@@ -232,7 +232,7 @@ describe('exactly once under faults', () => {
   });
 
   it('starts the batch once when two officers approve at the same moment', async () => {
-    const batch = await plannedBatch({ program: 'PRICE_SUBSIDY', period: '2027-02', title: 'feb', categories: ['TEKUN'], perPersonFen: 3_000 });
+    const batch = await plannedBatch({ program: 'PRICE_SUBSIDY', period: '2026-08', title: 'feb', categories: ['TEKUN'], perPersonFen: 3_000 });
     const responses = await Promise.all([
       stack.call('POST', `/payout-batches/${batch.id}/approve`, { token: checker }),
       stack.call('POST', `/payout-batches/${batch.id}/approve`, { token: secondChecker }),
@@ -267,7 +267,7 @@ describe('one-off grants', () => {
     expect(batch.planned).toEqual({ count: 2, totalFen: 450_000 });
     expect((await stack.call('POST', `/payout-batches/${batch.id}/approve`, { token: checker })).status).toBe(202);
     await expectPaidExactlyOnce(await paidOut(batch.id));
-    const nextMonth = await plannedBatch({ program: 'ONE_OFF_GRANTS', period: '2027-01', title: 'again' });
+    const nextMonth = await plannedBatch({ program: 'ONE_OFF_GRANTS', period: '2026-10', title: 'again' });
     expect(nextMonth.status).toBe('FAILED');
   });
 });

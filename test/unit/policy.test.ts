@@ -22,6 +22,12 @@ function rawVersion(effectiveFrom: string, overrides: Record<string, unknown> = 
     depositsPerMemberMonths: 24,
     publicNoticeDays: 7,
     oneOffGrantCeilingMonths: 10,
+    amountCeilingsFen: {
+      monthlyBenefit: { DIBAO: 200000, MARGINAL: 200000, TEKUN: 500000 },
+      perPerson: { PRICE_SUBSIDY: 100000, ONE_TIME_LIVING: 500000 },
+      monthlyIncome: 10000000,
+      deposits: 100000000,
+    },
     medicalAssistance: {
       shares: {
         TEKUN: { numerator: 100, denominator: 100 },
@@ -188,6 +194,18 @@ describe('parsePolicies rejects invalid data', () => {
       'a negative annual cap',
       { medicalAssistance: { shares: fullShares, annualCapFen: -1, rounding: 'DOWN_TO_FEN' } },
       '0.medicalAssistance.annualCapFen',
+    ],
+    [
+      'an amount ceiling above the largest a batch total can bear (2^53-1 would overflow a batch)',
+      {
+        amountCeilingsFen: {
+          monthlyBenefit: { DIBAO: 200000, MARGINAL: 200000, TEKUN: Number.MAX_SAFE_INTEGER },
+          perPerson: { PRICE_SUBSIDY: 100000, ONE_TIME_LIVING: 500000 },
+          monthlyIncome: 10000000,
+          deposits: 100000000,
+        },
+      },
+      '0.amountCeilingsFen.monthlyBenefit.TEKUN',
     ],
   ])('rejects %s', (_what, overrides, path) => {
     const problems = problemsOf([rawVersion('2022-01-01', overrides)]);

@@ -35,7 +35,7 @@ export interface PayoutBatch {
   planned?: { count: number; totalFen: number };
   /** Consecutive ranges of endToEndIds, one per chunk message. */
   chunks?: ChunkRange[];
-  skipped?: { alreadyPlannedOrPaid: number; noBankAccount: number };
+  skipped?: { alreadyPlannedOrPaid: number; noBankAccount: number; overCeiling?: number };
   files?: { csvKey: string; pain001Key: string };
   reconciliation?: { settled: number; returned: number; pending: number };
   failureReason?: string;
@@ -79,3 +79,5 @@ export function chunkRanges(sortedEndToEndIds: readonly string[], size = payment
 /** The chunk's progress entry key, zero-padded so entries sort in chunk order. */
 export const chunkEntry = (chunk: number) => `chunk#${String(chunk).padStart(6, '0')}`;
 export const reportEntry = (reportId: string) => `report#${reportId}`;
+/** A planning segment's progress entry: its lease and, once done, its counts. */
+export const planSegmentEntry = (segment: number) => `plan#${String(segment).padStart(4, '0')}`;

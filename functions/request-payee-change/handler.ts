@@ -1,0 +1,8 @@
+import { httpRoute } from '../../shared/http/route.ts';
+import { requestPayeeChange } from '../../shared/api/registry.ts';
+import { requestPayeeChange as request } from '../../shared/usecases/recipient-management.ts';
+
+export const handler = httpRoute({
+  ...requestPayeeChange,
+  handle: async ({ body, actor }) => ({ status: 201, body: await request(body, actor, new Date()) }),
+});
