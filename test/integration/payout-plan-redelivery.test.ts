@@ -48,8 +48,8 @@ async function payments(id: string) {
   return r.body.items as Array<{ endToEndId: string; recipientId: string; amountFen: number; status: string }>;
 }
 
-// issue 9 (money path) fixes this: change to it(...) when it lands
-it.fails('a plan message delivered again while planning runs changes nothing that was paid', async () => {
+// Failed on the code before issue 9 (planning rewrote payments unconditionally); fixed there.
+it('a plan message delivered again while planning runs changes nothing that was paid', async () => {
   const twice = stack.deliverConcurrently('payoutPlans', (body) => body.kind === 'plan', 2);
   // Order the two planners: the second reads the batch before the first writes anything, then
   // stops before its first write until the batch is paid out.
