@@ -20,6 +20,9 @@ import {
   type QueueName,
   type TableName,
   type TableSpec,
+  secretEnv,
+  secrets,
+  type SecretName,
 } from '../../shared/topology.ts';
 import { lambdaRuntime, projectRoot, readHospitals, serviceName } from '../../infra/stack.ts';
 import { hospitalScopeName, resourceServerIdentifier } from '../../infra/hospital-token-claims.ts';
@@ -171,6 +174,9 @@ describe('functions', () => {
     }
     for (const bucket of Object.keys(spec.access.buckets ?? {}) as BucketName[]) {
       expectedEnv[bucketEnv(bucket)] = { Ref: logicalId(stack.buckets[bucket]) };
+    }
+    for (const secret of Object.keys(spec.access.secrets ?? {}) as SecretName[]) {
+      expectedEnv[secretEnv(secret)] = secrets[secret].parameterName;
     }
     expect(fn.Properties).toMatchObject({
       Runtime: lambdaRuntime.name,
