@@ -23,9 +23,6 @@ import {
   type QueueName,
   type TableName,
   type TableSpec,
-  secretEnv,
-  secrets,
-  type SecretName,
 } from '../../shared/topology.ts';
 import { lambdaRuntime, projectRoot, readHospitals, serviceName } from '../../infra/stack.ts';
 import { hospitalScopeName, resourceServerIdentifier } from '../../infra/hospital-token-claims.ts';
