@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
-import { dispatchChunks, payChunk } from '../../shared/usecases/payouts.ts';
-import { payoutStepGaveUp } from '../../shared/usecases/recovery.ts';
+import { dispatchChunks } from '../../shared/usecases/payouts.ts';
+import { payChunkLeased, payoutStepGaveUp } from '../../shared/usecases/recovery.ts';
 
 const messageSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('dispatch'), batchId: z.string() }),
@@ -10,9 +10,9 @@ const messageSchema = z.discriminatedUnion('kind', [
 
 export const handler = sqsWorker(
   messageSchema,
-  async (message) => {
+  async (message, record) => {
     if (message.kind === 'dispatch') await dispatchChunks(message.batchId);
-    else await payChunk(message.batchId, message.chunk, new Date());
+    else await payChunkLeased(message.batchId, message.chunk, record.messageId);
   },
   { queue: 'payoutChunks', onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
 );

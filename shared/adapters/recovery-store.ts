@@ -1,7 +1,7 @@
 // Storage for the operator actions and the sweeper: moves from several statuses, claim
 // release for a whole batch or named payments, the pieces a retry rewrites, and the scans the
 // sweeper reads. Planning, paying and claims as planned live in payout-store.ts.
-import { BatchWriteCommand, DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { HistoryEntry } from '../domain/registry.ts';
 import type { BatchStatus, PaymentRecord, PayoutBatch } from '../domain/payouts/batch.ts';
 import { documents } from './clients.ts';
@@ -147,15 +147,16 @@ export async function deleteChunkEntries(batchId: string): Promise<void> {
   }
 }
 
-/** Batches the sweeper may have to drive on: PAYING, FAILED with a retry half applied, ended with claims held. */
+/** Batches the sweeper may have to drive on: PLANNING, PAYING, FAILED with a retry half applied, ended with claims held. */
 export async function batchesNeedingRecovery(): Promise<PayoutBatch[]> {
   return collect(
     scanAll({
       TableName: tableName('payoutBatches'),
       FilterExpression:
-        '#status = :paying OR (#status = :failed AND attribute_exists(pendingRetry)) OR (#status IN (:rejected, :cancelled) AND attribute_not_exists(claimsReleasedAt)) OR #status = :paidOut',
+        '#status IN (:planning, :paying) OR (#status = :failed AND attribute_exists(pendingRetry)) OR (#status IN (:rejected, :cancelled) AND attribute_not_exists(claimsReleasedAt)) OR #status = :paidOut',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
+        ':planning': 'PLANNING',
         ':paying': 'PAYING',
         ':failed': 'FAILED',
         ':rejected': 'REJECTED',
@@ -235,4 +236,61 @@ export async function recordLastFailure(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
+}
+
+/** Creates an empty item to carry a lease (e.g. a chunk's), unless it exists. */
+export async function ensureLeaseItem(table: 'payoutProgress', key: Record<string, unknown>): Promise<void> {
+  try {
+    await documents().send(
+      new PutCommand({ TableName: tableName(table), Item: key, ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': Object.keys(key)[0]! } }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** A batch's chunk lease items (entry `chunklease#…`), to see which chunks a live worker holds. */
+export async function chunkLeases(batchId: string): Promise<Array<Record<string, unknown>>> {
+  return collect(
+    queryAll({
+      TableName: tableName('payoutProgress'),
+      KeyConditionExpression: 'batchId = :batch AND begins_with(entry, :lease)',
+      ExpressionAttributeValues: { ':batch': batchId, ':lease': 'chunklease#' },
+      ConsistentRead: true,
+    }),
+    (item) => item,
+  );
+}
+
+/**
+ * Records payments PLANNED → RECORDED, each write conditional on the payment still existing and
+ * still PLANNED: a stalled chunk worker can neither bring back a payment an operator excluded nor
+ * record one twice. Returns how many it recorded.
+ */
+export async function recordPlannedPayments(payments: ReadonlyArray<Pick<PaymentRecord, 'batchId' | 'endToEndId' | 'recordedAt'>>, concurrency = 16): Promise<number> {
+  let next = 0;
+  let recorded = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, payments.length) }, async () => {
+      while (next < payments.length) {
+        const p = payments[next++]!;
+        try {
+          await documents().send(
+            new UpdateCommand({
+              TableName: tableName('payments'),
+              Key: { batchId: p.batchId, endToEndId: p.endToEndId },
+              UpdateExpression: 'SET #status = :recorded, recordedAt = :at',
+              ConditionExpression: '#status = :planned',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':recorded': 'RECORDED', ':planned': 'PLANNED', ':at': p.recordedAt },
+            }),
+          );
+          recorded++;
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }
+    }),
+  );
+  return recorded;
 }

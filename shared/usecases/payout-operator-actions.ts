@@ -14,6 +14,7 @@
 import { AppError } from '../domain/errors.ts';
 import { chunkRanges, reportEntry, type BatchStatus, type PayoutBatch } from '../domain/payouts/batch.ts';
 import { wholeFileRejection } from '../domain/payouts/whole-file-rejection.ts';
+import type { StatusEntry } from '../domain/payouts/status-report.ts';
 import type { Actor } from '../http/route.ts';
 import { enqueue, getBatch, getProgressEntry, readExport } from '../adapters/payout-store.ts';
 import {
@@ -212,3 +213,12 @@ export async function returnWholeFile(batchId: string, reportId: string, actor: 
   await enqueue({ kind: 'report', batchId, reportId });
   return { reportId, status: 'APPLYING' as const };
 }
+
+/** A whole-file rejection applied as "every payment returned": one RETURNED entry per RECORDED payment. */
+export async function everyRecordedPaymentReturned(batchId: string, reason: string): Promise<StatusEntry[]> {
+  const payments = await batchPaymentSummaries(batchId);
+  return payments
+    .filter((p) => p.status === 'RECORDED')
+    .map((p) => ({ endToEndId: p.endToEndId, status: 'RETURNED' as const, reason }));
+}
+

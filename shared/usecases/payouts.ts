@@ -44,7 +44,7 @@ import {
   type PayeeCandidate,
 } from '../adapters/payout-store.ts';
 import { presignDownload } from '../adapters/presigned-urls.ts';
-import { everyRecordedPaymentReturned } from './recovery.ts';
+import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
 import payer from '../../data/payer.json' with { type: 'json' };
 
 const bankFileUrlSeconds = 15 * 60;

@@ -7,25 +7,28 @@
 //    lease was taken over cannot write an outcome twice.
 // 2. The sweeper (`recover-stalled-work`, a scheduled job in the topology) reads the records
 //    whose work is not finished and whose lease is free and re-queues the step when nothing has
-//    moved for longer than the queue's visibility timeout (by then SQS itself would have
-//    redelivered a message that still existed: what it re-drives was lost or crashed).
+//    moved for twice the step's function timeout (a message lost with a crashed process, or a
+//    worker that died). A message still waiting in the queue then runs twice: harmless, see 1.
 // 3. A worker that sees its message's last allowed receive writes the reason on the record, and
 //    moves work an operator must decide on to a state an operator action ends (a batch to FAILED:
 //    retry or cancel; an import to FAILED with what it did write).
-// Planning is leased in segments by its own code (usecases/payouts.ts).
+// Planning is leased in segments by its own code (usecases/payouts.ts); the sweeper only re-sends
+// the plan message of a batch left PLANNING.
 import { dateInChina } from '../domain/clock.ts';
 import { chunkEntry, reportEntry, type PayoutBatch } from '../domain/payouts/batch.ts';
-import type { StatusEntry } from '../domain/payouts/status-report.ts';
 import { parseRegistryCsv, validateRegistryRows } from '../domain/registry.ts';
-import { visibilityTimeoutSeconds, type QueueName, type TableName } from '../topology.ts';
+import { consumerOf, type QueueName, type TableName } from '../topology.ts';
 import { acquireLease, leaseIsFree, releaseLease, renewLease, type Lease, type LeaseTarget } from '../adapters/lease.ts';
 import { chunksDone, enqueue, getBatch } from '../adapters/payout-store.ts';
+import { payChunk } from './payouts.ts';
 import { enqueueImport, finishImport, getImport, readImportFile, registeredImportIds } from '../adapters/registry-store.ts';
 import {
   applyingReports,
   batchesNeedingRecovery,
-  batchPaymentSummaries,
+  chunkLeases,
+  ensureLeaseItem,
   recordLastFailure,
+  recordPlannedPayments,
   runningImports,
   transitionBatchFrom,
   updateReportEntry,
@@ -61,26 +64,43 @@ export async function runLeased<T>(
   }
 }
 
-/** How long a step's lease lasts: the function's timeout, after which Lambda has stopped it anyway. */
-export const leaseMsFor = (queue: QueueName) => (visibilityTimeoutSeconds(queue) * 1000) / 6;
+/** How long a step's lease lasts: the consuming function's timeout, after which Lambda has stopped it anyway. */
+export const leaseMsFor = (queue: QueueName) => consumerOf(queue).spec.timeoutSeconds * 1000;
+
+/**
+ * Work untouched for twice its function's timeout is stale: no live worker can still be on it (its
+ * lease would say so), and a message merely waiting in the queue gets a harmless duplicate.
+ */
+export const staleAfterMsFor = (queue: QueueName) => 2 * leaseMsFor(queue);
 
 export const statusIs = (status: string) => ({ expression: '#leaseStatus = :leaseStatus', names: { '#leaseStatus': 'status' }, values: { ':leaseStatus': status } });
 
-/** A whole-file rejection applied as "every payment returned": one RETURNED entry per RECORDED payment. */
-export async function everyRecordedPaymentReturned(batchId: string, reason: string): Promise<StatusEntry[]> {
-  const payments = await batchPaymentSummaries(batchId);
-  return payments
-    .filter((p) => p.status === 'RECORDED')
-    .map((p) => ({ endToEndId: p.endToEndId, status: 'RETURNED' as const, reason }));
+/** The payoutProgress entry that carries a chunk's lease (not `chunk#…`, which means "done"). */
+export const chunkLeaseEntry = (chunk: number) => `chunklease#${String(chunk).padStart(6, '0')}`;
+
+/**
+ * Records one chunk under its lease, each payment written PLANNED → RECORDED conditionally
+ * (recordPlannedPayments). A second delivery while a worker holds the chunk leaves it alone.
+ */
+export async function payChunkLeased(batchId: string, chunk: number, owner: string) {
+  const key = { batchId, entry: chunkLeaseEntry(chunk) };
+  await ensureLeaseItem('payoutProgress', key);
+  const run = await runLeased({ table: 'payoutProgress', key }, { owner, durationMs: leaseMsFor('payoutChunks') }, () =>
+    payChunk(batchId, chunk, new Date(), async (payments) => {
+      await recordPlannedPayments(payments);
+    }),
+  );
+  return run.ran ? run.result : 'recorded-elsewhere';
 }
 
 export interface SweepOptions {
-  /** Re-drive work untouched for longer than this; default: each queue's visibility timeout. */
+  /** Re-drive work untouched for longer than this; default: staleAfterMsFor its queue. */
   staleAfterMs?: number;
 }
 
 export interface SweepResult {
   imports: number;
+  plans: number;
   chunks: number;
   bankFiles: number;
   bankReports: number;
@@ -88,10 +108,13 @@ export interface SweepResult {
   claimReleases: number;
 }
 
-/** The sweeper: re-queues stalled steps whose lease is free, and finishes half-applied operator actions. */
+/**
+ * The sweeper: re-queues stalled steps whose lease is free (imports, planning, paying chunks, bank
+ * files, bank reports) and finishes operator actions cut short. Returns what it re-queued.
+ */
 export async function recoverStalledWork(now: Date, options: SweepOptions = {}): Promise<SweepResult> {
-  const result: SweepResult = { imports: 0, chunks: 0, bankFiles: 0, bankReports: 0, retriesFinished: 0, claimReleases: 0 };
-  const staleBefore = (queue: QueueName) => now.getTime() - (options.staleAfterMs ?? visibilityTimeoutSeconds(queue) * 1000);
+  const result: SweepResult = { imports: 0, plans: 0, chunks: 0, bankFiles: 0, bankReports: 0, retriesFinished: 0, claimReleases: 0 };
+  const staleBefore = (queue: QueueName) => now.getTime() - (options.staleAfterMs ?? staleAfterMsFor(queue));
   const untouchedSince = (at: string | undefined, queue: QueueName) => at !== undefined && Date.parse(at) <= staleBefore(queue);
 
   for (const record of await runningImports()) {
@@ -104,7 +127,11 @@ export async function recoverStalledWork(now: Date, options: SweepOptions = {}):
 
   for (const batch of await batchesNeedingRecovery()) {
     const lastAt = batch.history.at(-1)?.at;
-    if (batch.status === 'PAYING') await redrivePaying(batch, now, staleBefore, result);
+    if (batch.status === 'PLANNING' && untouchedSince(lastAt, 'payoutPlans')) {
+      // Planning is safe to repeat (its own claims pass); this only re-sends a lost plan message.
+      await enqueue({ kind: 'plan', batchId: batch.batchId });
+      result.plans++;
+    } else if (batch.status === 'PAYING') await redrivePaying(batch, now, staleBefore, result);
     else if (batch.status === 'FAILED' && batch.pendingRetry && untouchedSince(batch.pendingRetry.at, 'payoutChunks')) {
       await finishRetry(batch.batchId, now);
       result.retriesFinished++;
@@ -143,8 +170,9 @@ async function redrivePaying(batch: PayoutBatch, now: Date, staleBefore: (queue:
   }
   if (lastMove > staleBefore('payoutChunks')) return;
   const recorded = new Set(done.map((d) => d.entry));
+  const held = new Set((await chunkLeases(batch.batchId)).filter((l) => !leaseIsFree(l, now)).map((l) => l.entry));
   for (let chunk = 0; chunk < chunks.length; chunk++) {
-    if (recorded.has(chunkEntry(chunk))) continue;
+    if (recorded.has(chunkEntry(chunk)) || held.has(chunkLeaseEntry(chunk))) continue;
     await enqueue({ kind: 'chunk', batchId: batch.batchId, chunk });
     result.chunks++;
   }
