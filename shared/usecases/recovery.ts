@@ -17,7 +17,7 @@
 import { dateInChina } from '../domain/clock.ts';
 import { chunkEntry, reportEntry, type PayoutBatch } from '../domain/payouts/batch.ts';
 import { parseRegistryCsv, validateRegistryRows } from '../domain/registry.ts';
-import { consumerOf, type QueueName, type TableName } from '../topology.ts';
+import { consumerOf, type QueueName } from '../topology.ts';
 import { acquireLease, leaseIsFree, releaseLease, renewLease, type Lease, type LeaseTarget } from '../adapters/lease.ts';
 import { chunksDone, enqueue, getBatch } from '../adapters/payout-store.ts';
 import { payChunk } from './payouts.ts';
@@ -235,9 +235,4 @@ export async function payoutStepGaveUp(
   });
   if (moved) logger.error('payout batch failed: an operator may retry or cancel it', { batchId: message.batchId, reason: why });
   else logger.warn('payout step gave up on a batch no longer in that step', { batchId: message.batchId, status: (await getBatch(message.batchId))?.status });
-}
-
-/** Any other record: the reason is written on it, and its own sweeper re-drives it. */
-export async function recordGaveUp(table: Extract<TableName, 'hospitalNotices' | 'applications'>, key: Record<string, unknown>, reason: string, receiveCount: number) {
-  await recordLastFailure(table, key, failureAt(reason, receiveCount));
 }

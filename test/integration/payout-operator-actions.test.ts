@@ -182,6 +182,25 @@ describe('retry', () => {
   });
 });
 
+describe('retry of a batch that failed in planning', () => {
+  it('plans it again, and refuses exclusions there is nothing to exclude from', async () => {
+    const period = nextPeriod();
+    const first = await plannedBatch(period);
+    const second = await plannedBatch(period);
+    expect(second).toMatchObject({ status: 'FAILED', planned: { count: 0 }, failureReason: expect.stringContaining('nothing to pay') });
+    const withExclusion = await act(second.id, 'retry', checker, { reason: '重做', excludeEndToEndIds: ['X'] });
+    expect([withExclusion.status, withExclusion.body.error.details[0].path]).toEqual([400, 'excludeEndToEndIds']);
+
+    await act(first.id, 'reject', checker, { reason: '重复批次，驳回' });
+    const retried = await act(second.id, 'retry', maker, { reason: '前一批已驳回，重新生成' });
+    expect(retried.body).toEqual({ id: second.id, status: 'PLANNING' });
+    const replanned = await inStatus(second.id, ['PENDING_APPROVAL', 'FAILED']);
+    expect(replanned).toMatchObject({ status: 'PENDING_APPROVAL', planned: { count: people } });
+    // The maker asked for the retry: approval still needs a second officer.
+    expect((await stack.call('POST', `/payout-batches/${second.id}/approve`, { token: maker })).status).toBe(403);
+  });
+});
+
 describe("a step's last allowed receive", () => {
   it('marks a PAYING batch FAILED with the reason on the record, which can then be cancelled', async () => {
     const period = nextPeriod();
