@@ -9,7 +9,7 @@ import { transitionBatchFrom } from '../../shared/adapters/recovery-store.ts';
 import { reportEntry } from '../../shared/domain/payouts/batch.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
 import { runImport } from '../../shared/usecases/registry-import.ts';
-import { recoverStalledWork } from '../../shared/usecases/recovery.ts';
+import { leaseMsFor, recoverStalledWork } from '../../shared/usecases/recovery.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 
@@ -91,7 +91,11 @@ describe('imports', () => {
     const importId = `imp-leased-${Date.now()}`;
     await storeImportFile(`registry-imports/${importId}.csv`, csv(100, 110, '19460101'));
     await storedImport(importId, `registry-imports/${importId}.csv`);
-    const held = await acquireLease({ table: 'recipientImports', key: { importId } }, { owner: 'live-worker', durationMs: 600_000, now: new Date() });
+    // Held as a live worker holds it (for its function's timeout).
+    const held = await acquireLease(
+      { table: 'recipientImports', key: { importId } },
+      { owner: 'live-worker', durationMs: leaseMsFor('recipientImports'), now: new Date() },
+    );
     expect(held).not.toBeNull();
     // The sweeper queues nothing for it (the imports before this one are finished).
     expect((await sweep()).imports).toBe(0);
