@@ -1,7 +1,8 @@
 // Storage for the operator actions and the sweeper: moves from several statuses, claim
 // release for a whole batch or named payments, the pieces a retry rewrites, and the scans the
 // sweeper reads. Planning, paying and claims as planned live in payout-store.ts.
-import { BatchWriteCommand, DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableName } from '../topology.ts';
 import type { HistoryEntry } from '../domain/registry.ts';
 import type { BatchStatus, PaymentRecord, PayoutBatch } from '../domain/payouts/batch.ts';
 import { documents } from './clients.ts';
@@ -293,4 +294,11 @@ export async function recordPlannedPayments(payments: ReadonlyArray<Pick<Payment
     }),
   );
   return recorded;
+}
+
+export async function itemExists(table: TableName, key: Record<string, unknown>): Promise<boolean> {
+  const result = await documents().send(
+    new GetCommand({ TableName: tableName(table), Key: key, ConsistentRead: true, ProjectionExpression: '#k', ExpressionAttributeNames: { '#k': Object.keys(key)[0]! } }),
+  );
+  return result.Item !== undefined;
 }

@@ -27,6 +27,7 @@ import {
   batchesNeedingRecovery,
   chunkLeases,
   ensureLeaseItem,
+  itemExists,
   recordLastFailure,
   recordPlannedPayments,
   runningImports,
@@ -39,7 +40,8 @@ import { finishRetry, releaseEndedBatchClaims } from './payout-operator-actions.
 /**
  * Runs `work` under a lease on the target record, renewing it every third of `durationMs` and
  * releasing it at the end (also when `work` throws). Returns `{ ran: false }` without running when
- * another worker holds a live lease or `condition` is false (the work is done or ended).
+ * another worker holds a live lease or `condition` is false (the work is done or ended); throws
+ * when the target record does not exist.
  */
 export async function runLeased<T>(
   target: LeaseTarget,
@@ -47,7 +49,11 @@ export async function runLeased<T>(
   work: (lease: Lease) => Promise<T>,
 ): Promise<{ ran: true; result: T } | { ran: false }> {
   const acquired = await acquireLease(target, { ...options, now: new Date() });
-  if (!acquired) return { ran: false };
+  if (!acquired) {
+    // A message for work that does not exist is an error (it goes to the DLQ), not "done".
+    if (!(await itemExists(target.table, target.key))) throw new Error(`${target.table} ${JSON.stringify(target.key)} does not exist`);
+    return { ran: false };
+  }
   let lease = acquired.lease;
   const renewal = setInterval(() => {
     renewLease(lease, options.durationMs, new Date()).then(
