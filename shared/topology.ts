@@ -331,7 +331,8 @@ export const functions = {
     timeoutSeconds: 120,
     memoryMiB: 1024,
     access: {
-      tables: { payoutBatches: 'read', payments: 'readwrite', payoutProgress: 'readwrite' },
+      // payoutBatches readwrite: a chunk's last allowed receive marks the batch FAILED with the reason.
+      tables: { payoutBatches: 'readwrite', payments: 'readwrite', payoutProgress: 'readwrite' },
       queues: { payoutChunks: 'send', payoutFiles: 'send' },
     },
   },
@@ -353,6 +354,59 @@ export const functions = {
     access: {
       tables: { payoutBatches: 'readwrite', payments: 'readwrite', payoutClaims: 'readwrite', payoutProgress: 'readwrite' },
       buckets: { exports: 'read' },
+    },
+  },
+  // Operator actions on payout batches (shared/usecases/payout-operator-actions.ts), and the
+  // sweeper that re-drives stalled long work (shared/usecases/recovery.ts).
+  rejectPayoutBatch: {
+    entry: 'functions/reject-payout-batch/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/reject', authenticated: true },
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: { tables: { payoutBatches: 'readwrite', payments: 'read', payoutClaims: 'readwrite', idempotency: 'readwrite' } },
+  },
+  cancelPayoutBatch: {
+    entry: 'functions/cancel-payout-batch/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/cancel', authenticated: true },
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: { tables: { payoutBatches: 'readwrite', payments: 'read', payoutClaims: 'readwrite', idempotency: 'readwrite' } },
+  },
+  retryPayoutBatch: {
+    entry: 'functions/retry-payout-batch/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/retry', authenticated: true },
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: {
+      tables: { payoutBatches: 'readwrite', payments: 'readwrite', payoutClaims: 'readwrite', payoutProgress: 'readwrite', idempotency: 'readwrite' },
+      queues: { payoutPlans: 'send' },
+    },
+  },
+  returnWholeFile: {
+    entry: 'functions/return-whole-file/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/bank-results/{reportId}/return-all', authenticated: true },
+    timeoutSeconds: 15,
+    memoryMiB: 512,
+    access: {
+      tables: { payoutBatches: 'readwrite', payoutProgress: 'readwrite', idempotency: 'readwrite' },
+      buckets: { exports: 'read' },
+      queues: { bankResults: 'send' },
+    },
+  },
+  recoverStalledWork: {
+    entry: 'functions/recover-stalled-work/handler.ts',
+    trigger: { type: 'schedule', job: 'recover-stalled-work', schedule: 'rate(5 minutes)' },
+    timeoutSeconds: 300,
+    memoryMiB: 512,
+    access: {
+      tables: {
+        recipientImports: 'read',
+        payoutBatches: 'readwrite',
+        payments: 'readwrite',
+        payoutClaims: 'readwrite',
+        payoutProgress: 'readwrite',
+      },
+      queues: { recipientImports: 'send', payoutChunks: 'send', payoutFiles: 'send', bankResults: 'send' },
     },
   },
   createApplication: {

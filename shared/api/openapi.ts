@@ -8,6 +8,7 @@ import * as registry from './registry.ts';
 import * as hospitalNotices from './hospital-notices.ts';
 import * as payouts from './payouts.ts';
 import * as applications from './applications.ts';
+import * as operatorActions from './payout-operator-actions.ts';
 
 export const getOpenApi = defineOperation({
   summary: 'This document.',
@@ -31,6 +32,10 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   listPayments: payouts.listPayments,
   postBankResults: payouts.postBankResults,
   getBankResults: payouts.getBankResults,
+  rejectPayoutBatch: operatorActions.rejectPayoutBatch,
+  cancelPayoutBatch: operatorActions.cancelPayoutBatch,
+  retryPayoutBatch: operatorActions.retryPayoutBatch,
+  returnWholeFile: operatorActions.returnWholeFile,
   createApplication: applications.createApplication,
   listApplications: applications.listApplications,
   getApplication: applications.getApplication,

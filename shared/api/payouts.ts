@@ -142,7 +142,7 @@ export const listPayments = defineOperation({
 const reportViewSchema = z
   .object({
     reportId: z.string(),
-    status: z.enum(['APPLYING', 'APPLIED']),
+    status: z.enum(['APPLYING', 'APPLIED', 'FAILED']),
     format: z.enum(['pain.002', 'csv']),
     entries: z.number().int(),
     settled: z.number().int().nullable(),
@@ -153,6 +153,8 @@ const reportViewSchema = z
     problems: z.array(z.object({ where: z.string(), message: z.string() })),
     receivedAt: z.string(),
     receivedBy: z.string(),
+    wholeFileRejection: z.boolean().meta({ description: 'A pain.002 rejecting the whole file (group status RJCT, no transactions): POST .../return-all applies it.' }),
+    returnAll: z.object({ at: z.string(), by: z.string(), reason: z.string() }).nullable().meta({ description: 'Who applied it as every payment returned, when and why.' }),
   })
   .meta({ id: 'BankReport' });
 

@@ -6,6 +6,7 @@ import { AppError } from '../domain/errors.ts';
 import { endToEndId } from '../domain/payouts/end-to-end-id.ts';
 import { BankFileError, writePain001, writePaymentsCsv, type Payment } from '../domain/payouts/bank-files.ts';
 import { parseStatusReport, StatusReportError } from '../domain/payouts/status-report.ts';
+import { wholeFileRejection } from '../domain/payouts/whole-file-rejection.ts';
 import {
   chunkEntry,
   chunkRanges,
@@ -49,6 +50,7 @@ import {
 import { presignDownload } from '../adapters/presigned-urls.ts';
 import { maxCeilingFen } from '../domain/values.ts';
 import { acquireLease, fencedUpdate, LeaseLostError, renewLease, type Lease } from '../adapters/lease.ts';
+import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
 import payer from '../../data/payer.json' with { type: 'json' };
 
 const bankFileUrlSeconds = 15 * 60;
@@ -243,8 +245,8 @@ async function finishPlanning(batch: PayoutBatch, at: string): Promise<string> {
 /** The checker's step: never the creator; of concurrent approvals exactly one starts the batch. */
 export async function approveBatch(batchId: string, actor: Actor, now: Date) {
   const batch = await existingBatch(batchId);
-  if (batch.createdBy === actor.sub) {
-    throw new AppError('FORBIDDEN', 'maker-checker: the officer who prepared a batch may not approve it');
+  if (batch.createdBy === actor.sub || batch.retriedBy === actor.sub) {
+    throw new AppError('FORBIDDEN', 'maker-checker: the officer who prepared (or retried) a batch may not approve it');
   }
   const at = now.toISOString();
   const approved = await transitionBatch(
@@ -453,7 +455,7 @@ interface BankReport {
   entry: string;
   reportId: string;
   objectKey: string;
-  status: 'APPLYING' | 'APPLIED';
+  status: 'APPLYING' | 'APPLIED' | 'FAILED';
   format: 'pain.002' | 'csv';
   entries: number;
   problems: Array<{ where: string; message: string }>;
@@ -465,6 +467,10 @@ interface BankReport {
   unknownEndToEndIds?: string[];
   unknownCount?: number;
   conflicts?: number;
+  /** Set by the operator action that applies a whole-file rejection as every payment returned. */
+  returnAll?: { at: string; by: string; reason: string };
+  /** A pain.002 rejecting the whole file: nothing applies by itself (see payout-operator-actions returnWholeFile). */
+  wholeFileRejection?: boolean;
 }
 
 /** Checks the report is pain.002 or CSV, stores it and queues its application. */
@@ -492,6 +498,7 @@ export async function receiveBankReport(batchId: string, content: string, conten
     problems: report.problems.slice(0, 1000),
     receivedAt: now.toISOString(),
     receivedBy: actor.sub,
+    wholeFileRejection: wholeFileRejection(content) !== null,
   };
   await putExport(record.objectKey, content, contentType);
   await putProgressEntry(record as unknown as Record<string, unknown> & { batchId: string; entry: string });
@@ -504,7 +511,9 @@ export async function applyBankReport(batchId: string, reportId: string, now: Da
   const record = (await getProgressEntry(batchId, reportEntry(reportId))) as BankReport | undefined;
   if (!record) throw new Error(`report ${reportId} of ${batchId} does not exist`);
   if (record.status === 'APPLIED') return 'already-applied';
-  const { entries } = parseStatusReport(await readExport(record.objectKey));
+  const entries = record.returnAll
+    ? await everyRecordedPaymentReturned(batchId, record.returnAll.reason)
+    : parseStatusReport(await readExport(record.objectKey)).entries;
   const at = now.toISOString();
   const tally = { applied: { SETTLED: 0, RETURNED: 0 }, already: 0, conflicts: 0, unknown: [] as string[] };
   let next = 0;
@@ -563,5 +572,7 @@ export async function viewBankReport(batchId: string, reportId: string) {
     problems: record.problems,
     receivedAt: record.receivedAt,
     receivedBy: record.receivedBy,
+    wholeFileRejection: record.wholeFileRejection ?? false,
+    returnAll: record.returnAll ?? null,
   };
 }
