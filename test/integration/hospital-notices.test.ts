@@ -62,7 +62,8 @@ async function post(body: unknown, token = hospital) {
 async function decided(id: string, token = hospital, timeoutMs = 20_000) {
   return eventually(async () => {
     const r = await stack.call('GET', `/hospital-notices/${id}`, { token });
-    return r.body?.status === 'RECEIVED' ? undefined : r.body;
+    // An error answer (a loaded machine can time a GET out) is not a decision: ask again.
+    return r.status !== 200 || r.body?.status === 'RECEIVED' ? undefined : r.body;
   }, timeoutMs, `decision on ${id}`);
 }
 
@@ -226,7 +227,7 @@ describe('discharge: the settlement', () => {
     expect(responses.map((r) => r.status)).toEqual(responses.map(() => 202));
     // Twenty settlements contend for one usage item: on a loaded machine that takes a while.
     const settled = await Promise.all(responses.map((r) => decided(r.body.id, hospital, 120_000)));
-    expect(settled.every((n) => n.status === 'SETTLED')).toBe(true);
+    expect(settled.filter((n) => n.status !== 'SETTLED').map((n) => n.decision?.reason)).toEqual([]);
     const paid = settled.map((n) => n.settlement.medicalAssistanceFen as number);
     expect(paid.reduce((a, b) => a + b, 0)).toBe(8_000_000);
     expect(paid.every((p) => p >= 0 && p <= 450_000)).toBe(true);

@@ -7,6 +7,8 @@ import { tableName } from '../../shared/adapters/resources.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
 import { dateInChina } from '../../shared/domain/clock.ts';
 import { auditLogger } from '../../shared/observability/audit.ts';
+import { decideNotice, receiveNotice } from '../../shared/usecases/hospital-notices.ts';
+import type { HospitalNoticeRequest } from '../../shared/api/hospital-notices.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 
@@ -30,6 +32,7 @@ const person = {
   yearEnd: p(10, '陈岁'),
   watched: p(11, '褚重'),
   tekun: p(12, '卫特', '19400101'),
+  october: p(13, '蒋清'),
 };
 
 let sequence = 0;
@@ -60,7 +63,8 @@ const post = (body: unknown, token = hospital, headers?: Record<string, string>)
 async function decided(id: string, token = hospital) {
   return eventually(async () => {
     const r = await stack.call('GET', `/hospital-notices/${id}`, { token });
-    return r.body?.status === 'RECEIVED' ? undefined : r.body;
+    // An error answer (a loaded machine can time a GET out) is not a decision: ask again.
+    return r.status !== 200 || r.body?.status === 'RECEIVED' ? undefined : r.body;
   }, 30_000, `decision on ${id}`);
 }
 const postDecided = async (body: unknown, token = hospital) => decided((await post(body, token)).body.id, token);
@@ -93,13 +97,14 @@ beforeAll(async () => {
     row(person.yearEnd, 'DIBAO'),
     row(person.watched, 'MARGINAL', '2022-03-01', 'HH-WATCH'),
     row(person.tekun, 'TEKUN'),
+    row(person.october, 'DIBAO'),
   ].join('\n');
   const created = await stack.call('POST', '/recipients/imports', { token: reviewer, rawBody: csv, contentType: 'text/csv' });
   const done = await eventually(async () => {
     const r = await stack.call('GET', `/recipients/imports/${created.body.importId}`, { token: reviewer });
     return r.body.status === 'COMPLETED' ? r.body : undefined;
   });
-  expect(done.imported).toBe(12);
+  expect(done.imported).toBe(13);
 });
 afterAll(async () => stack?.stop());
 
@@ -358,5 +363,57 @@ describe('the watch list (因病致贫返贫监测)', () => {
     });
     expect(list.body.items.every((i: { patientPaysFen: number }) => i.patientPaysFen >= 2_000_000)).toBe(true);
     expect((await stack.call('GET', '/medical-assistance/watch-list?year=2026', { token: hospital })).status).toBe(403);
+  });
+});
+
+describe('HOSPITAL_REIMBURSEMENT (清算)', () => {
+  it("pays a hospital once for a month's medical assistance, net of reversals, to its own account", async () => {
+    // A stay at the maternity hospital in October, posted as its system did then (the clock set to October).
+    const maternal = { sub: 'his-maternal', role: 'hospital' as const, hospitalId: 'H-YZ-MATERNAL' };
+    const inOctober = async (body: unknown, at: string) => {
+      const { id } = await receiveNotice(body as HospitalNoticeRequest, maternal, new Date(at));
+      await decideNotice(id, new Date(at));
+      return id;
+    };
+    const a = admission(person.october, '2026-10-08T09:00:00+08:00');
+    await inOctober(a, '2026-10-08T09:01:00+08:00');
+    const typo = discharge(a.noticeNo, { totalCostFen: 20_000_000, dischargedAt: '2026-10-12T10:00:00+08:00' });
+    await inOctober(typo, '2026-10-12T10:01:00+08:00');
+    await inOctober(reversal(typo.noticeNo), '2026-10-12T10:20:00+08:00');
+    await inOctober(discharge(a.noticeNo, { dischargedAt: '2026-10-12T10:00:00+08:00' }), '2026-10-12T10:30:00+08:00');
+    const maternalToken = await stack.token('hospital', 'his-maternal', 'H-YZ-MATERNAL');
+    const day = await stack.call('GET', '/hospital-notices?date=2026-10-12', { token: maternalToken });
+    expect(day.body.totals).toEqual({ settled: 2, reversed: 1, medicalAssistanceFen: 495_000 });
+
+    const maker = await stack.token('finance', 'finance-maker');
+    const checker = await stack.token('finance', 'finance-checker');
+    const batchBody = { program: 'HOSPITAL_REIMBURSEMENT', period: '2026-10', title: '2026年10月医疗救助垫付清算' };
+    // A running month cannot be claimed yet; categories do not apply.
+    const running = await stack.call('POST', '/payout-batches', { token: maker, body: { ...batchBody, period: dateInChina(new Date()).slice(0, 7) } });
+    expect(running.status).toBe(400);
+    expect(running.body.error.details).toEqual([expect.objectContaining({ path: 'period' })]);
+    expect((await stack.call('POST', '/payout-batches', { token: maker, body: { ...batchBody, categories: ['DIBAO'] } })).status).toBe(400);
+
+    const batchIn = (id: string, statuses: string[]) =>
+      eventually(async () => {
+        const r = await stack.call('GET', `/payout-batches/${id}`, { token: maker });
+        return statuses.includes(r.body.status) ? r.body : undefined;
+      }, 60_000, `batch ${id} in ${statuses.join('/')}`);
+    const created = await stack.call('POST', '/payout-batches', { token: maker, body: batchBody });
+    expect(created.status).toBe(201);
+    const planned = await batchIn(created.body.id, ['PENDING_APPROVAL', 'FAILED']);
+    expect(planned).toMatchObject({ status: 'PENDING_APPROVAL', planned: { count: 1, totalFen: 495_000 } });
+    expect((await stack.call('POST', `/payout-batches/${created.body.id}/approve`, { token: checker })).status).toBe(202);
+    expect((await batchIn(created.body.id, ['PAID_OUT', 'FAILED'])).status).toBe('PAID_OUT');
+    const payments = await stack.call('GET', `/payout-batches/${created.body.id}/payments`, { token: maker });
+    expect(payments.body.items).toEqual([expect.objectContaining({ recipientId: 'H-YZ-MATERNAL', amountFen: 495_000 })]);
+    const stored = await documents().send(new ScanCommand({ TableName: tableName('payments') }));
+    const payment = stored.Items!.find((i) => i.batchId === created.body.id)!;
+    expect(payment).toMatchObject({ creditorName: '仪征市妇幼保健院', bankAccount: '6228480012300011122' });
+
+    // Once per hospital and month: a second batch for October finds nothing to pay.
+    const again = await stack.call('POST', '/payout-batches', { token: maker, body: { ...batchBody, title: 'again' } });
+    const second = await batchIn(again.body.id, ['PENDING_APPROVAL', 'FAILED']);
+    expect(second).toMatchObject({ status: 'FAILED', skipped: { alreadyPlannedOrPaid: 1 } });
   });
 });
