@@ -263,7 +263,7 @@ export const functions = {
     timeoutSeconds: 5,
     memoryMiB: 256,
     access: {
-      tables: { hospitalNotices: 'read', hospitals: 'read', medicalAssistanceUsage: 'read', idempotency: 'readwrite' },
+      tables: { hospitalNotices: 'readwrite', hospitals: 'read', medicalAssistanceUsage: 'read', idempotency: 'readwrite' },
     },
   },
   getWatchList: {

@@ -245,6 +245,7 @@ export const postPreSettlement = defineOperation({
     'Computed as a discharge with this body would be now (the admission, its category on the admission date, the cap used so far). ' +
     'When the discharge would be REJECTED, `settlement` is null and `decision` says why (neutrally when the reason would reveal registry membership).',
   roles: ['hospital'],
+  errors: [429],
   body: { kind: 'json', schema: preSettlementRequestSchema },
   responses: { 200: { description: 'The split the discharge would settle with now', schema: preSettlementSchema } },
 });

@@ -481,10 +481,24 @@ async function applyReversal(notice: ReversalRecord, now: Date): Promise<string>
  * stored or counted. A discharge that would be rejected answers `settlement: null` and why.
  */
 export async function preSettle(request: PreSettlementRequest, actor: Actor, now: Date) {
-  const { hospitalId } = await designatedHospitalOf(actor);
+  const hospital = await designatedHospitalOf(actor);
+  const hospitalId = hospital.hospitalId;
   const problem = serviceInstantProblem(request.dischargedAt, now);
   if (problem) throw validationFailed([{ path: 'dischargedAt', message: problem }]);
+  // A trial names the category's share: it counts as an eligibility check (allowance and audit).
+  const limit = hospital.eligibilityChecksPerMinute ?? defaultEligibilityChecksPerMinute;
+  if (!(await takeRateSlot(hospitalId, now.toISOString().slice(0, 16), limit))) {
+    throw new AppError('RATE_LIMITED', `more than ${limit} eligibility checks a minute from ${hospitalId}: retry in a minute`);
+  }
   const admission = await getNotice(noticeIdFor(hospitalId, request.admissionNoticeNo));
+  auditEligibilityCheck({
+    hospitalId,
+    noticeId: admission?.id ?? '(no admission)',
+    at: now.toISOString(),
+    idNumberMasked: admission?.patientIdNumber ? maskIdNumber(admission.patientIdNumber) : '(unknown)',
+    outcome: 'PRE_SETTLEMENT',
+    detail: `trial settlement against admission ${request.admissionNoticeNo}`,
+  });
   if (admission?.status === 'RECEIVED') {
     return { settlement: null, decision: { eligible: false, category: null, reason: 'the admission is still being decided: try again in a moment' } };
   }
