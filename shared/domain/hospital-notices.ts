@@ -2,6 +2,7 @@
 // a hospital notice leaves. The settlement arithmetic is in settlement.ts.
 import { createHash } from 'node:crypto';
 import { MEDICAL_CATEGORIES } from './policy.ts';
+import { pastInstantProblem } from './values.ts';
 import { patientNameMatches } from './patient-names.ts';
 import { standingAt } from './registry-history.ts';
 import type { HistoryEntry, Recipient, RecipientCategory } from './registry.ts';
@@ -159,17 +160,11 @@ export function coveredAdmissionDecision(category: RecipientCategory, since: str
 
 export const notCoveredDecision: NoticeDecision = { eligible: false, category: null, reason: neutralAdmissionReason };
 
-/** How far ahead of the server's clock a date of service may lie (hospital clocks drift). */
-export const serviceClockSkewMs = 5 * 60 * 1000;
-
 /**
- * Problem with a date of service (`admittedAt`, `dischargedAt`), or undefined: it must not lie
- * in the future beyond `serviceClockSkewMs`. Kept in one function so that a shared
- * plausible-date rule can replace it.
+ * Problem with a date of service (`admittedAt`, `dischargedAt`), or undefined: the shared
+ * plausible-instant rule (values.ts `pastInstantProblem`: not in the future beyond the clock
+ * skew of 5 minutes, not before 2000).
  */
 export function serviceInstantProblem(instant: string, now: Date): string | undefined {
-  const at = Date.parse(instant);
-  if (Number.isNaN(at)) return 'must be an ISO 8601 instant with offset';
-  if (at > now.getTime() + serviceClockSkewMs) return 'must not lie in the future';
-  return undefined;
+  return pastInstantProblem(instant, now) ?? undefined;
 }
