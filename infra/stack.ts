@@ -67,6 +67,8 @@ export interface TuodiStackProps extends StackProps {
 export interface Hospital {
   hospitalId: string;
   name: string;
+  bankName?: string;
+  bankAccount?: string;
 }
 
 export class TuodiStack extends Stack {
@@ -485,7 +487,8 @@ export function readHospitals(path: string): Hospital[] {
     }
     if (seen.has(h.hospitalId)) throw new Error(`${path}: duplicate hospitalId ${h.hospitalId}`);
     seen.add(h.hospitalId);
-    return { hospitalId: h.hospitalId, name: h.name };
+    // Bank details, when given, are where HOSPITAL_REIMBURSEMENT pays the hospital.
+    return { hospitalId: h.hospitalId, name: h.name, ...(h.bankName && h.bankAccount && { bankName: h.bankName, bankAccount: h.bankAccount }) };
   });
 }
 

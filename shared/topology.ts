@@ -43,11 +43,20 @@ export const tables = {
   },
   hospitalNotices: {
     partitionKey: { name: 'id', type: 'S' },
-    // Sparse: only undecided notices carry `pending`, so the requeue job reads just those.
+    // Also holds one open-stay item per person (`stay_…`) and per-hospital rate counters
+    // (`rate_…`, which expire).
+    timeToLiveAttribute: 'expiration',
     globalSecondaryIndexes: [
+      // Sparse: only undecided notices carry `pending`, so the requeue job reads just those.
       {
         indexName: 'pendingByReceivedAt',
         partitionKey: { name: 'pending', type: 'S' },
+        sortKey: { name: 'receivedAt', type: 'S' },
+      },
+      // A hospital's notices by China-time month: the daily list and the monthly reimbursement.
+      {
+        indexName: 'byHospitalMonth',
+        partitionKey: { name: 'hospitalMonth', type: 'S' },
         sortKey: { name: 'receivedAt', type: 'S' },
       },
     ],
@@ -230,9 +239,39 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: {
-      tables: { hospitalNotices: 'readwrite', hospitals: 'read', idempotency: 'readwrite' },
+      // `Prefer: wait` decides the notice in the request, as the worker would.
+      tables: {
+        hospitalNotices: 'readwrite',
+        hospitals: 'read',
+        idempotency: 'readwrite',
+        recipients: 'read',
+        medicalAssistanceUsage: 'readwrite',
+      },
       queues: { hospitalNotices: 'send' },
     },
+  },
+  listHospitalNotices: {
+    entry: 'functions/list-hospital-notices/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/hospital-notices', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 256,
+    access: { tables: { hospitalNotices: 'read', hospitals: 'read' } },
+  },
+  postPreSettlement: {
+    entry: 'functions/post-pre-settlement/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/hospital-notices/pre-settlements', authenticated: true },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: {
+      tables: { hospitalNotices: 'readwrite', hospitals: 'read', medicalAssistanceUsage: 'read', idempotency: 'readwrite' },
+    },
+  },
+  getWatchList: {
+    entry: 'functions/get-watch-list/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/medical-assistance/watch-list', authenticated: true },
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: { tables: { medicalAssistanceUsage: 'read', recipients: 'read' } },
   },
   getHospitalNotice: {
     entry: 'functions/get-hospital-notice/handler.ts',
@@ -322,6 +361,9 @@ export const functions = {
         payoutProgress: 'readwrite',
         recipients: 'read',
         grants: 'read',
+        // HOSPITAL_REIMBURSEMENT: each hospital's month of notices, and its bank account.
+        hospitals: 'read',
+        hospitalNotices: 'read',
       },
     },
   },

@@ -26,6 +26,9 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   getOpenApi,
   postHospitalNotice: hospitalNotices.postHospitalNotice,
   getHospitalNotice: hospitalNotices.getHospitalNotice,
+  listHospitalNotices: hospitalNotices.listHospitalNotices,
+  postPreSettlement: hospitalNotices.postPreSettlement,
+  getWatchList: hospitalNotices.getWatchList,
   createPayoutBatch: payouts.createPayoutBatch,
   approvePayoutBatch: payouts.approvePayoutBatch,
   getPayoutBatch: payouts.getPayoutBatch,
@@ -64,7 +67,7 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Record<
   return relink(json);
 }
 
-function parameters(schema: z.ZodType | undefined, where: 'path' | 'query', components: Record<string, JsonSchema>) {
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header', components: Record<string, JsonSchema>) {
   if (!schema) return [];
   const json = schemaOf(schema, 'input', components) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
@@ -83,6 +86,7 @@ const errorDescriptions: Record<number, string> = {
   409: 'CONFLICT, INVALID_STATE or IDEMPOTENCY_KEY_REUSED',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED: too many requests from this client; retry later',
 };
 
 function errorStatuses(operation: Operation<any, any, any>, method: string): number[] {
@@ -92,6 +96,7 @@ function errorStatuses(operation: Operation<any, any, any>, method: string): num
   if (operation.query || operation.path) statuses.add(400);
   if (operation.path) statuses.add(404);
   if (method === 'POST') statuses.add(409);
+  for (const status of operation.errors ?? []) statuses.add(status);
   return [...statuses].sort();
 }
 
@@ -127,6 +132,7 @@ export function openApiDocument() {
       parameters: [
         ...parameters(operation.path, 'path', components),
         ...parameters(operation.query, 'query', components),
+        ...parameters(operation.headers, 'header', components),
         ...(method === 'POST'
           ? [
               {

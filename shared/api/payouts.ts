@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { defineOperation } from '../http/route.ts';
 import { fenSchema } from '../http/schemas.ts';
 import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
-import { payoutPrograms, programsWithPerPersonAmount, paymentStatuses, batchStatuses } from '../domain/payouts/batch.ts';
+import { payoutPrograms, programsWithoutCategories, programsWithPerPersonAmount, paymentStatuses, batchStatuses } from '../domain/payouts/batch.ts';
 import { recipientCategories } from '../domain/registry.ts';
 import { dateInChina } from '../domain/clock.ts';
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
@@ -47,8 +47,12 @@ export const createPayoutBatchSchema = z
         message: `applies only to ${programsWithPerPersonAmount.join(' and ')}; ${body.program} pays each its own amount`,
       });
     }
-    if (body.program !== 'ONE_OFF_GRANTS' && !body.categories) {
+    const takesCategories = !(programsWithoutCategories as readonly string[]).includes(body.program);
+    if (takesCategories && !body.categories) {
       ctx.addIssue({ code: 'custom', path: ['categories'], message: 'is required' });
+    }
+    if (!takesCategories && body.categories) {
+      ctx.addIssue({ code: 'custom', path: ['categories'], message: `does not apply to ${body.program}` });
     }
   })
   .meta({

@@ -60,6 +60,10 @@ export interface Operation<B = undefined, P = Record<string, never>, Q = Record<
   body?: BodySpec<B>;
   path?: z.ZodType<P>;
   query?: z.ZodType<Q>;
+  /** Request headers the route reads (documented; the handler parses them). */
+  headers?: z.ZodType;
+  /** Error statuses beyond those that follow from the rest (e.g. 429). */
+  errors?: readonly number[];
   /** Successful responses; the error responses follow from the rest. */
   responses: Record<number, { description: string; schema: z.ZodType }>;
 }
@@ -216,7 +220,8 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
         }
         idempotencyConfig.registerLambdaContext(context);
         const result = await runIdempotently({
-          key: `${actor.sub}|${event.routeKey}|${JSON.stringify(event.pathParameters ?? {})}|${key}`,
+          // Scoped by tenant and role as well as subject: two clients sharing a `sub` never share responses.
+          key: `${actor.role}|${actor.hospitalId ?? ''}|${actor.sub}|${event.routeKey}|${JSON.stringify(event.pathParameters ?? {})}|${key}`,
           bodyHash: createHash('sha256').update(event.body ?? '').digest('hex'),
           run: () => definition.handle(request),
         });

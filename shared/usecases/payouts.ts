@@ -51,6 +51,7 @@ import { presignDownload } from '../adapters/presigned-urls.ts';
 import { maxCeilingFen } from '../domain/values.ts';
 import { acquireLease, fencedUpdate, LeaseLostError, renewLease, type Lease } from '../adapters/lease.ts';
 import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
+import { checkReimbursementPeriod, reimbursementCandidates } from './hospital-reimbursement.ts';
 import payer from '../../data/payer.json' with { type: 'json' };
 
 const bankFileUrlSeconds = 15 * 60;
@@ -65,13 +66,14 @@ async function existingBatch(batchId: string): Promise<PayoutBatch> {
 
 /** The maker's step: the batch is stored as PLANNING and its planning queued. */
 export async function createBatch(request: NewPayoutBatch, actor: Actor, now: Date) {
+  if (request.program === 'HOSPITAL_REIMBURSEMENT') checkReimbursementPeriod(request.period, now);
   const at = now.toISOString();
   const batch: PayoutBatch = {
     batchId: `pb_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
     program: request.program,
     period: request.period,
     title: request.title,
-    categories: request.program === 'ONE_OFF_GRANTS' ? [] : (request.categories ?? []),
+    categories: request.categories ?? [],
     perPersonFen: request.perPersonFen,
     status: 'PLANNING',
     createdBy: actor.sub,
@@ -95,11 +97,13 @@ export async function createBatch(request: NewPayoutBatch, actor: Actor, now: Da
 
 /** Planning segments per batch: each is one slice of a parallel scan of the registry (grants: one). */
 export function planSegmentCount(program: PayoutBatch['program']): number {
-  return program === 'ONE_OFF_GRANTS' ? 1 : 8;
+  return program === 'ONE_OFF_GRANTS' || program === 'HOSPITAL_REIMBURSEMENT' ? 1 : 8;
 }
 
 async function candidatesFor(batch: PayoutBatch, segment: number, segments: number): Promise<PayeeCandidate[]> {
   if (batch.program === 'ONE_OFF_GRANTS') return grantedGrants();
+  // Hospitals are few: one segment selects them all.
+  if (batch.program === 'HOSPITAL_REIMBURSEMENT') return segment === 0 ? reimbursementCandidates(batch.period) : [];
   const recipients = await activeRecipients(batch.categories, segment, segments);
   return recipients.map((r) => ({
     ...r,

@@ -352,7 +352,16 @@ describe('hospital seed', () => {
       written.push(...call.parameters.RequestItems.TABLE!);
     }
     expect(written).toEqual(
-      hospitals.map((h) => ({ PutRequest: { Item: { hospitalId: { S: h.hospitalId }, name: { S: h.name } } } })),
+      hospitals.map((h) => ({
+        PutRequest: {
+          Item: {
+            hospitalId: { S: h.hospitalId },
+            name: { S: h.name },
+            // Where HOSPITAL_REIMBURSEMENT pays the hospital.
+            ...(h.bankAccount && { bankName: { S: h.bankName } , bankAccount: { S: h.bankAccount } }),
+          },
+        },
+      })),
     );
   });
 });

@@ -1,7 +1,15 @@
 // Payout batches: programs, states, and the keys that make "paid at most once" structural.
 import type { HistoryEntry, RecipientCategory } from '../registry.ts';
 
-export const payoutPrograms = ['PRICE_SUBSIDY', 'ONE_TIME_LIVING', 'MONTHLY_BENEFIT', 'ONE_OFF_GRANTS'] as const;
+export const payoutPrograms = [
+  'PRICE_SUBSIDY',
+  'ONE_TIME_LIVING',
+  'MONTHLY_BENEFIT',
+  'ONE_OFF_GRANTS',
+  'HOSPITAL_REIMBURSEMENT',
+] as const;
+/** Programs that pay no recipients, so take no `categories`. */
+export const programsWithoutCategories = ['ONE_OFF_GRANTS', 'HOSPITAL_REIMBURSEMENT'] as const;
 export type PayoutProgram = (typeof payoutPrograms)[number];
 /** Programs that pay everyone selected the same amount, given with the batch. */
 export const programsWithPerPersonAmount = ['PRICE_SUBSIDY', 'ONE_TIME_LIVING'] as const satisfies readonly PayoutProgram[];
