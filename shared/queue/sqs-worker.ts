@@ -18,20 +18,7 @@ export function sqsWorker<S extends z.ZodType>(messageSchema: S, handle: (messag
     }
     await handle(messageSchema.parse(body), record);
   };
-  // A failed record's cause is logged here, or nowhere: the batch response carries only its id.
-  const loggedRecordHandler = async (record: SQSRecord) => {
-    try {
-      await recordHandler(record);
-    } catch (error) {
-      logger.error('record failed', {
-        messageId: record.messageId,
-        receiveCount: Number(record.attributes.ApproximateReceiveCount),
-        error: error as Error,
-      });
-      throw error;
-    }
-  };
   return middy(async (event: SQSEvent, context: Context) =>
-    processPartialResponse(event, loggedRecordHandler, processor, { context }),
+    processPartialResponse(event, recordHandler, processor, { context }),
   ).use(injectLambdaContext(logger));
 }
