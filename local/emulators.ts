@@ -71,7 +71,8 @@ export async function startDynamoDbLocal(dataDir: string | undefined, credential
 
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new DynamoDBClient({ endpoint, region: localRegion, credentials });
-  const deadline = Date.now() + 60_000;
+  // A JVM on a loaded 2-core machine has taken over 50 s to start: wait long, fail clearly.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (java.exitCode !== null) throw new Error(`DynamoDB Local exited (${java.exitCode}):\n${output}`);
     try {
@@ -80,7 +81,7 @@ export async function startDynamoDbLocal(dataDir: string | undefined, credential
     } catch {
       if (Date.now() > deadline) {
         java.kill('SIGKILL');
-        throw new Error(`DynamoDB Local did not answer within 60 s:\n${output}`);
+        throw new Error(`DynamoDB Local did not answer within 180 s:\n${output}`);
       }
       await new Promise((r) => setTimeout(r, 200));
     }
