@@ -280,7 +280,9 @@ function request(url: string, method: string, headers: Record<string, string>, b
 
 /** Frees the shared DynamoDB Local of this stack's tables (the JVM keeps them in memory). */
 async function deleteTables(endpoint: string, env: Record<string, string>): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  // DynamoDB Local keeps tables per access key id: the stack's own key pair reaches them.
+  const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials });
   try {
     await Promise.allSettled(
       (Object.keys(tables) as TableName[]).map((name) => client.send(new DeleteTableCommand({ TableName: env[tableEnv(name)] }))),
