@@ -129,11 +129,19 @@ export interface TuodiStackProps extends StackProps {
    * @default the project root
    */
   readonly entryRoot?: string;
+  /** @default data/hospitals.json */
+  readonly hospitals?: Hospital[];
 }
 
 export interface Hospital {
   hospitalId: string;
   name: string;
+  /**
+   * Cognito only: the hospital's machine clients, by generation (a client's secret cannot be
+   * changed: rotating it means a second client, then removing the first; docs/RUNBOOK.md).
+   * @default [1]
+   */
+  clientGenerations?: number[];
 }
 
 export class TuodiStack extends Stack {
@@ -180,7 +188,7 @@ export class TuodiStack extends Stack {
     }
     this.lockBankFilesToTheirWriter();
 
-    const hospitals = readHospitals(join(projectRoot, 'data/hospitals.json'));
+    const hospitals = props.hospitals ?? readHospitals(join(projectRoot, 'data/hospitals.json'));
     const identity = props.settings.identity;
     let authorizer: HttpJwtAuthorizer;
     let scopes: { hospital: string; staff: string };
@@ -586,20 +594,23 @@ export class TuodiStack extends Stack {
       refreshTokenValidity: Duration.hours(12),
     });
 
-    // One confidential client per designated hospital, allowed the hospital scope and its own.
-    const hospitalClients = hospitals.map((h, i) =>
-      userPool.addClient(`HospitalClient${pascal(h.hospitalId)}`, {
-        userPoolClientName: `hospital-${h.hospitalId}`,
-        generateSecret: true,
-        oAuth: {
-          flows: { clientCredentials: true },
-          scopes: [
-            cognito.OAuthScope.resourceServer(resourceServer, hospitalScope),
-            cognito.OAuthScope.resourceServer(resourceServer, hospitalIdScopes[i]!),
-          ],
-        },
-        accessTokenValidity: Duration.hours(1),
-      }),
+    // One confidential client per designated hospital and generation, allowed the hospital
+    // scope and its own. Generation 1 keeps the original name and id, so it is never replaced.
+    const hospitalClients = hospitals.flatMap((h, i) =>
+      (h.clientGenerations ?? [1]).map((generation) =>
+        userPool.addClient(`HospitalClient${pascal(h.hospitalId)}${generation === 1 ? '' : `G${generation}`}`, {
+          userPoolClientName: `hospital-${h.hospitalId}${generation === 1 ? '' : `-g${generation}`}`,
+          generateSecret: true,
+          oAuth: {
+            flows: { clientCredentials: true },
+            scopes: [
+              cognito.OAuthScope.resourceServer(resourceServer, hospitalScope),
+              cognito.OAuthScope.resourceServer(resourceServer, hospitalIdScopes[i]!),
+            ],
+          },
+          accessTokenValidity: Duration.hours(1),
+        }),
+      ),
     );
 
     const tokenClaims = this.nodejsFunction('HospitalTokenClaims', {
@@ -698,7 +709,11 @@ export class TuodiStack extends Stack {
       const call = {
         service: 'DynamoDB',
         action: 'BatchWriteItem',
-        parameters: { RequestItems: { [table.tableName]: chunk.map((h) => ({ PutRequest: { Item: marshall(h) } })) } },
+        parameters: {
+          RequestItems: {
+            [table.tableName]: chunk.map((h) => ({ PutRequest: { Item: marshall({ hospitalId: h.hospitalId, name: h.name }) } })),
+          },
+        },
         physicalResourceId: PhysicalResourceId.of(`hospitals-seed-${i}`),
       };
       new AwsCustomResource(this, `SeedHospitals${i}`, {
@@ -921,7 +936,11 @@ export function readHospitals(path: string): Hospital[] {
     }
     if (seen.has(h.hospitalId)) throw new Error(`${path}: duplicate hospitalId ${h.hospitalId}`);
     seen.add(h.hospitalId);
-    return { hospitalId: h.hospitalId, name: h.name };
+    const generations = h.clientGenerations;
+    if (generations !== undefined && (!Array.isArray(generations) || generations.length === 0 || !generations.every((g) => Number.isInteger(g) && g >= 1))) {
+      throw new Error(`${path}[${i}].clientGenerations: expected a non-empty list of whole numbers from 1`);
+    }
+    return { hospitalId: h.hospitalId, name: h.name, ...(generations && { clientGenerations: [...new Set(generations)] }) };
   });
 }
 

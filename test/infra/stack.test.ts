@@ -37,6 +37,7 @@ import {
   tableActions,
 } from '../../infra/stack.ts';
 import { hospitalScopeName, resourceServerIdentifier } from '../../infra/hospital-token-claims.ts';
+import { monitoringUnits } from '../../bench/cost.ts';
 import { allStatements, buildStack, grantsOf, loadSettings, settingsFiles, type Resource } from './support.ts';
 
 const fnEntries = Object.entries(functions) as Array<[FunctionName, FunctionSpec]>;
@@ -422,6 +423,13 @@ describe('alarms', () => {
     });
   });
 
+  it('are counted as the cost script counts them', () => {
+    const metricsPerAlarm = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) =>
+      alarm.Properties!.Metrics ? (alarm.Properties!.Metrics as Array<{ MetricStat?: unknown }>).filter((m) => m.MetricStat).length : 1,
+    );
+    expect(monitoringUnits().alarmMetrics).toBe(metricsPerAlarm.reduce((a, b) => a + b, 0));
+  });
+
   it('has a dashboard of the flows', () => {
     const [dashboard] = Object.values(resourcesOf('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(dashboard!.Properties!.DashboardBody);
@@ -601,6 +609,22 @@ describe('Cognito', () => {
       ],
     });
   });
+
+  it('rotates a hospital secret with a second client generation, accepted beside the first', () => {
+    const [first, ...rest] = hospitals;
+    const rotating = buildStack(undefined, settings, [{ ...first!, clientGenerations: [1, 2] }, ...rest]);
+    try {
+      const clients = rotating.template().findResources('AWS::Cognito::UserPoolClient') as Record<string, Resource>;
+      const names = Object.values(clients).map((c) => c.Properties!.ClientName);
+      expect(names).toEqual(expect.arrayContaining([`hospital-${first!.hospitalId}`, `hospital-${first!.hospitalId}-g2`]));
+      // The first generation keeps its logical id: adding the second replaces nothing.
+      expect(Object.keys(clients)).toEqual(expect.arrayContaining(Object.keys(resourcesOf('AWS::Cognito::UserPoolClient'))));
+      const [authorizer] = Object.values(rotating.template().findResources('AWS::ApiGatewayV2::Authorizer') as Record<string, Resource>);
+      expect((authorizer!.Properties!.JwtConfiguration as { Audience: unknown[] }).Audience).toHaveLength(2 + hospitals.length);
+    } finally {
+      rotating.cleanup();
+    }
+  }, 300_000);
 
   it('has a resource server with the route scopes and a scope per hospital, and a code-flow staff client with the staff scope', () => {
     expect(`${resourceServerIdentifier}/hospital`).toBe(auth.scopes.hospital);

@@ -8,7 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { functions } from '../../shared/topology.ts';
-import { projectRoot, TuodiStack } from '../../infra/stack.ts';
+import { projectRoot, TuodiStack, type Hospital } from '../../infra/stack.ts';
 import { readSettings, type DeploymentSettings } from '../../infra/settings.ts';
 
 /** The settings files a deployment chooses from (infra/settings/). */
@@ -31,6 +31,7 @@ export interface Synthesized {
 export function buildStack(
   extend?: (stack: TuodiStack) => void,
   settings: DeploymentSettings = loadSettings(settingsFiles.globalCognito),
+  hospitals?: Hospital[],
 ): Synthesized {
   const stubRoot = mkdtempSync(join(tmpdir(), 'tuodi-infra-'));
   writeFileSync(join(stubRoot, 'package-lock.json'), '{}');
@@ -45,7 +46,7 @@ export function buildStack(
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
   // Before the first synth: Template.fromStack caches the synthesized assembly.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const stack = new TuodiStack(app, 'Tuodi', { entryRoot: stubRoot, settings });
+  const stack = new TuodiStack(app, 'Tuodi', { entryRoot: stubRoot, settings, hospitals });
   extend?.(stack);
 
   let template: Template | undefined;
