@@ -85,7 +85,8 @@ export const tableActions: Record<TableOperation, string> = {
   batchWrite: 'dynamodb:BatchWriteItem',
 };
 const legacyRead: TableOperation[] = ['get', 'batchGet', 'query', 'scan'];
-const legacyWrite: TableOperation[] = [...legacyRead, 'put', 'update', 'delete', 'batchWrite'];
+// No delete: only the idempotency table's records are ever deleted, and it names its operations.
+const legacyWrite: TableOperation[] = [...legacyRead, 'put', 'update', 'batchWrite'];
 
 /** IAM actions for each S3 object operation. Never s3:DeleteObjectVersion: versions are the history. */
 export const objectActions: Record<ObjectOperation, string> = {

@@ -18,7 +18,10 @@ import {
   tableEnv,
   tables,
   visibilityTimeoutSeconds,
+  secretEnv,
+  secrets,
   type BucketName,
+  type SecretName,
   type FunctionName,
   type FunctionSpec,
   type QueueName,
@@ -242,6 +245,9 @@ describe('functions', () => {
     }
     for (const bucket of Object.keys(spec.access.buckets ?? {}) as BucketName[]) {
       expectedEnv[bucketEnv(bucket)] = { Ref: logicalId(stack.buckets[bucket]) };
+    }
+    for (const secret of Object.keys(spec.access.secrets ?? {}) as SecretName[]) {
+      expectedEnv[secretEnv(secret)] = secrets[secret].parameterName;
     }
     expect(fn.Properties).toMatchObject({
       Runtime: lambdaRuntime.name,
