@@ -30,6 +30,8 @@ export interface Actor {
   role: Role | 'anonymous';
   /** Only on a hospital's token. */
   hospitalId?: string;
+  /** A staff member's township, where the identity provider states one. */
+  township?: string;
 }
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -98,13 +100,16 @@ export function groupsFromClaim(claim: unknown): string[] {
     .filter(Boolean);
 }
 
+/** The claim a deployment's identity provider uses for roles, hospital or township (infra sets the variables). */
+const claimName = (kind: keyof typeof auth.claimEnv, fallback: string): string => process.env[auth.claimEnv[kind]] || fallback;
+
 function actorOf(event: HttpEvent, allowed: readonly Role[]): Actor {
   const claims = event.requestContext.authorizer?.jwt?.claims;
   const sub = claims?.sub;
   if (!claims || typeof sub !== 'string' || !sub) {
     throw new AppError('UNAUTHENTICATED', 'a valid bearer token is required');
   }
-  const groups = groupsFromClaim(claims[auth.groupsClaim]);
+  const groups = groupsFromClaim(claims[claimName('roles', auth.groupsClaim)]);
   const role = allowed.find((r) => groups.includes(r));
   if (!role) {
     const held = groups.filter((g) => (allRoles as readonly string[]).includes(g));
@@ -114,13 +119,15 @@ function actorOf(event: HttpEvent, allowed: readonly Role[]): Actor {
     );
   }
   if (role === 'hospital') {
-    const hospitalId = claims[auth.hospitalClaim];
+    const hospitalClaim = claimName('hospital', auth.hospitalClaim);
+    const hospitalId = claims[hospitalClaim];
     if (typeof hospitalId !== 'string' || !hospitalId) {
-      throw new AppError('FORBIDDEN', 'a hospital token must carry hospital_id');
+      throw new AppError('FORBIDDEN', `a hospital token must carry ${hospitalClaim}`);
     }
     return { sub, role, hospitalId };
   }
-  return { sub, role };
+  const township = claims[claimName('township', auth.townshipClaim)];
+  return typeof township === 'string' && township ? { sub, role, township } : { sub, role };
 }
 
 function header(event: HttpEvent, name: string): string | undefined {

@@ -44,7 +44,7 @@ import {
   setReconciliation,
   storedPlan,
   transitionBatch,
-  uploadExport,
+  uploadBankFile,
   type PayeeCandidate,
 } from '../adapters/payout-store.ts';
 import { presignDownload } from '../adapters/presigned-urls.ts';
@@ -370,8 +370,8 @@ export async function uploadBankFiles(batch: PayoutBatch, keys: { csvKey: string
     ...payer,
   };
   await Promise.all([
-    uploadExport(keys.csvKey, Readable.from(writePaymentsCsv(bankFilePayments(batch), { expected, bom: true })), 'text/csv; charset=utf-8'),
-    uploadExport(keys.pain001Key, Readable.from(writePain001(header, bankFilePayments(batch))), 'application/xml'),
+    uploadBankFile(keys.csvKey, Readable.from(writePaymentsCsv(bankFilePayments(batch), { expected, bom: true })), 'text/csv; charset=utf-8'),
+    uploadBankFile(keys.pain001Key, Readable.from(writePain001(header, bankFilePayments(batch))), 'application/xml'),
   ]);
 }
 
@@ -423,8 +423,8 @@ export async function viewBatch(batchId: string) {
     progress: { recorded, failed },
     files: batch.files
       ? {
-          csvUrl: await presignDownload('exports', batch.files.csvKey, bankFileUrlSeconds),
-          pain001Url: await presignDownload('exports', batch.files.pain001Key, bankFileUrlSeconds),
+          csvUrl: await presignDownload('bankFiles', batch.files.csvKey, bankFileUrlSeconds),
+          pain001Url: await presignDownload('bankFiles', batch.files.pain001Key, bankFileUrlSeconds),
         }
       : null,
     skipped: batch.skipped ?? null,
