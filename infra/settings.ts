@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
-import { z } from 'zod';
+import * as z from 'zod';
 import { auth } from '../shared/topology.ts';
 
 const claimsSchema = z.object({

@@ -59,6 +59,7 @@ import {
 import { operations } from '../shared/api/openapi.ts';
 import { hospitalScopeName, resourceServerIdentifier } from './hospital-token-claims.ts';
 import { partitionFeatures, type DeploymentSettings } from './settings.ts';
+import { functionBundleOptions } from './bundling.ts';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -402,18 +403,17 @@ export class TuodiStack extends Stack {
       projectRoot: root,
       depsLockFilePath: join(root, 'package-lock.json'),
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: serviceName },
+      // The esbuild settings live in infra/bundling.ts, shared with the bundle-budget test and
+      // bench/cold-start.ts. The pinned SDK is bundled (externalModules: []): the runtime's copy
+      // lacks some @aws-sdk packages (lib-dynamodb, lib-storage, the presigner).
       bundling: {
         format: OutputFormat.ESM,
-        minify: true,
+        minify: functionBundleOptions.minify,
         sourceMap: true,
-        // The code must also run on the local Node 20.
-        target: 'node20',
-        mainFields: ['module', 'main'],
-        // Ship the pinned SDK versions: AWS recommends not relying on the runtime's copy, which
-        // carries only some @aws-sdk packages (lib-dynamodb, lib-storage, the presigner may be missing).
+        target: functionBundleOptions.target,
+        mainFields: [...functionBundleOptions.mainFields],
         externalModules: [],
-        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-        banner: "import { createRequire as __tuodiCreateRequire } from 'node:module'; const require = __tuodiCreateRequire(import.meta.url);",
+        banner: functionBundleOptions.banner.js,
       },
     };
   }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { reportEntry } from '../../shared/domain/payouts/batch.ts';
 import { applyBankReport } from '../../shared/usecases/payouts.ts';

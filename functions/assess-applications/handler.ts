@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { assessApplication } from '../../shared/usecases/applications.ts';
 import { recordGaveUp } from '../../shared/usecases/work-failures.ts';

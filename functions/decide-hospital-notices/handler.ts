@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { decideNotice } from '../../shared/usecases/hospital-notices.ts';
 import { recordGaveUp } from '../../shared/usecases/work-failures.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { runImport } from '../../shared/usecases/registry-import.ts';
 import { importGaveUp, leaseMsFor, runLeased, statusIs } from '../../shared/usecases/recovery.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { planBatch } from '../../shared/usecases/payouts.ts';
 import { payoutStepGaveUp } from '../../shared/usecases/recovery.ts';

@@ -1,6 +1,6 @@
 // Request and response schemas of the hospital-notice routes: the handlers validate with them
 // and the OpenAPI document is generated from them.
-import { z } from 'zod';
+import * as z from 'zod';
 import { fenSchema, idNumberSchema, isoDateSchema } from '../http/schemas.ts';
 import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
 import { validateDischargeAmounts } from '../domain/settlement.ts';

@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document, generated from the same operation definitions (zod schemas,
 // roles) that the handlers validate with, and from the topology's routes.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOperation, type Operation } from '../http/route.ts';
 import { errorEnvelopeSchema } from '../http/schemas.ts';
 import { functions, type FunctionName, type FunctionSpec } from '../topology.ts';

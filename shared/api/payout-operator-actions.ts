@@ -1,6 +1,6 @@
 // Operator actions on payout batches (see shared/usecases/payout-operator-actions.ts for the rules).
 // Every one is audited on the batch's history: who (the token's subject), when, and the reason given.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOperation } from '../http/route.ts';
 
 const idPath = z.object({ id: z.string().min(1).max(64) });

@@ -1,5 +1,5 @@
 // The payout-batch routes: schemas and operation definitions.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOperation } from '../http/route.ts';
 import { fenSchema } from '../http/schemas.ts';
 import { pageQuerySchema, pageSchema } from '../http/pagination.ts';

@@ -3,7 +3,7 @@
 // data/policy.json; no code changes. Money is integer fen; ratios are integer fractions so
 // that every derived amount is computed exactly (BigInt), never with floats.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import defaultPolicyData from '../../data/policy.json' with { type: 'json' };
 import { isIsoDate } from './clock.ts';
 import { maxCeilingFen } from './values.ts';

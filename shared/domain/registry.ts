@@ -1,5 +1,5 @@
 // The recipient registry: who receives what, and the bureau's CSV import of its existing list.
-import { z } from 'zod';
+import * as z from 'zod';
 import { addMonths } from './clock.ts';
 import { idNumberProblem, maskIdNumber } from './id-number.ts';
 import type { PolicyVersion } from './policy.ts';

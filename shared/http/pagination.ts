@@ -1,6 +1,6 @@
 // The contract's lists: ?limit= (default 50, max 500) and an opaque nextToken, which is
 // DynamoDB's LastEvaluatedKey sealed as base64url JSON.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../domain/errors.ts';
 
 export const pageQuerySchema = z.object({

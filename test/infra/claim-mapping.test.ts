@@ -3,7 +3,7 @@
 // hospital claim of another name is read as a Cognito token is.
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpRoute, type HttpEvent } from '../../shared/http/route.ts';
 import { auth } from '../../shared/topology.ts';
 
