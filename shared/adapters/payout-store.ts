@@ -237,11 +237,11 @@ export async function storedPlan(batchId: string): Promise<{ endToEndIds: string
 }
 
 /** The items carrying each planning segment's lease and outcome, created once (a lease needs its item). */
-export async function createPlanSegments(batchId: string, segments: number[]): Promise<void> {
+export async function createPlanSegments(batchId: string, segments: number[], attempt = 0): Promise<void> {
   await putAllIfAbsent(
     tableName('payoutProgress'),
     'entry',
-    segments.map((segment) => ({ batchId, entry: planSegmentEntry(segment) })),
+    segments.map((segment) => ({ batchId, entry: planSegmentEntry(segment, attempt) })),
   );
 }
 

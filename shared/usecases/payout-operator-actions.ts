@@ -115,7 +115,8 @@ export async function retryBatch(
     }
     const entry = { at, by: actor.sub, action: 'RETRIED', reason: `${request.reason} (planning again)` };
     const moved = await transitionBatchFrom(batchId, ['FAILED'], 'PLANNING', entry, {
-      set: { retriedBy: actor.sub },
+      // A new planning attempt: the failed attempt's segments are done and stay as they were.
+      set: { retriedBy: actor.sub, planAttempt: (batch.planAttempt ?? 0) + 1 },
       remove: ['failureReason', 'planned', 'chunks', 'skipped'],
     });
     if (!moved) await refuse(batchId, 'retried', ['FAILED']);

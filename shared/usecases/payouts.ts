@@ -11,6 +11,7 @@ import {
   chunkEntry,
   chunkRanges,
   claimKeyFor,
+  planAttemptPrefix,
   planSegmentEntry,
   reportEntry,
   type PaymentRecord,
@@ -183,10 +184,10 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
   const at = now.toISOString();
   const all = Array.from({ length: planSegmentCount(batch.program) }, (_, i) => i);
   const segments = options.segments ?? all;
-  await createPlanSegments(batchId, segments);
+  await createPlanSegments(batchId, segments, batch.planAttempt);
   await Promise.all(
     segments.map(async (segment) => {
-      const key = { batchId, entry: planSegmentEntry(segment) };
+      const key = { batchId, entry: planSegmentEntry(segment, batch.planAttempt) };
       for (;;) {
         const acquired = await acquireLease(
           { table: 'payoutProgress', key, name: 'plan' },
@@ -212,7 +213,7 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
 /** Once every segment is done: the plan from the stored payments, and PLANNING → PENDING_APPROVAL (or FAILED) once. */
 async function finishPlanning(batch: PayoutBatch, at: string): Promise<string> {
   const { batchId } = batch;
-  const segments = await progressEntries(batchId, 'plan#');
+  const segments = await progressEntries(batchId, planAttemptPrefix(batch.planAttempt));
   const done = segments.filter((s) => s.planDoneAt);
   if (done.length < planSegmentCount(batch.program)) return 'segments-pending';
   const sum = (field: keyof SegmentOutcome) => done.reduce((total, s) => total + ((s[field] as number) ?? 0), 0);

@@ -41,6 +41,8 @@ export interface ChunkRange {
 
 export interface PayoutBatch {
   batchId: string;
+  /** Planning attempt (0 first; a retry after a planning failure plans again as the next). */
+  planAttempt?: number;
   program: PayoutProgram;
   period: string;
   title: string;
@@ -104,4 +106,6 @@ export function chunkRanges(sortedEndToEndIds: readonly string[], size = payment
 export const chunkEntry = (chunk: number) => `chunk#${String(chunk).padStart(6, '0')}`;
 export const reportEntry = (reportId: string) => `report#${reportId}`;
 /** A planning segment's progress entry: its lease and, once done, its counts. */
-export const planSegmentEntry = (segment: number) => `plan#${String(segment).padStart(4, '0')}`;
+/** Progress-entry prefix of one planning attempt's segments: a retry of a batch that failed in planning plans anew. */
+export const planAttemptPrefix = (attempt = 0) => `plan#${String(attempt).padStart(3, '0')}#`;
+export const planSegmentEntry = (segment: number, attempt = 0) => `${planAttemptPrefix(attempt)}${String(segment).padStart(4, '0')}`;
