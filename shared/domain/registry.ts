@@ -28,6 +28,13 @@ export interface HistoryEntry {
   reason: string;
 }
 
+/** A registry record's history entry; IMPORTED and ENROLLED entries say what they set (the figures read it). */
+export interface RecipientHistoryEntry extends HistoryEntry {
+  category?: RecipientCategory;
+  /** The `since` the entry set: the day the membership took effect. */
+  effectiveOn?: string;
+}
+
 export interface Recipient {
   idNumber: string;
   recipientId: string;
@@ -51,7 +58,7 @@ export interface Recipient {
   nextReviewOn?: string;
   /** Set by the review-due job when a review opens; cleared when a reviewer acts on the recipient. */
   reviewOpenedOn?: string;
-  history: HistoryEntry[];
+  history: RecipientHistoryEntry[];
 }
 
 /** What a reviewer may do to an enrolled person, from which statuses, to which. */
