@@ -13,6 +13,7 @@ import { loadHandler, type Handler } from './lambda-runtime.ts';
 import { localRegion, provision } from './provision.ts';
 import { localSecrets } from './secrets.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
+import { startStreamPollers } from './stream-pollers.ts';
 
 export interface LocalStackOptions {
   /** Where DynamoDB Local keeps its files and the dev keys live; none: in memory, keys in a temp folder. */
@@ -38,6 +39,8 @@ export interface LocalStack {
   sqs: SQSClient;
   queueUrls: Record<QueueName, string>;
   deadLetterQueueUrls: Record<QueueName, string>;
+  /** Resolves when the stream consumers have handled every change written before the call. */
+  streamsDrained(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -99,6 +102,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs.destroy();
     });
 
+    const streamPollers = await startStreamPollers(dynamodb.endpoint, provisioned.env, options.onError);
+    stops.push(streamPollers.stop);
+
     const url = `http://127.0.0.1:${port}`;
     if (options.dataDir) {
       writeFileSync(join(options.dataDir, stackFileName), JSON.stringify({ url, env: provisioned.env, pid: process.pid }));
@@ -110,6 +116,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs,
       queueUrls: provisioned.queueUrls,
       deadLetterQueueUrls: provisioned.deadLetterQueueUrls,
+      streamsDrained: streamPollers.drained,
       stop: stopAll,
     };
   } catch (error) {

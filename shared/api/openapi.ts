@@ -8,6 +8,7 @@ import * as registry from './registry.ts';
 import * as hospitalNotices from './hospital-notices.ts';
 import * as payouts from './payouts.ts';
 import * as applications from './applications.ts';
+import * as reports from './reports.ts';
 
 export const getOpenApi = defineOperation({
   summary: 'This document.',
@@ -44,6 +45,10 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   confirmPayeeChange: registry.confirmPayeeChange,
   reinstateRecipient: registry.reinstateRecipient,
   terminateRecipient: registry.terminateRecipient,
+  getAnnualReport: reports.getAnnualReport,
+  getMonthlyReport: reports.getMonthlyReport,
+  fileMonthlyReport: reports.fileMonthlyReport,
+  listMonthlyFilings: reports.listMonthlyFilings,
 };
 
 type JsonSchema = Record<string, unknown>;

@@ -28,6 +28,7 @@ import { actionsOn, buildStack, type Resource } from './support.ts';
 const fnEntries = Object.entries(functions) as Array<[FunctionName, FunctionSpec]>;
 const httpFns = fnEntries.flatMap(([name, spec]) => (spec.trigger.type === 'http' ? [{ name, trigger: spec.trigger }] : []));
 const queueFns = fnEntries.flatMap(([name, spec]) => (spec.trigger.type === 'queue' ? [{ name, trigger: spec.trigger }] : []));
+const streamFns = fnEntries.flatMap(([name, spec]) => (spec.trigger.type === 'stream' ? [{ name, trigger: spec.trigger }] : []));
 const scheduleFns = fnEntries.flatMap(([name, spec]) =>
   spec.trigger.type === 'schedule' ? [{ name, trigger: spec.trigger }] : [],
 );
@@ -203,8 +204,18 @@ describe('functions', () => {
     }
   });
 
-  it('has one SQS event source mapping per queue trigger', () => {
-    expect(Object.keys(resourcesOf('AWS::Lambda::EventSourceMapping'))).toHaveLength(queueFns.length);
+  it('has one event source mapping per queue trigger and per stream trigger', () => {
+    expect(Object.keys(resourcesOf('AWS::Lambda::EventSourceMapping'))).toHaveLength(queueFns.length + streamFns.length);
+  });
+
+  it.each(streamFns)('$name reads the stream of $trigger.table from the oldest record, with partial batch failures', ({ name, trigger }) => {
+    template().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stack.functions[name]) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.tables[trigger.table]), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: trigger.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
   });
 
   it.each(queueFns)('$name consumes $trigger.queue with partial batch failures', ({ name, trigger }) => {

@@ -257,7 +257,7 @@ function simulate(ops: Array<{ op: Op; days: number }>) {
       };
       notices.push(n);
       emitNotice(n);
-    } else {
+    } else if (op.kind === 'reverse') {
       const n = notices[op.notice];
       if (!n || n.status !== 'SETTLED') continue;
       n.status = 'REVERSED';
