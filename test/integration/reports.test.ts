@@ -54,7 +54,7 @@ describe('reports', () => {
     const report = await eventually(async () => {
       const body = await annual('2022');
       return body.registry.recognisedInYear.MARGINAL.people === 180 ? body : undefined;
-    }, 150_000, 'the 2022 figures');
+    }, 480_000, 'the 2022 figures');
     expect(report.registry.recognisedInYear.MARGINAL).toEqual({ households: 77, people: 180 });
     expect(report.registry.byCategory.MARGINAL).toEqual({ households: 77, people: 180 });
     expect(report.registry.recognisedInYear.DIBAO).toEqual({ households: 0, people: 0 });
@@ -65,7 +65,7 @@ describe('reports', () => {
     expect(report.registry.byTownship['真州镇'].MARGINAL.people).toBeGreaterThan(4);
     // Nobody was recognised in 2021.
     expect((await annual('2021')).registry.byCategory.MARGINAL).toEqual({ households: 0, people: 0 });
-  }, 180_000);
+  }, 540_000);
 
   it('answers the monthly lines; a suspension is a leaving on its day; a filed copy stays as filed', async () => {
     const month = dateInChina(new Date()).slice(0, 7);
@@ -81,13 +81,13 @@ describe('reports', () => {
     const after = await eventually(async () => {
       const r = await stack.call('GET', `/reports/monthly?month=${month}`, { token: finance });
       return r.body.categories.MARGINAL.peopleLeft === 1 ? r.body : undefined;
-    }, 60_000, 'the suspension counted');
+    }, 120_000, 'the suspension counted');
     expect(after.categories.MARGINAL).toMatchObject({ people: 179, households: 77, peopleLeft: 1 });
 
     const filings = await stack.call('GET', `/reports/monthly/${month}/filings`, { token: reviewer });
     expect(filings.body.items).toHaveLength(1);
     expect(filings.body.items[0].report.categories.MARGINAL).toMatchObject({ people: 180, peopleLeft: 0 });
-  }, 120_000);
+  }, 240_000);
 
   it('gives a workbook with a sheet per table and numbers as numbers, and a CSV', async () => {
     const response = await fetch(`${stack.url}/reports/annual?year=2022&format=xlsx`, { headers: { authorization: `Bearer ${reviewer}` } });
@@ -120,5 +120,5 @@ describe('reports', () => {
     const result = (await recount({ job: 'recount-figures', asOf: '2022-12-31' }, lambdaContext('recountFigures'))) as { matches: boolean; differences: string[] };
     expect(result.differences).toEqual([]);
     expect(result.matches).toBe(true);
-  }, 120_000);
+  }, 240_000);
 });
