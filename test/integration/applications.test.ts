@@ -212,7 +212,17 @@ describe('a DIBAO household from the form to a guaranteed hospital admission', (
         // The head is of working age and has income: reviewed every six months.
         reviewEveryMonths: 6,
         nextReviewOn: expect.any(String),
-        history: [{ at: expect.any(String), by: 'tuodi:enroll-due', action: 'ENROLLED', reason: expect.stringContaining(id) }],
+        history: [
+          {
+            at: expect.any(String),
+            by: 'tuodi:enroll-due',
+            action: 'ENROLLED',
+            reason: expect.stringContaining(id),
+            // What the enrolment set, for the figures (统计).
+            category: 'DIBAO',
+            effectiveOn: addDays(today(), 7),
+          },
+        ],
       });
     }
     const search = await stack.call('GET', `/recipients?idNumber=${head.idNumber}`, { token: actors.caseworker });
