@@ -48,7 +48,8 @@ const resourcesOf = (type: string, props?: object) =>
 describe('cdk-nag', () => {
   it('passes AwsSolutions checks (unacknowledged findings make synth throw)', () => {
     expect(() => app.synth()).not.toThrow();
-  });
+    // Synthesis with cdk-nag takes over a minute on a loaded 2-core machine.
+  }, 300_000);
 
   it('is live: a bucket without access logs added to the stack fails synth', () => {
     const careless = buildStack((s) => new s3.Bucket(s, 'Careless'));

@@ -48,7 +48,8 @@ afterAll(() => built.cleanup());
 describe('a grown topology', () => {
   it('passes cdk-nag without new acknowledgements in infra/', () => {
     expect(() => built.app.synth()).not.toThrow();
-  });
+    // Synthesis with cdk-nag takes over a minute on a loaded 2-core machine.
+  }, 300_000);
 
   it('gets the new table with its sort key and index', () => {
     built.template().hasResourceProperties('AWS::DynamoDB::Table', {
