@@ -102,7 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs.destroy();
     });
 
-    const streamPollers = await startStreamPollers(dynamodb.endpoint, provisioned.env, options.onError);
+    const streamPollers = await startStreamPollers(emulators.dynamodbEndpoint, provisioned.env, options.onError);
     stops.push(streamPollers.stop);
 
     const url = `http://127.0.0.1:${port}`;
