@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, NestedStack, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
@@ -166,6 +166,11 @@ export class TuodiStack extends Stack {
   readonly alarmTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly dashboard: cloudwatch.Dashboard;
+  /**
+   * Each function's own alarms and error-log filter (three resources a function): a nested stack,
+   * so the main stack stays under CloudFormation's 500 resources per stack.
+   */
+  readonly functionMonitoring: NestedStack;
   readonly backupPlan: backup.BackupPlan;
   private readonly features: ReturnType<typeof partitionFeatures>;
 
@@ -182,6 +187,7 @@ export class TuodiStack extends Stack {
     const entryRoot = props.entryRoot ?? projectRoot;
 
     this.alarmTopic = this.addAlarmTopic();
+    this.functionMonitoring = new NestedStack(this, 'FunctionMonitoring');
     for (const [name, spec] of entriesOf<TableName, TableSpec>(tables)) this.addTable(name, spec);
     for (const [name, spec] of entriesOf<QueueName, QueueSpec>(queues)) this.addQueue(name, spec);
     this.scheduledJobsDeadLetterQueue = this.addDeadLetterQueue('ScheduledJobs', 'scheduled jobs whose retries failed');
@@ -239,8 +245,8 @@ export class TuodiStack extends Stack {
   }
 
   /** Every alarm of the stack goes through here, so none is without an action. */
-  private alarm(id: string, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
+  private alarm(id: string, props: cloudwatch.AlarmProps, scope: Construct = this): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(scope, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
     alarm.addAlarmAction(new SnsAction(this.alarmTopic));
     alarm.addOkAction(new SnsAction(this.alarmTopic));
     this.alarms.push(alarm);
@@ -725,7 +731,7 @@ export class TuodiStack extends Stack {
         action: 'BatchWriteItem',
         parameters: {
           RequestItems: {
-            [table.tableName]: chunk.map((h) => ({ PutRequest: { Item: marshall({ hospitalId: h.hospitalId, name: h.name }) } })),
+            [table.tableName]: chunk.map((h) => ({ PutRequest: { Item: marshall({ hospitalId: h.hospitalId, name: h.name, ...(h.bankName && h.bankAccount && { bankName: h.bankName, bankAccount: h.bankAccount }) }) } })),
           },
         },
         physicalResourceId: PhysicalResourceId.of(`hospitals-seed-${i}`),
@@ -787,17 +793,17 @@ export class TuodiStack extends Stack {
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      });
+      }, this.functionMonitoring);
       this.alarm(`ThrottlesAlarm${pascal(name)}`, {
         alarmDescription: `${name} was throttled: the account's Lambda concurrency is used up.`,
         metric: fn.metricThrottles({ period: alarmPeriod, statistic: cloudwatch.Stats.SUM }),
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      });
+      }, this.functionMonitoring);
       // The HTTP edge turns exceptions into 500 responses and logs them at ERROR: only the
       // logs (and the API's 5xx) see them.
-      new logs.MetricFilter(this, `ErrorLogFilter${pascal(name)}`, {
+      new logs.MetricFilter(this.functionMonitoring, `ErrorLogFilter${pascal(name)}`, {
         logGroup: this.logGroups[name],
         filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
         metricNamespace,

@@ -570,7 +570,7 @@ export const functions = {
     memoryMiB: 512,
     access: {
       tables: { payoutBatches: 'readwrite', payoutProgress: 'readwrite', idempotency: 'readwrite' },
-      buckets: { exports: 'read' },
+      buckets: { exports: [{ prefix: 'payouts/*/bank-results/', operations: ['get'] }] },
       queues: { bankResults: 'send' },
     },
   },

@@ -2,7 +2,7 @@
 // shared/topology.ts: every expectation is derived from the topology, the settings and
 // data/hospitals.json, so a change on either side that the other misses fails here.
 import { join } from 'node:path';
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,8 @@ afterAll(() => built.cleanup());
 
 const resourcesOf = (type: string, props?: object) =>
   template().findResources(type, props ? { Properties: props } : undefined) as Record<string, Resource>;
+/** The nested stack that holds each function's alarms and error-log filter. */
+const functionMonitoring = () => Template.fromStack(stack.functionMonitoring);
 const json = (value: unknown) => JSON.stringify(stack.resolve(value));
 
 describe('cdk-nag', () => {
@@ -395,10 +397,19 @@ describe('alarms', () => {
 
   it('every alarm notifies the one SNS topic, and the settings subscribe to it', () => {
     const alarms = Object.entries(resourcesOf('AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBe(stack.alarms.length);
+    const nested = Object.entries(functionMonitoring().findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>);
+    expect(alarms.length + nested.length).toBe(stack.alarms.length);
     for (const [id, alarm] of alarms) {
       expect(alarm.Properties!.AlarmActions, id).toEqual([topic()]);
       expect(alarm.Properties!.OKActions, id).toEqual([topic()]);
+    }
+    // In the nested stack the topic arrives as a parameter, which the main stack sets to the topic.
+    const parameters = Object.values(resourcesOf('AWS::CloudFormation::Stack'))[0]!.Properties!.Parameters as Record<string, unknown>;
+    for (const [id, alarm] of nested) {
+      const [action] = alarm.Properties!.AlarmActions as Array<{ Ref: string }>;
+      expect(alarm.Properties!.AlarmActions, id).toHaveLength(1);
+      expect(alarm.Properties!.OKActions, id).toEqual([action]);
+      expect(parameters[action!.Ref], id).toEqual(topic());
     }
     expect(Object.keys(resourcesOf('AWS::SNS::Topic'))).toHaveLength(1);
     for (const { protocol, endpoint } of settings.alarmSubscriptions) {
@@ -407,17 +418,20 @@ describe('alarms', () => {
   });
 
   it.each(fnEntries)('%s alarms on errors and throttles, and counts its ERROR log lines', (name) => {
-    const fn = { Name: 'FunctionName', Value: { Ref: logicalId(stack.functions[name]) } };
+    // Names cross into the nested stack as parameters: find the ones the main stack sets to this function's.
+    const parameters = Object.values(resourcesOf('AWS::CloudFormation::Stack'))[0]!.Properties!.Parameters as Record<string, unknown>;
+    const parameterFor = (ref: string) => Object.entries(parameters).find(([, value]) => JSON.stringify(value) === JSON.stringify({ Ref: ref }))?.[0];
+    const fn = { Name: 'FunctionName', Value: { Ref: parameterFor(logicalId(stack.functions[name])) } };
     for (const metric of ['Errors', 'Throttles']) {
-      template().hasResourceProperties('AWS::CloudWatch::Alarm', {
+      functionMonitoring().hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'AWS/Lambda',
         MetricName: metric,
         Dimensions: [fn],
         Threshold: 1,
       });
     }
-    template().hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: logicalId(stack.logGroups[name]) },
+    functionMonitoring().hasResourceProperties('AWS::Logs::MetricFilter', {
+      LogGroupName: { Ref: parameterFor(logicalId(stack.logGroups[name])) },
       FilterPattern: '{ $.level = "ERROR" }',
       MetricTransformations: [Match.objectLike({ MetricName: 'ErrorsLogged', MetricNamespace: 'Tuodi' })],
     });
@@ -443,7 +457,11 @@ describe('alarms', () => {
   });
 
   it('are counted as the cost script counts them', () => {
-    const metricsPerAlarm = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) =>
+    const allAlarms = [
+      ...Object.values(resourcesOf('AWS::CloudWatch::Alarm')),
+      ...Object.values(functionMonitoring().findResources('AWS::CloudWatch::Alarm') as Record<string, Resource>),
+    ];
+    const metricsPerAlarm = allAlarms.map((alarm) =>
       alarm.Properties!.Metrics ? (alarm.Properties!.Metrics as Array<{ MetricStat?: unknown }>).filter((m) => m.MetricStat).length : 1,
     );
     expect(monitoringUnits().alarmMetrics).toBe(metricsPerAlarm.reduce((a, b) => a + b, 0));

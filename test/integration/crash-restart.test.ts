@@ -199,7 +199,7 @@ describe('npm start SIGKILLed in the middle of an import, of planning and of pay
 
     // Planning: killed right after the 201.
     const created = await call('POST', '/payout-batches', maker, JSON.stringify({
-      program: 'PRICE_SUBSIDY', period: '2027-01', title: '价格临时补贴', categories: ['TEKUN'], perPersonFen: 5_000,
+      program: 'PRICE_SUBSIDY', period: '2026-01', title: '价格临时补贴', categories: ['TEKUN'], perPersonFen: 5_000,
     }));
     expect(created.status).toBe(201);
     await killTuodi();

@@ -40,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => stack?.stop());
 
 let periods = 0;
-const nextPeriod = () => `2027-${String(++periods).padStart(2, '0')}`;
+const nextPeriod = () => `2025-${String(++periods).padStart(2, '0')}`;
 
 async function view(id: string) {
   return (await stack.call('GET', `/payout-batches/${id}`, { token: maker })).body;

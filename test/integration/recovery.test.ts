@@ -142,7 +142,7 @@ describe('payout batches', () => {
   }
 
   it('PAYING whose messages were lost is paid out by the sweeper, every payment once', async () => {
-    const batch = await plannedBatch('2027-03');
+    const batch = await plannedBatch('2025-03');
     const count = batch.planned.count;
     expect(count).toBeGreaterThanOrEqual(30);
     // The approval was stored, then the process died before the dispatch message was sent.
@@ -164,7 +164,7 @@ describe('payout batches', () => {
   });
 
   it('a bank report whose message was lost is applied by the sweeper', async () => {
-    const batch = await plannedBatch('2027-04');
+    const batch = await plannedBatch('2025-04');
     await stack.call('POST', `/payout-batches/${batch.id}/approve`, { token: checker });
     const paid = await eventually(async () => {
       const r = await stack.call('GET', `/payout-batches/${batch.id}`, { token: maker });
@@ -195,11 +195,11 @@ describe('payout batches', () => {
   });
 
   it("a rejection cut short before its claims were released is finished by the sweeper", async () => {
-    const batch = await plannedBatch('2027-05');
+    const batch = await plannedBatch('2025-05');
     // The REJECTED move was stored; the process died before releasing the claims.
     await transitionBatchFrom(batch.id, ['PENDING_APPROVAL'], 'REJECTED', { at: new Date().toISOString(), by: 'finance-checker', action: 'REJECTED', reason: '驳回' });
     expect((await sweep()).claimReleases).toBeGreaterThanOrEqual(1);
-    const again = await plannedBatch('2027-05');
+    const again = await plannedBatch('2025-05');
     expect(again.planned.count).toBe(batch.planned.count);
     expect((await sweep()).claimReleases).toBe(0);
   });
