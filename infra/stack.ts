@@ -18,7 +18,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -265,6 +265,7 @@ export class TuodiStack extends Stack {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: true,
       timeToLiveAttribute: spec.timeToLiveAttribute,
+      stream: spec.stream ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES : undefined,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const gsi of spec.globalSecondaryIndexes ?? []) {
@@ -476,6 +477,16 @@ export class TuodiStack extends Stack {
           }),
         ],
       });
+    } else if (trigger.type === 'stream') {
+      // From the oldest record, retried until it succeeds (the figures ledger makes replays harmless).
+      fn.addEventSource(
+        new DynamoEventSource(this.tables[trigger.table], {
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: trigger.batchSize,
+          reportBatchItemFailures: true,
+          bisectBatchOnError: true,
+        }),
+      );
     }
     // HTTP triggers become routes in addHttpApi.
     this.functions[name] = fn;

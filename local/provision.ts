@@ -4,8 +4,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
@@ -125,6 +127,7 @@ async function createTable(client: DynamoDBClient, tableName: string, spec: Tabl
           ],
           Projection: { ProjectionType: 'ALL' },
         })),
+        ...(spec.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }),
       }),
     );
     if (spec.timeToLiveAttribute) {
@@ -137,6 +140,13 @@ async function createTable(client: DynamoDBClient, tableName: string, spec: Tabl
     }
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    // A table kept from before its stream was declared gets one now.
+    const existing = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (spec.stream && !existing.Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }),
+      );
+    }
   }
 }
 

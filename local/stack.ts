@@ -14,6 +14,7 @@ import { localRegion, provision } from './provision.ts';
 import { localSecrets } from './secrets.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
 import { startScheduler } from './scheduler.ts';
+import { startStreamPollers } from './stream-pollers.ts';
 
 export interface LocalStackOptions {
   /** Where DynamoDB Local keeps its files and the dev keys live; none: in memory, keys in a temp folder. */
@@ -41,6 +42,8 @@ export interface LocalStack {
   sqs: SQSClient;
   queueUrls: Record<QueueName, string>;
   deadLetterQueueUrls: Record<QueueName, string>;
+  /** Resolves when the stream consumers have handled every change written before the call. */
+  streamsDrained(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -120,6 +123,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // The scheduler stops before the pollers and emulators its jobs use.
       stops.push(scheduler.stop);
     }
+    const streamPollers = await startStreamPollers(emulators.dynamodbEndpoint, provisioned.env, options.onError);
+    stops.push(streamPollers.stop);
 
     const url = `http://127.0.0.1:${port}`;
     if (options.dataDir) {
@@ -135,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs,
       queueUrls: provisioned.queueUrls,
       deadLetterQueueUrls: provisioned.deadLetterQueueUrls,
+      streamsDrained: streamPollers.drained,
       stop: stopAll,
     };
   } catch (error) {

@@ -13,6 +13,8 @@ export interface TableSpec {
   partitionKey: { name: string; type: AttributeType };
   sortKey?: { name: string; type: AttributeType };
   timeToLiveAttribute?: string;
+  /** A DynamoDB stream of item changes (new and old images), read by a `stream` trigger. */
+  stream?: 'NEW_AND_OLD_IMAGES';
   globalSecondaryIndexes?: Array<{
     indexName: string;
     partitionKey: { name: string; type: AttributeType };
@@ -52,6 +54,7 @@ export const tables = {
   recipients: {
     backup: 'money',
     partitionKey: { name: 'idNumber', type: 'S' },
+    stream: 'NEW_AND_OLD_IMAGES',
   },
   recipientImports: {
     partitionKey: { name: 'importId', type: 'S' },
@@ -68,6 +71,7 @@ export const tables = {
     // Also holds one open-stay item per person (`stay_…`) and per-hospital rate counters
     // (`rate_…`, which expire).
     timeToLiveAttribute: 'expiration',
+    stream: 'NEW_AND_OLD_IMAGES',
     globalSecondaryIndexes: [
       // Sparse: only undecided notices carry `pending`, so the requeue job reads just those.
       {
@@ -129,12 +133,22 @@ export const tables = {
     backup: 'money',
     partitionKey: { name: 'batchId', type: 'S' },
     sortKey: { name: 'endToEndId', type: 'S' },
+    stream: 'NEW_AND_OLD_IMAGES',
   },
   /** Per batch: one item per finished chunk and per applied bank report (progress, derived). */
   payoutProgress: {
     backup: 'money',
     partitionKey: { name: 'batchId', type: 'S' },
     sortKey: { name: 'entry', type: 'S' },
+  },
+  /**
+   * 统计: sharded counters (pk family, sk time#dimension#shard), one ledger entry per source
+   * record saying what it last contributed (pk the entry id, sk 'entry'), and filed reports.
+   * Written only by the figure maintainers (stream consumers) and by filings.
+   */
+  figures: {
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
   },
 } as const satisfies Record<string, TableSpec>;
 
@@ -198,6 +212,9 @@ export const secrets = {
 
 export type TableName = keyof typeof tables;
 export type SecretName = keyof typeof secrets;
+export type StreamTableName = {
+  [K in TableName]: (typeof tables)[K] extends { stream: string } ? K : never;
+}[TableName];
 export type QueueName = keyof typeof queues;
 export type BucketName = keyof typeof buckets;
 
@@ -234,7 +251,9 @@ export type Trigger =
       /** Most concurrent invocations the event source mapping starts (2-1000). @default defaultBounds.queueMaxConcurrency */
       maxConcurrency?: number;
     }
-  | { type: 'schedule'; job: string; /** EventBridge schedule expression */ schedule: string };
+  | { type: 'schedule'; job: string; /** EventBridge schedule expression */ schedule: string }
+  /** A table's DynamoDB stream, read from the oldest record, as Lambda's event source mapping reads it. */
+  | { type: 'stream'; table: StreamTableName; batchSize: number };
 
 /** DynamoDB calls a function's code makes on a table's items (a transaction needs the call per action). */
 export type TableOperation = 'get' | 'batchGet' | 'query' | 'scan' | 'put' | 'update' | 'delete' | 'batchWrite';
@@ -706,6 +725,66 @@ export const functions = {
     timeoutSeconds: 5,
     memoryMiB: 256,
     access: { tables: { recipients: 'readwrite', idempotency: idempotencyAccess } },
+  },
+  // 统计: the figures are maintained from each source table's stream; the reports read counters.
+  maintainRegistryFigures: {
+    entry: 'functions/maintain-figures/handler.ts',
+    trigger: { type: 'stream', table: 'recipients', batchSize: 100 },
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    access: { tables: { figures: 'readwrite' } },
+  },
+  maintainPaymentFigures: {
+    entry: 'functions/maintain-figures/handler.ts',
+    trigger: { type: 'stream', table: 'payments', batchSize: 100 },
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    access: { tables: { figures: 'readwrite', payoutBatches: 'read', grants: 'read' } },
+  },
+  maintainNoticeFigures: {
+    entry: 'functions/maintain-figures/handler.ts',
+    trigger: { type: 'stream', table: 'hospitalNotices', batchSize: 100 },
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    access: { tables: { figures: 'readwrite' } },
+  },
+  getAnnualReport: {
+    entry: 'functions/get-annual-report/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/reports/annual', authenticated: true },
+    timeoutSeconds: 15,
+    memoryMiB: 1024,
+    access: { tables: { figures: 'read' } },
+  },
+  getMonthlyReport: {
+    entry: 'functions/get-monthly-report/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/reports/monthly', authenticated: true },
+    timeoutSeconds: 15,
+    memoryMiB: 1024,
+    access: { tables: { figures: 'read' } },
+  },
+  fileMonthlyReport: {
+    entry: 'functions/file-monthly-report/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/reports/monthly/{month}/filings', authenticated: true },
+    timeoutSeconds: 15,
+    memoryMiB: 512,
+    access: { tables: { figures: 'readwrite', idempotency: 'readwrite' } },
+  },
+  listMonthlyFilings: {
+    entry: 'functions/list-monthly-filings/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/reports/monthly/{month}/filings', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: { tables: { figures: 'read' } },
+  },
+  recountFigures: {
+    entry: 'functions/recount-figures/handler.ts',
+    // 03:00 in China: last year's and this year's figures against the source records.
+    trigger: { type: 'schedule', job: 'recount-figures', schedule: 'cron(0 19 * * ? *)' },
+    timeoutSeconds: 900,
+    memoryMiB: 2048,
+    access: {
+      tables: { figures: 'read', recipients: 'read', payments: 'read', payoutBatches: 'read', grants: 'read', hospitalNotices: 'read' },
+    },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -9,6 +9,7 @@ import * as hospitalNotices from './hospital-notices.ts';
 import * as payouts from './payouts.ts';
 import * as applications from './applications.ts';
 import * as operatorActions from './payout-operator-actions.ts';
+import * as reports from './reports.ts';
 
 export const getOpenApi = defineOperation({
   summary: 'This document.',
@@ -52,6 +53,10 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   confirmPayeeChange: registry.confirmPayeeChange,
   reinstateRecipient: registry.reinstateRecipient,
   terminateRecipient: registry.terminateRecipient,
+  getAnnualReport: reports.getAnnualReport,
+  getMonthlyReport: reports.getMonthlyReport,
+  fileMonthlyReport: reports.fileMonthlyReport,
+  listMonthlyFilings: reports.listMonthlyFilings,
 };
 
 type JsonSchema = Record<string, unknown>;

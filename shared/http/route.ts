@@ -51,6 +51,8 @@ export interface RouteRequest<B, P, Q> {
 export interface RouteResult {
   status: number;
   body: unknown;
+  /** A file instead of JSON (e.g. a report as a workbook): sent base64-encoded with its type. */
+  file?: { contentType: string; fileName: string; bytes: Buffer };
 }
 
 /** What a route accepts and who may call it: the handlers and the OpenAPI document read it. */
@@ -87,6 +89,18 @@ function jsonResult(status: number, body: unknown): APIGatewayProxyStructuredRes
     statusCode: status,
     headers: { 'content-type': 'application/json; charset=utf-8' },
     body: JSON.stringify(body),
+  };
+}
+
+function fileResult(status: number, file: NonNullable<RouteResult['file']>): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+    },
+    body: file.bytes.toString('base64'),
+    isBase64Encoded: true,
   };
 }
 
@@ -235,7 +249,7 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
         return jsonResult(result.status, result.body);
       }
       const result = await definition.handle(request);
-      return jsonResult(result.status, result.body);
+      return result.file ? fileResult(result.status, result.file) : jsonResult(result.status, result.body);
     } catch (error) {
       return toErrorResult(error);
     }

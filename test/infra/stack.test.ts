@@ -46,6 +46,7 @@ import { allStatements, buildStack, grantsOf, loadSettings, settingsFiles, type 
 const fnEntries = Object.entries(functions) as Array<[FunctionName, FunctionSpec]>;
 const httpFns = fnEntries.flatMap(([name, spec]) => (spec.trigger.type === 'http' ? [{ name, trigger: spec.trigger }] : []));
 const queueFns = fnEntries.flatMap(([name, spec]) => (spec.trigger.type === 'queue' ? [{ name, trigger: spec.trigger }] : []));
+const streamFns = fnEntries.flatMap(([name, spec]) => (spec.trigger.type === 'stream' ? [{ name, trigger: spec.trigger }] : []));
 const scheduleFns = fnEntries.flatMap(([name, spec]) =>
   spec.trigger.type === 'schedule' ? [{ name, trigger: spec.trigger }] : [],
 );
@@ -295,6 +296,16 @@ describe('functions', () => {
     }
   });
 
+  it.each(streamFns)('$name reads the stream of $trigger.table from the oldest record, with partial batch failures', ({ name, trigger }) => {
+    template().hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId(stack.functions[name]) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.tables[trigger.table]), 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: trigger.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
   it.each(fnEntries)('%s writes its own log group only, through a role with no managed policy', (name) => {
     const roleId = logicalId(stack.functions[name].role!);
     const role = template().toJSON().Resources[roleId] as Resource;
@@ -346,10 +357,11 @@ describe('functions', () => {
     });
   });
 
-  it('has one event source mapping per queue trigger, each bounded', () => {
+  it('has one event source mapping per queue trigger and per stream trigger, each queue mapping bounded', () => {
     const mappings = Object.values(resourcesOf('AWS::Lambda::EventSourceMapping'));
-    expect(mappings).toHaveLength(queueFns.length);
-    for (const mapping of mappings) {
+    expect(mappings).toHaveLength(queueFns.length + streamFns.length);
+    // Streams read one shard at a time per function; MaximumConcurrency is for SQS mappings only.
+    for (const mapping of mappings.filter((m) => m.Properties!.StartingPosition === undefined)) {
       expect((mapping.Properties!.ScalingConfig as { MaximumConcurrency: number }).MaximumConcurrency).toBeGreaterThanOrEqual(2);
     }
   });
