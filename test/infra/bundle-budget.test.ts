@@ -18,7 +18,7 @@ beforeAll(async () => {
     Object.fromEntries(specs.map(([name, spec]) => [`${name}.floor`, floorSource(spec)])),
     outdir,
   );
-}, 120_000);
+}, 300_000 * Number(process.env.TUODI_TEST_TIMEOUT_SCALE ?? 1));
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 /** The largest inputs of one output, for a failure message that says where the bytes went. */
