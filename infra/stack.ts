@@ -42,20 +42,17 @@ import {
   tables,
   visibilityTimeoutSeconds,
   type AttributeType,
-  type BucketAccess,
   type BucketName,
   type BucketSpec,
   type FunctionName,
   type FunctionSpec,
-  type ObjectOperation,
   type QueueName,
   type QueueSpec,
   type Role,
-  type TableAccess,
   type TableName,
-  type TableOperation,
   type TableSpec,
 } from '../shared/topology.ts';
+import { bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../shared/grants.ts';
 import { operations } from '../shared/api/openapi.ts';
 import { hospitalScopeName, resourceServerIdentifier } from './hospital-token-claims.ts';
 import { partitionFeatures, type DeploymentSettings } from './settings.ts';
@@ -73,42 +70,6 @@ const logRetention = logs.RetentionDays.ONE_YEAR;
 const seedChunkSize = 25;
 /** Minutes over which most alarms count. */
 const alarmPeriod = Duration.minutes(5);
-
-/** IAM actions for each DynamoDB operation the topology names. */
-export const tableActions: Record<TableOperation, string> = {
-  get: 'dynamodb:GetItem',
-  batchGet: 'dynamodb:BatchGetItem',
-  query: 'dynamodb:Query',
-  scan: 'dynamodb:Scan',
-  put: 'dynamodb:PutItem',
-  update: 'dynamodb:UpdateItem',
-  delete: 'dynamodb:DeleteItem',
-  batchWrite: 'dynamodb:BatchWriteItem',
-};
-const legacyRead: TableOperation[] = ['get', 'batchGet', 'query', 'scan'];
-// No delete: only the idempotency table's records are ever deleted, and it names its operations.
-const legacyWrite: TableOperation[] = [...legacyRead, 'put', 'update', 'batchWrite'];
-
-/** IAM actions for each S3 object operation. Never s3:DeleteObjectVersion: versions are the history. */
-export const objectActions: Record<ObjectOperation, string> = {
-  get: 's3:GetObject',
-  put: 's3:PutObject',
-  delete: 's3:DeleteObject',
-  abortMultipartUpload: 's3:AbortMultipartUpload',
-};
-
-/** A table grant spelled out: the table's own operations and the indexes queried. */
-export function tableAccessOf(level: 'read' | 'readwrite' | TableAccess, spec: TableSpec): Required<TableAccess> {
-  if (typeof level !== 'string') return { operations: level.operations, queryIndexes: level.queryIndexes ?? [] };
-  const indexes = (spec.globalSecondaryIndexes ?? []).map((g) => g.indexName);
-  return { operations: level === 'read' ? legacyRead : legacyWrite, queryIndexes: indexes };
-}
-
-/** Bucket grants spelled out; the whole-bucket levels become the empty prefix, which cdk-nag refuses. */
-export function bucketAccessOf(level: 'read' | 'readwrite' | readonly BucketAccess[]): readonly BucketAccess[] {
-  if (typeof level !== 'string') return level;
-  return [{ prefix: '', operations: level === 'read' ? ['get'] : ['get', 'put', 'delete'] }];
-}
 
 /** Topology roles the identity provider's tokens carry, as the OAuth scope their routes require. */
 export function routeScopes(name: FunctionName, scopes: { hospital: string; staff: string }): string[] {

@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functions, type FunctionName } from '../shared/topology.ts';
+import { runningFunction } from './grant-guard.ts';
 import { projectRoot } from './paths.ts';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 export async function loadHandler(name: FunctionName): Promise<Handler> {
   const module = (await import(pathToFileURL(join(projectRoot, functions[name].entry)).href)) as { handler?: Handler };
-  if (typeof module.handler !== 'function') throw new Error(`${functions[name].entry} exports no handler`);
-  return module.handler;
+  const handler = module.handler;
+  if (typeof handler !== 'function') throw new Error(`${functions[name].entry} exports no handler`);
+  // Every SDK call inside is checked against this function's grants (local/grant-guard.ts).
+  return (event, context) => runningFunction.run(name, () => handler(event, context));
 }
 
 /**

@@ -10,6 +10,8 @@ import { devKeys, type DevKeys } from './dev-auth.ts';
 import { freePort, startEmulators, type EmulatorEndpoints } from './emulators.ts';
 import { startHttpApi, loadRoutes } from './http-api.ts';
 import { loadHandler, type Handler } from './lambda-runtime.ts';
+import { guardClients } from './grant-guard.ts';
+import { dynamodb, s3, s3Presigner, sqs as queueClient } from '../shared/adapters/clients.ts';
 import { localRegion, provision } from './provision.ts';
 import { localSecrets } from './secrets.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
@@ -70,6 +72,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     // The handlers build their SDK clients from these when first imported, as on Lambda.
     Object.assign(process.env, provisioned.env);
+    guardClients([dynamodb(), s3(), s3Presigner(), queueClient()]);
 
     const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tuodi-'));
     Object.assign(process.env, localSecrets(dataDir));

@@ -255,8 +255,11 @@ export type Trigger =
   /** A table's DynamoDB stream, read from the oldest record, as Lambda's event source mapping reads it. */
   | { type: 'stream'; table: StreamTableName; batchSize: number };
 
-/** DynamoDB calls a function's code makes on a table's items (a transaction needs the call per action). */
-export type TableOperation = 'get' | 'batchGet' | 'query' | 'scan' | 'put' | 'update' | 'delete' | 'batchWrite';
+/**
+ * DynamoDB calls a function's code makes on a table's items (a transaction needs the call per
+ * action; its ConditionCheck items need 'conditionCheck', IAM's ConditionCheckItem).
+ */
+export type TableOperation = 'get' | 'batchGet' | 'query' | 'scan' | 'put' | 'update' | 'delete' | 'batchWrite' | 'conditionCheck';
 
 /** What the code does, no more: each operation becomes its IAM action on the table alone. */
 export interface TableAccess {
@@ -334,7 +337,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/recipients', authenticated: true, throttle: { ratePerSecond: 20, burst: 40 } }, // about 100 caseworkers and reviewers looking people up
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: 'read' } },
+    access: { tables: { recipients: { operations: ['get'] } } },
   },
   listHospitals: {
     entry: 'functions/list-hospitals/handler.ts',
@@ -370,7 +373,7 @@ export const functions = {
     access: {
       // `Prefer: wait` decides the notice in the request, as the worker would.
       tables: {
-        hospitalNotices: 'readwrite',
+        hospitalNotices: { operations: ['get', 'put', 'update', 'delete'] /* the one-open-stay item is claimed and released */ },
         hospitals: 'read',
         idempotency: idempotencyAccess,
         recipients: 'read',
@@ -392,7 +395,7 @@ export const functions = {
     timeoutSeconds: 5,
     memoryMiB: 256,
     access: {
-      tables: { hospitalNotices: 'readwrite', hospitals: 'read', medicalAssistanceUsage: 'read', idempotency: 'readwrite' },
+      tables: { hospitalNotices: 'readwrite', hospitals: 'read', medicalAssistanceUsage: 'read', idempotency: idempotencyAccess },
     },
   },
   getWatchList: {
@@ -400,7 +403,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/medical-assistance/watch-list', authenticated: true },
     timeoutSeconds: 30,
     memoryMiB: 512,
-    access: { tables: { medicalAssistanceUsage: 'read', recipients: 'read' } },
+    access: { tables: { medicalAssistanceUsage: 'read', recipients: { operations: ['batchGet'] } } },
   },
   getHospitalNotice: {
     entry: 'functions/get-hospital-notice/handler.ts',
@@ -415,7 +418,7 @@ export const functions = {
     timeoutSeconds: 30,
     memoryMiB: 512,
     access: {
-      tables: { hospitalNotices: { operations: ['get', 'update'] }, recipients: 'read', medicalAssistanceUsage: { operations: ['get', 'update'] } },
+      tables: { hospitalNotices: { operations: ['get', 'put', 'update', 'delete'] /* the one-open-stay item is claimed and released */ }, recipients: { operations: ['get'] }, medicalAssistanceUsage: { operations: ['get', 'update'] } },
     },
   },
   requeuePendingNotices: {
@@ -431,7 +434,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: {
-      tables: { payoutBatches: 'readwrite', idempotency: idempotencyAccess },
+      tables: { payoutBatches: { operations: ['put', 'update'] }, idempotency: idempotencyAccess },
       queues: { payoutPlans: 'send' },
     },
   },
@@ -441,7 +444,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: {
-      tables: { payoutBatches: 'readwrite', idempotency: idempotencyAccess },
+      tables: { payoutBatches: { operations: ['get', 'update'] }, idempotency: idempotencyAccess },
       queues: { payoutChunks: 'send' },
     },
   },
@@ -451,7 +454,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: {
-      tables: { payoutBatches: 'read', payoutProgress: 'read' },
+      tables: { payoutBatches: { operations: ['get'] }, payoutProgress: { operations: ['query'] } },
       // Presigns the bank files' download URLs.
       buckets: { bankFiles: [{ prefix: 'payouts/', operations: ['get'] }] },
     },
@@ -461,7 +464,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/payments', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { payoutBatches: 'read', payments: 'read' } },
+    access: { tables: { payoutBatches: { operations: ['get'] }, payments: { operations: ['query'] } } },
   },
   postBankResults: {
     entry: 'functions/post-bank-results/handler.ts',
@@ -469,7 +472,7 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMiB: 1024,
     access: {
-      tables: { payoutBatches: 'read', payoutProgress: 'readwrite', idempotency: idempotencyAccess },
+      tables: { payoutBatches: { operations: ['get'] }, payoutProgress: { operations: ['put'] }, idempotency: idempotencyAccess },
       buckets: { exports: [{ prefix: 'payouts/*/bank-results/', operations: ['put'] }] },
       queues: { bankResults: 'send' },
     },
@@ -479,7 +482,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/bank-results/{reportId}', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { payoutProgress: 'read' } },
+    access: { tables: { payoutProgress: { operations: ['get'] } } },
   },
   planPayoutBatch: {
     entry: 'functions/plan-payout-batch/handler.ts',
@@ -517,7 +520,7 @@ export const functions = {
     timeoutSeconds: 900,
     memoryMiB: 1024,
     access: {
-      tables: { payoutBatches: 'readwrite', payments: 'read', payoutProgress: 'read' },
+      tables: { payoutBatches: { operations: ['get', 'update'] }, payments: { operations: ['query'] }, payoutProgress: { operations: ['query'] } },
       // The only writer of bank files; a failed multipart upload is aborted, never left behind.
       buckets: { bankFiles: [{ prefix: 'payouts/', operations: ['put', 'abortMultipartUpload'] }] },
     },
@@ -544,14 +547,14 @@ export const functions = {
     trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/reject', authenticated: true },
     timeoutSeconds: 30,
     memoryMiB: 512,
-    access: { tables: { payoutBatches: 'readwrite', payments: 'read', payoutClaims: 'readwrite', idempotency: 'readwrite' } },
+    access: { tables: { payoutBatches: { operations: ['get', 'update'] }, payments: { operations: ['query'] }, payoutClaims: { operations: ['update'] }, idempotency: idempotencyAccess } },
   },
   cancelPayoutBatch: {
     entry: 'functions/cancel-payout-batch/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/cancel', authenticated: true },
     timeoutSeconds: 30,
     memoryMiB: 512,
-    access: { tables: { payoutBatches: 'readwrite', payments: 'read', payoutClaims: 'readwrite', idempotency: 'readwrite' } },
+    access: { tables: { payoutBatches: { operations: ['get', 'update'] }, payments: { operations: ['query'] }, payoutClaims: { operations: ['update'] }, idempotency: idempotencyAccess } },
   },
   retryPayoutBatch: {
     entry: 'functions/retry-payout-batch/handler.ts',
@@ -559,7 +562,14 @@ export const functions = {
     timeoutSeconds: 30,
     memoryMiB: 512,
     access: {
-      tables: { payoutBatches: 'readwrite', payments: 'readwrite', payoutClaims: 'readwrite', payoutProgress: 'readwrite', idempotency: 'readwrite' },
+      tables: {
+        payoutBatches: { operations: ['get', 'update'] },
+        // The excluded payments are deleted; the segments and chunk entries of the old plan go in batches.
+        payments: { operations: ['query', 'delete'] },
+        payoutClaims: { operations: ['update'] },
+        payoutProgress: { operations: ['query', 'batchWrite'] },
+        idempotency: idempotencyAccess,
+      },
       queues: { payoutPlans: 'send' },
     },
   },
@@ -569,7 +579,7 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMiB: 512,
     access: {
-      tables: { payoutBatches: 'readwrite', payoutProgress: 'readwrite', idempotency: 'readwrite' },
+      tables: { payoutBatches: 'readwrite', payoutProgress: 'readwrite', idempotency: idempotencyAccess },
       buckets: { exports: [{ prefix: 'payouts/*/bank-results/', operations: ['get'] }] },
       queues: { bankResults: 'send' },
     },
@@ -703,14 +713,14 @@ export const functions = {
     trigger: { type: 'http', method: 'POST', path: '/recipients/payee-changes', authenticated: true },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
+    access: { tables: { recipients: 'readwrite', idempotency: idempotencyAccess } },
   },
   confirmPayeeChange: {
     entry: 'functions/confirm-payee-change/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/payee-changes/confirmations', authenticated: true },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
+    access: { tables: { recipients: 'readwrite', idempotency: idempotencyAccess } },
   },
   reinstateRecipient: {
     entry: 'functions/reinstate-recipient/handler.ts',
@@ -739,7 +749,7 @@ export const functions = {
     trigger: { type: 'stream', table: 'payments', batchSize: 100 },
     timeoutSeconds: 60,
     memoryMiB: 512,
-    access: { tables: { figures: 'readwrite', payoutBatches: 'read', grants: 'read' } },
+    access: { tables: { figures: 'readwrite', payoutBatches: { operations: ['get'] }, grants: 'read' } },
   },
   maintainNoticeFigures: {
     entry: 'functions/maintain-figures/handler.ts',
@@ -769,7 +779,7 @@ export const functions = {
     trigger: { type: 'http', method: 'POST', path: '/reports/monthly/{month}/filings', authenticated: true },
     timeoutSeconds: 15,
     memoryMiB: 512,
-    access: { tables: { figures: 'readwrite', idempotency: 'readwrite' } },
+    access: { tables: { figures: 'readwrite', idempotency: idempotencyAccess } },
   },
   listMonthlyFilings: {
     entry: 'functions/list-monthly-filings/handler.ts',

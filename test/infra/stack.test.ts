@@ -28,17 +28,8 @@ import {
   type TableName,
   type TableSpec,
 } from '../../shared/topology.ts';
-import {
-  bucketAccessOf,
-  lambdaRuntime,
-  objectActions,
-  projectRoot,
-  readHospitals,
-  routeScopes,
-  serviceName,
-  tableAccessOf,
-  tableActions,
-} from '../../infra/stack.ts';
+import { lambdaRuntime, projectRoot, readHospitals, routeScopes, serviceName } from '../../infra/stack.ts';
+import { bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../../shared/grants.ts';
 import { hospitalScopeName, resourceServerIdentifier } from '../../infra/hospital-token-claims.ts';
 import { monitoringUnits } from '../../bench/cost.ts';
 import { allStatements, buildStack, grantsOf, loadSettings, settingsFiles, type Resource } from './support.ts';
@@ -323,12 +314,16 @@ describe('functions', () => {
     ]);
   });
 
-  it('grants DeleteItem only on the idempotency table, and no wildcard DynamoDB or S3 action', () => {
+  // Deletes only where the code deletes: failed idempotency records, released hospital-stay items,
+  // the payments an operator's retry excludes (the grant guard in local/ checks each in npm test).
+  const deletableTables = ['idempotency', 'hospitalNotices', 'payments'] as const;
+  it('grants DeleteItem only on the tables whose records the code deletes, and no wildcard DynamoDB or S3 action', () => {
+    const deletable = deletableTables.map((table) => `"${logicalId(stack.tables[table])}"`);
     for (const { policy, statement } of allStatements(template())) {
       const actions = [statement.Action].flat().map(String);
       for (const action of actions) expect(action, policy).not.toMatch(/^(dynamodb|s3):.*\*/);
       if (actions.includes('dynamodb:DeleteItem')) {
-        expect(JSON.stringify(statement.Resource), policy).toContain(`"${logicalId(stack.tables.idempotency)}"`);
+        expect(deletable.some((id) => JSON.stringify(statement.Resource).includes(id)), `${policy}: ${JSON.stringify(statement.Resource)}`).toBe(true);
       }
     }
   });

@@ -29,7 +29,9 @@ let running: { child: ChildProcess; url: string; output: () => string } | undefi
 /** Starts `npm start`'s program as the leader of a new process group and waits for /health. */
 async function startTuodi() {
   const port = await freePort();
-  const child = spawn(process.execPath, [join(projectRoot, 'node_modules/tsx/dist/cli.mjs'), join(projectRoot, 'local/start.ts')], {
+  // As `npm start` runs it: one node process (tsx's CLI would put a relay in front that SIGKILLs
+  // the stack when it does not acknowledge a SIGTERM within 30 ms, as on a loaded machine).
+  const child = spawn(process.execPath, ['--import', 'tsx', join(projectRoot, 'local/start.ts')], {
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

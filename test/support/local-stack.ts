@@ -12,6 +12,7 @@ import type { Handler } from '../../local/lambda-runtime.ts';
 import { localRegion } from '../../local/provision.ts';
 import { outcomeOfBatch } from '../../local/queue-poller.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
+import { takeGrantViolations } from '../../local/grant-guard.ts';
 import { tableEnv, tables, type FunctionName, type QueueName, type Role, type TableName } from '../../shared/topology.ts';
 import { baseTimeouts, scaled, timeoutScale } from './timeouts.ts';
 
@@ -250,6 +251,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await Promise.allSettled([...inFlightCopies]);
       await local.stop();
       if (shared) await deleteTables(shared.dynamodbEndpoint, local.env);
+      // A call a function's grants do not allow fails the file, even where its handler swallowed the AccessDenied.
+      const refused = takeGrantViolations();
+      if (refused.length > 0) throw new Error(`${refused.length} SDK call(s) refused by the grant guard:\n${[...new Set(refused)].join('\n')}`);
     },
   };
 }
