@@ -582,12 +582,13 @@ export const functions = {
     access: {
       tables: {
         recipientImports: 'read',
+        applications: { operations: [], queryIndexes: ['applicationsByStatus'] },
         payoutBatches: 'readwrite',
         payments: 'readwrite',
         payoutClaims: 'readwrite',
         payoutProgress: 'readwrite',
       },
-      queues: { recipientImports: 'send', payoutChunks: 'send', payoutFiles: 'send', bankResults: 'send' },
+      queues: { recipientImports: 'send', applicationAssessments: 'send', payoutPlans: 'send', payoutChunks: 'send', payoutFiles: 'send', bankResults: 'send' },
     },
   },
   createApplication: {
