@@ -26,7 +26,12 @@ const dataDir = mkdtempSync(join(tmpdir(), 'tuodi-crash-'));
 let running: { child: ChildProcess; url: string; output: () => string } | undefined;
 
 /** Local recovery timing for the mid-work tests (seconds): see the header. */
-const quickRecovery = { TUODI_LOCAL_RECOVERY_SECONDS: String(Math.ceil(scaled(8_000) / 1000)), TUODI_RECOVERY_SWEEP_SECONDS: '2' };
+const quickRecovery = {
+  TUODI_LOCAL_RECOVERY_SECONDS: String(Math.ceil(scaled(8_000) / 1000)),
+  TUODI_RECOVERY_SWEEP_SECONDS: '2',
+  // Several paying chunks from a few people (local-only setting; 500 deployed).
+  TUODI_PAYMENTS_PER_CHUNK: '50',
+};
 
 /** Starts `npm start`'s program as the leader of a new process group and waits for /health. */
 async function startTuodi(extraEnv: Record<string, string> = {}) {
@@ -170,8 +175,8 @@ async function bankFileAccounts(csvUrl: string, accountPrefix: string) {
 }
 
 describe('npm start SIGKILLed in the middle of an import, of planning and of paying finishes each by itself', () => {
-  // 600 people: two paying chunks of 500 and 100, eight planning segments.
-  const count = 600;
+  // 150 people: three paying chunks of 50, eight planning segments.
+  const count = 150;
   const perPersonFen = 5_000;
   const accountPrefix = '62284811';
   let reviewer: string;
