@@ -31,6 +31,8 @@ export interface LocalStackOptions {
   prefix?: string;
   /** Whether the scheduled jobs run on their schedules (`npm start`: yes); default false for tests. */
   schedules?: boolean;
+  /** Jobs run every so many ms instead of on their schedule (local only; see startScheduler). */
+  jobPeriodsMs?: Readonly<Record<string, number>>;
   /** Each scheduled run's outcome, as CloudWatch would log it. */
   onScheduledRun?: (message: string) => void;
   /** Wraps each queue function's handler as its poller calls it (tests watch and repeat deliveries). */
@@ -120,6 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const scheduler = startScheduler({
         loadHandler,
         dataDir: options.dataDir,
+        periodsMs: options.jobPeriodsMs,
         onRun: (job, outcome) =>
           outcome.ok
             ? options.onScheduledRun?.(`${job}: ${JSON.stringify(outcome.result ?? null)}`)

@@ -9,6 +9,9 @@ import { dataDir } from './running-stack.ts';
 import { stackFileName, startLocalStack, type LocalStack } from './stack.ts';
 
 const port = Number(process.env.PORT ?? 3000);
+// TUODI_RECOVERY_SWEEP_SECONDS: run the recovery sweeper that often instead of every 5 minutes
+// (crash tests, with TUODI_LOCAL_RECOVERY_SECONDS; see README "Recovery").
+const sweepSeconds = Number(process.env.TUODI_RECOVERY_SWEEP_SECONDS);
 const directory = dataDir();
 const started = Date.now();
 console.log('Starting Tuodi locally (DynamoDB Local, fauxqs for SQS, s3rver for S3)...');
@@ -18,6 +21,7 @@ try {
     dataDir: directory,
     port,
     schedules: true,
+    ...(sweepSeconds > 0 && { jobPeriodsMs: { 'recover-stalled-work': sweepSeconds * 1000 } }),
     onError: (message) => console.error(message),
     onScheduledRun: (message) => console.log(`scheduled ${message}`),
   });

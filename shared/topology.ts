@@ -592,12 +592,14 @@ export const functions = {
     access: {
       tables: {
         recipientImports: 'read',
+        applications: { operations: [], queryIndexes: ['applicationsByStatus'] },
         payoutBatches: 'readwrite',
-        payments: 'readwrite',
+        // Finishing an interrupted retry deletes the payments it excluded (as retryPayoutBatch does).
+        payments: { operations: ['get', 'batchGet', 'query', 'scan', 'put', 'update', 'batchWrite', 'delete'] },
         payoutClaims: 'readwrite',
         payoutProgress: 'readwrite',
       },
-      queues: { recipientImports: 'send', payoutChunks: 'send', payoutFiles: 'send', bankResults: 'send' },
+      queues: { recipientImports: 'send', applicationAssessments: 'send', payoutPlans: 'send', payoutChunks: 'send', payoutFiles: 'send', bankResults: 'send' },
     },
   },
   createApplication: {

@@ -9,6 +9,7 @@ import { documents } from './clients.ts';
 import { collect, queryAll, scanAll } from './dynamo-pages.ts';
 import { isConditionFailure, updateParams } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
+import { applicationIndexes } from './application-store.ts';
 
 /**
  * Moves a batch from any of `from` to `to`, recording who, when and why; false when it was in
@@ -213,6 +214,21 @@ export async function runningImports(): Promise<Array<{ importId: string; create
       ConsistentRead: true,
     }),
     (item) => item as { importId: string; createdAt: string; leaseExpiresAt?: number },
+  );
+}
+
+/** Applications SUBMITTED (waiting for their assessment): id, when submitted, the last failure if any. */
+export async function submittedApplications(): Promise<Array<{ id: string; submittedAt: string; lastFailure?: { at: string } }>> {
+  return collect(
+    queryAll({
+      TableName: tableName('applications'),
+      IndexName: applicationIndexes.byStatus,
+      KeyConditionExpression: '#status = :submitted',
+      ProjectionExpression: 'id, submittedAt, lastFailure',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':submitted': 'SUBMITTED' },
+    }),
+    (item) => item as { id: string; submittedAt: string; lastFailure?: { at: string } },
   );
 }
 

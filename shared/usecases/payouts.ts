@@ -55,6 +55,7 @@ import { acquireLease, fencedUpdate, LeaseLostError, renewLease, type Lease } fr
 import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
 import { checkReimbursementPeriod, reimbursementCandidates } from './hospital-reimbursement.ts';
 import payer from '../../data/payer.json' with { type: 'json' };
+import { pausePoint } from '../observability/pause-point.ts';
 
 const bankFileUrlSeconds = 15 * 60;
 
@@ -165,6 +166,7 @@ async function planSegment(batch: PayoutBatch, segment: number, held: Lease, lea
   for (let i = 0; i < payments.length; i += slice) {
     if (lease.expiresAt - Date.now() < leaseMs / 2) lease = await renewLease(lease, leaseMs, new Date());
     outcome.heldElsewhere += (await claimAndPlan(payments.slice(i, i + slice), at, lease, 1)).heldElsewhere;
+    await pausePoint('plan-segment-claimed', { batchId: batch.batchId, segment });
   }
   await fencedUpdate(lease, { set: { ...outcome, planDoneAt: at } }, { release: true });
 }
@@ -303,6 +305,7 @@ export async function payChunk(
     }
     const at = now.toISOString();
     await write(payments.filter((p) => p.status === 'PLANNED').map((p) => ({ ...p, status: 'RECORDED', recordedAt: at })));
+    await pausePoint('payout-chunk-recorded', { batchId, chunk });
     await putChunkDone({
       batchId,
       entry: chunkEntry(chunk),

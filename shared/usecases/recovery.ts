@@ -1,4 +1,5 @@
-// One recovery pattern for long work (imports, paying chunks, bank files, bank reports):
+// One recovery pattern for long work (imports, assessments, planning, paying chunks, bank files,
+// bank reports):
 //
 // 1. The work's state is its DynamoDB record. A worker runs a step under a lease on that record
 //    (shared/adapters/lease.ts): a second delivery of the same step, or a sweeper's re-drive,
@@ -16,11 +17,12 @@
 // the plan message of a batch left PLANNING.
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
 import { dateInChina } from '../domain/clock.ts';
-import { chunkEntry, reportEntry, type PayoutBatch } from '../domain/payouts/batch.ts';
+import { chunkEntry, planAttemptPrefix, reportEntry, type PayoutBatch } from '../domain/payouts/batch.ts';
 import { parseRegistryCsv, validateRegistryRows } from '../domain/registry.ts';
 import { consumerOf, type QueueName } from '../topology.ts';
 import { acquireLease, leaseIsFree, releaseLease, renewLease, type Lease, type LeaseTarget } from '../adapters/lease.ts';
-import { chunksDone, enqueue, getBatch } from '../adapters/payout-store.ts';
+import { chunksDone, enqueue, getBatch, progressEntries } from '../adapters/payout-store.ts';
+import { enqueueAssessment } from '../adapters/application-store.ts';
 import { payChunk } from './payouts.ts';
 import { enqueueImport, finishImport, getImport, readImportFile, registeredImportIds } from '../adapters/registry-store.ts';
 import {
@@ -32,6 +34,7 @@ import {
   recordLastFailure,
   recordPlannedPayments,
   runningImports,
+  submittedApplications,
   transitionBatchFrom,
   updateReportEntry,
 } from '../adapters/recovery-store.ts';
@@ -71,14 +74,28 @@ export async function runLeased<T>(
   }
 }
 
+/**
+ * TUODI_LOCAL_RECOVERY_SECONDS (local stacks only; never on Lambda, where AWS_LAMBDA_FUNCTION_NAME
+ * is set and the variable is ignored): how long a leased step's lease lasts (renewed every third
+ * of it while the worker lives) and how long work must stand still before the sweeper re-drives
+ * it. A crash test sets a few seconds so a SIGKILLed stack's work is picked up within a minute;
+ * unset, leases and staleness follow the function timeouts as deployed.
+ */
+export function localRecoveryMs(): number | undefined {
+  if (process.env.AWS_LAMBDA_FUNCTION_NAME) return undefined;
+  const seconds = Number(process.env.TUODI_LOCAL_RECOVERY_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
+}
+
 /** How long a step's lease lasts: the consuming function's timeout, after which Lambda has stopped it anyway. */
-export const leaseMsFor = (queue: QueueName) => consumerOf(queue).spec.timeoutSeconds * 1000;
+export const leaseMsFor = (queue: QueueName) => localRecoveryMs() ?? consumerOf(queue).spec.timeoutSeconds * 1000;
 
 /**
  * Work untouched for twice its function's timeout is stale: no live worker can still be on it (its
- * lease would say so), and a message merely waiting in the queue gets a harmless duplicate.
+ * lease would say so), and a message merely waiting in the queue gets a harmless duplicate. As
+ * deployed this is never shorter than the function timeout; only a local stack shortens it.
  */
-export const staleAfterMsFor = (queue: QueueName) => 2 * leaseMsFor(queue);
+export const staleAfterMsFor = (queue: QueueName) => localRecoveryMs() ?? 2 * consumerOf(queue).spec.timeoutSeconds * 1000;
 
 export const statusIs = (status: string) => ({ expression: '#leaseStatus = :leaseStatus', names: { '#leaseStatus': 'status' }, values: { ':leaseStatus': status } });
 
@@ -107,6 +124,7 @@ export interface SweepOptions {
 
 export interface SweepResult {
   imports: number;
+  applications: number;
   plans: number;
   chunks: number;
   bankFiles: number;
@@ -116,11 +134,12 @@ export interface SweepResult {
 }
 
 /**
- * The sweeper: re-queues stalled steps whose lease is free (imports, planning, paying chunks, bank
- * files, bank reports) and finishes operator actions cut short. Returns what it re-queued.
+ * The sweeper: re-queues stalled steps whose lease is free (imports, application assessments,
+ * planning, paying chunks, bank files, bank reports) and finishes operator actions cut short.
+ * Returns what it re-queued.
  */
 export async function recoverStalledWork(now: Date, options: SweepOptions = {}): Promise<SweepResult> {
-  const result: SweepResult = { imports: 0, plans: 0, chunks: 0, bankFiles: 0, bankReports: 0, retriesFinished: 0, claimReleases: 0 };
+  const result: SweepResult = { imports: 0, applications: 0, plans: 0, chunks: 0, bankFiles: 0, bankReports: 0, retriesFinished: 0, claimReleases: 0 };
   const staleBefore = (queue: QueueName) => now.getTime() - (options.staleAfterMs ?? staleAfterMsFor(queue));
   const untouchedSince = (at: string | undefined, queue: QueueName) => at !== undefined && Date.parse(at) <= staleBefore(queue);
 
@@ -132,12 +151,29 @@ export async function recoverStalledWork(now: Date, options: SweepOptions = {}):
     }
   }
 
+  // An application SUBMITTED but never assessed: its message was lost between the write and the
+  // send, or dead-lettered. The assessment is a conditional SUBMITTED → UNDER_REVIEW, so a copy
+  // of a message still queued changes nothing. One that keeps failing is re-sent each sweep
+  // after the staleness, as requeue-pending-notices does for hospital notices; its
+  // `lastFailure` says why.
+  for (const application of await submittedApplications()) {
+    const lastMove = Math.max(Date.parse(application.submittedAt), Date.parse(application.lastFailure?.at ?? '') || 0);
+    if (lastMove <= staleBefore('applicationAssessments')) {
+      await enqueueAssessment(application.id);
+      result.applications++;
+    }
+  }
+
   for (const batch of await batchesNeedingRecovery()) {
     const lastAt = batch.history.at(-1)?.at;
     if (batch.status === 'PLANNING' && untouchedSince(lastAt, 'payoutPlans')) {
-      // Planning is safe to repeat (its own claims pass); this only re-sends a lost plan message.
-      await enqueue({ kind: 'plan', batchId: batch.batchId });
-      result.plans++;
+      // Planning is safe to repeat (its own claims pass); this only re-sends a lost plan message,
+      // and not while a planner holds a segment (it is alive, or its lease has yet to lapse).
+      const segments = await progressEntries(batch.batchId, planAttemptPrefix(batch.planAttempt));
+      if (segments.every((segment) => leaseIsFree(segment, now, 'plan'))) {
+        await enqueue({ kind: 'plan', batchId: batch.batchId });
+        result.plans++;
+      }
     } else if (batch.status === 'PAYING') await redrivePaying(batch, now, staleBefore, result);
     else if (batch.status === 'FAILED' && batch.pendingRetry && untouchedSince(batch.pendingRetry.at, 'payoutChunks')) {
       await finishRetry(batch.batchId, now);

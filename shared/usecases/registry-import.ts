@@ -21,6 +21,7 @@ import {
   type RecipientImport,
 } from '../adapters/registry-store.ts';
 import { recipientIdOf } from '../adapters/recipient-id-key.ts';
+import { pausePoint } from '../observability/pause-point.ts';
 
 /** Stores the file and the import, then queues it; the header is checked before anything is stored. */
 export async function startImport(csv: string, actor: string, now: Date): Promise<RecipientImport> {
@@ -117,6 +118,7 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
     }
   }
   const created = toWrite.length - lost.size;
+  await pausePoint('import-lines-written', { importId });
 
   rejections.sort((a, b) => a.line - b.line);
   await finishImport(

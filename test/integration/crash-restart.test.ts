@@ -1,33 +1,40 @@
-// Black box: `npm start` (local/start.ts through tsx, as the npm script runs it) as a child
+// Black box: `npm start` (`node --import tsx local/start.ts`, as the npm script runs it) as a child
 // process group on free ports with a data folder of its own, SIGKILLed as a whole and started
 // again. What it accepted before the crash is there after it; a PAID_OUT batch's bank files
 // still download, byte for byte.
 //
-// SIGKILL in the middle of an import, of planning and of paying: what was accepted is there after
-// the restart (the records, the stored CSV). That each then finishes by itself needs the recovery
-// sweeper (`recover-stalled-work`) in the topology, and takes long: a stalled step is re-driven
-// only after twice its function's timeout (10 minutes for an import, 30 for planning). That part
-// runs when TUODI_LONG_CRASH_TESTS=1 and the sweeper exists; otherwise one line says it did not.
+// SIGKILL in the middle of an import, of planning and of paying, at a point a worker pauses at
+// (TUODI_PAUSE_AT, shared/observability/pause-point.ts: the test waits for "paused at …" and then
+// kills, so "the middle" is reached every time, not by timing luck); the stack is started again
+// without the pause and the work finishes by itself with exact counts: the recovery sweeper runs
+// every 2 s (TUODI_RECOVERY_SWEEP_SECONDS) and leases and staleness are 8 s
+// (TUODI_LOCAL_RECOVERY_SECONDS) instead of the deployed function timeouts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListObjectsV2Command, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scheduledJobs } from '../../local/scheduler.ts';
 import { devKeys } from '../../local/dev-auth.ts';
 import { freePort } from '../../local/emulators.ts';
 import { projectRoot } from '../../local/paths.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
-import { bucketEnv } from '../../shared/topology.ts';
+import type { PausePoint } from '../../shared/observability/pause-point.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
+import { scaled } from '../support/timeouts.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'tuodi-crash-'));
 let running: { child: ChildProcess; url: string; output: () => string } | undefined;
 
+/** Local recovery timing for the mid-work tests (seconds): see the header. */
+const quickRecovery = {
+  TUODI_LOCAL_RECOVERY_SECONDS: String(Math.ceil(scaled(8_000) / 1000)),
+  TUODI_RECOVERY_SWEEP_SECONDS: '2',
+  // Several paying chunks from a few people (local-only setting; 500 deployed).
+  TUODI_PAYMENTS_PER_CHUNK: '50',
+};
+
 /** Starts `npm start`'s program as the leader of a new process group and waits for /health. */
-async function startTuodi() {
+async function startTuodi(extraEnv: Record<string, string> = {}) {
   const port = await freePort();
   // As `npm start` runs it: one node process (tsx's CLI would put a relay in front that SIGKILLs
   // the stack when it does not acknowledge a SIGTERM within 30 ms, as on a loaded machine).
@@ -35,7 +42,7 @@ async function startTuodi() {
     cwd: projectRoot,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, TUODI_DATA_DIR: dataDir, PORT: String(port), POWERTOOLS_LOG_LEVEL: 'WARN' },
+    env: { ...process.env, TUODI_DATA_DIR: dataDir, PORT: String(port), POWERTOOLS_LOG_LEVEL: 'WARN', ...extraEnv },
   });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
@@ -58,9 +65,9 @@ async function killTuodi() {
   running = undefined;
 }
 
-/** Polls check until it gives a value; the deadline is generous: a loaded 2-core machine is slow. */
+/** Polls check until it gives a value; the deadline is generous (a loaded 2-core machine is slow) and scaled. */
 async function until<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 240_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = Date.now() + scaled(timeoutMs);
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
@@ -88,7 +95,7 @@ afterAll(async () => {
 });
 
 describe('npm start SIGKILLed as a whole and started again', () => {
-  it('keeps the registry, the batch and its bank files', { timeout: 900_000 }, async () => {
+  it('keeps the registry, the batch and its bank files', { timeout: scaled(900_000) }, async () => {
     await startTuodi();
     const keys = await devKeys(dataDir);
     const reviewer = await keys.sign({ role: 'reviewer', sub: 'reviewer-1' });
@@ -145,85 +152,113 @@ describe('npm start SIGKILLed as a whole and started again', () => {
   });
 });
 
-const sweeperExists = scheduledJobs().some((job) => job.job === 'recover-stalled-work');
-const finishesByItself = sweeperExists && process.env.TUODI_LONG_CRASH_TESTS === '1';
-if (!finishesByItself) {
-  console.warn(
-    `crash-restart: not checked that cut-short work finishes by itself (${sweeperExists ? 'set TUODI_LONG_CRASH_TESTS=1, it takes over 40 minutes' : 'no recover-stalled-work sweeper in the topology'})`,
-  );
+
+/** Waits until a worker of the running stack logs that it paused at `point`. */
+const pausedAt = (point: PausePoint) =>
+  until(async () => (running!.output().includes(`paused at ${point}`) ? true : undefined), `a worker to pause at ${point}`);
+
+/** The batch once it reaches `status`; fails at once if it ends in another final state. */
+async function batchReaching(path: string, token: string, status: string, timeoutMs = 300_000) {
+  return until(async () => {
+    const batch = (await call('GET', path, token)).body;
+    if (['FAILED', 'CANCELLED', 'REJECTED'].includes(batch.status) && batch.status !== status) {
+      throw new Error(`batch ended ${batch.status}: ${batch.failureReason ?? ''}`);
+    }
+    return batch.status === status ? batch : undefined;
+  }, `batch ${path} to be ${status}`, timeoutMs);
 }
 
-describe('npm start SIGKILLed in the middle of an import, of planning and of paying', () => {
-  it('keeps the cut-short import it accepted (finishing by itself: only with the sweeper and TUODI_LONG_CRASH_TESTS=1)', { timeout: 3_600_000 }, async () => {
-    await startTuodi();
+/** The bank file's payment lines for accounts starting `accountPrefix`: each account exactly once. */
+async function bankFileAccounts(csvUrl: string, accountPrefix: string) {
+  const response = await fetch(csvUrl);
+  expect(response.status).toBe(200);
+  const accounts = (await response.text()).match(new RegExp(`${accountPrefix}\\d+`, 'g')) ?? [];
+  return { lines: accounts.length, distinct: new Set(accounts).size };
+}
+
+describe('npm start SIGKILLed in the middle of an import, of planning and of paying finishes each by itself', () => {
+  // 150 people: three paying chunks of 50, eight planning segments.
+  const count = 150;
+  const perPersonFen = 5_000;
+  const accountPrefix = '62284811';
+  let reviewer: string;
+  let maker: string;
+  let checker: string;
+
+  /** SIGKILLs whatever runs and starts the stack again with `pause` (or none) and quick recovery. */
+  async function restart(pause?: PausePoint) {
+    if (running) await killTuodi();
+    await startTuodi({ ...quickRecovery, ...(pause && { TUODI_PAUSE_AT: pause }) });
     const keys = await devKeys(dataDir);
-    const reviewer = await keys.sign({ role: 'reviewer', sub: 'reviewer-1' });
-    const maker = await keys.sign({ role: 'finance', sub: 'finance-maker' });
-    const checker = await keys.sign({ role: 'finance', sub: 'finance-checker' });
-    const count = 1_500;
+    reviewer = await keys.sign({ role: 'reviewer', sub: 'reviewer-1' });
+    maker = await keys.sign({ role: 'finance', sub: 'finance-maker' });
+    checker = await keys.sign({ role: 'finance', sub: 'finance-checker' });
+  }
+
+  it('an import killed after its lines are written, before it is finished, completes with exact counts', { timeout: scaled(900_000) }, async () => {
+    await restart('import-lines-written');
     const lines = Array.from({ length: count }, (_, n) =>
-      [`HH-T${n}`, `居民${n}`, validIdNumber(n, '19700101'), 'TEKUN', '真州镇', '90000', '2022-03-01', '江苏银行', `62284811${String(n).padStart(8, '0')}`].join(','),
+      [`HH-T${n}`, `居民${n}`, validIdNumber(n, '19700101'), 'TEKUN', '真州镇', '90000', '2022-03-01', '江苏银行', `${accountPrefix}${String(n).padStart(8, '0')}`].join(','),
     );
-    const csv = [registryCsvColumns.join(','), ...lines].join('\n');
-
-    // Import: killed right after the 202, while its message waits in (or is taken from) the queue.
-    const imported = await call('POST', '/recipients/imports', reviewer, csv, 'text/csv');
+    const imported = await call('POST', '/recipients/imports', reviewer, [registryCsvColumns.join(','), ...lines].join('\n'), 'text/csv');
     expect(imported.status).toBe(202);
-    await killTuodi();
-    await startTuodi();
     const importPath = `/recipients/imports/${imported.body.importId}`;
-    expect(['RUNNING', 'COMPLETED']).toContain((await call('GET', importPath, reviewer)).body.status);
-    // The CSV it accepted is stored, for the sweeper to import again.
-    // stack.json is written once the stack is wholly up, a moment after /health first answers.
-    const { env } = await until(async () => {
-      const file = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as { url: string; env: Record<string, string> };
-      return file.url === running!.url ? file : undefined;
-    }, 'stack.json of the restarted stack');
-    const s3 = new S3Client({
-      endpoint: env.AWS_ENDPOINT_URL_S3,
-      region: env.AWS_REGION,
-      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
-      forcePathStyle: true,
-    });
-    const stored = await s3.send(new ListObjectsV2Command({ Bucket: env[bucketEnv('documents')] }));
-    const bodies = await Promise.all(
-      (stored.Contents ?? []).map(async (o) => (await s3.send(new GetObjectCommand({ Bucket: env[bucketEnv('documents')], Key: o.Key! }))).Body!.transformToString()),
-    );
-    s3.destroy();
-    expect(bodies.some((body) => body.includes(lines[count - 1]!))).toBe(true);
-    if (!finishesByItself) return;
+    await pausedAt('import-lines-written');
+    // The issue's symptom: every line in the registry, the import RUNNING with 0 imported.
+    expect((await call('GET', importPath, reviewer)).body).toMatchObject({ status: 'RUNNING', imported: 0 });
 
-    const long = 50 * 60_000;
-    await until(async () => {
+    await restart();
+    const done = await until(async () => {
       const body = (await call('GET', importPath, reviewer)).body;
-      return body.status === 'COMPLETED' ? body : undefined;
-    }, 'the cut-short import to finish by itself', long).then((body) => expect(body).toMatchObject({ imported: count, rejectedCount: 0 }));
+      return body.status === 'RUNNING' ? undefined : body;
+    }, 'the cut-short import to finish by itself');
+    expect(done).toMatchObject({ status: 'COMPLETED', imported: count, rejectedCount: 0 });
+  });
 
-    // Planning: killed right after the 201.
+  it('planning killed with claims made and no segment done plans each person once, and the batch pays them once', { timeout: scaled(900_000) }, async () => {
+    await restart('plan-segment-claimed');
     const created = await call('POST', '/payout-batches', maker, JSON.stringify({
-      program: 'PRICE_SUBSIDY', period: '2026-01', title: '价格临时补贴', categories: ['TEKUN'], perPersonFen: 5_000,
+      program: 'PRICE_SUBSIDY', period: '2026-01', title: '价格临时补贴', categories: ['TEKUN'], perPersonFen,
     }));
     expect(created.status).toBe(201);
-    await killTuodi();
-    await startTuodi();
     const batchPath = `/payout-batches/${created.body.id}`;
-    const planned = await until(async () => {
-      const batch = (await call('GET', batchPath, maker)).body;
-      return batch.status === 'PENDING_APPROVAL' ? batch : undefined;
-    }, 'the cut-short planning to finish by itself', long);
-    expect(planned.planned).toEqual({ count, totalFen: count * 5_000 });
+    await pausedAt('plan-segment-claimed');
+    expect((await call('GET', batchPath, maker)).body.status).toBe('PLANNING');
 
-    // Paying: killed right after the approval.
+    await restart();
+    const planned = await batchReaching(batchPath, maker, 'PENDING_APPROVAL');
+    // Its own claims made before the crash count as its payments, not as "already planned".
+    expect(planned).toMatchObject({ planned: { count, totalFen: count * perPersonFen }, skipped: { alreadyPlannedOrPaid: 0 } });
     expect((await call('POST', `${batchPath}/approve`, checker)).status).toBe(202);
-    await killTuodi();
-    await startTuodi();
-    const paid = await until(async () => {
-      const batch = (await call('GET', batchPath, maker)).body;
-      return batch.status === 'PAID_OUT' ? batch : undefined;
-    }, 'the cut-short paying to finish by itself', long);
-    expect(paid).toMatchObject({ planned: { count, totalFen: count * 5_000 }, progress: { recorded: count, failed: 0 } });
-    const bankFile = await fetch(paid.files.csvUrl);
-    expect(bankFile.status).toBe(200);
-    expect((await bankFile.text()).split('\n').filter((line) => line.includes('62284811')).length).toBe(count);
+    const paid = await batchReaching(batchPath, maker, 'PAID_OUT');
+    expect(paid).toMatchObject({ progress: { recorded: count, failed: 0 } });
+    expect(await bankFileAccounts(paid.files.csvUrl, accountPrefix)).toEqual({ lines: count, distinct: count });
+  });
+
+  it('paying killed with payments recorded and no chunk marked done pays each person exactly once', { timeout: scaled(900_000) }, async () => {
+    await restart('payout-chunk-recorded');
+    const created = await call('POST', '/payout-batches', maker, JSON.stringify({
+      program: 'PRICE_SUBSIDY', period: '2026-02', title: '价格临时补贴', categories: ['TEKUN'], perPersonFen,
+    }));
+    expect(created.status).toBe(201);
+    const batchPath = `/payout-batches/${created.body.id}`;
+    await batchReaching(batchPath, maker, 'PENDING_APPROVAL');
+    expect((await call('POST', `${batchPath}/approve`, checker)).status).toBe(202);
+    await pausedAt('payout-chunk-recorded');
+    expect((await call('GET', batchPath, maker)).body.status).toBe('PAYING');
+
+    await restart();
+    const paid = await batchReaching(batchPath, maker, 'PAID_OUT');
+    expect(paid).toMatchObject({ planned: { count, totalFen: count * perPersonFen }, progress: { recorded: count, failed: 0 } });
+    expect(await bankFileAccounts(paid.files.csvUrl, accountPrefix)).toEqual({ lines: count, distinct: count });
+    expect(await bankFileAccounts(paid.files.pain001Url, accountPrefix)).toEqual({ lines: count, distinct: count });
+
+    // And no one can be planned again for the program and period.
+    const again = await call('POST', '/payout-batches', maker, JSON.stringify({
+      program: 'PRICE_SUBSIDY', period: '2026-02', title: '价格临时补贴', categories: ['TEKUN'], perPersonFen,
+    }));
+    expect(again.status).toBe(201);
+    const second = await batchReaching(`/payout-batches/${again.body.id}`, maker, 'FAILED');
+    expect(second).toMatchObject({ planned: { count: 0 }, skipped: { alreadyPlannedOrPaid: count } });
   });
 });

@@ -12,6 +12,8 @@ import { runImport } from '../../shared/usecases/registry-import.ts';
 import { leaseMsFor, recoverStalledWork } from '../../shared/usecases/recovery.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
+import { updateApplication } from '../../shared/adapters/application-store.ts';
+import { applicationBody, member, storedApplication } from '../support/applications.ts';
 
 // The sweeper (recover-stalled-work) against the real local stack: work whose message was lost in
 // a crash is re-driven from DynamoDB, never beside a live lease; a step that keeps failing ends
@@ -202,5 +204,59 @@ describe('payout batches', () => {
     const again = await plannedBatch('2025-05');
     expect(again.planned.count).toBe(batch.planned.count);
     expect((await sweep()).claimReleases).toBe(0);
+  });
+});
+
+describe('application assessments', () => {
+  /** Files an application and stores its submission as submit() does, but the process dies before the message is sent. */
+  async function submittedWithoutMessage(n: number) {
+    const caseworker = await stack.token('caseworker', 'caseworker-1');
+    const created = await stack.call('POST', '/applications', { token: caseworker, body: applicationBody('DIBAO', [member(n)]) });
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const at = new Date().toISOString();
+    const stored = await updateApplication(id, {
+      set: { status: 'SUBMITTED', submittedAt: at, submittedBy: 'caseworker-1', updatedAt: at },
+      append: { history: [{ at, by: 'caseworker-1', action: 'SUBMIT', reason: 'submitted for assessment', from: 'DRAFT', to: 'SUBMITTED' }] },
+      statusIn: ['DRAFT'],
+    });
+    expect(stored).toBe(true);
+    return { id, submittedAt: Date.parse(at) };
+  }
+  const view = async (id: string) => (await stack.call('GET', `/applications/${id}`, { token: reviewer })).body;
+
+  it('whose message was lost after the submission was stored are assessed once the sweeper re-sends it, once', async () => {
+    const { id, submittedAt } = await submittedWithoutMessage(900);
+    expect((await view(id)).status).toBe('SUBMITTED');
+    // Not before the staleness: an application just submitted may have its message still queued.
+    expect((await recoverStalledWork(new Date(submittedAt + 59_000), { staleAfterMs: 60_000 })).applications).toBe(0);
+    expect((await recoverStalledWork(new Date(submittedAt + 60_000), { staleAfterMs: 60_000 })).applications).toBe(1);
+    const assessed = await eventually(async () => {
+      const body = await view(id);
+      return body.status === 'SUBMITTED' ? undefined : body;
+    }, 30_000, 'the re-sent assessment');
+    expect(assessed).toMatchObject({ status: 'UNDER_REVIEW', assessment: { eligible: expect.any(Boolean) } });
+
+    // A second copy (the sweeper's and a late original) changes nothing: one assessment in the history.
+    await stack.handled('applicationAssessments', [await stack.send('applicationAssessments', { id })]);
+    const history = (await storedApplication(id)).history.filter((entry) => entry.action === 'ASSESS');
+    expect(history).toHaveLength(1);
+    expect((await sweep()).applications).toBe(0);
+  });
+
+  it('whose message was dead-lettered are re-sent after the staleness, counted from the last failure', async () => {
+    const { id } = await submittedWithoutMessage(901);
+    const failedAt = Date.now() + 30_000;
+    await documents().send(
+      new UpdateCommand({
+        TableName: tableName('applications'),
+        Key: { id },
+        UpdateExpression: 'SET lastFailure = :failure',
+        ExpressionAttributeValues: { ':failure': { at: new Date(failedAt).toISOString(), reason: 'recipients table throttled', receiveCount: 5 } },
+      }),
+    );
+    expect((await recoverStalledWork(new Date(failedAt + 59_000), { staleAfterMs: 60_000 })).applications).toBe(0);
+    expect((await recoverStalledWork(new Date(failedAt + 60_000), { staleAfterMs: 60_000 })).applications).toBe(1);
+    await eventually(async () => ((await view(id)).status === 'UNDER_REVIEW' ? true : undefined), 30_000, 'the re-sent assessment');
   });
 });
