@@ -129,6 +129,8 @@ export interface SecretSpec {
 export const secrets = {
   /** Keys the HMAC that makes a person's recipientId (shared/domain/recipient-id.ts): rotating it renames everyone. */
   recipientIdKey: { parameterName: '/tuodi/recipient-id-key', purpose: 'HMAC key of recipientId (hex, 32 bytes)' },
+  /** Seals list pagination tokens (AES-256-GCM): rotating it only invalidates tokens in flight. */
+  paginationTokenKey: { parameterName: '/tuodi/pagination-token-key', purpose: 'AES-256-GCM key of nextToken (hex, 32 bytes)' },
 } as const satisfies Record<string, SecretSpec>;
 
 export type TableName = keyof typeof tables;
@@ -180,7 +182,8 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMiB: 512,
     access: {
-      tables: { recipientImports: 'readwrite', idempotency: 'readwrite' },
+      // recipients read: a dry run tells which lines are already in the registry
+      tables: { recipientImports: 'readwrite', idempotency: 'readwrite', recipients: 'read' },
       buckets: { documents: 'readwrite' },
       queues: { recipientImports: 'send' },
     },
@@ -190,7 +193,8 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/recipients/imports/{importId}', authenticated: true },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipientImports: 'read' } },
+    // documents read: signs the download URL of the full rejections CSV
+    access: { tables: { recipientImports: 'read' }, buckets: { documents: 'read' } },
   },
   searchRecipients: {
     entry: 'functions/search-recipients/handler.ts',
@@ -213,7 +217,8 @@ export const functions = {
     memoryMiB: 1024,
     access: {
       tables: { recipients: 'readwrite', recipientImports: 'readwrite' },
-      buckets: { documents: 'read' },
+      // readwrite: writes every rejected line as a CSV beside the import file
+      buckets: { documents: 'readwrite' },
       secrets: { recipientIdKey: 'read' },
     },
   },
@@ -289,7 +294,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/payments', authenticated: true },
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { payoutBatches: 'read', payments: 'read' } },
+    access: { tables: { payoutBatches: 'read', payments: 'read' }, secrets: { paginationTokenKey: 'read' } },
   },
   postBankResults: {
     entry: 'functions/post-bank-results/handler.ts',
@@ -367,7 +372,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/applications', authenticated: true },
     timeoutSeconds: 10,
     memoryMiB: 256,
-    access: { tables: { applications: 'read' } },
+    access: { tables: { applications: 'read' }, secrets: { paginationTokenKey: 'read' } },
   },
   getApplication: {
     entry: 'functions/get-application/handler.ts',
@@ -382,7 +387,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/applications/{id}/history', authenticated: true },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { applications: 'read' } },
+    access: { tables: { applications: 'read' }, secrets: { paginationTokenKey: 'read' } },
   },
   addApplicationDocument: {
     entry: 'functions/add-application-document/handler.ts',

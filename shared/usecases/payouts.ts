@@ -5,7 +5,7 @@ import { dateInChina } from '../domain/clock.ts';
 import { AppError } from '../domain/errors.ts';
 import { endToEndId } from '../domain/payouts/end-to-end-id.ts';
 import { BankFileError, writePain001, writePaymentsCsv, type Payment } from '../domain/payouts/bank-files.ts';
-import { parseStatusReport, StatusReportError } from '../domain/payouts/status-report.ts';
+import { parseStatusReport, StatusReportError, type FinalStatuses } from '../domain/payouts/status-report.ts';
 import {
   chunkEntry,
   chunkRanges,
@@ -17,7 +17,7 @@ import {
   type PayoutBatch,
 } from '../domain/payouts/batch.ts';
 import type { Actor } from '../http/route.ts';
-import { decodeNextToken, encodeNextToken } from '../http/pagination.ts';
+import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
 import {
   activeRecipients,
   applyBankOutcome,
@@ -49,7 +49,11 @@ import {
 import { presignDownload } from '../adapters/presigned-urls.ts';
 import { maxCeilingFen } from '../domain/values.ts';
 import { acquireLease, fencedUpdate, LeaseLostError, renewLease, type Lease } from '../adapters/lease.ts';
-import payer from '../../data/payer.json' with { type: 'json' };
+import payerFile from '../../data/payer.json' with { type: 'json' };
+import type { FileBody } from '../http/route.ts';
+
+// The payer's bank decides which pain.002 statuses are final (`finalStatuses` in data/payer.json).
+const { finalStatuses: payerFinalStatuses, ...payer } = payerFile as typeof payerFile & { finalStatuses?: FinalStatuses };
 
 const bankFileUrlSeconds = 15 * 60;
 
@@ -433,9 +437,10 @@ export async function viewBatch(batchId: string) {
 export async function listBatchPayments(
   batchId: string,
   query: { status?: PaymentStatus; limit: number; nextToken?: string },
+  binding: PageBinding,
 ) {
   await existingBatch(batchId);
-  const page = await paymentsPage(batchId, query.status, query.limit, decodeNextToken(query.nextToken));
+  const page = await paymentsPage(batchId, query.status, query.limit, await decodeNextToken(query.nextToken, binding));
   return {
     items: page.items.map((p) => ({
       endToEndId: p.endToEndId,
@@ -444,7 +449,7 @@ export async function listBatchPayments(
       status: p.status,
       ...(p.returnReason && { returnReason: p.returnReason }),
     })),
-    nextToken: encodeNextToken(page.lastKey),
+    nextToken: await encodeNextToken(page.lastKey, binding),
   };
 }
 
@@ -457,6 +462,10 @@ interface BankReport {
   format: 'pain.002' | 'csv';
   entries: number;
   problems: Array<{ where: string; message: string }>;
+  /** The encoding the report's bytes were read in. */
+  encoding?: string;
+  /** The bank refused the whole file (group status RJCT, no transactions): an operator applies the return. */
+  wholeFileRejected?: boolean;
   receivedAt: string;
   receivedBy: string;
   settled?: number;
@@ -468,14 +477,15 @@ interface BankReport {
 }
 
 /** Checks the report is pain.002 or CSV, stores it and queues its application. */
-export async function receiveBankReport(batchId: string, content: string, contentType: string, actor: Actor, now: Date) {
+export async function receiveBankReport(batchId: string, file: FileBody, actor: Actor, now: Date) {
+  const contentType = file.contentType;
   const batch = await existingBatch(batchId);
   if (batch.status !== 'PAID_OUT' && batch.status !== 'RECONCILED') {
     throw new AppError('INVALID_STATE', `batch ${batchId} is ${batch.status}; bank results apply to a paid-out batch`);
   }
   let report;
   try {
-    report = parseStatusReport(content, { contentType });
+    report = parseStatusReport(file.bytes, { contentType, finalStatuses: payerFinalStatuses });
   } catch (error) {
     if (!(error instanceof StatusReportError)) throw error;
     throw new AppError('VALIDATION_FAILED', `body: ${error.message}`, [{ path: 'body', message: error.message }]);
@@ -490,10 +500,13 @@ export async function receiveBankReport(batchId: string, content: string, conten
     format: report.format,
     entries: report.entries.length,
     problems: report.problems.slice(0, 1000),
+    ...(report.encoding && { encoding: report.encoding }),
+    ...(report.wholeFileRejected && { wholeFileRejected: true }),
     receivedAt: now.toISOString(),
     receivedBy: actor.sub,
   };
-  await putExport(record.objectKey, content, contentType);
+  // Stored as the text it was read as (UTF-8), so applying it later reads exactly what was checked here.
+  await putExport(record.objectKey, report.text, `${report.format === 'csv' ? 'text/csv' : 'application/xml'}; charset=utf-8`);
   await putProgressEntry(record as unknown as Record<string, unknown> & { batchId: string; entry: string });
   await enqueue({ kind: 'report', batchId, reportId });
   return { reportId, status: 'APPLYING' as const, entries: report.entries.length };
@@ -504,7 +517,7 @@ export async function applyBankReport(batchId: string, reportId: string, now: Da
   const record = (await getProgressEntry(batchId, reportEntry(reportId))) as BankReport | undefined;
   if (!record) throw new Error(`report ${reportId} of ${batchId} does not exist`);
   if (record.status === 'APPLIED') return 'already-applied';
-  const { entries } = parseStatusReport(await readExport(record.objectKey));
+  const { entries } = parseStatusReport(await readExport(record.objectKey), { finalStatuses: payerFinalStatuses });
   const at = now.toISOString();
   const tally = { applied: { SETTLED: 0, RETURNED: 0 }, already: 0, conflicts: 0, unknown: [] as string[] };
   let next = 0;
@@ -561,6 +574,8 @@ export async function viewBankReport(batchId: string, reportId: string) {
     unknownEndToEndIds: record.unknownEndToEndIds ?? [],
     unknownCount: record.unknownCount ?? null,
     problems: record.problems,
+    encoding: record.encoding ?? null,
+    wholeFileRejected: record.wholeFileRejected ?? false,
     receivedAt: record.receivedAt,
     receivedBy: record.receivedBy,
   };
