@@ -157,7 +157,7 @@ function readBody<B>(event: HttpEvent, spec: BodySpec<B>): B | FileBody {
     // A UTF-8 byte-order mark is allowed (RFC 8259 lets a parser ignore it; Windows tools write one).
     parsed = JSON.parse(strictUtf8.decode(bytes));
   } catch {
-    throw new AppError('MALFORMED_JSON', 'the body is not valid JSON in UTF-8');
+    throw new AppError('MALFORMED_JSON', 'body: is not valid JSON in UTF-8', [{ path: 'body', message: 'is not valid JSON in UTF-8' }]);
   }
   return parseOrThrow(spec.schema, parsed);
 }
