@@ -5,7 +5,7 @@ import { dateInChina } from '../domain/clock.ts';
 import { AppError } from '../domain/errors.ts';
 import { endToEndId } from '../domain/payouts/end-to-end-id.ts';
 import { BankFileError, writePain001, writePaymentsCsv, type Payment } from '../domain/payouts/bank-files.ts';
-import { parseStatusReport, StatusReportError, type FinalStatuses } from '../domain/payouts/status-report.ts';
+import { finalStatusesSchema, parseStatusReport, StatusReportError, type FinalStatuses } from '../domain/payouts/status-report.ts';
 import {
   chunkEntry,
   chunkRanges,
@@ -53,7 +53,8 @@ import payerFile from '../../data/payer.json' with { type: 'json' };
 import type { FileBody } from '../http/route.ts';
 
 // The payer's bank decides which pain.002 statuses are final (`finalStatuses` in data/payer.json).
-const { finalStatuses: payerFinalStatuses, ...payer } = payerFile as typeof payerFile & { finalStatuses?: FinalStatuses };
+const { finalStatuses: configuredFinalStatuses, ...payer } = payerFile as typeof payerFile & { finalStatuses?: unknown };
+const payerFinalStatuses: FinalStatuses | undefined = finalStatusesSchema.optional().parse(configuredFinalStatuses);
 
 const bankFileUrlSeconds = 15 * 60;
 

@@ -3,6 +3,7 @@
 // (`entries`) and everything it could not turn into one (`problems`), so a caller can apply the
 // first and show the second. Input that is neither format, or is broken as a whole (malformed XML,
 // an unterminated CSV quote), is refused with a `StatusReportError` and nothing is applied.
+import { z } from 'zod';
 import { scanXml, XmlSyntaxError } from './xml.ts';
 import { CsvFormatError, readCsvRecords } from '../csv.ts';
 import { charsetOf, decodeText, TextDecodingError, type TextEncodingName } from '../text-decoding.ts';
@@ -67,6 +68,9 @@ export type FinalStatuses = Readonly<Record<string, PaymentOutcome>>;
  * ACSP (AcceptedSettlementInProcess) says so in `data/payer.json` (`finalStatuses`).
  */
 export const defaultFinalStatuses: FinalStatuses = { ACSC: 'SETTLED', ACCC: 'SETTLED', RJCT: 'RETURNED' };
+
+/** `finalStatuses` as a payer's configuration gives it: ISO 20022 status codes to outcomes. */
+export const finalStatusesSchema = z.record(z.string().regex(/^[A-Z]{4}$/, 'must be a 4-letter status code'), z.enum(['SETTLED', 'RETURNED']));
 
 export interface ParseStatusReportOptions {
   /** The request's `Content-Type`, if any. Its charset is used; the content decides the format (see `detectStatusReportFormat`). */
