@@ -11,6 +11,8 @@ import {
   queueEnv,
   queues,
   roles,
+  secretEnv,
+  secrets,
   tableEnv,
   tables,
   visibilityTimeoutSeconds,
@@ -18,6 +20,7 @@ import {
   type FunctionName,
   type FunctionSpec,
   type QueueName,
+  type SecretName,
   type TableName,
   type TableSpec,
 } from '../../shared/topology.ts';
@@ -171,6 +174,9 @@ describe('functions', () => {
     }
     for (const bucket of Object.keys(spec.access.buckets ?? {}) as BucketName[]) {
       expectedEnv[bucketEnv(bucket)] = { Ref: logicalId(stack.buckets[bucket]) };
+    }
+    for (const secret of Object.keys(spec.access.secrets ?? {}) as SecretName[]) {
+      expectedEnv[secretEnv(secret)] = secrets[secret].parameterName;
     }
     expect(fn.Properties).toMatchObject({
       Runtime: lambdaRuntime.name,
