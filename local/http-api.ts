@@ -46,7 +46,7 @@ export async function loadRoutes(): Promise<Route[]> {
 
 function send(res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   res.writeHead(result.statusCode ?? 200, { ...(result.headers as Record<string, string>) });
-  res.end(result.body ?? '');
+  res.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {

@@ -1,15 +1,12 @@
 // npm run --silent job -- NAME [--as-of YYYY-MM-DD]: runs a scheduled job once against the
 // stack that `npm start` is running, invoking the same handler its EventBridge schedule invokes.
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dateInChina } from '../shared/domain/clock.ts';
 import { asOfProblem } from '../shared/domain/values.ts';
 import { functions, type FunctionName, type FunctionSpec } from '../shared/topology.ts';
 import { lambdaContext, loadHandler } from './lambda-runtime.ts';
-import { defaultDataDir } from './paths.ts';
+import { runningStack, dataDir, withPlainProblems } from './running-stack.ts';
 import { localSecrets } from './secrets.ts';
-import { stackFileName } from './stack.ts';
 
 const { values, positionals } = parseArgs({ options: { 'as-of': { type: 'string' } }, allowPositionals: true });
 const jobs = (Object.entries(functions) as Array<[FunctionName, FunctionSpec]>).flatMap(
@@ -26,14 +23,10 @@ if (asOf) {
   console.error(`--as-of ${asOf}`);
   process.exit(2);
 }
-const dataDir = process.env.TUODI_DATA_DIR || defaultDataDir;
-const stackFile = join(dataDir, stackFileName);
-if (!existsSync(stackFile)) {
-  console.error('Tuodi is not running here: start it with npm start, then run the job.');
-  process.exit(1);
-}
-const { env } = JSON.parse(readFileSync(stackFile, 'utf8')) as { env: Record<string, string> };
-Object.assign(process.env, env, localSecrets(dataDir));
-const handler = await loadHandler(found.name);
-const result = await handler({ job: found.job, asOf: values['as-of'] }, lambdaContext(found.name));
-console.log(JSON.stringify(result ?? { job: found.job, status: 'done' }, null, 2));
+await withPlainProblems(async () => {
+  const { env } = await runningStack();
+  Object.assign(process.env, env, localSecrets(dataDir()));
+  const handler = await loadHandler(found.name);
+  const result = await handler({ job: found.job, asOf: values['as-of'] }, lambdaContext(found.name));
+  console.log(JSON.stringify(result ?? { job: found.job, status: 'done' }, null, 2));
+});

@@ -4,14 +4,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
 import {
   bucketEnv,
   buckets,
@@ -23,14 +25,12 @@ import {
   type QueueName,
   type TableSpec,
 } from '../shared/topology.ts';
+import { localRegion, type EmulatorEndpoints } from './emulators.ts';
 import { projectRoot } from './paths.ts';
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-export const localRegion = 'us-east-1';
+export { localRegion };
 
-export interface ProvisionOptions {
-  dynamodbEndpoint: string;
-  sqsS3Endpoint: string;
+export interface ProvisionOptions extends EmulatorEndpoints {
   prefix: string;
   /** Tests shorten the visibility timeout so redelivery happens in seconds. */
   visibilityTimeoutSeconds?: number;
@@ -44,17 +44,18 @@ export interface Provisioned {
 }
 
 export async function provision(options: ProvisionOptions): Promise<Provisioned> {
+  const { credentials } = options;
   const env: Record<string, string> = {
     AWS_REGION: localRegion,
     AWS_ACCESS_KEY_ID: credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: options.dynamodbEndpoint,
-    AWS_ENDPOINT_URL_SQS: options.sqsS3Endpoint,
-    AWS_ENDPOINT_URL_S3: options.sqsS3Endpoint,
+    AWS_ENDPOINT_URL_SQS: options.sqsEndpoint,
+    AWS_ENDPOINT_URL_S3: options.s3Endpoint,
   };
   const dynamodb = new DynamoDBClient({ endpoint: options.dynamodbEndpoint, region: localRegion, credentials });
-  const sqs = new SQSClient({ endpoint: options.sqsS3Endpoint, region: localRegion, credentials, useQueueUrlAsEndpoint: false });
-  const s3 = new S3Client({ endpoint: options.sqsS3Endpoint, region: localRegion, credentials, forcePathStyle: true });
+  const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region: localRegion, credentials, useQueueUrlAsEndpoint: false });
+  const s3 = new S3Client({ endpoint: options.s3Endpoint, region: localRegion, credentials, forcePathStyle: true });
 
   for (const [name, spec] of Object.entries(tables) as Array<[keyof typeof tables, TableSpec]>) {
     const tableName = `${options.prefix}-${name}`;
@@ -88,7 +89,12 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
 
   for (const name of Object.keys(buckets) as Array<keyof typeof buckets>) {
     const bucket = `${options.prefix}-${name.toLowerCase()}`;
-    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    // Objects are kept on disk: after a restart the bucket is already there.
+    const exists = await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
+      () => true,
+      (error: unknown) => (error instanceof NotFound || (error as { name?: string }).name === 'NotFound' ? false : Promise.reject(error)),
+    );
+    if (!exists) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     env[bucketEnv(name)] = bucket;
   }
 
@@ -121,6 +127,7 @@ async function createTable(client: DynamoDBClient, tableName: string, spec: Tabl
           ],
           Projection: { ProjectionType: 'ALL' },
         })),
+        ...(spec.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }),
       }),
     );
     if (spec.timeToLiveAttribute) {
@@ -133,6 +140,13 @@ async function createTable(client: DynamoDBClient, tableName: string, spec: Tabl
     }
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    // A table kept from before its stream was declared gets one now.
+    const existing = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (spec.stream && !existing.Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }),
+      );
+    }
   }
 }
 

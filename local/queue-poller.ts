@@ -49,6 +49,22 @@ export function outcomeOfBatch(records: SQSRecord[], response: unknown): { succe
   };
 }
 
+/**
+ * Why a batch failed, one line per cause: Powertools' FullBatchFailureError says only "See
+ * individual errors below" and carries each record's error in recordErrors.
+ */
+export function failureCauses(error: unknown): string[] {
+  const recordErrors = (error as { recordErrors?: unknown })?.recordErrors;
+  if (Array.isArray(recordErrors) && recordErrors.length > 0) return recordErrors.map((e) => causeOf(e));
+  return [causeOf(error)];
+}
+
+function causeOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (cause: ${error.cause.message})` : '';
+  return `${error.name}: ${error.message}${cause}`;
+}
+
 function toRecord(message: Message, queueArn: string): SQSRecord {
   const attributes = message.Attributes ?? {};
   return {
@@ -113,9 +129,20 @@ export function startPoller(options: PollerOptions): Poller {
         response = await options.handler(event, lambdaContext(options.name));
       } catch (error) {
         threw = true;
-        options.onError?.(`${options.name}: batch of ${records.length} failed: ${(error as Error).message}`);
+        const causes = failureCauses(error);
+        options.onError?.(
+          `${options.name}: batch of ${records.length} failed:${causes.map((cause) => `\n  - ${cause}`).join('')}`,
+        );
       }
-      const { succeeded } = threw ? { succeeded: [] } : outcomeOfBatch(records, response);
+      const { succeeded, failed } = threw ? { succeeded: [], failed: records } : outcomeOfBatch(records, response);
+      if (!threw && failed.length > 0) {
+        // The worker logs each record's cause as it fails (sqs-worker.ts); this says which were retried.
+        options.onError?.(
+          `${options.name}: ${failed.length} of ${records.length} records failed and will be received again: ${failed
+            .map((r) => `${r.messageId} (receive ${r.attributes.ApproximateReceiveCount})`)
+            .join(', ')}`,
+        );
+      }
       for (let i = 0; i < succeeded.length; i += 10) {
         await options.sqs.send(
           new DeleteMessageBatchCommand({

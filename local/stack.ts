@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { functions, type FunctionName, type QueueName } from '../shared/topology.ts';
 import { devKeys, type DevKeys } from './dev-auth.ts';
-import { freePort, startDynamoDbLocal, startFauxqsServer } from './emulators.ts';
+import { freePort, startEmulators, type EmulatorEndpoints } from './emulators.ts';
 import { startHttpApi, loadRoutes } from './http-api.ts';
 import { loadHandler, type Handler } from './lambda-runtime.ts';
 import { localRegion, provision } from './provision.ts';
 import { localSecrets } from './secrets.ts';
 import { startPoller, type Poller } from './queue-poller.ts';
+import { startScheduler } from './scheduler.ts';
+import { startStreamPollers } from './stream-pollers.ts';
 
 export interface LocalStackOptions {
   /** Where DynamoDB Local keeps its files and the dev keys live; none: in memory, keys in a temp folder. */
@@ -22,11 +24,13 @@ export interface LocalStackOptions {
   pollerConcurrency?: number;
   onError?: (message: string) => void;
   /** Emulators already running (the test suite's shared set): none are started or stopped here. */
-  emulators?: { dynamodbEndpoint: string; sqsS3Endpoint: string };
+  emulators?: EmulatorEndpoints;
   /** Prefix of every table, queue and bucket name; default `tuodi`. Test files each use their own. */
   prefix?: string;
-  /** Whether the local scheduler runs the scheduled jobs on their schedules; tests pass false. */
+  /** Whether the scheduled jobs run on their schedules (`npm start`: yes); default false for tests. */
   schedules?: boolean;
+  /** Each scheduled run's outcome, as CloudWatch would log it. */
+  onScheduledRun?: (message: string) => void;
   /** Wraps each queue function's handler as its poller calls it (tests watch and repeat deliveries). */
   wrapQueueHandler?: (name: FunctionName, queue: QueueName, handler: Handler) => Handler;
 }
@@ -38,6 +42,8 @@ export interface LocalStack {
   sqs: SQSClient;
   queueUrls: Record<QueueName, string>;
   deadLetterQueueUrls: Record<QueueName, string>;
+  /** Resolves when the stream consumers have handled every change written before the call. */
+  streamsDrained(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,9 +59,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     let emulators = options.emulators;
     if (!emulators) {
-      const [dynamodb, fauxqs] = await Promise.all([startDynamoDbLocal(options.dataDir), startFauxqsServer()]);
-      stops.push(dynamodb.stop, fauxqs.stop);
-      emulators = { dynamodbEndpoint: dynamodb.endpoint, sqsS3Endpoint: fauxqs.endpoint };
+      const started = await startEmulators(options.dataDir);
+      stops.push(started.stop);
+      emulators = started;
     }
     const provisioned = await provision({
       ...emulators,
@@ -72,7 +78,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const server: Server = await startHttpApi(await loadRoutes(), keys, port);
     stops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    const sqs = new SQSClient({ region: localRegion, endpoint: emulators.sqsS3Endpoint, useQueueUrlAsEndpoint: false });
+    const sqs = new SQSClient({
+      region: localRegion,
+      endpoint: emulators.sqsEndpoint,
+      credentials: emulators.credentials,
+      useQueueUrlAsEndpoint: false,
+    });
     const pollers: Poller[] = [];
     for (const [name, spec] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
       const trigger = spec.trigger;
@@ -99,9 +110,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs.destroy();
     });
 
+    if (options.schedules) {
+      const scheduler = startScheduler({
+        loadHandler,
+        dataDir: options.dataDir,
+        onRun: (job, outcome) =>
+          outcome.ok
+            ? options.onScheduledRun?.(`${job}: ${JSON.stringify(outcome.result ?? null)}`)
+            : options.onError?.(`${job}: scheduled run failed: ${outcome.error.stack ?? outcome.error.message}`),
+        onSkip: (job, reason) => options.onScheduledRun?.(`${job}: not started: ${reason}`),
+      });
+      // The scheduler stops before the pollers and emulators its jobs use.
+      stops.push(scheduler.stop);
+    }
+    const streamPollers = await startStreamPollers(emulators.dynamodbEndpoint, provisioned.env, options.onError);
+    stops.push(streamPollers.stop);
+
     const url = `http://127.0.0.1:${port}`;
     if (options.dataDir) {
-      writeFileSync(join(options.dataDir, stackFileName), JSON.stringify({ url, env: provisioned.env, pid: process.pid }));
+      // It holds the emulators' secret: readable by this user only.
+      writeFileSync(join(options.dataDir, stackFileName), JSON.stringify({ url, env: provisioned.env, pid: process.pid }), {
+        mode: 0o600,
+      });
     }
     return {
       url,
@@ -110,6 +140,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sqs,
       queueUrls: provisioned.queueUrls,
       deadLetterQueueUrls: provisioned.deadLetterQueueUrls,
+      streamsDrained: streamPollers.drained,
       stop: stopAll,
     };
   } catch (error) {

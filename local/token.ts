@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { roles, type Role } from '../shared/topology.ts';
 import { devKeys } from './dev-auth.ts';
-import { defaultDataDir } from './paths.ts';
+import { dataDir, runningStack, withPlainProblems } from './running-stack.ts';
 
 const { values } = parseArgs({
   options: {
@@ -21,5 +21,9 @@ if (role === 'hospital' && !values.hospital) {
   console.error('a hospital token needs --hospital HOSPITAL_ID (see GET /hospitals)');
   process.exit(2);
 }
-const keys = await devKeys(process.env.TUODI_DATA_DIR || defaultDataDir);
-console.log(await keys.sign({ role, sub: values.sub, hospitalId: values.hospital, expiresIn: values['expires-in'] }));
+await withPlainProblems(async () => {
+  // A token is only of use to a running stack; say so now rather than at the first curl.
+  await runningStack();
+  const keys = await devKeys(dataDir());
+  console.log(await keys.sign({ role, sub: values.sub!, hospitalId: values.hospital, expiresIn: values['expires-in'] }));
+});

@@ -8,9 +8,13 @@ export type Role = (typeof roles)[number];
 export type AttributeType = 'S' | 'N';
 
 export interface TableSpec {
+  /** Money tables: AWS Backup keeps daily and monthly copies beyond point-in-time recovery. */
+  backup?: 'money';
   partitionKey: { name: string; type: AttributeType };
   sortKey?: { name: string; type: AttributeType };
   timeToLiveAttribute?: string;
+  /** A DynamoDB stream of item changes (new and old images), read by a `stream` trigger. */
+  stream?: 'NEW_AND_OLD_IMAGES';
   globalSecondaryIndexes?: Array<{
     indexName: string;
     partitionKey: { name: string; type: AttributeType };
@@ -21,15 +25,36 @@ export interface TableSpec {
 export interface QueueSpec {
   /** Receives after which a message goes to the queue's dead-letter queue. */
   maxReceiveCount: number;
+  /**
+   * Alarm when the oldest message has waited this long (seconds): work is stuck or backed up.
+   * @default the queue's visibility timeout
+   */
+  oldestMessageAlarmSeconds?: number;
 }
 
 export interface BucketSpec {
   purpose: string;
+  /**
+   * Key prefixes a function can be granted (see BucketAccess), each with why its object names
+   * are made at run time: that is the reason IAM needs a wildcard under the prefix. `*` inside
+   * a prefix matches one path segment's worth of characters (IAM's own wildcard).
+   */
+  keySpaces?: Record<string, string>;
+  /** Object Lock: written objects cannot be overwritten or deleted until their retention ends. */
+  objectLock?: {
+    mode: 'GOVERNANCE';
+    /** Default retention; a deployment may set its own (`bankFileRetentionDays`). */
+    retentionDays: number;
+  };
+  /** Days after which an object's noncurrent (overwritten or deleted) versions expire. */
+  noncurrentVersionDays?: number;
 }
 
 export const tables = {
   recipients: {
+    backup: 'money',
     partitionKey: { name: 'idNumber', type: 'S' },
+    stream: 'NEW_AND_OLD_IMAGES',
   },
   recipientImports: {
     partitionKey: { name: 'importId', type: 'S' },
@@ -43,16 +68,27 @@ export const tables = {
   },
   hospitalNotices: {
     partitionKey: { name: 'id', type: 'S' },
-    // Sparse: only undecided notices carry `pending`, so the requeue job reads just those.
+    // Also holds one open-stay item per person (`stay_…`) and per-hospital rate counters
+    // (`rate_…`, which expire).
+    timeToLiveAttribute: 'expiration',
+    stream: 'NEW_AND_OLD_IMAGES',
     globalSecondaryIndexes: [
+      // Sparse: only undecided notices carry `pending`, so the requeue job reads just those.
       {
         indexName: 'pendingByReceivedAt',
         partitionKey: { name: 'pending', type: 'S' },
         sortKey: { name: 'receivedAt', type: 'S' },
       },
+      // A hospital's notices by China-time month: the daily list and the monthly reimbursement.
+      {
+        indexName: 'byHospitalMonth',
+        partitionKey: { name: 'hospitalMonth', type: 'S' },
+        sortKey: { name: 'receivedAt', type: 'S' },
+      },
     ],
   },
   medicalAssistanceUsage: {
+    backup: 'money',
     partitionKey: { name: 'personYear', type: 'S' },
   },
   /** Relief applications, each with its documents, assessment, decision and history. */
@@ -74,6 +110,7 @@ export const tables = {
   },
   /** One-off grants awaiting payment, written when a one-off application is GRANTED. */
   grants: {
+    backup: 'money',
     partitionKey: { name: 'grantId', type: 'S' },
     globalSecondaryIndexes: [
       {
@@ -84,36 +121,78 @@ export const tables = {
     ],
   },
   payoutBatches: {
+    backup: 'money',
     partitionKey: { name: 'batchId', type: 'S' },
   },
   /** One item per (program, period, recipient): the data model's guarantee of paying once. */
   payoutClaims: {
+    backup: 'money',
     partitionKey: { name: 'claimKey', type: 'S' },
   },
   payments: {
+    backup: 'money',
     partitionKey: { name: 'batchId', type: 'S' },
     sortKey: { name: 'endToEndId', type: 'S' },
+    stream: 'NEW_AND_OLD_IMAGES',
   },
   /** Per batch: one item per finished chunk and per applied bank report (progress, derived). */
   payoutProgress: {
+    backup: 'money',
     partitionKey: { name: 'batchId', type: 'S' },
     sortKey: { name: 'entry', type: 'S' },
   },
+  /**
+   * 统计: sharded counters (pk family, sk time#dimension#shard), one ledger entry per source
+   * record saying what it last contributed (pk the entry id, sk 'entry'), and filed reports.
+   * Written only by the figure maintainers (stream consumers) and by filings.
+   */
+  figures: {
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+  },
 } as const satisfies Record<string, TableSpec>;
 
+// Oldest-message alarms: how long a message may honestly wait before someone should look.
 export const queues = {
-  recipientImports: { maxReceiveCount: 3 },
-  hospitalNotices: { maxReceiveCount: 5 },
-  applicationAssessments: { maxReceiveCount: 5 },
-  payoutPlans: { maxReceiveCount: 3 },
-  payoutChunks: { maxReceiveCount: 5 },
-  payoutFiles: { maxReceiveCount: 3 },
-  bankResults: { maxReceiveCount: 3 },
+  // An import of 100,000 lines takes minutes; 15 minutes is one stuck or failing attempt.
+  recipientImports: { maxReceiveCount: 3, oldestMessageAlarmSeconds: 15 * 60 },
+  // A hospital waits on the decision at the bedside (the requeue job runs every 5 minutes).
+  hospitalNotices: { maxReceiveCount: 5, oldestMessageAlarmSeconds: 10 * 60 },
+  applicationAssessments: { maxReceiveCount: 5, oldestMessageAlarmSeconds: 15 * 60 },
+  // Planning 100,000 payments takes a few minutes; over 30 the maker is left waiting.
+  payoutPlans: { maxReceiveCount: 3, oldestMessageAlarmSeconds: 30 * 60 },
+  payoutChunks: { maxReceiveCount: 5, oldestMessageAlarmSeconds: 15 * 60 },
+  payoutFiles: { maxReceiveCount: 3, oldestMessageAlarmSeconds: 30 * 60 },
+  bankResults: { maxReceiveCount: 3, oldestMessageAlarmSeconds: 30 * 60 },
 } as const satisfies Record<string, QueueSpec>;
 
 export const buckets = {
-  documents: { purpose: 'application documents and uploaded registry CSV files' },
-  exports: { purpose: 'bank files and public-notice documents' },
+  documents: {
+    purpose: 'application documents and uploaded registry CSV files',
+    keySpaces: {
+      'registry-imports/': 'one uploaded registry CSV per import, named by the import id made when it arrives, and beside it the CSV of its rejected lines (<importId>.rejections.csv)',
+      'applications/': 'one object per uploaded document, named by application id and a document id made when it is added',
+    },
+    noncurrentVersionDays: 90,
+  },
+  exports: {
+    purpose: 'public-notice documents and the bank status reports finance uploads',
+    keySpaces: {
+      'public-notices/': 'one notice per approval, named by application id, date and a random suffix',
+      'payouts/*/bank-results/': 'one status report per upload, named by batch id and a report id made when it arrives',
+    },
+    noncurrentVersionDays: 90,
+  },
+  /** Bank payment files: locked once written, so no one can change what the bank was sent. */
+  bankFiles: {
+    purpose: 'bank payment files (CSV and pain.001), one pair per payout batch',
+    keySpaces: {
+      'payouts/': 'one pair of bank files per payout batch, named by the batch id',
+    },
+    // 会计档案管理办法 (2015) keeps bank statements and reconciliations 10 years; a deployment
+    // whose archivist files the bank files as vouchers (30 years) sets its own retention.
+    objectLock: { mode: 'GOVERNANCE', retentionDays: 3650 },
+  },
 } as const satisfies Record<string, BucketSpec>;
 
 /**
@@ -135,10 +214,26 @@ export const secrets = {
 
 export type TableName = keyof typeof tables;
 export type SecretName = keyof typeof secrets;
+export type StreamTableName = {
+  [K in TableName]: (typeof tables)[K] extends { stream: string } ? K : never;
+}[TableName];
 export type QueueName = keyof typeof queues;
 export type BucketName = keyof typeof buckets;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** Requests per second API Gateway lets through for one route (all callers together). */
+export interface RouteThrottle {
+  ratePerSecond: number;
+  burst: number;
+}
+
+/** Bounds used where an entry names none: the conservative end, so a new entry starts small. */
+export const defaultBounds = {
+  /** Lambda's smallest allowed maximum concurrency for an SQS event source mapping. */
+  queueMaxConcurrency: 2,
+  route: { ratePerSecond: 10, burst: 20 },
+} as const;
 
 export type Trigger =
   | {
@@ -148,14 +243,45 @@ export type Trigger =
       path: string;
       /** false: no token needed (only /health and /openapi.json). */
       authenticated: boolean;
+      /** @default defaultBounds.route */
+      throttle?: RouteThrottle;
     }
-  | { type: 'queue'; queue: QueueName; batchSize: number }
-  | { type: 'schedule'; job: string; /** EventBridge schedule expression */ schedule: string };
+  | {
+      type: 'queue';
+      queue: QueueName;
+      batchSize: number;
+      /** Most concurrent invocations the event source mapping starts (2-1000). @default defaultBounds.queueMaxConcurrency */
+      maxConcurrency?: number;
+    }
+  | { type: 'schedule'; job: string; /** EventBridge schedule expression */ schedule: string }
+  /** A table's DynamoDB stream, read from the oldest record, as Lambda's event source mapping reads it. */
+  | { type: 'stream'; table: StreamTableName; batchSize: number };
+
+/** DynamoDB calls a function's code makes on a table's items (a transaction needs the call per action). */
+export type TableOperation = 'get' | 'batchGet' | 'query' | 'scan' | 'put' | 'update' | 'delete' | 'batchWrite';
+
+/** What the code does, no more: each operation becomes its IAM action on the table alone. */
+export interface TableAccess {
+  operations: readonly TableOperation[];
+  /** Indexes the code queries, by name (each granted Query on that index only). */
+  queryIndexes?: readonly string[];
+}
+
+/** S3 calls on objects under one key space of the bucket (see BucketSpec.keySpaces). */
+export type ObjectOperation = 'get' | 'put' | 'delete' | 'abortMultipartUpload';
+
+export interface BucketAccess {
+  prefix: string;
+  /** A presigned URL acts with its signer's permission: presigning a download needs 'get'. */
+  operations: readonly ObjectOperation[];
+}
 
 export interface Access {
-  tables?: Partial<Record<TableName, 'read' | 'readwrite'>>;
+  /** 'read'/'readwrite' (every read or write action, every index) are kept for older entries: prefer TableAccess. */
+  tables?: Partial<Record<TableName, 'read' | 'readwrite' | TableAccess>>;
   queues?: Partial<Record<QueueName, 'send'>>;
-  buckets?: Partial<Record<BucketName, 'read' | 'readwrite'>>;
+  /** Whole-bucket 'read'/'readwrite' fail cdk-nag: name the key spaces instead. */
+  buckets?: Partial<Record<BucketName, 'read' | 'readwrite' | readonly BucketAccess[]>>;
   secrets?: Partial<Record<SecretName, 'read'>>;
 }
 
@@ -166,93 +292,135 @@ export interface FunctionSpec {
   timeoutSeconds: number;
   memoryMiB: number;
   access: Access;
+  /** Bundle bytes allowed above 1.2× the SDK floor, for a library only this function needs. */
+  bundleAllowance?: { kib: number; reason: string };
 }
 
+/** Powertools idempotency reads, conditionally puts and updates its record, and deletes it when the call fails. */
+const idempotencyAccess = { operations: ['get', 'put', 'update', 'delete'] } as const satisfies TableAccess;
+
+// Bounds. Queues: the most concurrent workers each event source mapping starts, so background
+// work cannot take the account's Lambda concurrency (1,000 by default) from the API, nor push
+// one DynamoDB partition past its ~1,000 writes/s. Routes: per-route limits (all callers of the
+// route together; HTTP APIs have no per-client limit), sized from the bureau's people and the
+// hospitals' systems, so one busy caller cannot use the whole stage.
 export const functions = {
   health: {
     entry: 'functions/health/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/health', authenticated: false },
+    trigger: { type: 'http', method: 'GET', path: '/health', authenticated: false, throttle: { ratePerSecond: 5, burst: 10 } }, // uptime probes, a few a minute
     timeoutSeconds: 3,
     memoryMiB: 256,
     access: {},
+    bundleAllowance: { kib: 560, reason: 'the HTTP edge, which still loads the idempotency stack for every route' },
   },
   createRecipientImport: {
     entry: 'functions/create-recipient-import/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/recipients/imports', authenticated: true },
+    trigger: { type: 'http', method: 'POST', path: '/recipients/imports', authenticated: true, throttle: { ratePerSecond: 1, burst: 5 } }, // a registry import is a rare reviewer action with a body up to 5 MiB
     timeoutSeconds: 15,
     memoryMiB: 512,
     access: {
-      // recipients read: a dry run tells which lines are already in the registry
-      tables: { recipientImports: 'readwrite', idempotency: 'readwrite', recipients: 'read' },
-      buckets: { documents: 'readwrite' },
+      // recipients batchGet: a dry run tells which lines are already in the registry
+      tables: { recipientImports: { operations: ['put', 'update'] }, idempotency: idempotencyAccess, recipients: { operations: ['batchGet'] } },
+      buckets: { documents: [{ prefix: 'registry-imports/', operations: ['put'] }] },
       queues: { recipientImports: 'send' },
     },
   },
   getRecipientImport: {
     entry: 'functions/get-recipient-import/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/recipients/imports/{importId}', authenticated: true },
+    trigger: { type: 'http', method: 'GET', path: '/recipients/imports/{importId}', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    // documents read: signs the download URL of the full rejections CSV
-    access: { tables: { recipientImports: 'read' }, buckets: { documents: 'read' } },
+    // documents get: signs the download URL of the full rejections CSV
+    access: { tables: { recipientImports: { operations: ['get'] } }, buckets: { documents: [{ prefix: 'registry-imports/', operations: ['get'] }] } },
   },
   searchRecipients: {
     entry: 'functions/search-recipients/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/recipients', authenticated: true },
+    trigger: { type: 'http', method: 'GET', path: '/recipients', authenticated: true, throttle: { ratePerSecond: 20, burst: 40 } }, // about 100 caseworkers and reviewers looking people up
     timeoutSeconds: 5,
     memoryMiB: 256,
     access: { tables: { recipients: 'read' } },
   },
   listHospitals: {
     entry: 'functions/list-hospitals/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/hospitals', authenticated: true },
+    trigger: { type: 'http', method: 'GET', path: '/hospitals', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { hospitals: 'read' } },
+    access: { tables: { hospitals: { operations: ['scan'] } } },
   },
   importRecipients: {
     entry: 'functions/import-recipients/handler.ts',
-    trigger: { type: 'queue', queue: 'recipientImports', batchSize: 1 },
+    trigger: { type: 'queue', queue: 'recipientImports', batchSize: 1, maxConcurrency: 2 /* an import writes the registry at full speed; two at once is already unusual */ },
     timeoutSeconds: 300,
     memoryMiB: 1024,
     access: {
-      tables: { recipients: 'readwrite', recipientImports: 'readwrite' },
-      // readwrite: writes every rejected line as a CSV beside the import file
-      buckets: { documents: 'readwrite' },
+      tables: { recipients: 'readwrite', recipientImports: { operations: ['get', 'update'] } },
+      // put: writes every rejected line as a CSV beside the import file
+      buckets: { documents: [{ prefix: 'registry-imports/', operations: ['get', 'put'] }] },
       secrets: { recipientIdKey: 'read' },
     },
   },
   getOpenApi: {
     entry: 'functions/get-openapi/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/openapi.json', authenticated: false },
+    trigger: { type: 'http', method: 'GET', path: '/openapi.json', authenticated: false, throttle: { ratePerSecond: 2, burst: 5 } },
     timeoutSeconds: 3,
     memoryMiB: 256,
     access: {},
+    bundleAllowance: { kib: 600, reason: 'the HTTP edge, which still loads the idempotency stack for every route, and every route\'s schemas, from which it builds the OpenAPI document' },
   },
   postHospitalNotice: {
     entry: 'functions/post-hospital-notice/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/hospital-notices', authenticated: true },
+    trigger: { type: 'http', method: 'POST', path: '/hospital-notices', authenticated: true, throttle: { ratePerSecond: 50, burst: 100 } }, // the notices benchmark's 50/s is a county's designated hospitals at their busiest, twice over in a burst
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: {
-      tables: { hospitalNotices: 'readwrite', hospitals: 'read', idempotency: 'readwrite' },
+      // `Prefer: wait` decides the notice in the request, as the worker would.
+      tables: {
+        hospitalNotices: 'readwrite',
+        hospitals: 'read',
+        idempotency: idempotencyAccess,
+        recipients: 'read',
+        medicalAssistanceUsage: 'readwrite',
+      },
       queues: { hospitalNotices: 'send' },
     },
   },
-  getHospitalNotice: {
-    entry: 'functions/get-hospital-notice/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/hospital-notices/{id}', authenticated: true },
+  listHospitalNotices: {
+    entry: 'functions/list-hospital-notices/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/hospital-notices', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 256,
+    access: { tables: { hospitalNotices: 'read', hospitals: 'read' }, secrets: { paginationTokenKey: 'read' } },
+  },
+  postPreSettlement: {
+    entry: 'functions/post-pre-settlement/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/hospital-notices/pre-settlements', authenticated: true },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { hospitalNotices: 'read', hospitals: 'read' } },
+    access: {
+      tables: { hospitalNotices: 'readwrite', hospitals: 'read', medicalAssistanceUsage: 'read', idempotency: 'readwrite' },
+    },
+  },
+  getWatchList: {
+    entry: 'functions/get-watch-list/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/medical-assistance/watch-list', authenticated: true },
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: { tables: { medicalAssistanceUsage: 'read', recipients: 'read' } },
+  },
+  getHospitalNotice: {
+    entry: 'functions/get-hospital-notice/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/hospital-notices/{id}', authenticated: true, throttle: { ratePerSecond: 50, burst: 100 } },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { hospitalNotices: { operations: ['get'] }, hospitals: { operations: ['get'] } } },
   },
   decideHospitalNotices: {
     entry: 'functions/decide-hospital-notices/handler.ts',
-    trigger: { type: 'queue', queue: 'hospitalNotices', batchSize: 10 },
+    trigger: { type: 'queue', queue: 'hospitalNotices', batchSize: 10, maxConcurrency: 10 /* 50 notices/s in batches of 10 at ~0.2 s each needs ~1-2 workers; 10 absorbs a backlog */ },
     timeoutSeconds: 30,
     memoryMiB: 512,
     access: {
-      tables: { hospitalNotices: 'readwrite', recipients: 'read', medicalAssistanceUsage: 'readwrite' },
+      tables: { hospitalNotices: { operations: ['get', 'update'] }, recipients: 'read', medicalAssistanceUsage: { operations: ['get', 'update'] } },
     },
   },
   requeuePendingNotices: {
@@ -260,63 +428,67 @@ export const functions = {
     trigger: { type: 'schedule', job: 'requeue-pending-notices', schedule: 'rate(5 minutes)' },
     timeoutSeconds: 60,
     memoryMiB: 256,
-    access: { tables: { hospitalNotices: 'read' }, queues: { hospitalNotices: 'send' } },
+    access: { tables: { hospitalNotices: { operations: [], queryIndexes: ['pendingByReceivedAt'] } }, queues: { hospitalNotices: 'send' } },
   },
   createPayoutBatch: {
     entry: 'functions/create-payout-batch/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/payout-batches', authenticated: true },
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches', authenticated: true, throttle: { ratePerSecond: 2, burst: 5 } }, // finance makes a few batches a month
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: {
-      tables: { payoutBatches: 'readwrite', idempotency: 'readwrite' },
+      tables: { payoutBatches: 'readwrite', idempotency: idempotencyAccess },
       queues: { payoutPlans: 'send' },
     },
   },
   approvePayoutBatch: {
     entry: 'functions/approve-payout-batch/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/approve', authenticated: true },
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/approve', authenticated: true, throttle: { ratePerSecond: 2, burst: 5 } },
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: {
-      tables: { payoutBatches: 'readwrite', idempotency: 'readwrite' },
+      tables: { payoutBatches: 'readwrite', idempotency: idempotencyAccess },
       queues: { payoutChunks: 'send' },
     },
   },
   getPayoutBatch: {
     entry: 'functions/get-payout-batch/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}', authenticated: true },
+    trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { payoutBatches: 'read', payoutProgress: 'read' }, buckets: { exports: 'read' } },
+    access: {
+      tables: { payoutBatches: 'read', payoutProgress: 'read' },
+      // Presigns the bank files' download URLs.
+      buckets: { bankFiles: [{ prefix: 'payouts/', operations: ['get'] }] },
+    },
   },
   listPayments: {
     entry: 'functions/list-payments/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/payments', authenticated: true },
+    trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/payments', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: { tables: { payoutBatches: 'read', payments: 'read' }, secrets: { paginationTokenKey: 'read' } },
   },
   postBankResults: {
     entry: 'functions/post-bank-results/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/bank-results', authenticated: true },
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/bank-results', authenticated: true, throttle: { ratePerSecond: 2, burst: 5 } },
     timeoutSeconds: 15,
     memoryMiB: 1024,
     access: {
-      tables: { payoutBatches: 'read', payoutProgress: 'readwrite', idempotency: 'readwrite' },
-      buckets: { exports: 'readwrite' },
+      tables: { payoutBatches: 'read', payoutProgress: 'readwrite', idempotency: idempotencyAccess },
+      buckets: { exports: [{ prefix: 'payouts/*/bank-results/', operations: ['put'] }] },
       queues: { bankResults: 'send' },
     },
   },
   getBankResults: {
     entry: 'functions/get-bank-results/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/bank-results/{reportId}', authenticated: true },
+    trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/bank-results/{reportId}', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
     access: { tables: { payoutProgress: 'read' } },
   },
   planPayoutBatch: {
     entry: 'functions/plan-payout-batch/handler.ts',
-    trigger: { type: 'queue', queue: 'payoutPlans', batchSize: 1 },
+    trigger: { type: 'queue', queue: 'payoutPlans', batchSize: 1, maxConcurrency: 2 /* one planning run per batch, each with 8 transactions in flight */ },
     timeoutSeconds: 900,
     memoryMiB: 2048,
     access: {
@@ -327,112 +499,188 @@ export const functions = {
         payoutProgress: 'readwrite',
         recipients: 'read',
         grants: 'read',
+        // HOSPITAL_REIMBURSEMENT: each hospital's month of notices, and its bank account.
+        hospitals: 'read',
+        hospitalNotices: 'read',
       },
     },
   },
   payPayoutChunks: {
     entry: 'functions/pay-payout-chunks/handler.ts',
-    trigger: { type: 'queue', queue: 'payoutChunks', batchSize: 1 },
+    trigger: { type: 'queue', queue: 'payoutChunks', batchSize: 1, maxConcurrency: 10 /* a batch's payments share one partition key (~1,000 writes/s): 10 chunk workers already fill it; 200 would only throttle and starve the API */ },
     timeoutSeconds: 120,
     memoryMiB: 1024,
     access: {
-      tables: { payoutBatches: 'read', payments: 'readwrite', payoutProgress: 'readwrite' },
+      // payoutBatches readwrite: a chunk's last allowed receive marks the batch FAILED with the reason.
+      tables: { payoutBatches: 'readwrite', payments: 'readwrite', payoutProgress: 'readwrite' },
       queues: { payoutChunks: 'send', payoutFiles: 'send' },
     },
   },
   writeBankFiles: {
     entry: 'functions/write-bank-files/handler.ts',
-    trigger: { type: 'queue', queue: 'payoutFiles', batchSize: 1 },
+    trigger: { type: 'queue', queue: 'payoutFiles', batchSize: 1, maxConcurrency: 2 /* one bank-file writer per batch, 1 GiB each */ },
     timeoutSeconds: 900,
     memoryMiB: 1024,
     access: {
       tables: { payoutBatches: 'readwrite', payments: 'read', payoutProgress: 'read' },
-      buckets: { exports: 'readwrite' },
+      // The only writer of bank files; a failed multipart upload is aborted, never left behind.
+      buckets: { bankFiles: [{ prefix: 'payouts/', operations: ['put', 'abortMultipartUpload'] }] },
     },
   },
   applyBankResults: {
     entry: 'functions/apply-bank-results/handler.ts',
-    trigger: { type: 'queue', queue: 'bankResults', batchSize: 1 },
+    trigger: { type: 'queue', queue: 'bankResults', batchSize: 1, maxConcurrency: 2 /* one status report at a time per batch is the normal case */ },
     timeoutSeconds: 900,
     memoryMiB: 1024,
     access: {
-      tables: { payoutBatches: 'readwrite', payments: 'readwrite', payoutClaims: 'readwrite', payoutProgress: 'readwrite' },
-      buckets: { exports: 'read' },
+      tables: {
+        payoutBatches: 'readwrite',
+        payments: 'readwrite',
+        payoutClaims: 'readwrite',
+        payoutProgress: 'readwrite',
+      },
+      buckets: { exports: [{ prefix: 'payouts/*/bank-results/', operations: ['get'] }] },
+    },
+  },
+  // Operator actions on payout batches (shared/usecases/payout-operator-actions.ts), and the
+  // sweeper that re-drives stalled long work (shared/usecases/recovery.ts).
+  rejectPayoutBatch: {
+    entry: 'functions/reject-payout-batch/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/reject', authenticated: true },
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: { tables: { payoutBatches: 'readwrite', payments: 'read', payoutClaims: 'readwrite', idempotency: 'readwrite' } },
+  },
+  cancelPayoutBatch: {
+    entry: 'functions/cancel-payout-batch/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/cancel', authenticated: true },
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: { tables: { payoutBatches: 'readwrite', payments: 'read', payoutClaims: 'readwrite', idempotency: 'readwrite' } },
+  },
+  retryPayoutBatch: {
+    entry: 'functions/retry-payout-batch/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/retry', authenticated: true },
+    timeoutSeconds: 30,
+    memoryMiB: 512,
+    access: {
+      tables: { payoutBatches: 'readwrite', payments: 'readwrite', payoutClaims: 'readwrite', payoutProgress: 'readwrite', idempotency: 'readwrite' },
+      queues: { payoutPlans: 'send' },
+    },
+  },
+  returnWholeFile: {
+    entry: 'functions/return-whole-file/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/bank-results/{reportId}/return-all', authenticated: true },
+    timeoutSeconds: 15,
+    memoryMiB: 512,
+    access: {
+      tables: { payoutBatches: 'readwrite', payoutProgress: 'readwrite', idempotency: 'readwrite' },
+      buckets: { exports: [{ prefix: 'payouts/*/bank-results/', operations: ['get'] }] },
+      queues: { bankResults: 'send' },
+    },
+  },
+  recoverStalledWork: {
+    entry: 'functions/recover-stalled-work/handler.ts',
+    trigger: { type: 'schedule', job: 'recover-stalled-work', schedule: 'rate(5 minutes)' },
+    timeoutSeconds: 300,
+    memoryMiB: 512,
+    access: {
+      tables: {
+        recipientImports: 'read',
+        payoutBatches: 'readwrite',
+        payments: 'readwrite',
+        payoutClaims: 'readwrite',
+        payoutProgress: 'readwrite',
+      },
+      queues: { recipientImports: 'send', payoutChunks: 'send', payoutFiles: 'send', bankResults: 'send' },
     },
   },
   createApplication: {
     entry: 'functions/create-application/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/applications', authenticated: true },
+    trigger: { type: 'http', method: 'POST', path: '/applications', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { applications: 'readwrite', idempotency: 'readwrite' } },
+    access: { tables: { applications: { operations: ['put'] }, idempotency: idempotencyAccess } },
   },
   listApplications: {
     entry: 'functions/list-applications/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/applications', authenticated: true },
-    timeoutSeconds: 10,
-    memoryMiB: 256,
-    access: { tables: { applications: 'read' }, secrets: { paginationTokenKey: 'read' } },
-  },
-  getApplication: {
-    entry: 'functions/get-application/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/applications/{id}', authenticated: true },
-    timeoutSeconds: 5,
-    memoryMiB: 256,
-    // Read access to the buckets signs the documents' and the notice's download URLs.
-    access: { tables: { applications: 'read' }, buckets: { documents: 'read', exports: 'read' } },
-  },
-  getApplicationHistory: {
-    entry: 'functions/get-application-history/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/applications/{id}/history', authenticated: true },
-    timeoutSeconds: 5,
-    memoryMiB: 256,
-    access: { tables: { applications: 'read' }, secrets: { paginationTokenKey: 'read' } },
-  },
-  addApplicationDocument: {
-    entry: 'functions/add-application-document/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/documents', authenticated: true },
-    timeoutSeconds: 10,
-    memoryMiB: 256,
-    // Write access to the bucket is what the presigned PUT URL acts with.
-    access: { tables: { applications: 'readwrite', idempotency: 'readwrite' }, buckets: { documents: 'readwrite' } },
-  },
-  submitApplication: {
-    entry: 'functions/submit-application/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/submit', authenticated: true },
+    trigger: { type: 'http', method: 'GET', path: '/applications', authenticated: true, throttle: { ratePerSecond: 20, burst: 40 } },
     timeoutSeconds: 10,
     memoryMiB: 256,
     access: {
-      tables: { applications: 'readwrite', idempotency: 'readwrite' },
+      tables: { applications: { operations: ['scan'], queryIndexes: ['applicationsByStatus', 'applicationsByTownship'] } },
+      secrets: { paginationTokenKey: 'read' },
+    },
+  },
+  getApplication: {
+    entry: 'functions/get-application/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/applications/{id}', authenticated: true, throttle: { ratePerSecond: 20, burst: 40 } },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    // Read access to the buckets signs the documents' and the notice's download URLs.
+    access: {
+      tables: { applications: { operations: ['get'] } },
+      buckets: { documents: [{ prefix: 'applications/', operations: ['get'] }], exports: [{ prefix: 'public-notices/', operations: ['get'] }] },
+    },
+  },
+  getApplicationHistory: {
+    entry: 'functions/get-application-history/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/applications/{id}/history', authenticated: true, throttle: { ratePerSecond: 20, burst: 40 } },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { applications: { operations: ['get'] } }, secrets: { paginationTokenKey: 'read' } },
+  },
+  addApplicationDocument: {
+    entry: 'functions/add-application-document/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/documents', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
+    timeoutSeconds: 10,
+    memoryMiB: 256,
+    // Write access to the bucket is what the presigned PUT URL acts with.
+    access: {
+      tables: { applications: { operations: ['get', 'update'] }, idempotency: idempotencyAccess },
+      buckets: { documents: [{ prefix: 'applications/', operations: ['put'] }] },
+    },
+  },
+  submitApplication: {
+    entry: 'functions/submit-application/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/submit', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
+    timeoutSeconds: 10,
+    memoryMiB: 256,
+    access: {
+      tables: { applications: { operations: ['get', 'update'] }, idempotency: idempotencyAccess },
       queues: { applicationAssessments: 'send' },
     },
   },
   assessApplications: {
     entry: 'functions/assess-applications/handler.ts',
-    trigger: { type: 'queue', queue: 'applicationAssessments', batchSize: 10 },
+    trigger: { type: 'queue', queue: 'applicationAssessments', batchSize: 10, maxConcurrency: 5 /* caseworker-paced: a few submissions a minute */ },
     timeoutSeconds: 30,
     memoryMiB: 512,
-    access: { tables: { applications: 'readwrite', recipients: 'read' } },
+    access: { tables: { applications: { operations: ['get', 'update'] }, recipients: 'read' } },
   },
   decideApplication: {
     entry: 'functions/decide-application/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/decision', authenticated: true },
+    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/decision', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: {
       // The only writer of grants: the payouts side reads them.
-      tables: { applications: 'readwrite', grants: 'readwrite', idempotency: 'readwrite' },
-      buckets: { documents: 'read', exports: 'readwrite' },
+      tables: { applications: { operations: ['get', 'update'] }, grants: { operations: ['put'] }, idempotency: idempotencyAccess },
+      // Writes the public notice (and deletes it if the decision lost a race); presigns downloads.
+      buckets: {
+        documents: [{ prefix: 'applications/', operations: ['get'] }],
+        exports: [{ prefix: 'public-notices/', operations: ['put', 'get', 'delete'] }],
+      },
     },
   },
   objectToApplication: {
     entry: 'functions/object-to-application/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/objections', authenticated: true },
+    trigger: { type: 'http', method: 'POST', path: '/applications/{id}/objections', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 10,
     memoryMiB: 256,
     access: {
-      tables: { applications: 'readwrite', idempotency: 'readwrite' },
-      buckets: { documents: 'read', exports: 'read' },
+      tables: { applications: { operations: ['get', 'update'] }, idempotency: idempotencyAccess },
+      buckets: { documents: [{ prefix: 'applications/', operations: ['get'] }], exports: [{ prefix: 'public-notices/', operations: ['get'] }] },
     },
   },
   enrollDue: {
@@ -453,10 +701,10 @@ export const functions = {
   },
   suspendRecipient: {
     entry: 'functions/suspend-recipient/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/recipients/suspensions', authenticated: true },
+    trigger: { type: 'http', method: 'POST', path: '/recipients/suspensions', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
+    access: { tables: { recipients: 'readwrite', idempotency: idempotencyAccess } },
   },
   requestPayeeChange: {
     entry: 'functions/request-payee-change/handler.ts',
@@ -474,17 +722,77 @@ export const functions = {
   },
   reinstateRecipient: {
     entry: 'functions/reinstate-recipient/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/recipients/reinstatements', authenticated: true },
+    trigger: { type: 'http', method: 'POST', path: '/recipients/reinstatements', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
+    access: { tables: { recipients: 'readwrite', idempotency: idempotencyAccess } },
   },
   terminateRecipient: {
     entry: 'functions/terminate-recipient/handler.ts',
-    trigger: { type: 'http', method: 'POST', path: '/recipients/terminations', authenticated: true },
+    trigger: { type: 'http', method: 'POST', path: '/recipients/terminations', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: 'readwrite', idempotency: 'readwrite' } },
+    access: { tables: { recipients: 'readwrite', idempotency: idempotencyAccess } },
+  },
+  // 统计: the figures are maintained from each source table's stream; the reports read counters.
+  maintainRegistryFigures: {
+    entry: 'functions/maintain-figures/handler.ts',
+    trigger: { type: 'stream', table: 'recipients', batchSize: 100 },
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    access: { tables: { figures: 'readwrite' } },
+  },
+  maintainPaymentFigures: {
+    entry: 'functions/maintain-figures/handler.ts',
+    trigger: { type: 'stream', table: 'payments', batchSize: 100 },
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    access: { tables: { figures: 'readwrite', payoutBatches: 'read', grants: 'read' } },
+  },
+  maintainNoticeFigures: {
+    entry: 'functions/maintain-figures/handler.ts',
+    trigger: { type: 'stream', table: 'hospitalNotices', batchSize: 100 },
+    timeoutSeconds: 60,
+    memoryMiB: 512,
+    access: { tables: { figures: 'readwrite' } },
+  },
+  getAnnualReport: {
+    entry: 'functions/get-annual-report/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/reports/annual', authenticated: true },
+    timeoutSeconds: 15,
+    memoryMiB: 1024,
+    access: { tables: { figures: 'read' } },
+  },
+  getMonthlyReport: {
+    entry: 'functions/get-monthly-report/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/reports/monthly', authenticated: true },
+    timeoutSeconds: 15,
+    memoryMiB: 1024,
+    access: { tables: { figures: 'read' } },
+  },
+  fileMonthlyReport: {
+    entry: 'functions/file-monthly-report/handler.ts',
+    trigger: { type: 'http', method: 'POST', path: '/reports/monthly/{month}/filings', authenticated: true },
+    timeoutSeconds: 15,
+    memoryMiB: 512,
+    access: { tables: { figures: 'readwrite', idempotency: 'readwrite' } },
+  },
+  listMonthlyFilings: {
+    entry: 'functions/list-monthly-filings/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/reports/monthly/{month}/filings', authenticated: true },
+    timeoutSeconds: 10,
+    memoryMiB: 512,
+    access: { tables: { figures: 'read' } },
+  },
+  recountFigures: {
+    entry: 'functions/recount-figures/handler.ts',
+    // 03:00 in China: last year's and this year's figures against the source records.
+    trigger: { type: 'schedule', job: 'recount-figures', schedule: 'cron(0 19 * * ? *)' },
+    timeoutSeconds: 900,
+    memoryMiB: 2048,
+    access: {
+      tables: { figures: 'read', recipients: 'read', payments: 'read', payoutBatches: 'read', grants: 'read', hospitalNotices: 'read' },
+    },
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -518,10 +826,18 @@ function snake(camel: string): string {
   return camel.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
 }
 
-/** The JWT settings the HTTP API's authorizer checks; locally the dev issuer stands in for Cognito. */
+/**
+ * The JWT settings the HTTP API's authorizer checks; locally the dev issuer stands in for the
+ * deployment's identity provider. The claim names are Cognito's defaults; a deployment with
+ * another OIDC provider sets its own through the `claimEnv` environment variables.
+ */
 export const auth = {
   groupsClaim: 'cognito:groups',
   hospitalClaim: 'hospital_id',
+  townshipClaim: 'township',
+  claimEnv: { roles: 'AUTH_ROLES_CLAIM', hospital: 'AUTH_HOSPITAL_CLAIM', township: 'AUTH_TOWNSHIP_CLAIM' },
+  /** OAuth scopes routes require at the authorizer (a hospital's token carries the first, staff tokens the second). */
+  scopes: { hospital: 'tuodi-api/hospital', staff: 'tuodi-api/staff' },
   localIssuer: 'https://tuodi.local/dev-issuer',
   localAudience: 'tuodi-api',
 } as const;

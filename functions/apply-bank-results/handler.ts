@@ -1,11 +1,20 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
+import { reportEntry } from '../../shared/domain/payouts/batch.ts';
 import { applyBankReport } from '../../shared/usecases/payouts.ts';
+import { leaseMsFor, payoutStepGaveUp, runLeased, statusIs } from '../../shared/usecases/recovery.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
 export const handler = sqsWorker(
   z.object({ kind: z.literal('report'), batchId: z.string(), reportId: z.string() }),
-  async ({ batchId, reportId }) => {
-    logger.info('bank report', { batchId, reportId, outcome: await applyBankReport(batchId, reportId, new Date()) });
+  async ({ batchId, reportId }, record) => {
+    // One worker applies a report at a time (its lease is on the report's entry).
+    const run = await runLeased(
+      { table: 'payoutProgress', key: { batchId, entry: reportEntry(reportId) } },
+      { owner: record.messageId, durationMs: leaseMsFor('bankResults'), condition: statusIs('APPLYING') },
+      () => applyBankReport(batchId, reportId, new Date()),
+    );
+    logger.info('bank report', { batchId, reportId, outcome: run.ran ? run.result : 'applied-or-applying-elsewhere' });
   },
+  { queue: 'bankResults', onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
 );

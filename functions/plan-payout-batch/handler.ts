@@ -1,8 +1,13 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { planBatch } from '../../shared/usecases/payouts.ts';
+import { payoutStepGaveUp } from '../../shared/usecases/recovery.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
-export const handler = sqsWorker(z.object({ kind: z.literal('plan'), batchId: z.string() }), async ({ batchId }) => {
-  logger.info('payout batch planned', { batchId, outcome: await planBatch(batchId, new Date()) });
-});
+export const handler = sqsWorker(
+  z.object({ kind: z.literal('plan'), batchId: z.string() }),
+  async ({ batchId }) => {
+    logger.info('payout batch planned', { batchId, outcome: await planBatch(batchId, new Date()) });
+  },
+  { queue: 'payoutPlans', onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
+);

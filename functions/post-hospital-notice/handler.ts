@@ -1,8 +1,9 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { postHospitalNotice } from '../../shared/api/hospital-notices.ts';
-import { receiveNotice } from '../../shared/usecases/hospital-notices.ts';
+import { postNotice, preferredWaitSeconds } from '../../shared/usecases/hospital-notices.ts';
 
 export const handler = httpRoute({
   ...postHospitalNotice,
-  handle: async ({ body, actor }) => ({ status: 202, body: await receiveNotice(body, actor, new Date()) }),
+  handle: async ({ body, actor, event }) =>
+    postNotice(body, actor, new Date(), preferredWaitSeconds(event.headers?.prefer ?? event.headers?.Prefer)),
 });

@@ -12,15 +12,15 @@ function once<T>(create: () => T): () => T {
 
 const isLocal = () => Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL_SQS);
 
-export const dynamodb = once(() => new DynamoDBClient({}));
-export const documents = once(() =>
+export const dynamodb = /* @__PURE__ */ once(() => new DynamoDBClient({}));
+export const documents = /* @__PURE__ */ once(() =>
   DynamoDBDocumentClient.from(dynamodb(), { marshallOptions: { removeUndefinedValues: true } }),
 );
 // Locally the emulator's queue URLs carry a host that does not resolve; path-style S3 likewise.
-export const sqs = once(() => new SQSClient({ useQueueUrlAsEndpoint: !isLocal() }));
-export const s3 = once(() => new S3Client({ forcePathStyle: isLocal() }));
+export const sqs = /* @__PURE__ */ once(() => new SQSClient({ useQueueUrlAsEndpoint: !isLocal() }));
+export const s3 = /* @__PURE__ */ once(() => new S3Client({ forcePathStyle: isLocal() }));
 // Presigned URLs need a client that adds no flexible checksum: by default the URL would carry the
 // CRC32 of an empty body, and S3 would refuse every real upload made with it.
-export const s3Presigner = once(
+export const s3Presigner = /* @__PURE__ */ once(
   () => new S3Client({ forcePathStyle: isLocal(), requestChecksumCalculation: 'WHEN_REQUIRED' }),
 );

@@ -442,11 +442,11 @@ export async function enqueueChunks(batchId: string, chunkCount: number): Promis
   }
 }
 
-/** Streams a body into the exports bucket (multipart): a failing stream leaves no object. */
-export async function uploadExport(key: string, body: Readable, contentType: string): Promise<void> {
+/** Streams a bank file into its Object Lock bucket (multipart): a failing stream leaves no object. */
+export async function uploadBankFile(key: string, body: Readable, contentType: string): Promise<void> {
   await new Upload({
     client: s3(),
-    params: { Bucket: bucketName('exports'), Key: key, Body: body, ContentType: contentType },
+    params: { Bucket: bucketName('bankFiles'), Key: key, Body: body, ContentType: contentType },
     queueSize: 2,
     leavePartsOnError: false,
   }).done();

@@ -1,6 +1,6 @@
 // The relief-application routes: request and response schemas and who may call each. The
 // handlers validate with them and the OpenAPI document is generated from them.
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   applicationStatuses,
   applicationTypes,

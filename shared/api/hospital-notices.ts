@@ -1,7 +1,8 @@
 // Request and response schemas of the hospital-notice routes: the handlers validate with them
 // and the OpenAPI document is generated from them.
-import { z } from 'zod';
-import { fenSchema, idNumberSchema } from '../http/schemas.ts';
+import * as z from 'zod';
+import { fenSchema, idNumberSchema, isoDateSchema } from '../http/schemas.ts';
+import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
 import { validateDischargeAmounts } from '../domain/settlement.ts';
 import { defineOperation } from '../http/route.ts';
 
@@ -64,43 +65,82 @@ export const dischargeNoticeSchema = z
     },
   });
 
-export const hospitalNoticeSchema = z.discriminatedUnion('kind', [admissionNoticeSchema, dischargeNoticeSchema], {
-  error: 'kind must be ADMISSION or DISCHARGE',
-});
+export const reversalNoticeSchema = z
+  .object({
+    noticeNo: noticeNoSchema,
+    kind: z.literal('REVERSAL'),
+    originalNoticeNo: noticeNoSchema.meta({
+      description: 'The noticeNo of the admission or discharge of the same hospital to undo.',
+    }),
+  })
+  .meta({
+    id: 'ReversalNotice',
+    example: { noticeNo: 'CX2026120600001', kind: 'REVERSAL', originalNoticeNo: 'CY2026120600003' },
+  });
+
+export const hospitalNoticeSchema = z.discriminatedUnion(
+  'kind',
+  [admissionNoticeSchema, dischargeNoticeSchema, reversalNoticeSchema],
+  { error: 'kind must be ADMISSION, DISCHARGE or REVERSAL' },
+);
 export type HospitalNoticeRequest = z.output<typeof hospitalNoticeSchema>;
 
-export const noticeStatusSchema = z.enum(['RECEIVED', 'GUARANTEED', 'NOT_ELIGIBLE', 'SETTLED', 'REJECTED']);
+export const noticeStatusSchema = z.enum([
+  'RECEIVED',
+  'GUARANTEED',
+  'NOT_ELIGIBLE',
+  'SETTLED',
+  'REJECTED',
+  'REVERSED',
+  'APPLIED',
+]);
 export type NoticeStatus = z.output<typeof noticeStatusSchema>;
 
 export const noticeAcceptedSchema = z
   .object({ id: z.string(), status: z.literal('RECEIVED') })
   .meta({ id: 'NoticeAccepted', example: { id: 'hn_3b1f0c9e8d7a6b5c4d3e2f1a', status: 'RECEIVED' } });
 
+const settlementSchema = z
+  .object({
+    outOfPocketFen: z.number().int(),
+    medicalAssistanceFen: z.number().int(),
+    patientPaysFen: z.number().int(),
+    annualUsedFen: z.number().int(),
+    annualCapFen: z.number().int(),
+  })
+  .meta({ id: 'Settlement' });
+
+const decisionSchema = z.object({
+  eligible: z.boolean(),
+  category: z
+    .enum(['DIBAO', 'MARGINAL', 'TEKUN'])
+    .nullable()
+    .meta({ description: 'Named only when the guarantee is granted or a discharge settles.' }),
+  reason: z.string(),
+});
+
 export const noticeViewSchema = z
   .object({
     id: z.string(),
     noticeNo: z.string(),
-    kind: z.enum(['ADMISSION', 'DISCHARGE']),
+    kind: z.enum(['ADMISSION', 'DISCHARGE', 'REVERSAL']),
     status: noticeStatusSchema,
     receivedAt: z.string(),
     decidedAt: z.string().nullable(),
     patient: z.object({ name: z.string(), idNumberMasked: z.string() }).nullable(),
-    decision: z
-      .object({
-        eligible: z.boolean(),
-        category: z.enum(['DIBAO', 'MARGINAL', 'TEKUN']).nullable(),
-        reason: z.string(),
-      })
-      .nullable(),
-    settlement: z
-      .object({
-        outOfPocketFen: z.number().int(),
-        medicalAssistanceFen: z.number().int(),
-        patientPaysFen: z.number().int(),
-        annualUsedFen: z.number().int(),
-        annualCapFen: z.number().int(),
-      })
-      .nullable(),
+    decision: decisionSchema.nullable(),
+    settlement: settlementSchema.nullable(),
+    admissionNoticeNo: z.string().nullable().meta({ description: 'A discharge: the admission it settles.' }),
+    originalNoticeNo: z.string().nullable().meta({ description: 'A reversal: the notice it undoes.' }),
+    reversedAssistanceFen: z
+      .number()
+      .int()
+      .nullable()
+      .meta({ description: 'An applied reversal: the medical assistance given back to the annual cap.' }),
+    reversed: z
+      .object({ noticeNo: z.string(), by: z.string(), at: z.string() })
+      .nullable()
+      .meta({ description: 'Set once a REVERSAL undid this notice: which one, who posted it, when it was applied.' }),
   })
   .meta({
     id: 'HospitalNotice',
@@ -124,17 +164,39 @@ export const noticeViewSchema = z
         annualUsedFen: 495_000,
         annualCapFen: 8_000_000,
       },
+      admissionNoticeNo: 'ZY2026112900017',
+      originalNoticeNo: null,
+      reversedAssistanceFen: null,
+      reversed: null,
     },
   });
 export type NoticeView = z.output<typeof noticeViewSchema>;
 
+const preferSchema = z.object({
+  Prefer: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: 'RFC 7240 `wait=N` (seconds, at most 5): answer 200 with the decided notice when decided within N seconds.' }),
+});
+
 export const postHospitalNotice = defineOperation({
-  summary: 'Post an admission or discharge notice (先诊疗、后付费).',
+  summary: 'Post an admission, discharge or reversal notice (先诊疗、后付费).',
   description:
-    'Idempotent on (hospital, noticeNo): the same notice again gets the same answer; a different notice under a used number gets 409 CONFLICT. The decision follows within about a second: poll GET /hospital-notices/{id}.',
+    'Idempotent on (hospital, noticeNo): the same notice again gets the same answer; a different notice under a used number gets 409 CONFLICT. ' +
+    'The decision follows within about a second: poll GET /hospital-notices/{id}, or send `Prefer: wait=N` (RFC 7240, N ≤ 5; larger values count as 5) ' +
+    'to get 200 with the decided notice when the decision is made within N seconds (else 202 as usual). ' +
+    'A REVERSAL undoes an earlier notice of the same hospital: a settled discharge gives its medical assistance back to the annual cap and the stay can be discharged again; ' +
+    'an admission without a settled discharge closes the stay; the original then shows REVERSED and the reversal ends APPLIED or REJECTED. ' +
+    'admittedAt and dischargedAt may not lie more than 5 minutes in the future (400). Admissions are rate-limited per hospital (429 RATE_LIMITED).',
   roles: ['hospital'],
+  headers: preferSchema,
+  errors: [429],
   body: { kind: 'json', schema: hospitalNoticeSchema },
-  responses: { 202: { description: 'Stored; it will be decided', schema: noticeAcceptedSchema } },
+  responses: {
+    200: { description: 'Decided within the `Prefer: wait` time', schema: noticeViewSchema },
+    202: { description: 'Stored; it will be decided', schema: noticeAcceptedSchema },
+  },
 });
 
 export const getHospitalNotice = defineOperation({
@@ -143,4 +205,95 @@ export const getHospitalNotice = defineOperation({
   roles: ['hospital'],
   path: z.object({ id: z.string().min(1).max(64) }),
   responses: { 200: { description: 'The notice', schema: noticeViewSchema } },
+});
+
+export const preSettlementRequestSchema = z
+  .object({
+    kind: z.literal('DISCHARGE').optional(),
+    admissionNoticeNo: noticeNoSchema.meta({ description: 'The noticeNo of the admission at the same hospital.' }),
+    dischargedAt: instantSchema,
+    totalCostFen: fenSchema,
+    insurancePaidFen: fenSchema,
+    criticalIllnessPaidFen: fenSchema,
+    nonCoveredFen: fenSchema,
+  })
+  .superRefine((notice, ctx) => {
+    for (const problem of validateDischargeAmounts(notice)) {
+      ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    }
+  })
+  .meta({
+    id: 'PreSettlementRequest',
+    example: {
+      admissionNoticeNo: 'ZY2026112900017',
+      dischargedAt: '2026-12-06T15:00:00+08:00',
+      totalCostFen: 2_000_000,
+      insurancePaidFen: 1_200_000,
+      criticalIllnessPaidFen: 200_000,
+      nonCoveredFen: 50_000,
+    },
+  });
+export type PreSettlementRequest = z.output<typeof preSettlementRequestSchema>;
+
+export const preSettlementSchema = z
+  .object({ settlement: settlementSchema.nullable(), decision: decisionSchema })
+  .meta({ id: 'PreSettlement' });
+
+export const postPreSettlement = defineOperation({
+  summary: 'Trial settlement (预结算): the discharge arithmetic, stored and counted nowhere.',
+  description:
+    'Computed as a discharge with this body would be now (the admission, its category on the admission date, the cap used so far). ' +
+    'When the discharge would be REJECTED, `settlement` is null and `decision` says why (neutrally when the reason would reveal registry membership).',
+  roles: ['hospital'],
+  errors: [429],
+  body: { kind: 'json', schema: preSettlementRequestSchema },
+  responses: { 200: { description: 'The split the discharge would settle with now', schema: preSettlementSchema } },
+});
+
+export const dailyTotalsSchema = z
+  .object({
+    settled: z.number().int().meta({ description: 'Discharges received that day that settled (later reversed ones included).' }),
+    reversed: z.number().int().meta({ description: 'Reversals received that day that were APPLIED.' }),
+    medicalAssistanceFen: z
+      .number()
+      .int()
+      .meta({ description: "Assistance fronted: the day's settled discharges less the day's applied reversals (fen)." }),
+  })
+  .meta({ id: 'HospitalDailyTotals' });
+
+export const listHospitalNotices = defineOperation({
+  summary: "The calling hospital's own notices received on one China-time day, with the day's totals (reconciliation).",
+  description:
+    'Oldest first. `totals` covers the whole day whatever the page. A month of these totals is what HOSPITAL_REIMBURSEMENT pays the hospital.',
+  roles: ['hospital'],
+  query: pageQuerySchema.extend({ date: isoDateSchema }),
+  responses: {
+    200: {
+      description: "The day's notices and totals",
+      schema: pageSchema(noticeViewSchema).extend({ date: z.string(), totals: dailyTotalsSchema }),
+    },
+  },
+});
+
+export const watchListItemSchema = z.object({
+  idNumberMasked: z.string(),
+  name: z.string(),
+  householdId: z.string(),
+  category: z.enum(['DIBAO', 'MARGINAL', 'TEKUN']),
+  patientPaysFen: z.number().int().meta({ description: 'Out-of-pocket paid at discharges settled in the year, net of reversals.' }),
+});
+
+export const getWatchList = defineOperation({
+  summary: 'Illness-driven poverty watch list (因病致贫返贫监测): recipients whose out-of-pocket payments in a year reached the threshold.',
+  description:
+    "The threshold is the policy's (`medicalAssistance.watchThreshold` in data/policy.json: a fixed amount, or a share of the local per-capita disposable income) in force at the year's end. " +
+    'Caseworkers start a MEDICAL_EXPENSE application for the households listed (主动发现).',
+  roles: ['reviewer'],
+  query: z.object({ year: z.string().regex(/^\d{4}$/, 'must be a year YYYY') }),
+  responses: {
+    200: {
+      description: 'The people at or above the threshold, highest first',
+      schema: z.object({ year: z.string(), thresholdFen: z.number().int(), items: z.array(watchListItemSchema) }).meta({ id: 'WatchList' }),
+    },
+  },
 });

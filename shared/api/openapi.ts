@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document, generated from the same operation definitions (zod schemas,
 // roles) that the handlers validate with, and from the topology's routes.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOperation, type Operation } from '../http/route.ts';
 import { errorEnvelopeSchema } from '../http/schemas.ts';
 import { functions, type FunctionName, type FunctionSpec } from '../topology.ts';
@@ -8,6 +8,8 @@ import * as registry from './registry.ts';
 import * as hospitalNotices from './hospital-notices.ts';
 import * as payouts from './payouts.ts';
 import * as applications from './applications.ts';
+import * as operatorActions from './payout-operator-actions.ts';
+import * as reports from './reports.ts';
 
 export const getOpenApi = defineOperation({
   summary: 'This document.',
@@ -25,12 +27,19 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   getOpenApi,
   postHospitalNotice: hospitalNotices.postHospitalNotice,
   getHospitalNotice: hospitalNotices.getHospitalNotice,
+  listHospitalNotices: hospitalNotices.listHospitalNotices,
+  postPreSettlement: hospitalNotices.postPreSettlement,
+  getWatchList: hospitalNotices.getWatchList,
   createPayoutBatch: payouts.createPayoutBatch,
   approvePayoutBatch: payouts.approvePayoutBatch,
   getPayoutBatch: payouts.getPayoutBatch,
   listPayments: payouts.listPayments,
   postBankResults: payouts.postBankResults,
   getBankResults: payouts.getBankResults,
+  rejectPayoutBatch: operatorActions.rejectPayoutBatch,
+  cancelPayoutBatch: operatorActions.cancelPayoutBatch,
+  retryPayoutBatch: operatorActions.retryPayoutBatch,
+  returnWholeFile: operatorActions.returnWholeFile,
   createApplication: applications.createApplication,
   listApplications: applications.listApplications,
   getApplication: applications.getApplication,
@@ -44,6 +53,10 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   confirmPayeeChange: registry.confirmPayeeChange,
   reinstateRecipient: registry.reinstateRecipient,
   terminateRecipient: registry.terminateRecipient,
+  getAnnualReport: reports.getAnnualReport,
+  getMonthlyReport: reports.getMonthlyReport,
+  fileMonthlyReport: reports.fileMonthlyReport,
+  listMonthlyFilings: reports.listMonthlyFilings,
 };
 
 type JsonSchema = Record<string, unknown>;
@@ -59,7 +72,7 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Record<
   return relink(json);
 }
 
-function parameters(schema: z.ZodType | undefined, where: 'path' | 'query', components: Record<string, JsonSchema>) {
+function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header', components: Record<string, JsonSchema>) {
   if (!schema) return [];
   const json = schemaOf(schema, 'input', components) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({
@@ -78,6 +91,7 @@ const errorDescriptions: Record<number, string> = {
   409: 'CONFLICT, INVALID_STATE or IDEMPOTENCY_KEY_REUSED',
   413: 'PAYLOAD_TOO_LARGE',
   415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED: too many requests from this client; retry later',
 };
 
 function errorStatuses(operation: Operation<any, any, any>, method: string): number[] {
@@ -87,6 +101,7 @@ function errorStatuses(operation: Operation<any, any, any>, method: string): num
   if (operation.query || operation.path) statuses.add(400);
   if (operation.path) statuses.add(404);
   if (method === 'POST') statuses.add(409);
+  for (const status of operation.errors ?? []) statuses.add(status);
   return [...statuses].sort();
 }
 
@@ -122,6 +137,7 @@ export function openApiDocument() {
       parameters: [
         ...parameters(operation.path, 'path', components),
         ...parameters(operation.query, 'query', components),
+        ...parameters(operation.headers, 'header', components),
         ...(method === 'POST'
           ? [
               {

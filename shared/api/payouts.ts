@@ -1,9 +1,9 @@
 // The payout-batch routes: schemas and operation definitions.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOperation, type FileBody } from '../http/route.ts';
 import { fenSchema } from '../http/schemas.ts';
 import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
-import { payoutPrograms, programsWithPerPersonAmount, paymentStatuses, batchStatuses } from '../domain/payouts/batch.ts';
+import { payoutPrograms, programsWithoutCategories, programsWithPerPersonAmount, paymentStatuses, batchStatuses } from '../domain/payouts/batch.ts';
 import { recipientCategories } from '../domain/registry.ts';
 import { dateInChina } from '../domain/clock.ts';
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
@@ -47,8 +47,12 @@ export const createPayoutBatchSchema = z
         message: `applies only to ${programsWithPerPersonAmount.join(' and ')}; ${body.program} pays each its own amount`,
       });
     }
-    if (body.program !== 'ONE_OFF_GRANTS' && !body.categories) {
+    const takesCategories = !(programsWithoutCategories as readonly string[]).includes(body.program);
+    if (takesCategories && !body.categories) {
       ctx.addIssue({ code: 'custom', path: ['categories'], message: 'is required' });
+    }
+    if (!takesCategories && body.categories) {
+      ctx.addIssue({ code: 'custom', path: ['categories'], message: `does not apply to ${body.program}` });
     }
   })
   .meta({
@@ -142,7 +146,7 @@ export const listPayments = defineOperation({
 const reportViewSchema = z
   .object({
     reportId: z.string(),
-    status: z.enum(['APPLYING', 'APPLIED']),
+    status: z.enum(['APPLYING', 'APPLIED', 'FAILED']),
     format: z.enum(['pain.002', 'csv']),
     entries: z.number().int(),
     settled: z.number().int().nullable(),
@@ -152,11 +156,10 @@ const reportViewSchema = z
     unknownCount: z.number().int().nullable(),
     problems: z.array(z.object({ where: z.string(), message: z.string() })),
     encoding: z.string().nullable().meta({ description: 'The encoding the report was read in (UTF-8, UTF-16LE/BE, GB18030). Addition to the contract.' }),
-    wholeFileRejected: z
-      .boolean()
-      .meta({ description: 'The bank refused the whole file (pain.002 group status RJCT, no transactions): none was paid. Addition to the contract.' }),
     receivedAt: z.string(),
     receivedBy: z.string(),
+    wholeFileRejection: z.boolean().meta({ description: 'A pain.002 rejecting the whole file (group status RJCT, no transactions): POST .../return-all applies it.' }),
+    returnAll: z.object({ at: z.string(), by: z.string(), reason: z.string() }).nullable().meta({ description: 'Who applied it as every payment returned, when and why.' }),
   })
   .meta({ id: 'BankReport' });
 

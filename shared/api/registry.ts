@@ -1,5 +1,5 @@
 // The registry routes and /health: schemas and operation definitions.
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineOperation, type FileBody } from '../http/route.ts';
 import { idNumberSchema } from '../http/schemas.ts';
 import { pageSchema } from '../http/pagination.ts';

@@ -3,7 +3,7 @@
 // data/policy.json; no code changes. Money is integer fen; ratios are integer fractions so
 // that every derived amount is computed exactly (BigInt), never with floats.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import defaultPolicyData from '../../data/policy.json' with { type: 'json' };
 import { isIsoDate } from './clock.ts';
 import { maxCeilingFen } from './values.ts';
@@ -61,6 +61,17 @@ export const PolicyVersionSchema = z
       /** Per person per calendar year. */
       annualCapFen: fen,
       rounding: z.literal('DOWN_TO_FEN'),
+      /**
+       * Illness-driven poverty watch (因病致贫返贫监测): a person's out-of-pocket payments in a
+       * year at or above this are listed for caseworkers. A fixed amount, or a share of last
+       * year's local per-capita disposable income. Absent: 2,000,000 fen (BRIEF.md's default).
+       */
+      watchThreshold: z
+        .union([
+          z.strictObject({ fixedFen: fen.positive() }),
+          z.strictObject({ shareOfIncome: ratio, perCapitaDisposableIncomeFen: fen.positive() }),
+        ])
+        .optional(),
     }),
   })
   .superRefine((p, ctx) => {
@@ -181,6 +192,14 @@ export function applyRatioDown(amountFen: number, r: Ratio): number {
     throw new RangeError(`amount must be a non-negative safe integer of fen, got ${amountFen}`);
   }
   return toSafeFen((BigInt(amountFen) * BigInt(r.numerator)) / BigInt(r.denominator), 'amount × ratio');
+}
+
+/** The watch-list threshold of `policy` in fen (see `medicalAssistance.watchThreshold`). */
+export function watchThresholdFen(policy: PolicyVersion): number {
+  const threshold = policy.medicalAssistance.watchThreshold;
+  if (!threshold) return 2_000_000;
+  if ('fixedFen' in threshold) return threshold.fixedFen;
+  return applyRatioDown(threshold.perCapitaDisposableIncomeFen, threshold.shareOfIncome);
 }
 
 /**

@@ -1,5 +1,5 @@
 // The recipient registry: who receives what, and the bureau's CSV import of its existing list.
-import { z } from 'zod';
+import * as z from 'zod';
 import { addMonths } from './clock.ts';
 import { readCsvRecords, headerNames, CsvFormatError, type CsvRecord } from './csv.ts';
 import { idNumberProblem, maskIdNumber } from './id-number.ts';
@@ -29,6 +29,18 @@ export interface HistoryEntry {
   reason: string;
 }
 
+/**
+ * A registry record's history entry. Enrolments (IMPORTED, ENROLLED) and status changes
+ * (SUSPENDED, REINSTATED, TERMINATED) also say what they set, so a decision can use the
+ * person's standing on a past date of service (see registry-history.ts).
+ */
+export interface RecipientHistoryEntry extends HistoryEntry {
+  status?: RecipientStatus;
+  category?: RecipientCategory;
+  /** Enrolments only: the date (China time) from which the enrolment counts. */
+  since?: string;
+}
+
 export interface Recipient {
   idNumber: string;
   recipientId: string;
@@ -52,7 +64,7 @@ export interface Recipient {
   nextReviewOn?: string;
   /** Set by the review-due job when a review opens; cleared when a reviewer acts on the recipient. */
   reviewOpenedOn?: string;
-  history: HistoryEntry[];
+  history: RecipientHistoryEntry[];
 }
 
 /** What a reviewer may do to an enrolled person, from which statuses, to which. */

@@ -2,7 +2,7 @@
 // decisions, payout batches, hospital notices, jobs' --as-of): free text, amounts, dates, periods.
 // A value that passes here cannot fail the bank-file writer or push a batch total out of the
 // safe-integer range later, after claims are written.
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, addMonths, dateInChina, isIsoDate } from './clock.ts';
 
 // ---------------------------------------------------------------------------------------------

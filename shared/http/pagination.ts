@@ -3,7 +3,7 @@
 // pagination key: nobody can read it or make one, and it is bound to the route, its filters and
 // the caller, so a token from another list, another batch or another person is refused.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../domain/errors.ts';
 import { secretBytes } from '../adapters/secrets.ts';
 

@@ -30,6 +30,8 @@ export interface Actor {
   role: Role | 'anonymous';
   /** Only on a hospital's token. */
   hospitalId?: string;
+  /** A staff member's township, where the identity provider states one. */
+  township?: string;
 }
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -59,6 +61,8 @@ export interface RouteRequest<B, P, Q> {
 export interface RouteResult {
   status: number;
   body: unknown;
+  /** A file instead of JSON (e.g. a report as a workbook): sent base64-encoded with its type. */
+  file?: { contentType: string; fileName: string; bytes: Buffer };
 }
 
 /** What a route accepts and who may call it: the handlers and the OpenAPI document read it. */
@@ -70,6 +74,10 @@ export interface Operation<B = undefined, P = Record<string, never>, Q = Record<
   body?: BodySpec<B>;
   path?: z.ZodType<P>;
   query?: z.ZodType<Q>;
+  /** Request headers the route reads (documented; the handler parses them). */
+  headers?: z.ZodType;
+  /** Error statuses beyond those that follow from the rest (e.g. 429). */
+  errors?: readonly number[];
   /** Successful responses; the error responses follow from the rest. */
   responses: Record<number, { description: string; schema: z.ZodType }>;
 }
@@ -94,6 +102,18 @@ function jsonResult(status: number, body: unknown): APIGatewayProxyStructuredRes
   };
 }
 
+function fileResult(status: number, file: NonNullable<RouteResult['file']>): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: {
+      'content-type': file.contentType,
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
+    },
+    body: file.bytes.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
 /** Groups arrive as an array, or as API Gateway's flattened "[a b]" string. */
 export function groupsFromClaim(claim: unknown): string[] {
   if (Array.isArray(claim)) return claim.map(String);
@@ -104,13 +124,16 @@ export function groupsFromClaim(claim: unknown): string[] {
     .filter(Boolean);
 }
 
+/** The claim a deployment's identity provider uses for roles, hospital or township (infra sets the variables). */
+const claimName = (kind: keyof typeof auth.claimEnv, fallback: string): string => process.env[auth.claimEnv[kind]] || fallback;
+
 function actorOf(event: HttpEvent, allowed: readonly Role[]): Actor {
   const claims = event.requestContext.authorizer?.jwt?.claims;
   const sub = claims?.sub;
   if (!claims || typeof sub !== 'string' || !sub) {
     throw new AppError('UNAUTHENTICATED', 'a valid bearer token is required');
   }
-  const groups = groupsFromClaim(claims[auth.groupsClaim]);
+  const groups = groupsFromClaim(claims[claimName('roles', auth.groupsClaim)]);
   const role = allowed.find((r) => groups.includes(r));
   if (!role) {
     const held = groups.filter((g) => (allRoles as readonly string[]).includes(g));
@@ -120,13 +143,15 @@ function actorOf(event: HttpEvent, allowed: readonly Role[]): Actor {
     );
   }
   if (role === 'hospital') {
-    const hospitalId = claims[auth.hospitalClaim];
+    const hospitalClaim = claimName('hospital', auth.hospitalClaim);
+    const hospitalId = claims[hospitalClaim];
     if (typeof hospitalId !== 'string' || !hospitalId) {
-      throw new AppError('FORBIDDEN', 'a hospital token must carry hospital_id');
+      throw new AppError('FORBIDDEN', `a hospital token must carry ${hospitalClaim}`);
     }
     return { sub, role, hospitalId };
   }
-  return { sub, role };
+  const township = claims[claimName('township', auth.townshipClaim)];
+  return typeof township === 'string' && township ? { sub, role, township } : { sub, role };
 }
 
 function header(event: HttpEvent, name: string): string | undefined {
@@ -229,14 +254,15 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
         }
         idempotencyConfig.registerLambdaContext(context);
         const result = await runIdempotently({
-          key: `${actor.sub}|${event.routeKey}|${JSON.stringify(event.pathParameters ?? {})}|${key}`,
+          // Scoped by tenant and role as well as subject: two clients sharing a `sub` never share responses.
+          key: `${actor.role}|${actor.hospitalId ?? ''}|${actor.sub}|${event.routeKey}|${JSON.stringify(event.pathParameters ?? {})}|${key}`,
           bodyHash: createHash('sha256').update(event.body ?? '').digest('hex'),
           run: () => definition.handle(request),
         });
         return jsonResult(result.status, result.body);
       }
       const result = await definition.handle(request);
-      return jsonResult(result.status, result.body);
+      return result.file ? fileResult(result.status, result.file) : jsonResult(result.status, result.body);
     } catch (error) {
       return toErrorResult(error);
     }

@@ -1,5 +1,5 @@
 // Field schemas shared by every route: one definition of a resident ID, an amount, a date.
-import { z } from 'zod';
+import * as z from 'zod';
 import { dateInChina } from '../domain/clock.ts';
 import { idNumberProblem } from '../domain/id-number.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { validationFailed, type AppError, type ErrorDetail } from '../domain/errors.ts';
 
 export function zodDetails(error: z.ZodError): ErrorDetail[] {

@@ -1,7 +1,7 @@
 // Every scheduled job: EventBridge (or `npm run job`) passes { job, asOf? }; asOf stands for today.
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../observability/logger.ts';
 
 import { dateInChina } from '../domain/clock.ts';

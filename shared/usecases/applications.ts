@@ -329,7 +329,19 @@ async function enrolHousehold(
         spec: {
           // The person's one recipientId, whichever enrolment or import wrote the record before.
           set: { ...fields, recipientId: await recipientIdOf(idNumber), status: 'ACTIVE' },
-          append: { history: [{ at, by: enrolmentJob, action: 'ENROLLED', reason: `${enrolling.type} from application ${id}: ${reason}` }] },
+          append: {
+            history: [
+              {
+                at,
+                by: enrolmentJob,
+                action: 'ENROLLED',
+                reason: `${enrolling.type} from application ${id}: ${reason}`,
+                status: 'ACTIVE',
+                category: fields.category,
+                since: fields.since,
+              },
+            ],
+          },
           // A re-enrolled person keeps nothing of the old enrolment but its history and id.
           remove: ['importId', 'reviewOpenedOn', ...(application.payee ? [] : ['bankName', 'bankAccount'])],
           condition: {

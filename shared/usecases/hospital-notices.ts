@@ -1,44 +1,85 @@
-import type { HospitalNoticeRequest, NoticeView } from '../api/hospital-notices.ts';
-import { dateInChina } from '../domain/clock.ts';
-import { AppError } from '../domain/errors.ts';
+// Hospital notices (先诊疗、后付费), as hospitals settle (API.md, "Hospital notices v1.1"):
+// admissions decided on the date of service, one open stay per person, discharges settled for
+// every assistance group, reversals, trial settlement, the daily list and the watch list.
+import type { HospitalNoticeRequest, NoticeView, PreSettlementRequest } from '../api/hospital-notices.ts';
+import { addDays, dateInChina } from '../domain/clock.ts';
+import { AppError, validationFailed } from '../domain/errors.ts';
 import {
-  decideAdmission,
+  admissionOutcome,
+  coveredAdmissionDecision,
+  neutralDischargeReason,
   noticeIdFor,
+  notCoveredDecision,
   requestHashOf,
+  serviceInstantProblem,
   type AdmissionRecord,
   type DischargeRecord,
+  type NoticeDecision,
   type NoticeRecord,
+  type ReversalRecord,
 } from '../domain/hospital-notices.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
-import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
-import { settleDischarge } from '../domain/settlement.ts';
+import { loadDefaultPolicies, policyInForce, watchThresholdFen } from '../domain/policy.ts';
+import { settleDischarge, type DischargeSettlement } from '../domain/settlement.ts';
+import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
 import type { Actor } from '../http/route.ts';
+import { auditEligibilityCheck } from '../observability/audit.ts';
 import {
   annualUsage,
+  claimStay,
   enqueueNotice,
+  getHospital,
   getNotice,
+  hospitalNoticesBetween,
+  hospitalNoticesPage,
   pendingNoticeIds,
+  personYearOf,
   recordDecision,
+  releaseStay,
+  reverseAdmissionAtomically,
+  reverseDischargeAtomically,
   settleAtomically,
   storeNewNotice,
+  takeRateSlot,
+  usageAtOrAbove,
+  type HospitalRecord,
 } from '../adapters/notice-store.ts';
-import { getRecipient, isDesignatedHospital } from '../adapters/registry-store.ts';
+import { getRecipient, getRecipients } from '../adapters/registry-store.ts';
 
-async function designatedHospitalOf(actor: Actor): Promise<string> {
-  const hospitalId = actor.hospitalId;
-  if (!hospitalId || !(await isDesignatedHospital(hospitalId))) {
-    throw new AppError('FORBIDDEN', `hospital ${hospitalId ?? '(none)'} is not a designated hospital`);
+/** Admissions (eligibility checks) a hospital may post per minute unless its record says otherwise. */
+export const defaultEligibilityChecksPerMinute = 120;
+
+async function designatedHospitalOf(actor: Actor): Promise<HospitalRecord> {
+  const hospital = actor.hospitalId ? await getHospital(actor.hospitalId) : undefined;
+  if (!hospital) {
+    throw new AppError('FORBIDDEN', `hospital ${actor.hospitalId ?? '(none)'} is not a designated hospital`);
   }
-  return hospitalId;
+  return hospital;
+}
+
+/** `hospitalId#YYYY-MM` of the China-time day of `instant`: the daily and monthly lists' key. */
+export function hospitalMonthOf(hospitalId: string, instant: Date): string {
+  return `${hospitalId}#${dateInChina(instant).slice(0, 7)}`;
+}
+
+function checkServiceDates(request: HospitalNoticeRequest, now: Date): void {
+  const field = request.kind === 'ADMISSION' ? 'admittedAt' : request.kind === 'DISCHARGE' ? 'dischargedAt' : undefined;
+  if (!field) return;
+  const problem = serviceInstantProblem((request as Record<string, string>)[field]!, now);
+  if (problem) throw validationFailed([{ path: field, message: problem }]);
 }
 
 /**
  * Stores the notice as RECEIVED and queues it. Idempotent on (hospital, noticeNo): the same
  * notice again answers as the first time and queues it again while it is still undecided, so
  * a retry after a failed enqueue recovers; a different notice under the same number is a 409.
+ * A date of service in the future is a 400; admissions beyond the hospital's per-minute
+ * allowance are a 429 (a replay of a stored notice is never counted).
  */
 export async function receiveNotice(request: HospitalNoticeRequest, actor: Actor, now: Date) {
-  const hospitalId = await designatedHospitalOf(actor);
+  const hospital = await designatedHospitalOf(actor);
+  const hospitalId = hospital.hospitalId;
+  checkServiceDates(request, now);
   const id = noticeIdFor(hospitalId, request.noticeNo);
   const at = now.toISOString();
   const base = {
@@ -50,30 +91,42 @@ export async function receiveNotice(request: HospitalNoticeRequest, actor: Actor
     pending: 'RECEIVED' as const,
     receivedAt: at,
     receivedBy: actor.sub,
+    hospitalMonth: hospitalMonthOf(hospitalId, now),
     history: [{ at, by: actor.sub, action: 'RECEIVED', reason: `${request.kind} notice from ${hospitalId}` }],
   };
-  const record: NoticeRecord =
-    request.kind === 'ADMISSION'
-      ? {
-          ...base,
-          kind: 'ADMISSION',
-          patientIdNumber: request.patient.idNumber,
-          patientName: request.patient.name,
-          admittedAt: request.admittedAt,
-          diagnosis: request.diagnosis,
-        }
-      : {
-          ...base,
-          kind: 'DISCHARGE',
-          admissionNoticeNo: request.admissionNoticeNo,
-          dischargedAt: request.dischargedAt,
-          totalCostFen: request.totalCostFen,
-          insurancePaidFen: request.insurancePaidFen,
-          criticalIllnessPaidFen: request.criticalIllnessPaidFen,
-          nonCoveredFen: request.nonCoveredFen,
-        };
+  let record: NoticeRecord;
+  if (request.kind === 'ADMISSION') {
+    record = {
+      ...base,
+      kind: 'ADMISSION',
+      patientIdNumber: request.patient.idNumber,
+      patientName: request.patient.name,
+      admittedAt: request.admittedAt,
+      diagnosis: request.diagnosis,
+    };
+  } else if (request.kind === 'DISCHARGE') {
+    record = {
+      ...base,
+      kind: 'DISCHARGE',
+      admissionNoticeNo: request.admissionNoticeNo,
+      dischargedAt: request.dischargedAt,
+      totalCostFen: request.totalCostFen,
+      insurancePaidFen: request.insurancePaidFen,
+      criticalIllnessPaidFen: request.criticalIllnessPaidFen,
+      nonCoveredFen: request.nonCoveredFen,
+    };
+  } else {
+    record = { ...base, kind: 'REVERSAL', originalNoticeNo: request.originalNoticeNo };
+  }
 
-  const stored = await storeNewNotice(record);
+  const existing = await getNotice(id);
+  if (!existing && request.kind === 'ADMISSION') {
+    const limit = hospital.eligibilityChecksPerMinute ?? defaultEligibilityChecksPerMinute;
+    if (!(await takeRateSlot(hospitalId, at.slice(0, 16), limit))) {
+      throw new AppError('RATE_LIMITED', `more than ${limit} admissions a minute from ${hospitalId}: retry in a minute`);
+    }
+  }
+  const stored = existing ?? (await storeNewNotice(record));
   if (stored !== 'stored') {
     if (stored.requestHash !== record.requestHash) {
       throw new AppError('CONFLICT', `notice ${request.noticeNo} was already received with different content`, [
@@ -87,11 +140,46 @@ export async function receiveNotice(request: HospitalNoticeRequest, actor: Actor
   return { id, status: 'RECEIVED' as const };
 }
 
-export async function viewNotice(id: string, actor: Actor): Promise<NoticeView> {
-  const hospitalId = await designatedHospitalOf(actor);
-  const notice = await getNotice(id);
-  // Another hospital's notice is answered as if it did not exist.
-  if (!notice || notice.hospitalId !== hospitalId) throw new AppError('NOT_FOUND', `notice ${id} does not exist`);
+/** The longest `Prefer: wait` honoured (API.md: N ≤ 5). */
+export const maxPreferWaitSeconds = 5;
+
+/** Seconds asked for by an RFC 7240 `Prefer` header (`wait=N`), capped; undefined when absent. */
+export function preferredWaitSeconds(prefer: string | undefined): number | undefined {
+  if (!prefer) return undefined;
+  for (const preference of prefer.split(',')) {
+    const match = /^\s*wait\s*=\s*"?(\d{1,6})"?\s*(;.*)?$/i.exec(preference);
+    if (match) return Math.min(Number(match[1]), maxPreferWaitSeconds);
+  }
+  return undefined;
+}
+
+/**
+ * POST /hospital-notices: receives the notice; with `Prefer: wait=N` also decides it in the
+ * request (the worker's decision is the same and conditional, so whichever comes first wins)
+ * and answers 200 with the decided notice when that took at most N seconds, else 202.
+ */
+export async function postNotice(request: HospitalNoticeRequest, actor: Actor, now: Date, waitSeconds: number | undefined) {
+  const accepted = await receiveNotice(request, actor, now);
+  if (!waitSeconds) return { status: 202, body: accepted };
+  const deadline = Date.now() + waitSeconds * 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timed-out'>((resolve) => {
+    timer = setTimeout(() => resolve('timed-out'), waitSeconds * 1000);
+  });
+  try {
+    // A failure here leaves the notice to the worker: the client still gets its 202.
+    const decided = await Promise.race([decideNotice(accepted.id, new Date()).catch(() => 'failed'), timedOut]);
+    if (decided !== 'timed-out' && decided !== 'failed' && Date.now() <= deadline) {
+      const notice = await getNotice(accepted.id);
+      if (notice && notice.status !== 'RECEIVED') return { status: 200, body: toView(notice) };
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return { status: 202, body: accepted };
+}
+
+function toView(notice: NoticeRecord): NoticeView {
   return {
     id: notice.id,
     noticeNo: notice.noticeNo,
@@ -105,7 +193,19 @@ export async function viewNotice(id: string, actor: Actor): Promise<NoticeView> 
         : null,
     decision: notice.decision ?? null,
     settlement: notice.kind === 'DISCHARGE' ? (notice.settlement ?? null) : null,
+    admissionNoticeNo: notice.kind === 'DISCHARGE' ? notice.admissionNoticeNo : null,
+    originalNoticeNo: notice.kind === 'REVERSAL' ? notice.originalNoticeNo : null,
+    reversedAssistanceFen: notice.kind === 'REVERSAL' ? (notice.reversedAssistanceFen ?? null) : null,
+    reversed: notice.reversed ? { noticeNo: notice.reversed.noticeNo, by: notice.reversed.by, at: notice.reversed.at } : null,
   };
+}
+
+export async function viewNotice(id: string, actor: Actor): Promise<NoticeView> {
+  const { hospitalId } = await designatedHospitalOf(actor);
+  const notice = await getNotice(id);
+  // Another hospital's notice is answered as if it did not exist.
+  if (!notice || notice.hospitalId !== hospitalId) throw new AppError('NOT_FOUND', `notice ${id} does not exist`);
+  return toView(notice);
 }
 
 const system = 'tuodi:hospital-notice-worker';
@@ -115,23 +215,72 @@ export async function decideNotice(id: string, now: Date): Promise<string> {
   const notice = await getNotice(id);
   if (!notice) throw new Error(`notice ${id} does not exist`);
   if (notice.status !== 'RECEIVED') return 'already-decided';
-  return notice.kind === 'ADMISSION' ? decideAdmissionNotice(notice, now) : settleDischargeNotice(notice, now);
+  if (notice.kind === 'ADMISSION') return decideAdmissionNotice(notice, now);
+  if (notice.kind === 'DISCHARGE') return settleDischargeNotice(notice, now);
+  return applyReversal(notice, now);
+}
+
+/** An admission's stay is open while it holds a covered category, is not discharged and not reversed. */
+function isOpenStay(admission: NoticeRecord | undefined): boolean {
+  if (!admission || admission.kind !== 'ADMISSION') return false;
+  if (admission.status === 'RECEIVED') return true; // it claimed the stay and is being decided
+  return Boolean(admission.coveredCategory) && admission.status !== 'REVERSED' && !admission.dischargedBy;
+}
+
+/**
+ * Makes this admission the person's open stay, unless another admission's stay is open:
+ * a stay item per person, claimed conditionally, so two admissions at once cannot both open
+ * one. A holder whose stay has closed (discharged, reversed) is taken over.
+ */
+async function openStay(idNumber: string, admissionId: string): Promise<boolean> {
+  let holder = await claimStay(idNumber, admissionId);
+  for (let attempt = 0; attempt < 5 && holder !== admissionId; attempt++) {
+    if (isOpenStay(await getNotice(holder))) return false;
+    holder = await claimStay(idNumber, admissionId, holder);
+  }
+  return holder === admissionId;
 }
 
 async function decideAdmissionNotice(notice: AdmissionRecord, now: Date): Promise<string> {
   const recipient = await getRecipient(notice.patientIdNumber!);
-  const decision = decideAdmission(recipient, notice.patientName!);
+  const outcome = admissionOutcome(recipient, notice.patientName!, new Date(notice.admittedAt));
+  let decision: NoticeDecision = notCoveredDecision;
+  let coveredCategory: AdmissionRecord['coveredCategory'];
+  let detail = 'not covered on the admission date (not registered, name not matching, or not active)';
+  if (outcome.kind === 'covered') {
+    if (await openStay(notice.patientIdNumber!, notice.id)) {
+      coveredCategory = outcome.category;
+      decision = coveredAdmissionDecision(outcome.category, outcome.since);
+      detail = `${outcome.category} on the admission date; stay opened`;
+    } else {
+      detail = `${outcome.category} on the admission date; another stay is open`;
+    }
+  }
   const at = now.toISOString();
+  const status = decision.eligible ? 'GUARANTEED' : 'NOT_ELIGIBLE';
   const recorded = await recordDecision(notice.id, {
-    status: decision.eligible ? 'GUARANTEED' : 'NOT_ELIGIBLE',
+    status,
     decision,
     decidedAt: at,
-    entry: { at, by: system, action: decision.eligible ? 'GUARANTEED' : 'NOT_ELIGIBLE', reason: decision.reason },
+    entry: { at, by: system, action: status, reason: `${decision.reason} [${detail}]` },
+    extra: { coveredCategory },
   });
-  return recorded ? (decision.eligible ? 'GUARANTEED' : 'NOT_ELIGIBLE') : 'already-decided';
+  if (!recorded) {
+    // Decided elsewhere meanwhile (the worker and a `Prefer: wait` request): keep that decision.
+    return 'already-decided';
+  }
+  auditEligibilityCheck({
+    hospitalId: notice.hospitalId,
+    noticeId: notice.id,
+    at,
+    idNumberMasked: maskIdNumber(notice.patientIdNumber!),
+    outcome: status,
+    detail,
+  });
+  return status;
 }
 
-async function reject(notice: DischargeRecord, reason: string, now: Date): Promise<string> {
+async function reject(notice: DischargeRecord | ReversalRecord, reason: string, now: Date): Promise<string> {
   const at = now.toISOString();
   const recorded = await recordDecision(notice.id, {
     status: 'REJECTED',
@@ -144,51 +293,83 @@ async function reject(notice: DischargeRecord, reason: string, now: Date): Promi
 
 const maxSettleAttempts = 50;
 
-async function settleDischargeNotice(notice: DischargeRecord, now: Date): Promise<string> {
-  const admissionId = noticeIdFor(notice.hospitalId, notice.admissionNoticeNo);
+type DischargeFigures = Pick<
+  DischargeRecord,
+  'admissionNoticeNo' | 'dischargedAt' | 'totalCostFen' | 'insurancePaidFen' | 'criticalIllnessPaidFen' | 'nonCoveredFen'
+>;
+
+type Settleable =
+  | { ok: true; admission: AdmissionRecord & { coveredCategory: NonNullable<AdmissionRecord['coveredCategory']> }; serviceDate: string; policy: ReturnType<typeof policyInForce>; personYear: string }
+  | { ok: false; reason: string };
+
+/**
+ * Whether a discharge of `hospitalId` can settle, and under what: its admission at the same
+ * hospital (decided first if still undecided), open for this discharge, with a covered
+ * category on the admission date; the policy and cap year of the discharge date. Refusals
+ * that would reveal registry membership carry the neutral reason.
+ */
+async function settleable(hospitalId: string, discharge: DischargeFigures, dischargeId: string | undefined, now: Date): Promise<Settleable> {
+  const admissionId = noticeIdFor(hospitalId, discharge.admissionNoticeNo);
   let admission = await getNotice(admissionId);
   if (!admission || admission.kind !== 'ADMISSION') {
-    return reject(notice, `no admission notice ${notice.admissionNoticeNo} from this hospital`, now);
+    return { ok: false, reason: `no admission notice ${discharge.admissionNoticeNo} from this hospital` };
   }
   if (admission.status === 'RECEIVED') {
     // The admission was posted but not yet decided: decide it first rather than wait for its message.
     await decideAdmissionNotice(admission, now);
     admission = (await getNotice(admissionId)) as AdmissionRecord;
   }
-  if (admission.status !== 'GUARANTEED' || !admission.decision?.category) {
-    return reject(notice, `admission ${notice.admissionNoticeNo} was not guaranteed: ${admission.decision?.reason ?? ''}`, now);
+  if (admission.status === 'REVERSED') {
+    return { ok: false, reason: `admission ${discharge.admissionNoticeNo} was reversed: its stay is closed` };
   }
-  if (admission.dischargedBy && admission.dischargedBy !== notice.id) {
-    return reject(notice, `admission ${notice.admissionNoticeNo} has already been settled by another discharge`, now);
+  if (admission.dischargedBy && admission.dischargedBy !== dischargeId) {
+    return { ok: false, reason: `admission ${discharge.admissionNoticeNo} has already been settled by another discharge` };
   }
-  if (Date.parse(notice.dischargedAt) < Date.parse(admission.admittedAt)) {
-    return reject(notice, `dischargedAt is before the admission's admittedAt (${admission.admittedAt})`, now);
+  if (Date.parse(discharge.dischargedAt) < Date.parse(admission.admittedAt)) {
+    return { ok: false, reason: `dischargedAt is before the admission's admittedAt (${admission.admittedAt})` };
   }
-  const serviceDate = dateInChina(new Date(notice.dischargedAt));
+  if (!admission.coveredCategory) return { ok: false, reason: neutralDischargeReason };
+  const serviceDate = dateInChina(new Date(discharge.dischargedAt));
   let policy;
   try {
     policy = policyInForce(loadDefaultPolicies(), serviceDate);
   } catch (error) {
-    return reject(notice, (error as Error).message, now);
+    return { ok: false, reason: (error as Error).message };
   }
-  const personYear = `${admission.patientIdNumber}#${serviceDate.slice(0, 4)}`;
+  return {
+    ok: true,
+    admission: admission as AdmissionRecord & { coveredCategory: NonNullable<AdmissionRecord['coveredCategory']> },
+    serviceDate,
+    policy,
+    personYear: personYearOf(admission.patientIdNumber!, serviceDate.slice(0, 4)),
+  };
+}
+
+function settlementOf(discharge: DischargeFigures, category: NonNullable<AdmissionRecord['coveredCategory']>, annualUsedFen: number, policy: ReturnType<typeof policyInForce>): DischargeSettlement {
+  return settleDischarge(
+    {
+      category,
+      totalCostFen: discharge.totalCostFen,
+      insurancePaidFen: discharge.insurancePaidFen,
+      criticalIllnessPaidFen: discharge.criticalIllnessPaidFen,
+      nonCoveredFen: discharge.nonCoveredFen,
+      annualUsedFen,
+    },
+    policy,
+  );
+}
+
+async function settleDischargeNotice(notice: DischargeRecord, now: Date): Promise<string> {
+  const ready = await settleable(notice.hospitalId, notice, notice.id, now);
+  if (!ready.ok) return reject(notice, ready.reason, now);
+  const { admission, policy, personYear } = ready;
   for (let attempt = 0; attempt < maxSettleAttempts; attempt++) {
     const usageBefore = await annualUsage(personYear);
-    const result = settleDischarge(
-      {
-        category: admission.decision.category,
-        totalCostFen: notice.totalCostFen,
-        insurancePaidFen: notice.insurancePaidFen,
-        criticalIllnessPaidFen: notice.criticalIllnessPaidFen,
-        nonCoveredFen: notice.nonCoveredFen,
-        annualUsedFen: usageBefore.usedFen,
-      },
-      policy,
-    );
+    const result = settlementOf(notice, admission.coveredCategory, usageBefore.usedFen, policy);
     const at = new Date().toISOString();
     const outcome = await settleAtomically({
       dischargeId: notice.id,
-      admissionId,
+      admissionId: admission.id,
       personYear,
       usageBefore,
       usedAfterFen: result.annualUsedFen,
@@ -201,20 +382,225 @@ async function settleDischargeNotice(notice: DischargeRecord, now: Date): Promis
       },
       decided: {
         status: 'SETTLED',
-        decision: { eligible: true, category: admission.decision.category, reason: result.reason },
+        decision: { eligible: true, category: admission.coveredCategory, reason: result.reason },
         decidedAt: at,
         entry: { at, by: system, action: 'SETTLED', reason: result.reason },
         patient: { idNumber: admission.patientIdNumber!, name: admission.patientName! },
       },
     });
-    if (outcome === 'settled') return 'SETTLED';
+    if (outcome === 'settled') {
+      await releaseStay(admission.patientIdNumber!, admission.id);
+      return 'SETTLED';
+    }
     if (outcome === 'already-decided') return 'already-decided';
     if (outcome === 'admission-already-discharged') {
-      return reject(notice, `admission ${notice.admissionNoticeNo} has already been settled by another discharge`, now);
+      // Settled by another discharge, or reversed, meanwhile: decide again on what it is now.
+      const again = await settleable(notice.hospitalId, notice, notice.id, now);
+      return reject(notice, again.ok ? `admission ${notice.admissionNoticeNo} changed while settling; post the discharge again` : again.reason, now);
     }
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** attempt)));
   }
   throw new Error(`notice ${notice.id}: the annual usage kept changing; will be retried`);
+}
+
+/**
+ * Applies a REVERSAL: undoes the same hospital's earlier discharge (SETTLED) or admission
+ * (without a settled discharge). An undecided original is decided first, so that what is
+ * undone is what the hospital was told. Anything else is REJECTED with the reason.
+ */
+async function applyReversal(notice: ReversalRecord, now: Date): Promise<string> {
+  const originalId = noticeIdFor(notice.hospitalId, notice.originalNoticeNo);
+  for (let attempt = 0; attempt < maxSettleAttempts; attempt++) {
+    const original = await getNotice(originalId);
+    if (!original) return reject(notice, `no notice ${notice.originalNoticeNo} from this hospital`, now);
+    if (original.kind === 'REVERSAL') return reject(notice, `notice ${notice.originalNoticeNo} is a reversal: it cannot be reversed`, now);
+    if (original.status === 'RECEIVED') {
+      await decideNotice(original.id, now);
+      continue;
+    }
+    if (original.status === 'REVERSED') {
+      return reject(notice, `notice ${notice.originalNoticeNo} was already reversed by notice ${original.reversed?.noticeNo}`, now);
+    }
+    const at = new Date().toISOString();
+    const mark = { noticeId: notice.id, noticeNo: notice.noticeNo, by: notice.receivedBy, at };
+    let outcome;
+    if (original.kind === 'DISCHARGE') {
+      if (original.status !== 'SETTLED' || !original.settlement || !original.personYear) {
+        return reject(notice, `discharge ${notice.originalNoticeNo} did not settle: there is nothing to reverse`, now);
+      }
+      const amount = original.settlement.medicalAssistanceFen;
+      const reason = `reversed discharge ${original.noticeNo}: ${amount} fen of medical assistance given back to the annual cap; admission ${original.admissionNoticeNo} can be discharged again`;
+      outcome = await reverseDischargeAtomically({
+        reversalId: notice.id,
+        discharge: original,
+        admissionId: noticeIdFor(notice.hospitalId, original.admissionNoticeNo),
+        mark,
+        decided: {
+          status: 'APPLIED',
+          decision: { eligible: true, category: null, reason },
+          decidedAt: at,
+          entry: { at, by: system, action: 'APPLIED', reason },
+          extra: { reversedAssistanceFen: amount },
+        },
+      });
+    } else {
+      if (original.dischargedBy) {
+        return reject(notice, `admission ${original.noticeNo} has a settled discharge: reverse the discharge first`, now);
+      }
+      const reason = `reversed admission ${original.noticeNo}: its stay is closed`;
+      outcome = await reverseAdmissionAtomically({
+        reversalId: notice.id,
+        admission: original,
+        mark,
+        decided: {
+          status: 'APPLIED',
+          decision: { eligible: true, category: null, reason },
+          decidedAt: at,
+          entry: { at, by: system, action: 'APPLIED', reason },
+          extra: { reversedAssistanceFen: 0 },
+        },
+      });
+      if (outcome === 'applied' && original.patientIdNumber) await releaseStay(original.patientIdNumber, original.id);
+    }
+    if (outcome === 'applied') {
+      if (original.kind === 'DISCHARGE' && original.patientIdNumber) {
+        // The stay is open again for the corrected discharge: hold it, unless the person has
+        // been admitted elsewhere since (the correction still settles against this admission).
+        await openStay(original.patientIdNumber, noticeIdFor(notice.hospitalId, original.admissionNoticeNo));
+      }
+      return 'APPLIED';
+    }
+    if (outcome === 'reversal-already-decided') return 'already-decided';
+    // The original moved (a discharge settled, another reversal): look again.
+  }
+  throw new Error(`notice ${notice.id}: the original kept changing; will be retried`);
+}
+
+/**
+ * Trial settlement (预结算): what a discharge with this body would settle as now; nothing is
+ * stored or counted. A discharge that would be rejected answers `settlement: null` and why.
+ */
+export async function preSettle(request: PreSettlementRequest, actor: Actor, now: Date) {
+  const hospital = await designatedHospitalOf(actor);
+  const hospitalId = hospital.hospitalId;
+  const problem = serviceInstantProblem(request.dischargedAt, now);
+  if (problem) throw validationFailed([{ path: 'dischargedAt', message: problem }]);
+  // A trial names the category's share: it counts as an eligibility check (allowance and audit).
+  const limit = hospital.eligibilityChecksPerMinute ?? defaultEligibilityChecksPerMinute;
+  if (!(await takeRateSlot(hospitalId, now.toISOString().slice(0, 16), limit))) {
+    throw new AppError('RATE_LIMITED', `more than ${limit} eligibility checks a minute from ${hospitalId}: retry in a minute`);
+  }
+  const admission = await getNotice(noticeIdFor(hospitalId, request.admissionNoticeNo));
+  auditEligibilityCheck({
+    hospitalId,
+    noticeId: admission?.id ?? '(no admission)',
+    at: now.toISOString(),
+    idNumberMasked: admission?.patientIdNumber ? maskIdNumber(admission.patientIdNumber) : '(unknown)',
+    outcome: 'PRE_SETTLEMENT',
+    detail: `trial settlement against admission ${request.admissionNoticeNo}`,
+  });
+  if (admission?.status === 'RECEIVED') {
+    return { settlement: null, decision: { eligible: false, category: null, reason: 'the admission is still being decided: try again in a moment' } };
+  }
+  const ready = await settleable(hospitalId, request, undefined, now);
+  if (!ready.ok) return { settlement: null, decision: { eligible: false, category: null, reason: ready.reason } };
+  const usage = await annualUsage(ready.personYear);
+  const result = settlementOf(request, ready.admission.coveredCategory, usage.usedFen, ready.policy);
+  return {
+    settlement: {
+      outOfPocketFen: result.outOfPocketFen,
+      medicalAssistanceFen: result.medicalAssistanceFen,
+      patientPaysFen: result.patientPaysFen,
+      annualUsedFen: result.annualUsedFen,
+      annualCapFen: result.annualCapFen,
+    },
+    decision: { eligible: true, category: ready.admission.coveredCategory, reason: `trial settlement, nothing recorded: ${result.reason}` },
+  };
+}
+
+/** [from, to] instants (ISO, UTC) of a China-time day: the bounds of `receivedAt` on that day. */
+function chinaDayBounds(date: string): { from: string; to: string } {
+  const from = new Date(`${date}T00:00:00+08:00`);
+  const to = new Date(new Date(`${addDays(date, 1)}T00:00:00+08:00`).getTime() - 1);
+  return { from: from.toISOString(), to: to.toISOString() };
+}
+
+export interface AssistanceTotals {
+  settled: number;
+  reversed: number;
+  medicalAssistanceFen: number;
+}
+
+/**
+ * Totals of a hospital's notices: discharges that settled (also those later reversed) add
+ * their medical assistance, applied reversals of discharges take theirs off, on the day each
+ * notice was received. A month of daily totals is what the hospital is reimbursed.
+ */
+export function assistanceTotals(notices: readonly NoticeRecord[]): AssistanceTotals {
+  const totals = { settled: 0, reversed: 0, medicalAssistanceFen: 0 };
+  for (const notice of notices) {
+    if (notice.kind === 'DISCHARGE' && notice.settlement && (notice.status === 'SETTLED' || notice.status === 'REVERSED')) {
+      totals.settled++;
+      totals.medicalAssistanceFen += notice.settlement.medicalAssistanceFen;
+    } else if (notice.kind === 'REVERSAL' && notice.status === 'APPLIED') {
+      totals.reversed++;
+      totals.medicalAssistanceFen -= notice.reversedAssistanceFen ?? 0;
+    }
+  }
+  return totals;
+}
+
+/** A hospital's medical assistance fronted in a China-time month (YYYY-MM), net of reversals. */
+export async function monthlyAssistanceTotals(hospitalId: string, month: string): Promise<AssistanceTotals> {
+  const first = `${month}-01`;
+  const { from } = chinaDayBounds(first);
+  const nextMonth = addDays(`${month}-28`, 4).slice(0, 7);
+  const { from: nextFrom } = chinaDayBounds(`${nextMonth}-01`);
+  const to = new Date(Date.parse(nextFrom) - 1).toISOString();
+  return assistanceTotals(await hospitalNoticesBetween(`${hospitalId}#${month}`, from, to));
+}
+
+/** GET /hospital-notices?date=: the calling hospital's notices received that China-time day, with totals. */
+export async function listDay(query: { date: string; limit: number; nextToken?: string }, actor: Actor, binding: PageBinding) {
+  const { hospitalId } = await designatedHospitalOf(actor);
+  const { from, to } = chinaDayBounds(query.date);
+  const hospitalMonth = `${hospitalId}#${query.date.slice(0, 7)}`;
+  const page = await hospitalNoticesPage(hospitalMonth, from, to, query.limit, await decodeNextToken(query.nextToken, binding));
+  const totals = assistanceTotals(await hospitalNoticesBetween(hospitalMonth, from, to));
+  return { date: query.date, items: page.items.map(toView), nextToken: await encodeNextToken(page.lastKey, binding), totals };
+}
+
+/**
+ * The watch list (因病致贫返贫监测) for `year`: registry recipients whose out-of-pocket
+ * payments at discharges settled in the year (net of reversals) reached the threshold of the
+ * policy in force at the year's end (or today, for the current year).
+ */
+export async function watchList(year: string, now: Date) {
+  const today = dateInChina(now);
+  const asOf = `${year}-12-31` < today ? `${year}-12-31` : today;
+  let policy;
+  try {
+    policy = policyInForce(loadDefaultPolicies(), asOf);
+  } catch {
+    policy = policyInForce(loadDefaultPolicies(), today); // a year before the first policy version
+  }
+  const thresholdFen = watchThresholdFen(policy);
+  const rows = await usageAtOrAbove(year, thresholdFen);
+  const recipients = new Map((await getRecipients(rows.map((r) => r.idNumber))).map((r) => [r.idNumber, r]));
+  const items = rows
+    .filter((row) => recipients.has(row.idNumber))
+    .map((row) => {
+      const r = recipients.get(row.idNumber)!;
+      return {
+        idNumberMasked: maskIdNumber(r.idNumber),
+        name: r.name,
+        householdId: r.householdId,
+        category: r.category,
+        patientPaysFen: row.patientPaysFen,
+      };
+    })
+    .sort((a, b) => b.patientPaysFen - a.patientPaysFen);
+  return { year, thresholdFen, items };
 }
 
 /** Queues again the notices still undecided after a grace period (an enqueue that failed). */

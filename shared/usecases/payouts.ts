@@ -43,12 +43,14 @@ import {
   setReconciliation,
   storedPlan,
   transitionBatch,
-  uploadExport,
+  uploadBankFile,
   type PayeeCandidate,
 } from '../adapters/payout-store.ts';
 import { presignDownload } from '../adapters/presigned-urls.ts';
 import { maxCeilingFen } from '../domain/values.ts';
 import { acquireLease, fencedUpdate, LeaseLostError, renewLease, type Lease } from '../adapters/lease.ts';
+import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
+import { checkReimbursementPeriod, reimbursementCandidates } from './hospital-reimbursement.ts';
 import payerFile from '../../data/payer.json' with { type: 'json' };
 import type { FileBody } from '../http/route.ts';
 
@@ -68,13 +70,14 @@ async function existingBatch(batchId: string): Promise<PayoutBatch> {
 
 /** The maker's step: the batch is stored as PLANNING and its planning queued. */
 export async function createBatch(request: NewPayoutBatch, actor: Actor, now: Date) {
+  if (request.program === 'HOSPITAL_REIMBURSEMENT') checkReimbursementPeriod(request.period, now);
   const at = now.toISOString();
   const batch: PayoutBatch = {
     batchId: `pb_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
     program: request.program,
     period: request.period,
     title: request.title,
-    categories: request.program === 'ONE_OFF_GRANTS' ? [] : (request.categories ?? []),
+    categories: request.categories ?? [],
     perPersonFen: request.perPersonFen,
     status: 'PLANNING',
     createdBy: actor.sub,
@@ -98,11 +101,13 @@ export async function createBatch(request: NewPayoutBatch, actor: Actor, now: Da
 
 /** Planning segments per batch: each is one slice of a parallel scan of the registry (grants: one). */
 export function planSegmentCount(program: PayoutBatch['program']): number {
-  return program === 'ONE_OFF_GRANTS' ? 1 : 8;
+  return program === 'ONE_OFF_GRANTS' || program === 'HOSPITAL_REIMBURSEMENT' ? 1 : 8;
 }
 
 async function candidatesFor(batch: PayoutBatch, segment: number, segments: number): Promise<PayeeCandidate[]> {
   if (batch.program === 'ONE_OFF_GRANTS') return grantedGrants();
+  // Hospitals are few: one segment selects them all.
+  if (batch.program === 'HOSPITAL_REIMBURSEMENT') return segment === 0 ? reimbursementCandidates(batch.period) : [];
   const recipients = await activeRecipients(batch.categories, segment, segments);
   return recipients.map((r) => ({
     ...r,
@@ -248,8 +253,8 @@ async function finishPlanning(batch: PayoutBatch, at: string): Promise<string> {
 /** The checker's step: never the creator; of concurrent approvals exactly one starts the batch. */
 export async function approveBatch(batchId: string, actor: Actor, now: Date) {
   const batch = await existingBatch(batchId);
-  if (batch.createdBy === actor.sub) {
-    throw new AppError('FORBIDDEN', 'maker-checker: the officer who prepared a batch may not approve it');
+  if (batch.createdBy === actor.sub || batch.retriedBy === actor.sub) {
+    throw new AppError('FORBIDDEN', 'maker-checker: the officer who prepared (or retried) a batch may not approve it');
   }
   const at = now.toISOString();
   const approved = await transitionBatch(
@@ -369,8 +374,8 @@ export async function uploadBankFiles(batch: PayoutBatch, keys: { csvKey: string
     ...payer,
   };
   await Promise.all([
-    uploadExport(keys.csvKey, Readable.from(writePaymentsCsv(bankFilePayments(batch), { expected, bom: true })), 'text/csv; charset=utf-8'),
-    uploadExport(keys.pain001Key, Readable.from(writePain001(header, bankFilePayments(batch))), 'application/xml'),
+    uploadBankFile(keys.csvKey, Readable.from(writePaymentsCsv(bankFilePayments(batch), { expected, bom: true })), 'text/csv; charset=utf-8'),
+    uploadBankFile(keys.pain001Key, Readable.from(writePain001(header, bankFilePayments(batch))), 'application/xml'),
   ]);
 }
 
@@ -422,8 +427,8 @@ export async function viewBatch(batchId: string) {
     progress: { recorded, failed },
     files: batch.files
       ? {
-          csvUrl: await presignDownload('exports', batch.files.csvKey, bankFileUrlSeconds),
-          pain001Url: await presignDownload('exports', batch.files.pain001Key, bankFileUrlSeconds),
+          csvUrl: await presignDownload('bankFiles', batch.files.csvKey, bankFileUrlSeconds),
+          pain001Url: await presignDownload('bankFiles', batch.files.pain001Key, bankFileUrlSeconds),
         }
       : null,
     skipped: batch.skipped ?? null,
@@ -459,14 +464,12 @@ interface BankReport {
   entry: string;
   reportId: string;
   objectKey: string;
-  status: 'APPLYING' | 'APPLIED';
+  status: 'APPLYING' | 'APPLIED' | 'FAILED';
   format: 'pain.002' | 'csv';
   entries: number;
   problems: Array<{ where: string; message: string }>;
   /** The encoding the report's bytes were read in. */
   encoding?: string;
-  /** The bank refused the whole file (group status RJCT, no transactions): an operator applies the return. */
-  wholeFileRejected?: boolean;
   receivedAt: string;
   receivedBy: string;
   settled?: number;
@@ -475,6 +478,10 @@ interface BankReport {
   unknownEndToEndIds?: string[];
   unknownCount?: number;
   conflicts?: number;
+  /** Set by the operator action that applies a whole-file rejection as every payment returned. */
+  returnAll?: { at: string; by: string; reason: string };
+  /** A pain.002 rejecting the whole file: nothing applies by itself (see payout-operator-actions returnWholeFile). */
+  wholeFileRejection?: boolean;
 }
 
 /** Checks the report is pain.002 or CSV, stores it and queues its application. */
@@ -502,9 +509,9 @@ export async function receiveBankReport(batchId: string, file: FileBody, actor: 
     entries: report.entries.length,
     problems: report.problems.slice(0, 1000),
     ...(report.encoding && { encoding: report.encoding }),
-    ...(report.wholeFileRejected && { wholeFileRejected: true }),
     receivedAt: now.toISOString(),
     receivedBy: actor.sub,
+    wholeFileRejection: report.wholeFileRejected === true,
   };
   // Stored as the text it was read as (UTF-8), so applying it later reads exactly what was checked here.
   await putExport(record.objectKey, report.text, `${report.format === 'csv' ? 'text/csv' : 'application/xml'}; charset=utf-8`);
@@ -518,7 +525,9 @@ export async function applyBankReport(batchId: string, reportId: string, now: Da
   const record = (await getProgressEntry(batchId, reportEntry(reportId))) as BankReport | undefined;
   if (!record) throw new Error(`report ${reportId} of ${batchId} does not exist`);
   if (record.status === 'APPLIED') return 'already-applied';
-  const { entries } = parseStatusReport(await readExport(record.objectKey), { finalStatuses: payerFinalStatuses });
+  const entries = record.returnAll
+    ? await everyRecordedPaymentReturned(batchId, record.returnAll.reason)
+    : parseStatusReport(await readExport(record.objectKey), { finalStatuses: payerFinalStatuses }).entries;
   const at = now.toISOString();
   const tally = { applied: { SETTLED: 0, RETURNED: 0 }, already: 0, conflicts: 0, unknown: [] as string[] };
   let next = 0;
@@ -576,8 +585,9 @@ export async function viewBankReport(batchId: string, reportId: string) {
     unknownCount: record.unknownCount ?? null,
     problems: record.problems,
     encoding: record.encoding ?? null,
-    wholeFileRejected: record.wholeFileRejected ?? false,
     receivedAt: record.receivedAt,
     receivedBy: record.receivedBy,
+    wholeFileRejection: record.wholeFileRejection ?? false,
+    returnAll: record.returnAll ?? null,
   };
 }

@@ -31,7 +31,7 @@ export async function changeStatus(
   now: Date,
 ) {
   const { from, to } = recipientStatusChanges[change];
-  const entry = { at: now.toISOString(), by: actor.sub, action: pastTense[change], reason: request.reason };
+  const entry = { at: now.toISOString(), by: actor.sub, action: pastTense[change], reason: request.reason, status: to };
   const result = await changeRecipientStatus(request.idNumber, from, to, entry);
   if (result.changed) return publicRecipient(result.recipient);
   // The number stays out of the message: errors are logged.

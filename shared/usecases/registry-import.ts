@@ -158,7 +158,15 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
         status: 'ACTIVE',
         importId,
         history: [
-          { at, by: record.createdBy, action: 'IMPORTED', reason: `registry import ${importId}, line ${lineNumber}` },
+          {
+            at,
+            by: record.createdBy,
+            action: 'IMPORTED',
+            reason: `registry import ${importId}, line ${lineNumber}`,
+            status: 'ACTIVE',
+            category: line.category,
+            since: line.since,
+          },
         ],
       });
     } else if (writers.get(line.idNumber) === importId) alreadyWritten++;

@@ -8,7 +8,16 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { functions } from '../../shared/topology.ts';
-import { projectRoot, TuodiStack } from '../../infra/stack.ts';
+import { projectRoot, TuodiStack, type Hospital } from '../../infra/stack.ts';
+import { readSettings, type DeploymentSettings } from '../../infra/settings.ts';
+
+/** The settings files a deployment chooses from (infra/settings/). */
+export const settingsFiles = {
+  ningxiaKeycloak: 'infra/settings/ningxia-keycloak.json',
+  globalCognito: 'infra/settings/global-cognito.json',
+} as const;
+
+export const loadSettings = (file: string): DeploymentSettings => readSettings(file, projectRoot);
 
 export interface Synthesized {
   app: App;
@@ -19,7 +28,11 @@ export interface Synthesized {
   cleanup: () => void;
 }
 
-export function buildStack(extend?: (stack: TuodiStack) => void): Synthesized {
+export function buildStack(
+  extend?: (stack: TuodiStack) => void,
+  settings: DeploymentSettings = loadSettings(settingsFiles.globalCognito),
+  hospitals?: Hospital[],
+): Synthesized {
   const stubRoot = mkdtempSync(join(tmpdir(), 'tuodi-infra-'));
   writeFileSync(join(stubRoot, 'package-lock.json'), '{}');
   for (const spec of Object.values(functions)) {
@@ -29,10 +42,11 @@ export function buildStack(extend?: (stack: TuodiStack) => void): Synthesized {
   }
 
   const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context?: object };
+  // The app reads `settings` from the context; the tests hand the stack its settings directly.
   const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
   // Before the first synth: Template.fromStack caches the synthesized assembly.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  const stack = new TuodiStack(app, 'Tuodi', { entryRoot: stubRoot });
+  const stack = new TuodiStack(app, 'Tuodi', { entryRoot: stubRoot, settings, hospitals });
   extend?.(stack);
 
   let template: Template | undefined;
@@ -65,4 +79,35 @@ export function actionsOn(template: Template, roleLogicalId: string, resourceLog
     }
   }
   return actions;
+}
+
+type Statement = { Effect?: string; Action: unknown; Resource: unknown };
+
+/** Every (resource, action) the stack's identity policies allow `role`, resources as template JSON. */
+export function grantsOf(template: Template, roleLogicalId: string): Map<string, Set<string>> {
+  const grants = new Map<string, Set<string>>();
+  const policies = template.findResources('AWS::IAM::Policy', {
+    Properties: { Roles: [{ Ref: roleLogicalId }] },
+  }) as Record<string, Resource>;
+  for (const policy of Object.values(policies)) {
+    const doc = policy.Properties?.PolicyDocument as { Statement: Statement[] };
+    for (const statement of doc.Statement) {
+      if (statement.Effect !== 'Allow') continue;
+      for (const resource of [statement.Resource].flat()) {
+        const key = JSON.stringify(resource);
+        const actions = grants.get(key) ?? new Set<string>();
+        for (const action of [statement.Action].flat()) actions.add(String(action));
+        grants.set(key, actions);
+      }
+    }
+  }
+  return grants;
+}
+
+/** Every identity-policy statement of the template, with the policy's logical id. */
+export function allStatements(template: Template): Array<{ policy: string; statement: Statement }> {
+  const policies = template.findResources('AWS::IAM::Policy') as Record<string, Resource>;
+  return Object.entries(policies).flatMap(([policy, resource]) =>
+    (resource.Properties!.PolicyDocument as { Statement: Statement[] }).Statement.map((statement) => ({ policy, statement })),
+  );
 }

@@ -153,14 +153,14 @@ describe('reviewers suspend, reinstate and terminate, with a reason', () => {
     expect(suspended.body).toMatchObject({ status: 'SUSPENDED', idNumberMasked: expect.stringContaining('****') });
     expect(suspended.text).not.toContain(person.idNumber);
 
-    // Suspended: no longer guaranteed at a hospital.
+    // Suspended: no longer guaranteed at a hospital for an admission from now on.
     const admission = await stack.call('POST', '/hospital-notices', {
       token: actors.hospital,
-      body: { noticeNo: `ZY${Date.now()}`, kind: 'ADMISSION', patient: { idNumber: person.idNumber, name: '陈静' }, admittedAt: '2026-12-01T09:00:00+08:00' },
+      body: { noticeNo: `ZY${Date.now()}`, kind: 'ADMISSION', patient: { idNumber: person.idNumber, name: '陈静' }, admittedAt: new Date().toISOString() },
     });
     const notice = await eventually(async () => {
       const r = await stack.call('GET', `/hospital-notices/${admission.body.id}`, { token: actors.hospital });
-      return r.body.status === 'RECEIVED' ? undefined : r.body;
+      return r.status !== 200 || r.body.status === 'RECEIVED' ? undefined : r.body;
     });
     expect(notice.status).toBe('NOT_ELIGIBLE');
 
@@ -168,9 +168,9 @@ describe('reviewers suspend, reinstate and terminate, with a reason', () => {
     expect((await statusChange('terminations', person.idNumber, '家庭收入超标')).body.status).toBe('TERMINATED');
     const history = (await storedRecipient(person.idNumber))!.history;
     expect(history.slice(1)).toEqual([
-      { at: expect.any(String), by: 'reviewer-1', action: 'SUSPENDED', reason: '入户核查期间暂停' },
-      { at: expect.any(String), by: 'reviewer-1', action: 'REINSTATED', reason: '核查无误' },
-      { at: expect.any(String), by: 'reviewer-1', action: 'TERMINATED', reason: '家庭收入超标' },
+      { at: expect.any(String), by: 'reviewer-1', action: 'SUSPENDED', reason: '入户核查期间暂停', status: 'SUSPENDED' },
+      { at: expect.any(String), by: 'reviewer-1', action: 'REINSTATED', reason: '核查无误', status: 'ACTIVE' },
+      { at: expect.any(String), by: 'reviewer-1', action: 'TERMINATED', reason: '家庭收入超标', status: 'TERMINATED' },
     ]);
   });
 

@@ -8,6 +8,7 @@ import { documents, s3 } from '../../shared/adapters/clients.ts';
 import { bucketName, tableName } from '../../shared/adapters/resources.ts';
 import { addDays, dateInChina } from '../../shared/domain/clock.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
+import { decideNotice, receiveNotice } from '../../shared/usecases/hospital-notices.ts';
 import {
   actorsOf,
   applicationBody,
@@ -212,7 +213,18 @@ describe('a DIBAO household from the form to a guaranteed hospital admission', (
         // The head is of working age and has income: reviewed every six months.
         reviewEveryMonths: 6,
         nextReviewOn: expect.any(String),
-        history: [{ at: expect.any(String), by: 'tuodi:enroll-due', action: 'ENROLLED', reason: expect.stringContaining(id) }],
+        // The entry says what it set: hospital notices read the standing on a date of service from it.
+        history: [
+          {
+            at: expect.any(String),
+            by: 'tuodi:enroll-due',
+            action: 'ENROLLED',
+            reason: expect.stringContaining(id),
+            status: 'ACTIVE',
+            category: 'DIBAO',
+            since: addDays(today(), 7),
+          },
+        ],
       });
     }
     const search = await stack.call('GET', `/recipients?idNumber=${head.idNumber}`, { token: actors.caseworker });
@@ -220,19 +232,20 @@ describe('a DIBAO household from the form to a guaranteed hospital admission', (
   });
 
   it('is then admitted to a designated hospital without a deposit', async () => {
-    const posted = await stack.call('POST', '/hospital-notices', {
-      token: actors.hospital,
-      body: {
-        noticeNo: `ZY${Date.now()}`,
-        kind: 'ADMISSION',
-        patient: { idNumber: head.idNumber, name: '王小婧' },
-        admittedAt: '2026-12-20T09:00:00+08:00',
-      },
-    });
-    expect(posted.status).toBe(202);
+    // Enrolled from a date to come (enroll-due ran "as of" it): the hospital posts as on a later day,
+    // since an admission is judged on its date, which may not lie in the future of the clock.
+    const admittedOn = addDays(today(), 14);
+    const hospitalActor = { sub: 'his-1', role: 'hospital' as const, hospitalId: 'H-YZ-PEOPLES' };
+    const postedThen = new Date(`${admittedOn}T09:05:00+08:00`);
+    const posted = await receiveNotice(
+      { noticeNo: `ZY${Date.now()}`, kind: 'ADMISSION', patient: { idNumber: head.idNumber, name: '王小婧' }, admittedAt: `${admittedOn}T09:00:00+08:00` },
+      hospitalActor,
+      postedThen,
+    );
+    await decideNotice(posted.id, postedThen);
     const notice = await eventually(async () => {
-      const r = await stack.call('GET', `/hospital-notices/${posted.body.id}`, { token: actors.hospital });
-      return r.body.status === 'RECEIVED' ? undefined : r.body;
+      const r = await stack.call('GET', `/hospital-notices/${posted.id}`, { token: actors.hospital });
+      return r.status !== 200 || r.body.status === 'RECEIVED' ? undefined : r.body;
     });
     expect(notice).toMatchObject({ status: 'GUARANTEED', decision: { eligible: true, category: 'DIBAO' } });
   });

@@ -5,6 +5,7 @@ import { tableName } from '../../shared/adapters/resources.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
 import { queueEnv } from '../../shared/topology.ts';
 import { requeuePendingNotices } from '../../shared/usecases/hospital-notices.ts';
+import { noticeIdFor } from '../../shared/domain/hospital-notices.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { validIdNumber, withWrongCheckDigit } from '../support/id-numbers.ts';
 
@@ -19,6 +20,17 @@ const person = {
   capped: { idNumber: validIdNumber(104), name: '孙强' },
   redelivered: { idNumber: validIdNumber(105), name: '周敏' },
   suspended: { idNumber: validIdNumber(106), name: '吴刚' },
+};
+
+// One open stay per person: a test that admits someone takes a fresh person from a pool.
+const pool = {
+  DIBAO: Array.from({ length: 12 }, (_, i) => ({ idNumber: validIdNumber(200 + i), name: `王${'甲乙丙丁戊己庚辛壬癸子丑'[i]}` })),
+  TEKUN: Array.from({ length: 8 }, (_, i) => ({ idNumber: validIdNumber(300 + i, '19400101'), name: `赵${'甲乙丙丁戊己庚辛'[i]}` })),
+};
+const fresh = (category: keyof typeof pool) => {
+  const next = pool[category].shift();
+  if (!next) throw new Error(`the ${category} pool is used up: make it larger`);
+  return next;
 };
 
 let sequence = 0;
@@ -47,11 +59,12 @@ async function post(body: unknown, token = hospital) {
   return stack.call('POST', '/hospital-notices', { token, body });
 }
 
-async function decided(id: string, token = hospital) {
+async function decided(id: string, token = hospital, timeoutMs = 20_000) {
   return eventually(async () => {
     const r = await stack.call('GET', `/hospital-notices/${id}`, { token });
-    return r.body?.status === 'RECEIVED' ? undefined : r.body;
-  }, 20_000, `decision on ${id}`);
+    // An error answer (a loaded machine can time a GET out) is not a decision: ask again.
+    return r.status !== 200 || r.body?.status === 'RECEIVED' ? undefined : r.body;
+  }, timeoutMs, `decision on ${id}`);
 }
 
 async function admitted(who: { idNumber: string; name: string }) {
@@ -80,6 +93,8 @@ beforeAll(async () => {
     row(person.capped, 'DIBAO'),
     row(person.redelivered, 'TEKUN'),
     row(person.suspended, 'DIBAO'),
+    ...pool.DIBAO.map((who) => row(who, 'DIBAO')),
+    ...pool.TEKUN.map((who) => row(who, 'TEKUN')),
   ].join('\n');
   const reviewer = await stack.token('reviewer', 'reviewer-1');
   const created = await stack.call('POST', '/recipients/imports', { token: reviewer, rawBody: csv, contentType: 'text/csv' });
@@ -101,8 +116,8 @@ describe('admission: the no-deposit guarantee', () => {
   // How fast is measured by npm run bench:notices (p50/p99), not asserted here: a loaded machine is slow.
   it('guarantees active DIBAO and TEKUN recipients', async () => {
     for (const [who, category] of [
-      [person.dibao, 'DIBAO'],
-      [person.tekun, 'TEKUN'],
+      [fresh('DIBAO'), 'DIBAO'],
+      [fresh('TEKUN'), 'TEKUN'],
     ] as const) {
       const response = await post(admission(who));
       expect(response.status).toBe(202);
@@ -119,22 +134,27 @@ describe('admission: the no-deposit guarantee', () => {
     }
   });
 
-  it.each([
-    ['a MARGINAL recipient', () => person.marginal, /MARGINAL recipients are not covered/],
-    ['a SUSPENDED recipient', () => person.suspended, /SUSPENDED/],
-    ['someone not in the registry', () => ({ idNumber: validIdNumber(999), name: '陌生人' }), /not in the recipient registry/],
-    ['a name that does not match', () => ({ ...person.dibao, name: '王静' }), /name does not match/],
-  ])('does not guarantee %s, and says why', async (_name, who, reason) => {
-    const notice = await decided((await post(admission(who()))).body.id);
-    expect(notice.status).toBe('NOT_ELIGIBLE');
-    expect(notice.decision.eligible).toBe(false);
-    expect(notice.decision.reason).toMatch(reason);
+  it('does not guarantee a MARGINAL or SUSPENDED recipient, a stranger or a wrong name, and says the same to each', async () => {
+    const reasons = new Set<string>();
+    for (const who of [
+      person.marginal,
+      person.suspended,
+      { idNumber: validIdNumber(999), name: '陌生人' },
+      { ...person.dibao, name: '王静' },
+    ]) {
+      const notice = await decided((await post(admission(who))).body.id);
+      expect(notice.status).toBe('NOT_ELIGIBLE');
+      // Privacy: no category, and one reason that tells membership from nothing.
+      expect(notice.decision).toMatchObject({ eligible: false, category: null });
+      reasons.add(notice.decision.reason);
+    }
+    expect([...reasons]).toEqual([expect.stringMatching(/usual deposit applies/)]);
   });
 });
 
 describe('discharge: the settlement', () => {
   it('settles a DIBAO discharge: 90% of the eligible out-of-pocket', async () => {
-    const admissionNo = await admitted(person.dibao);
+    const admissionNo = await admitted(fresh('DIBAO'));
     const notice = await decided((await post(discharge(admissionNo))).body.id);
     // out of pocket 2,000,000 - 1,200,000 - 200,000 = 600,000; eligible 550,000; 90% = 495,000.
     expect(notice).toMatchObject({
@@ -152,24 +172,18 @@ describe('discharge: the settlement', () => {
   });
 
   it('settles a TEKUN discharge in full', async () => {
-    const admissionNo = await admitted(person.tekun);
+    const admissionNo = await admitted(fresh('TEKUN'));
     const notice = await decided((await post(discharge(admissionNo, { nonCoveredFen: 0 }))).body.id);
     expect(notice.settlement).toMatchObject({ outOfPocketFen: 600_000, medicalAssistanceFen: 600_000, patientPaysFen: 0 });
   });
 
-  it('rejects a discharge without a guaranteed admission, or a second one for the same admission', async () => {
+  it('rejects a discharge without an admission, or a second one for the same admission', async () => {
     const orphan = await decided((await post(discharge('ZY-NEVER-POSTED'))).body.id);
     expect(orphan).toMatchObject({ status: 'REJECTED', decision: { eligible: false } });
     expect(orphan.decision.reason).toMatch(/no admission notice ZY-NEVER-POSTED/);
 
-    const marginalAdmission = admission(person.marginal);
-    await decided((await post(marginalAdmission)).body.id);
-    const notGuaranteed = await decided((await post(discharge(marginalAdmission.noticeNo))).body.id);
-    expect(notGuaranteed.status).toBe('REJECTED');
-    expect(notGuaranteed.decision.reason).toMatch(/was not guaranteed/);
-
     // Another hospital's admission number does not link across hospitals.
-    const admissionNo = await admitted(person.tekun);
+    const admissionNo = await admitted(fresh('TEKUN'));
     const elsewhere = await decided((await post(discharge(admissionNo), otherHospital)).body.id, otherHospital);
     expect(elsewhere.status).toBe('REJECTED');
 
@@ -180,21 +194,40 @@ describe('discharge: the settlement', () => {
   });
 
   it('decides the admission first when the discharge arrives before its decision', async () => {
-    const admissionNotice = admission(person.tekun);
+    const admissionNotice = admission(fresh('TEKUN'));
     const dischargeNotice = discharge(admissionNotice.noticeNo);
     const [a, d] = await Promise.all([post(admissionNotice), post(dischargeNotice)]);
     expect((await decided(d.body.id)).status).toBe('SETTLED');
     expect((await decided(a.body.id)).status).toBe('GUARANTEED');
   });
 
-  it('holds the annual cap exactly under 20 concurrent settlements for one person', async () => {
-    const admissions = await Promise.all(Array.from({ length: 20 }, () => admitted(person.capped)));
+  it('holds the annual cap exactly under 20 concurrent settlements for one person', { timeout: 180_000 }, async () => {
+    // One open stay per person: 20 open admissions exist only as an older system left them.
+    const admissions = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const notice = admission(person.capped);
+        const id = noticeIdFor('H-YZ-PEOPLES', notice.noticeNo);
+        await documents().send(
+          new PutCommand({
+            TableName: tableName('hospitalNotices'),
+            Item: {
+              id, hospitalId: 'H-YZ-PEOPLES', noticeNo: notice.noticeNo, kind: 'ADMISSION', status: 'GUARANTEED',
+              requestHash: 'legacy', receivedAt: new Date().toISOString(), receivedBy: 'legacy', history: [],
+              patientIdNumber: person.capped.idNumber, patientName: person.capped.name, admittedAt: notice.admittedAt,
+              coveredCategory: 'DIBAO', decision: { eligible: true, category: 'DIBAO', reason: 'legacy' },
+            },
+          }),
+        );
+        return notice.noticeNo;
+      }),
+    );
     // Each asks for 90% of 500,000 = 450,000; 20 of them would be 9,000,000 against a cap of 8,000,000.
     const notices = admissions.map((no) => discharge(no, { nonCoveredFen: 100_000 }));
     const responses = await Promise.all(notices.map((n) => post(n)));
-    expect(responses.every((r) => r.status === 202)).toBe(true);
-    const settled = await Promise.all(responses.map((r) => decided(r.body.id)));
-    expect(settled.every((n) => n.status === 'SETTLED')).toBe(true);
+    expect(responses.map((r) => r.status)).toEqual(responses.map(() => 202));
+    // Twenty settlements contend for one usage item: on a loaded machine that takes a while.
+    const settled = await Promise.all(responses.map((r) => decided(r.body.id, hospital, 120_000)));
+    expect(settled.filter((n) => n.status !== 'SETTLED').map((n) => n.decision?.reason)).toEqual([]);
     const paid = settled.map((n) => n.settlement.medicalAssistanceFen as number);
     expect(paid.reduce((a, b) => a + b, 0)).toBe(8_000_000);
     expect(paid.every((p) => p >= 0 && p <= 450_000)).toBe(true);
@@ -255,8 +288,8 @@ describe('idempotency, visibility and recovery', () => {
   it('recovers a notice whose enqueue failed, by a retry of the request or by the requeue job', async () => {
     const variable = queueEnv('hospitalNotices');
     const realQueue = process.env[variable]!;
-    const retried = admission(person.dibao);
-    const forgotten = admission(person.tekun);
+    const retried = admission(fresh('DIBAO'));
+    const forgotten = admission(fresh('TEKUN'));
     process.env[variable] = `${realQueue}-that-does-not-exist`;
     try {
       expect((await post(retried)).status).toBe(500);
@@ -285,6 +318,8 @@ describe('bad input is refused with the field named, and nothing is stored', () 
     ['an unknown kind', { ...good(), kind: 'TRANSFER' }, 400, 'kind'],
     ['a missing field', { ...admission(person.dibao), admittedAt: undefined }, 400, 'admittedAt'],
     ['an instant without offset', { ...admission(person.dibao), admittedAt: '2026-11-20T09:00:00' }, 400, 'admittedAt'],
+    ['an admission in the future', { ...admission(person.dibao), admittedAt: new Date(Date.now() + 3_600_000).toISOString() }, 400, 'admittedAt'],
+    ['a discharge in the future', { ...good(), dischargedAt: new Date(Date.now() + 3_600_000).toISOString() }, 400, 'dischargedAt'],
   ])('%s', async (_name, body, status, field) => {
     const before = await noticeCount();
     const response = await post(body);

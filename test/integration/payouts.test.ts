@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { BatchWriteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../shared/adapters/clients.ts';
 import { tableName } from '../../shared/adapters/resources.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
@@ -78,10 +78,12 @@ beforeAll(async () => {
   });
   const done = await eventually(async () => {
     const r = await stack.call('GET', `/recipients/imports/${created.body.importId}`, { token: reviewer });
-    return r.body.status === 'RUNNING' ? undefined : r.body;
-  });
+    // A transient 5xx on a loaded machine is not the answer: wait for the import to end.
+    return ['COMPLETED', 'FAILED'].includes(r.body?.status) ? r.body : undefined;
+  }, 200_000, 'the registry import');
   expect(done).toMatchObject({ status: 'COMPLETED', imported: 1100 });
-});
+  // Registry creates are one conditional write per person (issue 9): slower than a blind batch write on a loaded machine.
+}, 300_000);
 afterAll(async () => stack?.stop());
 
 describe('a price subsidy from plan to reconciliation', () => {
@@ -210,12 +212,12 @@ describe('exactly once under faults', () => {
 
   it('finishes a chunk whose worker died after writing part of it, paying nobody twice', async () => {
     const batch = await plannedBatch({ program: 'ONE_TIME_LIVING', period: '2026-12', title: '一次性生活补贴', categories: ['DIBAO', 'TEKUN', 'MARGINAL'], perPersonFen: 20_000 });
-    // Fault injection: the worker's second payment write in this batch dies after the first 25 payments were written.
+    // Fault injection: the chunk worker dies at its 26th payment write (each payment is one conditional update).
     const client = documents();
     const realSend = client.send.bind(client);
     let paymentWrites = 0;
     client.send = ((command: unknown, ...rest: unknown[]) => {
-      if (command instanceof BatchWriteCommand && command.input.RequestItems?.[tableName('payments')] && ++paymentWrites === 2) {
+      if (command instanceof UpdateCommand && command.input.TableName === tableName('payments') && ++paymentWrites === 26) {
         return Promise.reject(new Error('injected: the worker died halfway through a chunk'));
       }
       return (realSend as (...a: unknown[]) => Promise<unknown>)(command, ...rest);
@@ -223,7 +225,7 @@ describe('exactly once under faults', () => {
     try {
       expect((await stack.call('POST', `/payout-batches/${batch.id}/approve`, { token: checker })).status).toBe(202);
       const done = await paidOut(batch.id);
-      expect(paymentWrites).toBeGreaterThan(2);
+      expect(paymentWrites).toBeGreaterThan(26);
       expect(done).toMatchObject({ status: 'PAID_OUT', planned: { count: 1100, totalFen: 1100 * 20_000 } });
       await expectPaidExactlyOnce(done);
     } finally {

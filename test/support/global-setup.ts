@@ -1,16 +1,13 @@
-// vitest globalSetup of the integration tests: one DynamoDB Local (a JVM) and one fauxqs (SQS and
-// S3) for the whole run. Each test file provisions its own prefixed tables, queues and buckets on
+// vitest globalSetup of the integration tests: one DynamoDB Local (a JVM), one fauxqs (SQS) and
+// one s3rver (S3) for the whole run, with one key pair. Each test file provisions its own prefixed tables, queues and buckets on
 // them (see startTestStack), so files never see each other's data.
 //
 // Nothing outlives the run: teardown stops both; if vitest dies without teardown (SIGKILL, a crash),
-// startDynamoDbLocal's watchdog kills the JVM and fauxqs dies with this process.
+// startDynamoDbLocal's watchdog kills the JVM and the others die with this process.
 import type { TestProject } from 'vitest/node';
-import { startDynamoDbLocal, startFauxqsServer } from '../../local/emulators.ts';
+import { startEmulators, type EmulatorEndpoints } from '../../local/emulators.ts';
 
-export interface SharedEmulators {
-  dynamodbEndpoint: string;
-  sqsS3Endpoint: string;
-}
+export type SharedEmulators = EmulatorEndpoints;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -20,9 +17,10 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const [dynamodb, fauxqs] = await Promise.all([startDynamoDbLocal(), startFauxqsServer()]);
-  project.provide('emulators', { dynamodbEndpoint: dynamodb.endpoint, sqsS3Endpoint: fauxqs.endpoint });
+  const emulators = await startEmulators();
+  const { dynamodbEndpoint, sqsEndpoint, s3Endpoint, credentials } = emulators;
+  project.provide('emulators', { dynamodbEndpoint, sqsEndpoint, s3Endpoint, credentials });
   return async () => {
-    await Promise.allSettled([fauxqs.stop(), dynamodb.stop()]);
+    await emulators.stop();
   };
 }

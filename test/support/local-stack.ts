@@ -13,7 +13,7 @@ import { localRegion } from '../../local/provision.ts';
 import { outcomeOfBatch } from '../../local/queue-poller.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { tableEnv, tables, type FunctionName, type QueueName, type Role, type TableName } from '../../shared/topology.ts';
-import { baseTimeouts, scaled } from './timeouts.ts';
+import { baseTimeouts, scaled, timeoutScale } from './timeouts.ts';
 
 export interface TestStackOptions {
   /** Start emulators for this stack alone (a test that kills or restarts them); default: the run's shared ones. */
@@ -29,6 +29,11 @@ export interface TestStackOptions {
   visibilityTimeoutSeconds?: number;
   /** After a failed delivery the message becomes visible again after this long; default 1. */
   failedMessageRetrySeconds?: number;
+  /**
+   * Multiplies the functions' Lambda timeouts; default 10 times TUODI_TEST_TIMEOUT_SCALE: twenty
+   * concurrent invocations on two busy cores outlast a 10 s timeout that Lambda gives each alone.
+   */
+  functionTimeoutScale?: number;
 }
 
 /** One delivery of messages to a queue function, as seen from inside its handler. */
@@ -171,6 +176,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     return response;
   };
 
+  process.env.TUODI_FUNCTION_TIMEOUT_SCALE = String(options.functionTimeoutScale ?? 10 * timeoutScale());
   stack = await startLocalStack({
     emulators: shared,
     prefix,
@@ -274,7 +280,9 @@ function request(url: string, method: string, headers: Record<string, string>, b
 
 /** Frees the shared DynamoDB Local of this stack's tables (the JVM keeps them in memory). */
 async function deleteTables(endpoint: string, env: Record<string, string>): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  // DynamoDB Local keeps tables per access key id: the stack's own key pair reaches them.
+  const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! };
+  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials });
   try {
     await Promise.allSettled(
       (Object.keys(tables) as TableName[]).map((name) => client.send(new DeleteTableCommand({ TableName: env[tableEnv(name)] }))),

@@ -1,6 +1,6 @@
 // The HTTP edge on its own: no AWS call is made by these routes (no Idempotency-Key is sent).
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Context } from 'aws-lambda';
 import { httpRoute, groupsFromClaim, type HttpEvent } from '../../shared/http/route.ts';
 import { fenSchema, idNumberSchema } from '../../shared/http/schemas.ts';

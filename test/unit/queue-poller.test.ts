@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SQSRecord } from 'aws-lambda';
-import { outcomeOfBatch } from '../../local/queue-poller.ts';
+import { failureCauses, outcomeOfBatch } from '../../local/queue-poller.ts';
 
 const records = ['a', 'b', 'c'].map((messageId) => ({ messageId }) as SQSRecord);
 const ids = (list: SQSRecord[]) => list.map((r) => r.messageId);
@@ -26,5 +26,26 @@ describe('the local poller reads a batch response as Lambda does', () => {
     const outcome = outcomeOfBatch(records, response);
     expect(outcome.succeeded).toEqual([]);
     expect(ids(outcome.failed)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('the local poller says why a batch failed', () => {
+  it('gives each record error of a full batch failure, not "See individual errors below"', async () => {
+    const { BatchProcessor, EventType, processPartialResponse } = await import('@aws-lambda-powertools/batch');
+    const event = { Records: ['a', 'b'].map((messageId) => ({ messageId, body: '{}', attributes: {} }) as SQSRecord) };
+    const failure = await processPartialResponse(
+      event,
+      async (record: SQSRecord) => {
+        throw new Error(`table missing for ${record.messageId}`);
+      },
+      new BatchProcessor(EventType.SQS),
+    ).catch((error: unknown) => error);
+    expect(failureCauses(failure)).toEqual(['Error: table missing for a', 'Error: table missing for b']);
+  });
+
+  it('gives a plain error as it is, with its cause', () => {
+    expect(failureCauses(new Error('socket hang up', { cause: new Error('ECONNRESET') }))).toEqual([
+      'Error: socket hang up (cause: ECONNRESET)',
+    ]);
   });
 });

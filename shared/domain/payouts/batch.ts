@@ -1,12 +1,30 @@
 // Payout batches: programs, states, and the keys that make "paid at most once" structural.
 import type { HistoryEntry, RecipientCategory } from '../registry.ts';
 
-export const payoutPrograms = ['PRICE_SUBSIDY', 'ONE_TIME_LIVING', 'MONTHLY_BENEFIT', 'ONE_OFF_GRANTS'] as const;
+export const payoutPrograms = [
+  'PRICE_SUBSIDY',
+  'ONE_TIME_LIVING',
+  'MONTHLY_BENEFIT',
+  'ONE_OFF_GRANTS',
+  'HOSPITAL_REIMBURSEMENT',
+] as const;
+/** Programs that pay no recipients, so take no `categories`. */
+export const programsWithoutCategories = ['ONE_OFF_GRANTS', 'HOSPITAL_REIMBURSEMENT'] as const;
 export type PayoutProgram = (typeof payoutPrograms)[number];
 /** Programs that pay everyone selected the same amount, given with the batch. */
 export const programsWithPerPersonAmount = ['PRICE_SUBSIDY', 'ONE_TIME_LIVING'] as const satisfies readonly PayoutProgram[];
 
-export const batchStatuses = ['PLANNING', 'PENDING_APPROVAL', 'PAYING', 'PAID_OUT', 'RECONCILED', 'FAILED'] as const;
+export const batchStatuses = [
+  'PLANNING',
+  'PENDING_APPROVAL',
+  'PAYING',
+  'PAID_OUT',
+  'RECONCILED',
+  'FAILED',
+  // Ended by an operator (shared/usecases/payout-operator-actions.ts), claims released.
+  'REJECTED',
+  'CANCELLED',
+] as const;
 export type BatchStatus = (typeof batchStatuses)[number];
 
 export const paymentStatuses = ['PLANNED', 'RECORDED', 'SETTLED', 'RETURNED'] as const;
@@ -39,6 +57,12 @@ export interface PayoutBatch {
   files?: { csvKey: string; pain001Key: string };
   reconciliation?: { settled: number; returned: number; pending: number };
   failureReason?: string;
+  /** Who asked for the last retry: like the maker, they may not approve it. */
+  retriedBy?: string;
+  /** A retry recorded but not yet fully applied (the sweeper finishes it after a crash). */
+  pendingRetry?: { at: string; by: string; reason: string; excludeEndToEndIds: string[] };
+  /** When a REJECTED or CANCELLED batch's claims were all released. */
+  claimsReleasedAt?: string;
   history: HistoryEntry[];
 }
 

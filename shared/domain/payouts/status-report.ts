@@ -3,7 +3,8 @@
 // (`entries`) and everything it could not turn into one (`problems`), so a caller can apply the
 // first and show the second. Input that is neither format, or is broken as a whole (malformed XML,
 // an unterminated CSV quote), is refused with a `StatusReportError` and nothing is applied.
-import { z } from 'zod';
+import * as z from 'zod';
+import { wholeFileRejection } from './whole-file-rejection.ts';
 import { scanXml, XmlSyntaxError } from './xml.ts';
 import { CsvFormatError, readCsvRecords } from '../csv.ts';
 import { charsetOf, decodeText, TextDecodingError, type TextEncodingName } from '../text-decoding.ts';
@@ -188,7 +189,8 @@ export function parsePain002(xml: string, finalStatuses: FinalStatuses = default
       'the XML is not a pain.002 customer payment status report (no CstmrPmtStsRpt element)',
     );
   }
-  if (txTotal === 0 && groupStatus === 'RJCT') {
+  // One rule for "the bank refused the whole file", shared with the return-all operator action.
+  if (wholeFileRejection(xml) !== null) {
     collector.problem(
       'OrgnlGrpInfAndSts',
       'the bank refused the whole file (group status RJCT) without listing its payments: none of them was paid; they stay pending until an operator applies the whole-file return',

@@ -1,0 +1,8 @@
+import { httpRoute } from '../../shared/http/route.ts';
+import { getWatchList } from '../../shared/api/hospital-notices.ts';
+import { watchList } from '../../shared/usecases/hospital-notices.ts';
+
+export const handler = httpRoute({
+  ...getWatchList,
+  handle: async ({ query }) => ({ status: 200, body: await watchList(query.year, new Date()) }),
+});

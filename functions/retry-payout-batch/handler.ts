@@ -1,0 +1,8 @@
+import { httpRoute } from '../../shared/http/route.ts';
+import { retryPayoutBatch } from '../../shared/api/payout-operator-actions.ts';
+import { retryBatch } from '../../shared/usecases/payout-operator-actions.ts';
+
+export const handler = httpRoute({
+  ...retryPayoutBatch,
+  handle: async ({ path, body, actor }) => ({ status: 200, body: await retryBatch(path.id, actor, body, new Date()) }),
+});

@@ -1,0 +1,11 @@
+import { httpRoute } from '../../shared/http/route.ts';
+import { returnWholeFile } from '../../shared/api/payout-operator-actions.ts';
+import { returnWholeFile as applyWholeFileReturn } from '../../shared/usecases/payout-operator-actions.ts';
+
+export const handler = httpRoute({
+  ...returnWholeFile,
+  handle: async ({ path, body, actor }) => ({
+    status: 202,
+    body: await applyWholeFileReturn(path.id, path.reportId, actor, body.reason, new Date()),
+  }),
+});

@@ -1,0 +1,213 @@
+// Reads a table's DynamoDB stream as Lambda's DynamoDB event source mapping does: every shard
+// from its oldest record (TRIM_HORIZON), a shard's children only after it is finished, batches
+// of up to the configured size in order, ReportBatchItemFailures semantics (a throw, or a failed
+// itemIdentifier, retries the shard from that record; later records wait behind it).
+// DynamoDB Local serves the streams API on its own endpoint.
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type Shard,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { FunctionName } from '../shared/topology.ts';
+import { lambdaContext, type Handler } from './lambda-runtime.ts';
+import { localRegion } from './provision.ts';
+
+export interface StreamPollerOptions {
+  name: FunctionName;
+  handler: Handler;
+  tableName: string;
+  batchSize: number;
+  dynamodbEndpoint: string;
+  onError?: (message: string) => void;
+}
+
+export interface StreamPoller {
+  stop(): Promise<void>;
+  /** Resolves when every record written before the call has been handled (tests and benches wait on it). */
+  drained(): Promise<void>;
+}
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
+  const d = record.dynamodb ?? {};
+  return {
+    eventID: record.eventID,
+    eventName: record.eventName as DynamoDBRecord['eventName'],
+    eventVersion: record.eventVersion,
+    eventSource: 'aws:dynamodb',
+    awsRegion: localRegion,
+    eventSourceARN: streamArn,
+    dynamodb: {
+      ApproximateCreationDateTime: d.ApproximateCreationDateTime ? Math.floor(new Date(d.ApproximateCreationDateTime).getTime() / 1000) : undefined,
+      Keys: d.Keys as never,
+      NewImage: d.NewImage as never,
+      OldImage: d.OldImage as never,
+      SequenceNumber: d.SequenceNumber,
+      SizeBytes: d.SizeBytes,
+      StreamViewType: d.StreamViewType as never,
+    },
+  };
+}
+
+/** The first failed sequence number a handler's answer names; undefined when none failed; null for the whole batch. */
+export function firstFailure(records: DynamoDBRecord[], response: unknown): string | undefined | null {
+  if (response === undefined || response === null) return undefined;
+  if (typeof response !== 'object') return null;
+  const failures = (response as { batchItemFailures?: unknown }).batchItemFailures;
+  if (failures === undefined || failures === null) return undefined;
+  if (!Array.isArray(failures)) return null;
+  if (failures.length === 0) return undefined;
+  const known = new Set(records.map((r) => r.dynamodb?.SequenceNumber));
+  const ids: string[] = [];
+  for (const f of failures) {
+    const id = (f as { itemIdentifier?: unknown })?.itemIdentifier;
+    if (typeof id !== 'string' || !known.has(id)) return null;
+    ids.push(id);
+  }
+  return ids.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0];
+}
+
+export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
+  const streams = new DynamoDBStreamsClient({ endpoint: options.dynamodbEndpoint, region: localRegion, credentials });
+  const tables = new DynamoDBClient({ endpoint: options.dynamodbEndpoint, region: localRegion, credentials });
+  let stopping = false;
+  let wake: (() => void) | undefined;
+  const sleep = (ms: number) => new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    wake = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+  });
+  // Shards: where each stands (an iterator), and which are finished.
+  const iterators = new Map<string, string>();
+  const finished = new Set<string>();
+  const pending = new Map<string, DynamoDBRecord[]>();
+  const lastRead = new Map<string, string>();
+  let idleRounds = 0;
+  let round = 0;
+
+  async function shardsOf(streamArn: string): Promise<Shard[]> {
+    const shards: Shard[] = [];
+    let start: string | undefined;
+    do {
+      const page = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }));
+      shards.push(...(page.StreamDescription?.Shards ?? []));
+      start = page.StreamDescription?.LastEvaluatedShardId;
+    } while (start);
+    return shards;
+  }
+
+  /** From the oldest record, or just after the last one read. */
+  async function iteratorAt(streamArn: string, shardId: string, afterSequenceNumber?: string): Promise<string | undefined> {
+    const result = await streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ShardIteratorType: afterSequenceNumber ? 'AFTER_SEQUENCE_NUMBER' : 'TRIM_HORIZON',
+        SequenceNumber: afterSequenceNumber,
+      }),
+    );
+    return result.ShardIterator;
+  }
+
+  /**
+   * Handles one batch of a shard; answers whether it handled records. A failed batch is kept and
+   * offered again from its first failed record (nothing after it is read meanwhile), as Lambda
+   * retries a shard from the failed sequence number.
+   */
+  async function pollShard(streamArn: string, shardId: string): Promise<boolean> {
+    let records = pending.get(shardId) ?? [];
+    if (records.length === 0) {
+      const iterator = iterators.get(shardId);
+      if (!iterator) return false;
+      let page;
+      try {
+        page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: options.batchSize }));
+      } catch (error) {
+        // DynamoDB Local answers TrimmedDataAccessException for an iterator taken while the shard
+        // was empty (aws/aws-sdk-java#2923): take a new one after the last record read.
+        const name = (error as Error).name;
+        if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
+        const again = await iteratorAt(streamArn, shardId, lastRead.get(shardId));
+        if (again) iterators.set(shardId, again);
+        return false;
+      }
+      records = (page.Records ?? []).map((r) => toLambdaRecord(r, streamArn));
+      if (records.length > 0) lastRead.set(shardId, records.at(-1)!.dynamodb!.SequenceNumber!);
+      if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
+      else {
+        iterators.delete(shardId);
+        finished.add(shardId);
+      }
+      if (records.length === 0) return false;
+    }
+    let retryFrom: string | undefined | null;
+    try {
+      const response = await options.handler({ Records: records } satisfies DynamoDBStreamEvent, lambdaContext(options.name));
+      retryFrom = firstFailure(records, response);
+    } catch (error) {
+      options.onError?.(`${options.name}: batch of ${records.length} failed: ${(error as Error).message}`);
+      retryFrom = null;
+    }
+    if (retryFrom === undefined) {
+      pending.delete(shardId);
+    } else {
+      const from = retryFrom === null ? 0 : records.findIndex((r) => r.dynamodb?.SequenceNumber === retryFrom);
+      pending.set(shardId, records.slice(from));
+      await sleep(200);
+    }
+    return true;
+  }
+
+  async function loop(): Promise<void> {
+    let streamArn: string | undefined;
+    while (!stopping) {
+      try {
+        streamArn ??= (await tables.send(new DescribeTableCommand({ TableName: options.tableName }))).Table?.LatestStreamArn;
+        if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
+        for (const shard of await shardsOf(streamArn)) {
+          const id = shard.ShardId!;
+          if (finished.has(id) || iterators.has(id) || pending.has(id)) continue;
+          // Children wait for their parent, so one item's changes stay in order.
+          const parent = shard.ParentShardId;
+          if (parent && (iterators.has(parent) || pending.has(parent))) continue;
+          const it = await iteratorAt(streamArn, id);
+          if (it) iterators.set(id, it);
+        }
+        let found = false;
+        for (const id of new Set([...iterators.keys(), ...pending.keys()])) if (await pollShard(streamArn, id)) found = true;
+        round++;
+        idleRounds = found ? 0 : idleRounds + 1;
+        if (!found) await sleep(100);
+        else idleRounds = 0;
+      } catch (error) {
+        if (stopping) return;
+        options.onError?.(`${options.name}: stream read failed: ${(error as Error).message}`);
+        await sleep(500);
+      }
+    }
+  }
+
+  const running = loop();
+  return {
+    stop: async () => {
+      stopping = true;
+      wake?.();
+      await running;
+      streams.destroy();
+      tables.destroy();
+    },
+    drained: async () => {
+      // Two full idle rounds after the call: every record written before it was read and handled.
+      const start = round;
+      while (!stopping && !(round >= start + 3 && idleRounds >= 2)) await new Promise((r) => setTimeout(r, 50));
+    },
+  };
+}

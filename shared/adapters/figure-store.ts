@@ -1,0 +1,158 @@
+// The figures table: ledger entries (what each source record last contributed), sharded counters
+// and filed reports. A plan from the ledger is written in one transaction: each entry conditioned
+// on the version read, each counter delta an ADD on one of the counter's shards.
+import { createHash } from 'node:crypto';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { CounterRow } from '../domain/figures.ts';
+import type { LedgerEntry, LedgerPlan } from '../domain/figure-ledger.ts';
+import { documents } from './clients.ts';
+import { queryAll } from './dynamo-pages.ts';
+import { cancellationCodes, isConditionFailure } from './dynamo-update.ts';
+import { tableName } from './resources.ts';
+
+/** Shards per counter: a 100,000-line bank report spreads its ADDs over these items. */
+export const counterShards = 8;
+const entrySk = 'entry';
+
+export function shardOf(entityId: string): number {
+  return createHash('sha256').update(entityId).digest().readUInt32BE(0) % counterShards;
+}
+
+export async function readEntries(ids: string[]): Promise<Map<string, LedgerEntry>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  // Consistent reads: the versions read are the ones the transaction's conditions check.
+  const items = await Promise.all(
+    unique.map((pk) =>
+      documents().send(new GetCommand({ TableName: tableName('figures'), Key: { pk, sk: entrySk }, ConsistentRead: true })),
+    ),
+  );
+  return new Map(items.flatMap((r) => (r.Item ? [[r.Item.pk as string, r.Item.entry as LedgerEntry] as const] : [])));
+}
+
+/** Counter id `family|rest` → the stored key on shard `shard`. */
+function counterItemKey(counter: string, shard: number) {
+  const bar = counter.indexOf('|');
+  return { pk: counter.slice(0, bar), sk: `${counter.slice(bar + 1)}#s${shard}` };
+}
+
+/** Writes a plan atomically; 'conflict' when an entry moved since it was read (read again and replan). */
+export async function writePlan(plan: LedgerPlan, shard: number): Promise<'written' | 'conflict'> {
+  const entries = plan.writes.map((w) => ({
+    Put: {
+      TableName: tableName('figures'),
+      Item: { pk: w.id, sk: entrySk, entry: w.entry },
+      ConditionExpression: w.expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'entry.version = :v',
+      ...(w.expectedVersion !== 0 && { ExpressionAttributeValues: { ':v': w.expectedVersion } }),
+    },
+  }));
+  const counters = Object.entries(plan.counters).flatMap(([counter, fields]) => {
+    const nonZero = Object.entries(fields).filter(([, v]) => v !== 0);
+    if (nonZero.length === 0) return [];
+    return [
+      {
+        Update: {
+          TableName: tableName('figures'),
+          Key: counterItemKey(counter, shard),
+          UpdateExpression: `ADD ${nonZero.map((_, i) => `#f${i} :f${i}`).join(', ')}`,
+          ExpressionAttributeNames: Object.fromEntries(nonZero.map(([f], i) => [`#f${i}`, f])),
+          ExpressionAttributeValues: Object.fromEntries(nonZero.map(([, v], i) => [`:f${i}`, v])),
+        },
+      },
+    ];
+  });
+  const items = [...entries, ...counters];
+  if (items.length > 100) throw new Error(`a figures change touches ${items.length} items, over DynamoDB's 100 per transaction`);
+  try {
+    await documents().send(new TransactWriteCommand({ TransactItems: items }));
+    return 'written';
+  } catch (error) {
+    // A condition failed (an entry moved) or another transaction held an item: read and try again.
+    if (isConditionFailure(error) || cancellationCodes(error)) return 'conflict';
+    throw error;
+  }
+}
+
+const families = ['reg#DIBAO', 'reg#MARGINAL', 'reg#TEKUN', 'hh#DIBAO', 'hh#MARGINAL', 'hh#TEKUN', 'rec#DIBAO', 'rec#MARGINAL', 'rec#TEKUN', 'pay', 'grant', 'med', 'medp'];
+
+/**
+ * Every counter row up to `until` (YYYY or YYYY-MM, inclusive), shards summed: one query per
+ * counter family, in parallel. Registry stocks need every month before the period.
+ */
+export async function counterRows(until: string): Promise<CounterRow[]> {
+  const pages = await Promise.all(
+    families.map(async (pk) => {
+      const rows = new Map<string, Record<string, number>>();
+      for await (const item of queryAll({
+        TableName: tableName('figures'),
+        KeyConditionExpression: 'pk = :pk AND sk < :until',
+        ExpressionAttributeValues: { ':pk': pk, ':until': `${until}~` },
+      })) {
+        const sk = item.sk as string;
+        const key = `${pk}|${sk.slice(0, sk.lastIndexOf('#s'))}`;
+        const fields = rows.get(key) ?? {};
+        for (const [f, v] of Object.entries(item)) {
+          if (f === 'pk' || f === 'sk' || typeof v !== 'number') continue;
+          fields[f] = (fields[f] ?? 0) + v;
+        }
+        rows.set(key, fields);
+      }
+      return [...rows].map(([key, fields]) => ({ key, fields }));
+    }),
+  );
+  return pages.flat();
+}
+
+/** The earliest registry record's China-time day, kept as a minimum. */
+export async function noteRegistryRecordedOn(day: string): Promise<void> {
+  try {
+    await documents().send(
+      new UpdateCommand({
+        TableName: tableName('figures'),
+        Key: { pk: 'meta', sk: 'coverage' },
+        UpdateExpression: 'SET registryRecordedFrom = :day',
+        ConditionExpression: 'attribute_not_exists(registryRecordedFrom) OR registryRecordedFrom > :day',
+        ExpressionAttributeValues: { ':day': day },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+export async function registryRecordedFrom(): Promise<string | null> {
+  const result = await documents().send(new GetCommand({ TableName: tableName('figures'), Key: { pk: 'meta', sk: 'coverage' } }));
+  return (result.Item?.registryRecordedFrom as string | undefined) ?? null;
+}
+
+export interface Filing {
+  filingId: string;
+  month: string;
+  filedBy: string;
+  filedAt: string;
+  reason?: string;
+  report: unknown;
+}
+
+export async function putFiling(filing: Filing): Promise<void> {
+  await documents().send(
+    new PutCommand({
+      TableName: tableName('figures'),
+      Item: { pk: `filing#${filing.month}`, sk: `${filing.filedAt}#${filing.filingId}`, ...filing },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function filings(month: string): Promise<Filing[]> {
+  const out: Filing[] = [];
+  for await (const item of queryAll({
+    TableName: tableName('figures'),
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': `filing#${month}` },
+  })) {
+    const { pk: _pk, sk: _sk, ...filing } = item;
+    out.push(filing as unknown as Filing);
+  }
+  return out;
+}

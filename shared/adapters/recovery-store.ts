@@ -1,0 +1,304 @@
+// Storage for the operator actions and the sweeper: moves from several statuses, claim
+// release for a whole batch or named payments, the pieces a retry rewrites, and the scans the
+// sweeper reads. Planning, paying and claims as planned live in payout-store.ts.
+import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableName } from '../topology.ts';
+import type { HistoryEntry } from '../domain/registry.ts';
+import type { BatchStatus, PaymentRecord, PayoutBatch } from '../domain/payouts/batch.ts';
+import { documents } from './clients.ts';
+import { collect, queryAll, scanAll } from './dynamo-pages.ts';
+import { isConditionFailure, updateParams } from './dynamo-update.ts';
+import { tableName } from './resources.ts';
+
+/**
+ * Moves a batch from any of `from` to `to`, recording who, when and why; false when it was in
+ * none of them (the status is the fence against a concurrent worker or operator).
+ */
+export async function transitionBatchFrom(
+  batchId: string,
+  from: readonly BatchStatus[],
+  to: BatchStatus,
+  entry: HistoryEntry,
+  changes: { set?: Partial<PayoutBatch>; remove?: Array<keyof PayoutBatch> } = {},
+): Promise<boolean> {
+  try {
+    await documents().send(
+      new UpdateCommand(
+        updateParams(tableName('payoutBatches'), { batchId }, {
+          set: { ...changes.set, status: to },
+          append: { history: [entry] },
+          remove: changes.remove,
+          statusIn: from,
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Sets fields on a batch only while it is in one of `statusIn`, with a history entry; false otherwise. */
+export async function updateBatchIn(
+  batchId: string,
+  statusIn: readonly BatchStatus[],
+  changes: { set?: Record<string, unknown>; remove?: string[]; entry?: HistoryEntry; condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> } },
+): Promise<boolean> {
+  try {
+    await documents().send(
+      new UpdateCommand(
+        updateParams(tableName('payoutBatches'), { batchId }, {
+          set: changes.set,
+          remove: changes.remove,
+          ...(changes.entry && { append: { history: [changes.entry] } }),
+          statusIn,
+          condition: changes.condition,
+        }),
+      ),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Every payment of a batch: key, claim, amount and status (no bank details). */
+export async function batchPaymentSummaries(
+  batchId: string,
+): Promise<Array<Pick<PaymentRecord, 'endToEndId' | 'claimKey' | 'amountFen' | 'status'>>> {
+  return collect(
+    queryAll({
+      TableName: tableName('payments'),
+      KeyConditionExpression: 'batchId = :batch',
+      ProjectionExpression: 'endToEndId, claimKey, amountFen, #status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':batch': batchId },
+      ConsistentRead: true,
+    }),
+    (item) => ({
+      endToEndId: item.endToEndId as string,
+      claimKey: item.claimKey as string,
+      amountFen: item.amountFen as number,
+      status: item.status as PaymentRecord['status'],
+    }),
+  );
+}
+
+/**
+ * Releases the claims this batch holds, so the people can be planned again for the same program
+ * and period; a claim already released, or held by another batch, is left alone (the same
+ * condition as a bank return in payout-store's applyBankOutcome). Returns how many it released.
+ */
+export async function releaseBatchClaims(batchId: string, claimKeys: readonly string[], at: string, concurrency = 16): Promise<number> {
+  let next = 0;
+  let released = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, claimKeys.length) }, async () => {
+      while (next < claimKeys.length) {
+        const claimKey = claimKeys[next++]!;
+        try {
+          await documents().send(
+            new UpdateCommand({
+              TableName: tableName('payoutClaims'),
+              Key: { claimKey },
+              UpdateExpression: 'SET claimStatus = :released, releasedAt = :at',
+              ConditionExpression: 'batchId = :batch AND claimStatus <> :released',
+              ExpressionAttributeValues: { ':released': 'RELEASED', ':at': at, ':batch': batchId },
+            }),
+          );
+          released++;
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }
+    }),
+  );
+  return released;
+}
+
+/** Removes payments from a batch (excluded by an operator); missing ones are fine. */
+export async function deletePayments(batchId: string, endToEndIds: readonly string[]): Promise<void> {
+  for (const endToEndId of endToEndIds) {
+    await documents().send(new DeleteCommand({ TableName: tableName('payments'), Key: { batchId, endToEndId } }));
+  }
+}
+
+/** Deletes a batch's chunk progress entries: a retry recomputes the chunks and records them again. */
+export async function deleteChunkEntries(batchId: string): Promise<void> {
+  const entries = await collect(
+    queryAll({
+      TableName: tableName('payoutProgress'),
+      KeyConditionExpression: 'batchId = :batch AND begins_with(entry, :chunk)',
+      ProjectionExpression: 'entry',
+      ExpressionAttributeValues: { ':batch': batchId, ':chunk': 'chunk#' },
+      ConsistentRead: true,
+    }),
+    (item) => item.entry as string,
+  );
+  for (let i = 0; i < entries.length; i += 25) {
+    await documents().send(
+      new BatchWriteCommand({
+        RequestItems: {
+          [tableName('payoutProgress')]: entries.slice(i, i + 25).map((entry) => ({ DeleteRequest: { Key: { batchId, entry } } })),
+        },
+      }),
+    );
+  }
+}
+
+/** Batches the sweeper may have to drive on: PLANNING, PAYING, FAILED with a retry half applied, ended with claims held. */
+export async function batchesNeedingRecovery(): Promise<PayoutBatch[]> {
+  return collect(
+    scanAll({
+      TableName: tableName('payoutBatches'),
+      FilterExpression:
+        '#status IN (:planning, :paying) OR (#status = :failed AND attribute_exists(pendingRetry)) OR (#status IN (:rejected, :cancelled) AND attribute_not_exists(claimsReleasedAt)) OR #status = :paidOut',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':planning': 'PLANNING',
+        ':paying': 'PAYING',
+        ':failed': 'FAILED',
+        ':rejected': 'REJECTED',
+        ':cancelled': 'CANCELLED',
+        ':paidOut': 'PAID_OUT',
+      },
+      ConsistentRead: true,
+    }),
+    (item) => item as unknown as PayoutBatch,
+  );
+}
+
+/** A batch's bank reports still APPLYING. */
+export async function applyingReports(batchId: string): Promise<Array<Record<string, unknown>>> {
+  return collect(
+    queryAll({
+      TableName: tableName('payoutProgress'),
+      KeyConditionExpression: 'batchId = :batch AND begins_with(entry, :report)',
+      FilterExpression: '#status = :applying',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':batch': batchId, ':report': 'report#', ':applying': 'APPLYING' },
+      ConsistentRead: true,
+    }),
+    (item) => item,
+  );
+}
+
+/** Sets fields on a bank report entry only while `condition` holds; false otherwise. */
+export async function updateReportEntry(
+  batchId: string,
+  entry: string,
+  set: Record<string, unknown>,
+  condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+): Promise<boolean> {
+  try {
+    await documents().send(new UpdateCommand(updateParams(tableName('payoutProgress'), { batchId, entry }, { set, condition })));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** RUNNING imports, for the sweeper (the imports table is small: one item per uploaded file). */
+export async function runningImports(): Promise<Array<{ importId: string; createdAt: string; leaseExpiresAt?: number }>> {
+  return collect(
+    scanAll({
+      TableName: tableName('recipientImports'),
+      FilterExpression: '#status = :running',
+      ProjectionExpression: 'importId, createdAt, leaseExpiresAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':running': 'RUNNING' },
+      ConsistentRead: true,
+    }),
+    (item) => item as { importId: string; createdAt: string; leaseExpiresAt?: number },
+  );
+}
+
+/**
+ * Writes why a message's work is stuck on the record itself (`lastFailure`), if the record
+ * exists: what the operator reads before the message reaches the dead-letter queue.
+ */
+export async function recordLastFailure(
+  table: 'recipientImports' | 'payoutBatches' | 'payoutProgress' | 'hospitalNotices' | 'applications',
+  key: Record<string, unknown>,
+  failure: { at: string; reason: string; receiveCount: number },
+): Promise<void> {
+  try {
+    await documents().send(
+      new UpdateCommand(
+        updateParams(tableName(table), key, {
+          set: { lastFailure: failure },
+          condition: { expression: `attribute_exists(#k)`, names: { '#k': Object.keys(key)[0]! } },
+        }),
+      ),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Creates an empty item to carry a lease (e.g. a chunk's), unless it exists. */
+export async function ensureLeaseItem(table: 'payoutProgress', key: Record<string, unknown>): Promise<void> {
+  try {
+    await documents().send(
+      new PutCommand({ TableName: tableName(table), Item: key, ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': Object.keys(key)[0]! } }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** A batch's chunk lease items (entry `chunklease#…`), to see which chunks a live worker holds. */
+export async function chunkLeases(batchId: string): Promise<Array<Record<string, unknown>>> {
+  return collect(
+    queryAll({
+      TableName: tableName('payoutProgress'),
+      KeyConditionExpression: 'batchId = :batch AND begins_with(entry, :lease)',
+      ExpressionAttributeValues: { ':batch': batchId, ':lease': 'chunklease#' },
+      ConsistentRead: true,
+    }),
+    (item) => item,
+  );
+}
+
+/**
+ * Records payments PLANNED → RECORDED, each write conditional on the payment still existing and
+ * still PLANNED: a stalled chunk worker can neither bring back a payment an operator excluded nor
+ * record one twice. Returns how many it recorded.
+ */
+export async function recordPlannedPayments(payments: ReadonlyArray<Pick<PaymentRecord, 'batchId' | 'endToEndId' | 'recordedAt'>>, concurrency = 16): Promise<number> {
+  let next = 0;
+  let recorded = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, payments.length) }, async () => {
+      while (next < payments.length) {
+        const p = payments[next++]!;
+        try {
+          await documents().send(
+            new UpdateCommand({
+              TableName: tableName('payments'),
+              Key: { batchId: p.batchId, endToEndId: p.endToEndId },
+              UpdateExpression: 'SET #status = :recorded, recordedAt = :at',
+              ConditionExpression: '#status = :planned',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':recorded': 'RECORDED', ':planned': 'PLANNED', ':at': p.recordedAt },
+            }),
+          );
+          recorded++;
+        } catch (error) {
+          if (!isConditionFailure(error)) throw error;
+        }
+      }
+    }),
+  );
+  return recorded;
+}
+
+export async function itemExists(table: TableName, key: Record<string, unknown>): Promise<boolean> {
+  const result = await documents().send(
+    new GetCommand({ TableName: tableName(table), Key: key, ConsistentRead: true, ProjectionExpression: '#k', ExpressionAttributeNames: { '#k': Object.keys(key)[0]! } }),
+  );
+  return result.Item !== undefined;
+}

@@ -1,0 +1,121 @@
+// 统计: the report routes (contract "Reports (统计) (v1.1)"): schemas and operation definitions.
+import * as z from 'zod';
+import { defineOperation } from '../http/route.ts';
+import { grantTypes, personPrograms } from '../domain/figures.ts';
+import { recipientCategories } from '../domain/registry.ts';
+
+const staff = ['caseworker', 'reviewer', 'finance'] as const;
+
+export const reportFormats = ['json', 'xlsx', 'csv'] as const;
+const formatSchema = z
+  .enum(reportFormats, { error: 'must be json, xlsx or csv' })
+  .default('json')
+  .meta({ description: 'json (default), xlsx (one sheet per table, Chinese headers) or csv (one line per figure).' });
+
+export const monthSchema = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')
+  .meta({ example: '2022-12' });
+const yearSchema = z.string().regex(/^\d{4}$/, 'must be a year YYYY').meta({ example: '2022' });
+
+const count = z.number().int();
+const suppressed = z.union([count, z.literal('<5')]).meta({ description: 'A count; 1 to 4 shows as "<5".' });
+const perCategory = <T extends z.ZodType>(schema: T) => z.object(Object.fromEntries(recipientCategories.map((c) => [c, schema])) as Record<(typeof recipientCategories)[number], T>);
+const householdsPeople = z.object({ households: count, people: count });
+const byTownship = z
+  .record(z.string(), perCategory(z.object({ households: suppressed, people: suppressed })))
+  .meta({ description: 'By township: households and people at the date; counts from 1 to 4 show as "<5".' });
+const coverage = z
+  .object({ registryRecordedFrom: z.string().nullable(), complete: z.boolean(), note: z.string() })
+  .meta({ description: 'Figures before the registry was first recorded in Tuodi are incomplete.' });
+const programLines = z.object(Object.fromEntries(personPrograms.map((p) => [p, z.object({ amountFen: count, personTimes: count })])));
+const grantLines = z.object(Object.fromEntries(grantTypes.map((t) => [t, z.object({ count, amountFen: count })])));
+
+export const annualReportSchema = z
+  .object({
+    year: z.string(),
+    registry: z.object({
+      asOf: z.string(),
+      byCategory: perCategory(householdsPeople),
+      recognisedInYear: perCategory(householdsPeople),
+      byTownship,
+    }),
+    payouts: z.object({ byProgram: programLines, totalFen: count }),
+    grants: z.object({ byType: grantLines, totalFen: count }),
+    medicalAssistance: z.object({ admissionsGuaranteed: count, settlements: count, amountFen: count, people: count }),
+    generatedAt: z.string(),
+    coverage,
+  })
+  .meta({ id: 'AnnualReport' });
+
+export const monthlyReportSchema = z
+  .object({
+    month: z.string(),
+    asOf: z.string(),
+    categories: perCategory(
+      z.object({
+        households: count,
+        people: count,
+        peopleAdded: count,
+        peopleLeft: count,
+        householdsAdded: count,
+        householdsLeft: count,
+        spendingFen: count.meta({ description: "Settled payouts of the month's period from batches naming only this category." }),
+      }),
+    ),
+    mixedCategorySpendingFen: count,
+    payouts: z.object({ byProgram: programLines, totalFen: count }),
+    oneOffAssistance: z.object({ personTimes: count, amountFen: count, byType: grantLines }),
+    medicalAssistance: z.object({ admissionsGuaranteed: count, personTimes: count, amountFen: count }),
+    byTownship,
+    generatedAt: z.string(),
+    coverage,
+  })
+  .meta({ id: 'MonthlyReport' });
+
+const filingSchema = z
+  .object({
+    filingId: z.string(),
+    month: z.string(),
+    filedBy: z.string(),
+    filedAt: z.string(),
+    reason: z.string().optional(),
+    report: monthlyReportSchema,
+  })
+  .meta({ id: 'MonthlyReportFiling' });
+
+const rules =
+  'Counting rules: README "统计: counting rules". A person counts in a category on a date when active in it (since on or before, not yet suspended or terminated; a suspension or termination leaves on its day, a reinstatement adds). Money counts in the period of its batch once SETTLED, net of returns. Figures are maintained from the source tables\' streams and are as of generatedAt.';
+
+export const getAnnualReport = defineOperation<undefined, Record<string, never>, { year: string; format: (typeof reportFormats)[number] }>({
+  summary: "The bureau's figures for a year (registry at year end, recognitions, payouts, grants, medical assistance).",
+  description: `${rules} \`?format=xlsx\` answers an Excel workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), \`?format=csv\` a CSV.`,
+  roles: staff,
+  query: z.object({ year: yearSchema, format: formatSchema }),
+  responses: { 200: { description: 'The annual figures', schema: annualReportSchema } },
+});
+
+export const getMonthlyReport = defineOperation<undefined, Record<string, never>, { month: string; format: (typeof reportFormats)[number] }>({
+  summary: 'The social-assistance lines of the monthly statistical report (社会服务统计月报).',
+  description: `${rules} \`?format=xlsx\` or \`?format=csv\` as for the annual report.`,
+  roles: staff,
+  query: z.object({ month: monthSchema, format: formatSchema }),
+  responses: { 200: { description: 'The monthly figures', schema: monthlyReportSchema } },
+});
+
+export const fileMonthlyReportBodySchema = z.object({ reason: z.string().trim().max(500).optional() }).meta({ id: 'MonthlyReportFilingRequest' });
+
+export const fileMonthlyReport = defineOperation<z.output<typeof fileMonthlyReportBodySchema>, { month: string }>({
+  summary: "Freeze the month's report as filed (who, when): the copy stays as filed when later changes move the live figures.",
+  roles: ['reviewer', 'finance'],
+  path: z.object({ month: monthSchema }),
+  body: { kind: 'json', schema: fileMonthlyReportBodySchema },
+  responses: { 201: { description: 'The filed copy', schema: filingSchema } },
+});
+
+export const listMonthlyFilings = defineOperation<undefined, { month: string }>({
+  summary: "The month's filed copies, oldest first.",
+  roles: staff,
+  path: z.object({ month: monthSchema }),
+  responses: { 200: { description: 'Filed copies', schema: z.object({ items: z.array(filingSchema) }) } },
+});

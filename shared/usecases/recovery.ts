@@ -1,0 +1,246 @@
+// One recovery pattern for long work (imports, paying chunks, bank files, bank reports):
+//
+// 1. The work's state is its DynamoDB record. A worker runs a step under a lease on that record
+//    (shared/adapters/lease.ts): a second delivery of the same step, or a sweeper's re-drive,
+//    finds the lease live and leaves; the step's writes are conditional on the record's status
+//    (and, for other items, on keys that make a repeat change nothing), so a stalled worker whose
+//    lease was taken over cannot write an outcome twice.
+// 2. The sweeper (`recover-stalled-work`, a scheduled job in the topology) reads the records
+//    whose work is not finished and whose lease is free and re-queues the step when nothing has
+//    moved for twice the step's function timeout (a message lost with a crashed process, or a
+//    worker that died). A message still waiting in the queue then runs twice: harmless, see 1.
+// 3. A worker that sees its message's last allowed receive writes the reason on the record, and
+//    moves work an operator must decide on to a state an operator action ends (a batch to FAILED:
+//    retry or cancel; an import to FAILED with what it did write).
+// Planning is leased in segments by its own code (usecases/payouts.ts); the sweeper only re-sends
+// the plan message of a batch left PLANNING.
+import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
+import { dateInChina } from '../domain/clock.ts';
+import { chunkEntry, reportEntry, type PayoutBatch } from '../domain/payouts/batch.ts';
+import { parseRegistryCsv, validateRegistryRows } from '../domain/registry.ts';
+import { consumerOf, type QueueName } from '../topology.ts';
+import { acquireLease, leaseIsFree, releaseLease, renewLease, type Lease, type LeaseTarget } from '../adapters/lease.ts';
+import { chunksDone, enqueue, getBatch } from '../adapters/payout-store.ts';
+import { payChunk } from './payouts.ts';
+import { enqueueImport, finishImport, getImport, readImportFile, registeredImportIds } from '../adapters/registry-store.ts';
+import {
+  applyingReports,
+  batchesNeedingRecovery,
+  chunkLeases,
+  ensureLeaseItem,
+  itemExists,
+  recordLastFailure,
+  recordPlannedPayments,
+  runningImports,
+  transitionBatchFrom,
+  updateReportEntry,
+} from '../adapters/recovery-store.ts';
+import { logger } from '../observability/logger.ts';
+import { finishRetry, releaseEndedBatchClaims } from './payout-operator-actions.ts';
+
+/**
+ * Runs `work` under a lease on the target record, renewing it every third of `durationMs` and
+ * releasing it at the end (also when `work` throws). Returns `{ ran: false }` without running when
+ * another worker holds a live lease or `condition` is false (the work is done or ended); throws
+ * when the target record does not exist.
+ */
+export async function runLeased<T>(
+  target: LeaseTarget,
+  options: { owner: string; durationMs: number; condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> } },
+  work: (lease: Lease) => Promise<T>,
+): Promise<{ ran: true; result: T } | { ran: false }> {
+  const acquired = await acquireLease(target, { ...options, now: new Date() });
+  if (!acquired) {
+    // A message for work that does not exist is an error (it goes to the DLQ), not "done".
+    if (!(await itemExists(target.table, target.key))) throw new Error(`${target.table} ${JSON.stringify(target.key)} does not exist`);
+    return { ran: false };
+  }
+  let lease = acquired.lease;
+  const renewal = setInterval(() => {
+    renewLease(lease, options.durationMs, new Date()).then(
+      (renewed) => (lease = renewed),
+      (error: unknown) => logger.warn('lease not renewed', { target: target.key, error: error as Error }),
+    );
+  }, Math.max(1000, options.durationMs / 3));
+  renewal.unref();
+  try {
+    return { ran: true, result: await work(lease) };
+  } finally {
+    clearInterval(renewal);
+    await releaseLease(lease).catch((error: unknown) => logger.warn('lease not released', { target: target.key, error: error as Error }));
+  }
+}
+
+/** How long a step's lease lasts: the consuming function's timeout, after which Lambda has stopped it anyway. */
+export const leaseMsFor = (queue: QueueName) => consumerOf(queue).spec.timeoutSeconds * 1000;
+
+/**
+ * Work untouched for twice its function's timeout is stale: no live worker can still be on it (its
+ * lease would say so), and a message merely waiting in the queue gets a harmless duplicate.
+ */
+export const staleAfterMsFor = (queue: QueueName) => 2 * leaseMsFor(queue);
+
+export const statusIs = (status: string) => ({ expression: '#leaseStatus = :leaseStatus', names: { '#leaseStatus': 'status' }, values: { ':leaseStatus': status } });
+
+/** The payoutProgress entry that carries a chunk's lease (not `chunk#…`, which means "done"). */
+export const chunkLeaseEntry = (chunk: number) => `chunklease#${String(chunk).padStart(6, '0')}`;
+
+/**
+ * Records one chunk under its lease, each payment written PLANNED → RECORDED conditionally
+ * (recordPlannedPayments). A second delivery while a worker holds the chunk leaves it alone.
+ */
+export async function payChunkLeased(batchId: string, chunk: number, owner: string) {
+  const key = { batchId, entry: chunkLeaseEntry(chunk) };
+  await ensureLeaseItem('payoutProgress', key);
+  const run = await runLeased({ table: 'payoutProgress', key }, { owner, durationMs: leaseMsFor('payoutChunks') }, () =>
+    payChunk(batchId, chunk, new Date(), async (payments) => {
+      await recordPlannedPayments(payments);
+    }),
+  );
+  return run.ran ? run.result : 'recorded-elsewhere';
+}
+
+export interface SweepOptions {
+  /** Re-drive work untouched for longer than this; default: staleAfterMsFor its queue. */
+  staleAfterMs?: number;
+}
+
+export interface SweepResult {
+  imports: number;
+  plans: number;
+  chunks: number;
+  bankFiles: number;
+  bankReports: number;
+  retriesFinished: number;
+  claimReleases: number;
+}
+
+/**
+ * The sweeper: re-queues stalled steps whose lease is free (imports, planning, paying chunks, bank
+ * files, bank reports) and finishes operator actions cut short. Returns what it re-queued.
+ */
+export async function recoverStalledWork(now: Date, options: SweepOptions = {}): Promise<SweepResult> {
+  const result: SweepResult = { imports: 0, plans: 0, chunks: 0, bankFiles: 0, bankReports: 0, retriesFinished: 0, claimReleases: 0 };
+  const staleBefore = (queue: QueueName) => now.getTime() - (options.staleAfterMs ?? staleAfterMsFor(queue));
+  const untouchedSince = (at: string | undefined, queue: QueueName) => at !== undefined && Date.parse(at) <= staleBefore(queue);
+
+  for (const record of await runningImports()) {
+    const lastMove = Math.max(Date.parse(record.createdAt), (record.leaseExpiresAt ?? 0) - leaseMsFor('recipientImports'));
+    if (leaseIsFree(record, now) && lastMove <= staleBefore('recipientImports')) {
+      await enqueueImport(record.importId);
+      result.imports++;
+    }
+  }
+
+  for (const batch of await batchesNeedingRecovery()) {
+    const lastAt = batch.history.at(-1)?.at;
+    if (batch.status === 'PLANNING' && untouchedSince(lastAt, 'payoutPlans')) {
+      // Planning is safe to repeat (its own claims pass); this only re-sends a lost plan message.
+      await enqueue({ kind: 'plan', batchId: batch.batchId });
+      result.plans++;
+    } else if (batch.status === 'PAYING') await redrivePaying(batch, now, staleBefore, result);
+    else if (batch.status === 'FAILED' && batch.pendingRetry && untouchedSince(batch.pendingRetry.at, 'payoutChunks')) {
+      await finishRetry(batch.batchId, now);
+      result.retriesFinished++;
+    } else if ((batch.status === 'REJECTED' || batch.status === 'CANCELLED') && untouchedSince(lastAt, 'payoutChunks')) {
+      await releaseEndedBatchClaims(batch.batchId, now);
+      result.claimReleases++;
+    } else if (batch.status === 'PAID_OUT') {
+      for (const report of await applyingReports(batch.batchId)) {
+        const lastMove = (report.returnAll as { at: string } | undefined)?.at ?? (report.receivedAt as string);
+        if (leaseIsFree(report, now) && untouchedSince(lastMove, 'bankResults')) {
+          await enqueue({ kind: 'report', batchId: batch.batchId, reportId: report.reportId as string });
+          result.bankReports++;
+        }
+      }
+    }
+  }
+  return result;
+}
+
+/** A PAYING batch: the chunks not recorded yet, or the bank files once every chunk is. */
+async function redrivePaying(batch: PayoutBatch, now: Date, staleBefore: (queue: QueueName) => number, result: SweepResult) {
+  if (!leaseIsFree(batch as unknown as Record<string, unknown>, now, 'files')) return;
+  const done = await chunksDone(batch.batchId);
+  const lastMove = Math.max(
+    ...batch.history.map((h) => Date.parse(h.at)),
+    ...done.map((d) => Date.parse(d.at)),
+    ((batch as unknown as { filesExpiresAt?: number }).filesExpiresAt ?? 0) - leaseMsFor('payoutFiles'),
+  );
+  const chunks = batch.chunks ?? [];
+  if (done.length === chunks.length) {
+    if (lastMove <= staleBefore('payoutFiles')) {
+      await enqueue({ kind: 'files', batchId: batch.batchId });
+      result.bankFiles++;
+    }
+    return;
+  }
+  if (lastMove > staleBefore('payoutChunks')) return;
+  const recorded = new Set(done.map((d) => d.entry));
+  const held = new Set((await chunkLeases(batch.batchId)).filter((l) => !leaseIsFree(l, now)).map((l) => l.entry));
+  for (let chunk = 0; chunk < chunks.length; chunk++) {
+    if (recorded.has(chunkEntry(chunk)) || held.has(chunkLeaseEntry(chunk))) continue;
+    await enqueue({ kind: 'chunk', batchId: batch.batchId, chunk });
+    result.chunks++;
+  }
+}
+
+// ---- the last allowed receive: the reason goes on the record ----
+
+const failureAt = (reason: string, receiveCount: number) => ({ at: new Date().toISOString(), reason, receiveCount });
+
+/** An import whose message is dead-lettered ends FAILED, saying why and how many of its lines it did write. */
+export async function importGaveUp(importId: string, reason: string, receiveCount: number): Promise<void> {
+  await recordLastFailure('recipientImports', { importId }, failureAt(reason, receiveCount));
+  const record = await getImport(importId);
+  if (record?.status !== 'RUNNING') return;
+  let written: number | undefined;
+  try {
+    const parsed = parseRegistryCsv(await readImportFile(record.objectKey));
+    if (parsed.ok) {
+      const today = dateInChina(new Date());
+      const { valid } = validateRegistryRows(parsed.rows, today, policyInForce(loadDefaultPolicies(), today));
+      const writers = await registeredImportIds(valid.map((v) => v.idNumber));
+      written = valid.filter((v) => writers.get(v.idNumber) === importId).length;
+    }
+  } catch (error) {
+    logger.warn('lines written by a failed import not counted', { importId, error: error as Error });
+  }
+  await finishImport(
+    importId,
+    { status: 'FAILED', imported: written ?? 0, rejected: [], rejectedCount: 0 },
+    {
+      at: new Date().toISOString(),
+      by: 'tuodi:import-worker',
+      action: 'IMPORT_FAILED',
+      reason: `gave up after ${receiveCount} attempts: ${reason}; ${written ?? 'an unknown number of'} lines of this file are in the registry (importing the file again reports them as already there)`,
+    },
+  );
+}
+
+/**
+ * A payout step whose message is dead-lettered: PLANNING or PAYING batches become FAILED with the
+ * reason (finance may retry or cancel); a bank report becomes FAILED (finance may post it again).
+ */
+export async function payoutStepGaveUp(
+  message: { kind: 'plan' | 'dispatch' | 'chunk' | 'files' | 'report'; batchId: string; chunk?: number; reportId?: string },
+  reason: string,
+  receiveCount: number,
+): Promise<void> {
+  const failure = failureAt(reason, receiveCount);
+  if (message.kind === 'report') {
+    const entry = reportEntry(message.reportId!);
+    await recordLastFailure('payoutProgress', { batchId: message.batchId, entry }, failure);
+    await updateReportEntry(message.batchId, entry, { status: 'FAILED', failureReason: reason }, statusIs('APPLYING'));
+    return;
+  }
+  await recordLastFailure('payoutBatches', { batchId: message.batchId }, failure);
+  const step = message.kind === 'chunk' ? `chunk ${message.chunk}` : message.kind === 'plan' ? 'planning' : message.kind === 'files' ? 'bank files' : 'dispatch';
+  const why = `${step} failed ${receiveCount} times: ${reason}`;
+  const from = message.kind === 'plan' ? (['PLANNING'] as const) : (['PAYING'] as const);
+  const moved = await transitionBatchFrom(message.batchId, from, 'FAILED', { at: failure.at, by: 'tuodi:payout-worker', action: 'FAILED', reason: why }, {
+    set: { failureReason: why },
+  });
+  if (moved) logger.error('payout batch failed: an operator may retry or cancel it', { batchId: message.batchId, reason: why });
+  else logger.warn('payout step gave up on a batch no longer in that step', { batchId: message.batchId, status: (await getBatch(message.batchId))?.status });
+}

@@ -1,0 +1,295 @@
+// The counting rules (issue 15) and the maintained figures against a brute-force recount.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  annualFromCounters,
+  membershipSpans,
+  monthlyFromCounters,
+  recountAnnual,
+  recountMonthly,
+  suppressSmall,
+  type NoticeFacts,
+  type PaymentFacts,
+  type RegistryFacts,
+  type SourceRecords,
+} from '../../shared/domain/figures.ts';
+import { InMemoryLedger, planNotice, planPayment, planRecipient } from '../../shared/domain/figure-ledger.ts';
+import type { RecipientCategory } from '../../shared/domain/registry.ts';
+
+// Noon in China on a day: the instant a change was recorded.
+const at = (day: string) => `${day}T04:00:00.000Z`;
+
+function imported(recipientId: string, householdId: string, category: RecipientCategory, since: string, on = since): RegistryFacts {
+  return {
+    recipientId,
+    householdId,
+    category,
+    township: '真州镇',
+    since,
+    history: [{ at: at(on), action: 'IMPORTED', category, effectiveOn: since }],
+  };
+}
+
+function maintained(source: SourceRecords): InMemoryLedger {
+  const ledger = new InMemoryLedger();
+  let seq = 1;
+  for (const r of source.recipients) ledger.apply(planRecipient(ledger.read, r.recipientId, r, String(seq++)));
+  for (const p of source.payments) ledger.apply(planPayment(ledger.read, p, String(seq++)));
+  for (const n of source.notices) ledger.apply(planNotice(ledger.read, n, String(seq++)));
+  return ledger;
+}
+
+const payment = (over: Partial<PaymentFacts>): PaymentFacts => ({
+  batchId: 'pb_1',
+  endToEndId: 'e1',
+  program: 'MONTHLY_BENEFIT',
+  period: '2022-05',
+  batchCategory: 'DIBAO',
+  amountFen: 90000,
+  status: 'SETTLED',
+  ...over,
+});
+
+describe('counting rules', () => {
+  it('a person suspended mid-month leaves on the day the suspension takes effect', () => {
+    const r = imported('r1', 'H1', 'DIBAO', '2022-01-10');
+    r.history.push({ at: at('2022-03-15'), action: 'SUSPENDED' });
+    expect(membershipSpans(r)).toEqual([
+      expect.objectContaining({ category: 'DIBAO', from: '2022-01-10', until: '2022-03-15', recognised: true }),
+    ]);
+    const source = { recipients: [r], payments: [], notices: [] };
+    const march = recountMonthly(source, '2022-03');
+    expect(march.categories.DIBAO).toMatchObject({ people: 0, households: 0, peopleLeft: 1, peopleAdded: 0 });
+    expect(recountMonthly(source, '2022-02').categories.DIBAO).toMatchObject({ people: 1, households: 1 });
+    expect(monthlyFromCounters(maintained(source).rows(), '2022-03')).toEqual(march);
+    // Reinstated the next month: an adding.
+    r.history.push({ at: at('2022-04-02'), action: 'REINSTATED' });
+    const april = recountMonthly(source, '2022-04');
+    expect(april.categories.DIBAO).toMatchObject({ people: 1, peopleAdded: 1, peopleLeft: 0 });
+    expect(monthlyFromCounters(maintained(source).rows(), '2022-04')).toEqual(april);
+  });
+
+  it('a household with members in two categories counts once in each, once in the total per category', () => {
+    const source = {
+      recipients: [
+        imported('r1', 'H1', 'DIBAO', '2022-02-01'),
+        imported('r2', 'H1', 'TEKUN', '2022-02-01'),
+        imported('r3', 'H1', 'DIBAO', '2022-06-01'),
+      ],
+      payments: [],
+      notices: [],
+    };
+    const year = recountAnnual(source, '2022');
+    expect(year.registry.byCategory.DIBAO).toEqual({ households: 1, people: 2 });
+    expect(year.registry.byCategory.TEKUN).toEqual({ households: 1, people: 1 });
+    expect(year.registry.recognisedInYear.DIBAO).toEqual({ households: 1, people: 2 });
+    expect(year.registry.byTownship['真州镇']!.DIBAO).toEqual({ households: '<5', people: '<5' });
+    expect(annualFromCounters(maintained(source).rows(), '2022')).toEqual(year);
+  });
+
+  it('a category change is a leaving and an adding', () => {
+    const r = imported('r1', 'H1', 'MARGINAL', '2022-01-01');
+    r.history.push({ at: at('2022-05-10'), action: 'TERMINATED' });
+    r.history.push({ at: at('2022-05-20'), action: 'ENROLLED', category: 'DIBAO', effectiveOn: '2022-05-20' });
+    r.category = 'DIBAO';
+    r.since = '2022-05-20';
+    const source = { recipients: [r], payments: [], notices: [] };
+    const may = recountMonthly(source, '2022-05');
+    expect(may.categories.MARGINAL).toMatchObject({ people: 0, peopleLeft: 1 });
+    expect(may.categories.DIBAO).toMatchObject({ people: 1, peopleAdded: 1 });
+    expect(monthlyFromCounters(maintained(source).rows(), '2022-05')).toEqual(may);
+  });
+
+  it('a payment returned after settlement no longer counts; applying its change twice counts once', () => {
+    const ledger = new InMemoryLedger();
+    ledger.apply(planPayment(ledger.read, payment({ status: 'SETTLED' }), '10'));
+    ledger.apply(planPayment(ledger.read, payment({ status: 'SETTLED' }), '10'));
+    expect(annualFromCounters(ledger.rows(), '2022').payouts.byProgram.MONTHLY_BENEFIT).toEqual({ amountFen: 90000, personTimes: 1 });
+    ledger.apply(planPayment(ledger.read, payment({ status: 'RETURNED' }), '11'));
+    // A replay of the older change is stale and changes nothing.
+    ledger.apply(planPayment(ledger.read, payment({ status: 'SETTLED' }), '10'));
+    const figures = annualFromCounters(ledger.rows(), '2022');
+    expect(figures.payouts.byProgram.MONTHLY_BENEFIT).toEqual({ amountFen: 0, personTimes: 0 });
+    expect(figures).toEqual(recountAnnual({ recipients: [], payments: [payment({ status: 'RETURNED' })], notices: [] }, '2022'));
+  });
+
+  it("a late reconciliation in the next year counts in the batch's period, not the settlement's year", () => {
+    // Paid for 2022-12, settled by the bank's report in January 2023.
+    const source = { recipients: [], payments: [payment({ period: '2022-12', program: 'PRICE_SUBSIDY', batchCategory: 'MIXED' })], notices: [] };
+    const ledger = maintained(source);
+    expect(annualFromCounters(ledger.rows(), '2022').payouts.totalFen).toBe(90000);
+    expect(annualFromCounters(ledger.rows(), '2023').payouts.totalFen).toBe(0);
+    expect(monthlyFromCounters(ledger.rows(), '2022-12').mixedCategorySpendingFen).toBe(90000);
+  });
+
+  it('medical assistance counts in the month of the discharge date, net of reversals; people are distinct', () => {
+    const discharge = (id: string, status: string, day: string, fen: number): NoticeFacts => ({
+      id, kind: 'DISCHARGE', status, dischargedAt: `${day}T15:00:00+08:00`, medicalAssistanceFen: fen, patientKey: 'p1',
+    });
+    const source = {
+      recipients: [],
+      payments: [],
+      notices: [discharge('n1', 'REVERSED', '2022-03-31', 1000), discharge('n2', 'SETTLED', '2022-04-01', 1200), discharge('n3', 'SETTLED', '2022-09-01', 50)],
+    };
+    const year = recountAnnual(source, '2022');
+    expect(year.medicalAssistance).toEqual({ admissionsGuaranteed: 0, settlements: 2, amountFen: 1250, people: 1 });
+    expect(recountMonthly(source, '2022-03').medicalAssistance.personTimes).toBe(0);
+    expect(annualFromCounters(maintained(source).rows(), '2022')).toEqual(year);
+  });
+
+  it('township counts from 1 to 4 are shown as "<5"', () => {
+    expect([0, 1, 4, 5].map(suppressSmall)).toEqual([0, '<5', '<5', 5]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Property: random histories, each change delivered 1–3 times in any order, maintained = recount.
+
+type Op =
+  | { kind: 'import' | 'enrol'; person: number; household: number; category: RecipientCategory; township: number; backdate: number }
+  | { kind: 'suspend' | 'reinstate' | 'terminate'; person: number }
+  | { kind: 'pay'; person: number; program: string; category: RecipientCategory | 'MIXED'; amount: number; grantType: string }
+  | { kind: 'bank'; payment: number; status: 'SETTLED' | 'RETURNED' }
+  | { kind: 'discharge'; person: number; amount: number }
+  | { kind: 'reverse'; notice: number };
+
+const category = fc.constantFrom<RecipientCategory>('DIBAO', 'MARGINAL', 'TEKUN');
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constantFrom('import' as const, 'enrol' as const), person: fc.nat(7), household: fc.nat(3), category, township: fc.nat(1), backdate: fc.nat(400) }),
+  fc.record({ kind: fc.constantFrom('suspend' as const, 'reinstate' as const, 'terminate' as const), person: fc.nat(7) }),
+  fc.record({
+    kind: fc.constant('pay' as const),
+    person: fc.nat(7),
+    program: fc.constantFrom('MONTHLY_BENEFIT', 'PRICE_SUBSIDY', 'ONE_OFF_GRANTS'),
+    category: fc.constantFrom<RecipientCategory | 'MIXED'>('DIBAO', 'TEKUN', 'MIXED'),
+    amount: fc.integer({ min: 1, max: 100000 }),
+    grantType: fc.constantFrom('TEMPORARY', 'EDUCATION'),
+  }),
+  fc.record({ kind: fc.constant('bank' as const), payment: fc.nat(20), status: fc.constantFrom('SETTLED' as const, 'RETURNED' as const) }),
+  fc.record({ kind: fc.constant('discharge' as const), person: fc.nat(7), amount: fc.integer({ min: 0, max: 50000 }) }),
+  fc.record({ kind: fc.constant('reverse' as const), notice: fc.nat(10) }),
+);
+
+interface Change {
+  seq: string;
+  apply: (ledger: InMemoryLedger) => void;
+}
+
+function simulate(ops: Array<{ op: Op; days: number }>) {
+  const recipients = new Map<string, RegistryFacts & { status: string }>();
+  const payments: PaymentFacts[] = [];
+  const notices: NoticeFacts[] = [];
+  const changes: Change[] = [];
+  let seq = 100;
+  let day = new Date('2021-06-01T00:00:00Z');
+  const emitRecipient = (r: RegistryFacts) => {
+    const snapshot = structuredClone(r);
+    const s = String(seq++);
+    changes.push({ seq: s, apply: (l) => l.apply(planRecipient(l.read, snapshot.recipientId, snapshot, s)) });
+  };
+  const emitPayment = (p: PaymentFacts) => {
+    const snapshot = { ...p };
+    const s = String(seq++);
+    changes.push({ seq: s, apply: (l) => l.apply(planPayment(l.read, snapshot, s)) });
+  };
+  const emitNotice = (n: NoticeFacts) => {
+    const snapshot = { ...n };
+    const s = String(seq++);
+    changes.push({ seq: s, apply: (l) => l.apply(planNotice(l.read, snapshot, s)) });
+  };
+  for (const { op, days } of ops) {
+    day = new Date(day.getTime() + days * 86400000);
+    const today = day.toISOString().slice(0, 10);
+    const instant = at(today);
+    const period = today.slice(0, 7);
+    if (op.kind === 'import' || op.kind === 'enrol') {
+      const id = `r${op.person}`;
+      const existing = recipients.get(id);
+      const since = op.kind === 'import' ? new Date(day.getTime() - op.backdate * 86400000).toISOString().slice(0, 10) : today;
+      if (op.kind === 'import' && existing) continue;
+      if (op.kind === 'enrol' && existing && existing.status !== 'TERMINATED') continue;
+      const entry = { at: instant, action: op.kind === 'import' ? 'IMPORTED' : 'ENROLLED', category: op.category, effectiveOn: since };
+      const r = {
+        recipientId: id,
+        householdId: `H${op.household}`,
+        category: op.category,
+        township: `T${op.township}`,
+        since,
+        status: 'ACTIVE',
+        history: [...(existing?.history ?? []), entry],
+      };
+      recipients.set(id, r);
+      emitRecipient(r);
+    } else if (op.kind === 'suspend' || op.kind === 'reinstate' || op.kind === 'terminate') {
+      const r = recipients.get(`r${op.person}`);
+      const allowed = { suspend: ['ACTIVE'], reinstate: ['SUSPENDED'], terminate: ['ACTIVE', 'SUSPENDED'] }[op.kind];
+      if (!r || !allowed.includes(r.status)) continue;
+      r.status = { suspend: 'SUSPENDED', reinstate: 'ACTIVE', terminate: 'TERMINATED' }[op.kind];
+      r.history.push({ at: instant, action: { suspend: 'SUSPENDED', reinstate: 'REINSTATED', terminate: 'TERMINATED' }[op.kind] });
+      emitRecipient(r);
+    } else if (op.kind === 'pay') {
+      const p: PaymentFacts = {
+        batchId: `pb_${payments.length % 3}`,
+        endToEndId: `e${payments.length}`,
+        program: op.program,
+        period,
+        batchCategory: op.category,
+        grantType: op.program === 'ONE_OFF_GRANTS' ? op.grantType : undefined,
+        amountFen: op.amount,
+        status: 'RECORDED',
+      };
+      payments.push(p);
+      emitPayment(p);
+    } else if (op.kind === 'bank') {
+      const p = payments[op.payment];
+      if (!p) continue;
+      if (op.status === 'SETTLED' ? p.status !== 'RECORDED' : p.status === 'RETURNED') continue;
+      p.status = op.status;
+      emitPayment(p);
+    } else if (op.kind === 'discharge') {
+      const n: NoticeFacts = {
+        id: `n${notices.length}`,
+        kind: 'DISCHARGE',
+        status: 'SETTLED',
+        dischargedAt: instant,
+        medicalAssistanceFen: op.amount,
+        patientKey: `p${op.person}`,
+      };
+      notices.push(n);
+      emitNotice(n);
+    } else if (op.kind === 'reverse') {
+      const n = notices[op.notice];
+      if (!n || n.status !== 'SETTLED') continue;
+      n.status = 'REVERSED';
+      emitNotice(n);
+    }
+  }
+  return { source: { recipients: [...recipients.values()], payments, notices }, changes };
+}
+
+describe('maintained figures', () => {
+  it('always equal a brute-force recount, whatever the redelivery and order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ op, days: fc.integer({ min: 0, max: 60 }) }), { maxLength: 60 }),
+        fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1 }),
+        fc.infiniteStream(fc.nat()),
+        (ops, copies, order) => {
+          const { source, changes } = simulate(ops);
+          const deliveries = changes.flatMap((c, i) => Array.from({ length: copies[i % copies.length]! }, () => c));
+          // A random interleaving: replays of older changes may arrive after newer ones.
+          const shuffled = deliveries.map((c) => ({ c, k: order.next().value as number })).sort((a, b) => a.k - b.k);
+          const ledger = new InMemoryLedger();
+          for (const { c } of shuffled) c.apply(ledger);
+          for (const year of ['2021', '2022', '2023', '2024']) {
+            expect(annualFromCounters(ledger.rows(), year)).toEqual(recountAnnual(source, year));
+          }
+          for (const month of ['2021-08', '2022-01', '2022-06', '2022-12', '2023-05']) {
+            expect(monthlyFromCounters(ledger.rows(), month)).toEqual(recountMonthly(source, month));
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
