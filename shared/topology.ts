@@ -762,6 +762,7 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMiB: 1024,
     access: { tables: { figures: 'read' } },
+    bundleAllowance: { kib: 960, reason: 'exceljs (with jszip and bluebird), which writes the ?format=xlsx workbook' },
   },
   getMonthlyReport: {
     entry: 'functions/get-monthly-report/handler.ts',
@@ -769,6 +770,7 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMiB: 1024,
     access: { tables: { figures: 'read' } },
+    bundleAllowance: { kib: 960, reason: 'exceljs (with jszip and bluebird), which writes the ?format=xlsx workbook' },
   },
   fileMonthlyReport: {
     entry: 'functions/file-monthly-report/handler.ts',

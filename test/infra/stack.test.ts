@@ -278,6 +278,13 @@ describe('functions', () => {
         expected.set(json(stack.buckets[bucket].arnForObjects(`${prefix}*`)), new Set(operations.map((op) => objectActions[op])));
       }
     }
+    if (spec.trigger.type === 'stream') {
+      // what DynamoEventSource grants on the stream it reads (ListStreams, on "*", is checked below)
+      expected.set(
+        json(stack.tables[spec.trigger.table].tableStreamArn!),
+        new Set(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator']),
+      );
+    }
     const touched = new Set([
       ...tableEntries.map(([table]) => logicalId(stack.tables[table])),
       ...bucketNames.map((bucket) => logicalId(stack.buckets[bucket])),
@@ -339,11 +346,13 @@ describe('functions', () => {
     }
   });
 
-  it('allows Resource "*" only for X-Ray, which has no resource-level permissions', () => {
+  it('allows Resource "*" only for X-Ray, and ListStreams to stream readers: neither has resource-level permissions', () => {
     const wildcards = allStatements(template()).filter(({ statement }) => [statement.Resource].flat().includes('*'));
     expect(wildcards.length).toBeGreaterThan(0);
+    const streamPolicies = streamFns.map(({ name }) => `${logicalId(stack.functions[name].role!).replace(/[0-9A-F]{8}$/, '')}DefaultPolicy`);
     for (const { policy, statement } of wildcards) {
-      expect([statement.Action].flat().sort(), policy).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+      const listStreams = streamPolicies.some((prefix) => policy.startsWith(prefix)) ? ['dynamodb:ListStreams'] : [];
+      expect([statement.Action].flat().sort(), policy).toEqual([...listStreams, 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
     }
   });
 
