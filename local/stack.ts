@@ -123,7 +123,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // The scheduler stops before the pollers and emulators its jobs use.
       stops.push(scheduler.stop);
     }
-    const streamPollers = await startStreamPollers(emulators.dynamodbEndpoint, provisioned.env, options.onError);
+    const streamPollers = await startStreamPollers(emulators.dynamodbEndpoint, emulators.credentials, provisioned.env, options.onError);
     stops.push(streamPollers.stop);
 
     const url = `http://127.0.0.1:${port}`;

@@ -3,6 +3,7 @@
 // of up to the configured size in order, ReportBatchItemFailures semantics (a throw, or a failed
 // itemIdentifier, retries the shard from that record; later records wait behind it).
 // DynamoDB Local serves the streams API on its own endpoint.
+import type { LocalCredentials } from './credentials.ts';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -23,6 +24,8 @@ export interface StreamPollerOptions {
   tableName: string;
   batchSize: number;
   dynamodbEndpoint: string;
+  /** The emulators' credentials: DynamoDB Local keeps data per access key id, so any other key sees no table. */
+  credentials: LocalCredentials;
   onError?: (message: string) => void;
 }
 
@@ -32,7 +35,6 @@ export interface StreamPoller {
   drained(): Promise<void>;
 }
 
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 function toLambdaRecord(record: StreamRecord, streamArn: string): DynamoDBRecord {
   const d = record.dynamodb ?? {};
@@ -74,8 +76,8 @@ export function firstFailure(records: DynamoDBRecord[], response: unknown): stri
 }
 
 export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
-  const streams = new DynamoDBStreamsClient({ endpoint: options.dynamodbEndpoint, region: localRegion, credentials });
-  const tables = new DynamoDBClient({ endpoint: options.dynamodbEndpoint, region: localRegion, credentials });
+  const streams = new DynamoDBStreamsClient({ endpoint: options.dynamodbEndpoint, region: localRegion, credentials: options.credentials });
+  const tables = new DynamoDBClient({ endpoint: options.dynamodbEndpoint, region: localRegion, credentials: options.credentials });
   let stopping = false;
   let wake: (() => void) | undefined;
   const sleep = (ms: number) => new Promise<void>((resolve) => {

@@ -3,9 +3,11 @@
 import { functions, tableEnv, type FunctionName, type FunctionSpec } from '../shared/topology.ts';
 import { loadHandler } from './lambda-runtime.ts';
 import { startStreamPoller, type StreamPoller } from './stream-poller.ts';
+import type { LocalCredentials } from './credentials.ts';
 
 export async function startStreamPollers(
   dynamodbEndpoint: string,
+  credentials: LocalCredentials,
   env: Record<string, string>,
   onError?: (message: string) => void,
 ): Promise<{ stop(): Promise<void>; drained(): Promise<void> }> {
@@ -20,6 +22,7 @@ export async function startStreamPollers(
         tableName: env[tableEnv(trigger.table)]!,
         batchSize: trigger.batchSize,
         dynamodbEndpoint,
+        credentials,
         onError,
       }),
     );
