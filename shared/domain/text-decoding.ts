@@ -78,13 +78,13 @@ export function firstUnreadableCharacter(text: string): string | undefined {
   return /[\uFFFD\uE000-\uF8FF]/u.exec(text)?.[0];
 }
 
+/** Why a file holding U+FFFD is refused: its bytes were replaced before they reached us, whatever it declares. */
+export const replacedBytesMessage = (encoding: TextEncodingName) =>
+  `the file contains U+FFFD replacement characters read as ${encoding}: some bytes were not ${encoding} ` +
+  `and were replaced before they reached us. Send it with Content-Type application/octet-stream, or ${saveAsUtf8Advice}`;
+
 function refuseReplaced(text: string, encoding: TextEncodingName): void {
-  if (text.includes('\uFFFD')) {
-    throw new TextDecodingError(
-      `the file contains U+FFFD replacement characters read as ${encoding}: some bytes were not ${encoding} ` +
-        `and were replaced before they reached us. Send it with Content-Type application/octet-stream, or ${saveAsUtf8Advice}`,
-    );
-  }
+  if (text.includes('\uFFFD')) throw new TextDecodingError(replacedBytesMessage(encoding));
 }
 
 /** Decodes a file's bytes as described at the top of this module. Throws TextDecodingError. */

@@ -16,6 +16,7 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { AppError, type ErrorCode } from '../domain/errors.ts';
+import { replacedBytesMessage } from '../domain/text-decoding.ts';
 import { auth, roles as allRoles, type Role } from '../topology.ts';
 import { dynamodb } from '../adapters/clients.ts';
 import { tableName } from '../adapters/resources.ts';
@@ -176,7 +177,15 @@ function readBody<B>(event: HttpEvent, spec: BodySpec<B>): B | FileBody {
       `Content-Type must be ${expected.join(' or ')}; got ${mediaType || 'none'}`,
     );
   }
-  if (spec.kind === 'file') return { bytes, contentType };
+  if (spec.kind === 'file') {
+    // A text/* body came as a string API Gateway read as UTF-8: a U+FFFD in it means bytes that
+    // were not UTF-8 are gone, and decoding the rest by a declared charset (GBK) would make 锟斤拷.
+    if (!event.isBase64Encoded && raw.includes('\uFFFD')) {
+      const message = replacedBytesMessage('UTF-8');
+      throw new AppError('VALIDATION_FAILED', `body: ${message}`, [{ path: 'body', message }]);
+    }
+    return { bytes, contentType };
+  }
   let parsed: unknown;
   try {
     // A UTF-8 byte-order mark is allowed (RFC 8259 lets a parser ignore it; Windows tools write one).

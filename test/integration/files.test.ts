@@ -56,11 +56,25 @@ describe('a registry CSV saved by Chinese Excel (GBK)', () => {
     expect(found.body.items[0]).toMatchObject({ name: '王婧', monthlyBenefitFen: 90000, category: 'DIBAO' });
   });
 
-  it('as text/csv it reaches the function already replaced, and is refused saying what to do', async () => {
-    const refused = await post('/recipients/imports', gbkBytes(csv), 'text/csv');
+  it('as text/csv it reaches the function already replaced, and is refused saying what to do, whatever charset it declares', async () => {
+    for (const contentType of ['text/csv', 'text/csv; charset=GBK']) {
+      const refused = await post('/recipients/imports', gbkBytes(csv), contentType);
+      expect(refused.status, contentType).toBe(400);
+      expect(refused.body.error.details[0].path).toBe('body');
+      expect(refused.body.error.message).toMatch(/application\/octet-stream.*CSV UTF-8/s);
+    }
+  });
+
+  it('a GBK pain.002 sent as text/xml is refused, not read as 锟斤拷 under its encoding="GBK"', async () => {
+    const finance = await stack.token('finance', 'finance-files');
+    const xml = gbkBytes(
+      '<?xml version="1.0" encoding="GBK"?><Document><CstmrPmtStsRpt><OrgnlPmtInfAndSts><TxInfAndSts>' +
+        '<OrgnlEndToEndId>PS202612-X</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><AddtlInf>户名不符</AddtlInf></StsRsnInf>' +
+        '</TxInfAndSts></OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>',
+    );
+    const refused = await post('/payout-batches/pb_unknown/bank-results', xml, 'text/xml', finance);
     expect(refused.status).toBe(400);
-    expect(refused.body.error.details[0].path).toBe('body');
-    expect(refused.body.error.message).toMatch(/application\/octet-stream.*CSV UTF-8/s);
+    expect(refused.body.error).toMatchObject({ details: [{ path: 'body' }], message: expect.stringMatching(/application\/octet-stream/) });
   });
 });
 
