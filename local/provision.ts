@@ -57,15 +57,17 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
   const sqs = new SQSClient({ endpoint: options.sqsEndpoint, region: localRegion, credentials, useQueueUrlAsEndpoint: false });
   const s3 = new S3Client({ endpoint: options.s3Endpoint, region: localRegion, credentials, forcePathStyle: true });
 
-  for (const [name, spec] of Object.entries(tables) as Array<[keyof typeof tables, TableSpec]>) {
+  // Tables, queues and buckets are created concurrently: a test file provisions its own set, and
+  // one by one that is a few seconds of round trips on a loaded machine.
+  const createTables = (Object.entries(tables) as Array<[keyof typeof tables, TableSpec]>).map(async ([name, spec]) => {
     const tableName = `${options.prefix}-${name}`;
     await createTable(dynamodb, tableName, spec);
     env[tableEnv(name)] = tableName;
-  }
+  });
 
   const queueUrls = {} as Record<QueueName, string>;
   const deadLetterQueueUrls = {} as Record<QueueName, string>;
-  for (const [name, spec] of Object.entries(queues) as Array<[QueueName, (typeof queues)[QueueName]]>) {
+  const createQueues = (Object.entries(queues) as Array<[QueueName, (typeof queues)[QueueName]]>).map(async ([name, spec]) => {
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: `${options.prefix}-${name}-dlq` }));
     const dlqArn = await sqs.send(
       new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
@@ -85,9 +87,9 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
     queueUrls[name] = queue.QueueUrl!;
     deadLetterQueueUrls[name] = dlq.QueueUrl!;
     env[queueEnv(name)] = queue.QueueUrl!;
-  }
+  });
 
-  for (const name of Object.keys(buckets) as Array<keyof typeof buckets>) {
+  const createBuckets = (Object.keys(buckets) as Array<keyof typeof buckets>).map(async (name) => {
     const bucket = `${options.prefix}-${name.toLowerCase()}`;
     // Objects are kept on disk: after a restart the bucket is already there.
     const exists = await s3.send(new HeadBucketCommand({ Bucket: bucket })).then(
@@ -96,7 +98,9 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
     );
     if (!exists) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     env[bucketEnv(name)] = bucket;
-  }
+  });
+
+  await Promise.all([...createTables, ...createQueues, ...createBuckets]);
 
   await seedHospitals(dynamodb, env[tableEnv('hospitals')]!);
   dynamodb.destroy();

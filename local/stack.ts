@@ -84,15 +84,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       credentials: emulators.credentials,
       useQueueUrlAsEndpoint: false,
     });
-    const pollers: Poller[] = [];
-    for (const [name, spec] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
-      const trigger = spec.trigger;
-      if (trigger.type !== 'queue') continue;
-      const queueUrl = provisioned.queueUrls[trigger.queue];
-      const arn = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }));
-      const handler = await loadHandler(name);
-      pollers.push(
-        startPoller({
+    const queueFunctions = (Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>).flatMap(
+      ([name, spec]) => (spec.trigger.type === 'queue' ? [{ name, trigger: spec.trigger }] : []),
+    );
+    // Handlers load and queue ARNs resolve concurrently: one by one they were seconds of a test file's start.
+    const pollers: Poller[] = await Promise.all(
+      queueFunctions.map(async ({ name, trigger }) => {
+        const queueUrl = provisioned.queueUrls[trigger.queue];
+        const [arn, handler] = await Promise.all([
+          sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] })),
+          loadHandler(name),
+        ]);
+        return startPoller({
           name,
           handler: options.wrapQueueHandler?.(name, trigger.queue, handler) ?? handler,
           queueUrl,
@@ -101,9 +104,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           concurrency: options.pollerConcurrency ?? 4,
           sqs,
           onError: options.onError,
-        }),
-      );
-    }
+        });
+      }),
+    );
     // Pollers stop first so no handler runs against a stopped emulator.
     stops.push(async () => {
       await Promise.all(pollers.map((p) => p.stop()));

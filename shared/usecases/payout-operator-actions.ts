@@ -16,6 +16,7 @@ import { chunkRanges, reportEntry, type BatchStatus, type PayoutBatch } from '..
 import { wholeFileRejection } from '../domain/payouts/whole-file-rejection.ts';
 import type { StatusEntry } from '../domain/payouts/status-report.ts';
 import type { Actor } from '../http/route.ts';
+import { chunkSizeSetting } from '../adapters/resources.ts';
 import { enqueue, getBatch, getProgressEntry, readExport } from '../adapters/payout-store.ts';
 import {
   batchPaymentSummaries,
@@ -171,7 +172,7 @@ export async function finishRetry(batchId: string, now: Date) {
       reason: `${planned.count} payments, ${planned.totalFen} fen to approve again; ${leaving.length} excluded`,
     },
     {
-      set: { planned, chunks: chunkRanges(remaining.map((p) => p.endToEndId).sort()), retriedBy: retry.by },
+      set: { planned, chunks: chunkRanges(remaining.map((p) => p.endToEndId).sort(), chunkSizeSetting()), retriedBy: retry.by },
       remove: ['pendingRetry', 'failureReason', 'approvedBy'],
     },
   );

@@ -18,6 +18,7 @@ import {
   type PayoutBatch,
 } from '../domain/payouts/batch.ts';
 import type { Actor } from '../http/route.ts';
+import { chunkSizeSetting } from '../adapters/resources.ts';
 import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
 import {
   activeRecipients,
@@ -246,7 +247,7 @@ async function finishPlanning(batch: PayoutBatch, at: string): Promise<string> {
       action: 'PLANNED',
       reason: `${endToEndIds.length} payments, ${totalFen} fen; ${skipped.alreadyPlannedOrPaid} already planned or paid, ${skipped.noBankAccount} without a bank account`,
     },
-    { planned: { count: endToEndIds.length, totalFen }, chunks: chunkRanges(endToEndIds), skipped },
+    { planned: { count: endToEndIds.length, totalFen }, chunks: chunkRanges(endToEndIds, chunkSizeSetting()), skipped },
   );
   return moved ? 'PENDING_APPROVAL' : 'already-planned';
 }

@@ -12,8 +12,11 @@ let maker: string;
 let checker: string;
 let secondChecker: string;
 
-// 1,100 recipients: 500 DIBAO, 400 TEKUN, 200 MARGINAL; DIBAO+TEKUN make two chunks of 500 and one of 400.
-const categories = (n: number) => (n < 500 ? 'DIBAO' : n < 900 ? 'TEKUN' : 'MARGINAL');
+// 110 recipients: 50 DIBAO, 40 TEKUN, 20 MARGINAL. With chunks of 50 (the stack's setting below, 500 when
+// deployed), DIBAO+TEKUN make a chunk of 50 and one of 40, and all three categories three chunks.
+const population = 110;
+const paymentsPerChunk = 50;
+const categories = (n: number) => (n < 50 ? 'DIBAO' : n < 90 ? 'TEKUN' : 'MARGINAL');
 const benefit = (n: number) => 80_000 + (n % 7) * 1_000;
 
 async function createBatch(body: Record<string, unknown>, token = maker) {
@@ -31,7 +34,7 @@ async function allPayments(id: string, status?: string) {
   const items: Array<{ endToEndId: string; recipientId: string; amountFen: number; status: string; returnReason?: string }> = [];
   let nextToken: string | null = null;
   do {
-    const query = new URLSearchParams({ limit: '500', ...(status && { status }), ...(nextToken && { nextToken }) });
+    const query = new URLSearchParams({ limit: '40', ...(status && { status }), ...(nextToken && { nextToken }) });
     const r = await stack.call('GET', `/payout-batches/${id}/payments?${query}`, { token: maker });
     expect(r.status).toBe(200);
     items.push(...r.body.items);
@@ -63,12 +66,12 @@ async function paidOut(id: string) {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ paymentsPerChunk });
   maker = await stack.token('finance', 'finance-maker');
   checker = await stack.token('finance', 'finance-checker');
   secondChecker = await stack.token('finance', 'finance-checker-2');
   const reviewer = await stack.token('reviewer', 'reviewer-1');
-  const lines = Array.from({ length: 1100 }, (_, n) =>
+  const lines = Array.from({ length: population }, (_, n) =>
     [`HH-${n}`, `居民${n}`, validIdNumber(n, `19${50 + Math.floor(n / 1000)}0101`), categories(n), '真州镇', String(benefit(n)), '2022-03-01', '江苏银行', `62284800${String(n).padStart(8, '0')}`].join(','),
   );
   const created = await stack.call('POST', '/recipients/imports', {
@@ -81,7 +84,7 @@ beforeAll(async () => {
     // A transient 5xx on a loaded machine is not the answer: wait for the import to end.
     return ['COMPLETED', 'FAILED'].includes(r.body?.status) ? r.body : undefined;
   }, 200_000, 'the registry import');
-  expect(done).toMatchObject({ status: 'COMPLETED', imported: 1100 });
+  expect(done).toMatchObject({ status: 'COMPLETED', imported: population });
   // Registry creates are one conditional write per person (issue 9): slower than a blind batch write on a loaded machine.
 }, 300_000);
 afterAll(async () => stack?.stop());
@@ -99,7 +102,7 @@ describe('a price subsidy from plan to reconciliation', () => {
     });
     expect(planned).toMatchObject({
       status: 'PENDING_APPROVAL',
-      planned: { count: 900, totalFen: 900 * 5_000 },
+      planned: { count: 90, totalFen: 90 * 5_000 },
       skipped: { alreadyPlannedOrPaid: 0, noBankAccount: 0 },
       createdBy: 'finance-maker',
       files: null,
@@ -115,17 +118,17 @@ describe('a price subsidy from plan to reconciliation', () => {
     expect(approved.body).toEqual({ id: batch.id, status: 'PAYING' });
 
     batch = await paidOut(batch.id);
-    expect(batch).toMatchObject({ status: 'PAID_OUT', progress: { recorded: 900, failed: 0 }, approvedBy: 'finance-checker' });
+    expect(batch).toMatchObject({ status: 'PAID_OUT', progress: { recorded: 90, failed: 0 }, approvedBy: 'finance-checker' });
     expect(batch.history.map((h: { action: string }) => h.action)).toEqual(['CREATED', 'PLANNED', 'APPROVED', 'PAID_OUT']);
     const payments = await expectPaidExactlyOnce(batch);
 
     const csv = await (await fetch(batch.files.csvUrl)).text();
-    expect(csv.replace(/^\uFEFF/, '').trim().split('\r\n')).toHaveLength(901);
+    expect(csv.replace(/^\uFEFF/, '').trim().split('\r\n')).toHaveLength(91);
     const xml = await (await fetch(batch.files.pain001Url)).text();
     expect(xml).toContain('urn:iso:std:iso:20022:tech:xsd:pain.001.001.09');
-    expect(xml.match(/<CdtTrfTxInf>/g)).toHaveLength(900);
-    expect(xml).toContain('<NbOfTxs>900</NbOfTxs>');
-    expect(xml).toContain('<CtrlSum>45000.00</CtrlSum>');
+    expect(xml.match(/<CdtTrfTxInf>/g)).toHaveLength(90);
+    expect(xml).toContain('<NbOfTxs>90</NbOfTxs>');
+    expect(xml).toContain('<CtrlSum>4500.00</CtrlSum>');
     expect(xml).toContain(`<EndToEndId>${payments[0]!.endToEndId}</EndToEndId>`);
     expect(xml).toContain('<InstdAmt Ccy="CNY">50.00</InstdAmt>');
   });
@@ -133,7 +136,7 @@ describe('a price subsidy from plan to reconciliation', () => {
   it('never pays a recipient twice for the same program and period, across batches', async () => {
     const again = await plannedBatch({ program: 'PRICE_SUBSIDY', period: '2026-12', title: 'again', categories: ['DIBAO', 'TEKUN', 'MARGINAL'], perPersonFen: 5_000 });
     // Only the MARGINAL recipients, not paid in the first batch, are planned.
-    expect(again).toMatchObject({ status: 'PENDING_APPROVAL', planned: { count: 200 }, skipped: { alreadyPlannedOrPaid: 900 } });
+    expect(again).toMatchObject({ status: 'PENDING_APPROVAL', planned: { count: 20 }, skipped: { alreadyPlannedOrPaid: 90 } });
     const dibaoOnly = await plannedBatch({ program: 'PRICE_SUBSIDY', period: '2026-12', title: 'third', categories: ['DIBAO'], perPersonFen: 5_000 });
     expect(dibaoOnly.status).toBe('FAILED');
     expect(dibaoOnly.failureReason).toMatch(/nothing to pay/);
@@ -150,15 +153,15 @@ describe('a price subsidy from plan to reconciliation', () => {
     ].join('\n');
     const posted = await stack.call('POST', `/payout-batches/${batch.id}/bank-results`, { token: maker, rawBody: csv, contentType: 'text/csv' });
     expect(posted.status).toBe(202);
-    expect(posted.body).toMatchObject({ status: 'APPLYING', entries: 900 });
+    expect(posted.body).toMatchObject({ status: 'APPLYING', entries: 90 });
     const report = await eventually(async () => {
       const r = await stack.call('GET', `/payout-batches/${batch.id}/bank-results/${posted.body.reportId}`, { token: maker });
       return r.body.status === 'APPLIED' ? r.body : undefined;
     });
-    expect(report).toMatchObject({ settled: 898, returned: 1, unknownCount: 1, unknownEndToEndIds: ['PS202612-NOTOURS000000000000000000'] });
+    expect(report).toMatchObject({ settled: 88, returned: 1, unknownCount: 1, unknownEndToEndIds: ['PS202612-NOTOURS000000000000000000'] });
 
     let view = (await stack.call('GET', `/payout-batches/${batch.id}`, { token: maker })).body;
-    expect(view).toMatchObject({ status: 'PAID_OUT', reconciliation: { settled: 898, returned: 1, pending: 1 } });
+    expect(view).toMatchObject({ status: 'PAID_OUT', reconciliation: { settled: 88, returned: 1, pending: 1 } });
     const returnedPayment = await allPayments(batch.id, 'RETURNED');
     expect(returnedPayment).toEqual([expect.objectContaining({ endToEndId: returned!.endToEndId, returnReason: 'AC04 closed account' })]);
 
@@ -172,7 +175,7 @@ describe('a price subsidy from plan to reconciliation', () => {
     const second = await stack.call('POST', `/payout-batches/${batch.id}/bank-results`, { token: maker, rawBody: pain002, contentType: 'application/xml' });
     expect(second.status).toBe(202);
     view = await batchInStatus(batch.id, ['RECONCILED']);
-    expect(view.reconciliation).toEqual({ settled: 899, returned: 1, pending: 0 });
+    expect(view.reconciliation).toEqual({ settled: 89, returned: 1, pending: 0 });
     expect(view.history.at(-1)).toMatchObject({ action: 'RECONCILED', by: expect.any(String), at: expect.any(String) });
 
     // The returned recipient, and only they, can be paid again for 2026-12.
@@ -196,13 +199,13 @@ describe('a price subsidy from plan to reconciliation', () => {
 describe('exactly once under faults', () => {
   it('pays each recipient once when every chunk is delivered two and three times', async () => {
     const batch = await plannedBatch({ program: 'MONTHLY_BENEFIT', period: '2026-12', title: '低保金 2026-12', categories: ['DIBAO', 'TEKUN', 'MARGINAL'] });
-    const expectedTotal = Array.from({ length: 1100 }, (_, n) => benefit(n)).reduce((a, b) => a + b, 0);
-    expect(batch.planned).toEqual({ count: 1100, totalFen: expectedTotal });
+    const expectedTotal = Array.from({ length: population }, (_, n) => benefit(n)).reduce((a, b) => a + b, 0);
+    expect(batch.planned).toEqual({ count: population, totalFen: expectedTotal });
     expect((await stack.call('POST', `/payout-batches/${batch.id}/approve`, { token: checker })).status).toBe(202);
     const duplicates = [0, 1, 2, 0, 1, 2].map((chunk, i) => ({ Id: String(i), MessageBody: JSON.stringify({ kind: 'chunk', batchId: batch.id, chunk }) }));
     await stack.sqs.send(new SendMessageBatchCommand({ QueueUrl: stack.queueUrls.payoutChunks, Entries: duplicates }));
     const done = await paidOut(batch.id);
-    expect(done).toMatchObject({ status: 'PAID_OUT', progress: { recorded: 1100, failed: 0 } });
+    expect(done).toMatchObject({ status: 'PAID_OUT', progress: { recorded: population, failed: 0 } });
     await expectPaidExactlyOnce(done);
     // Late duplicates after the batch is paid out change nothing either.
     const late = await stack.sqs.send(new SendMessageBatchCommand({ QueueUrl: stack.queueUrls.payoutChunks, Entries: duplicates }));
@@ -226,7 +229,7 @@ describe('exactly once under faults', () => {
       expect((await stack.call('POST', `/payout-batches/${batch.id}/approve`, { token: checker })).status).toBe(202);
       const done = await paidOut(batch.id);
       expect(paymentWrites).toBeGreaterThan(26);
-      expect(done).toMatchObject({ status: 'PAID_OUT', planned: { count: 1100, totalFen: 1100 * 20_000 } });
+      expect(done).toMatchObject({ status: 'PAID_OUT', planned: { count: population, totalFen: population * 20_000 } });
       await expectPaidExactlyOnce(done);
     } finally {
       client.send = realSend as typeof client.send;

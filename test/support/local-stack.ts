@@ -34,6 +34,8 @@ export interface TestStackOptions {
    * concurrent invocations on two busy cores outlast a 10 s timeout that Lambda gives each alone.
    */
   functionTimeoutScale?: number;
+  /** Payments per chunk message (TUODI_PAYMENTS_PER_CHUNK); default the deployed 500. */
+  paymentsPerChunk?: number;
 }
 
 /** One delivery of messages to a queue function, as seen from inside its handler. */
@@ -177,6 +179,8 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   };
 
   process.env.TUODI_FUNCTION_TIMEOUT_SCALE = String(options.functionTimeoutScale ?? 10 * timeoutScale());
+  if (options.paymentsPerChunk === undefined) delete process.env.TUODI_PAYMENTS_PER_CHUNK;
+  else process.env.TUODI_PAYMENTS_PER_CHUNK = String(options.paymentsPerChunk);
   stack = await startLocalStack({
     emulators: shared,
     prefix,
