@@ -2,7 +2,7 @@
 import * as z from 'zod';
 import { addMonths } from './clock.ts';
 import { readCsvRecords, headerNames, CsvFormatError, type CsvRecord } from './csv.ts';
-import { idNumberProblem, maskIdNumber } from './id-number.ts';
+import { excelNumberAdvice, idNumberProblem, maskIdNumber } from './id-number.ts';
 import type { PolicyVersion } from './policy.ts';
 import { amountProblem, pastDateProblem, textLimits, textSchema } from './values.ts';
 
@@ -251,7 +251,7 @@ export const bankAccountSchema = z
   .string()
   .refine(
     (v) => !/^\d+(?:[.,]\d+)?[eE][+]?\d+$/.test(v),
-    'Excel turned this account number into a number (E notation) and its digits are lost; format the column as Text and type it again',
+    `Excel turned this account number into a number (shown like 6.22848E+15) and its digits are lost: ${excelNumberAdvice}`,
   )
   .regex(/^\d{8,32}$/, 'must be 8-32 digits');
 
@@ -280,7 +280,7 @@ const registryLineSchema = z.object({
   monthlyBenefitFen: z
     .string()
     .refine((v) => !v.startsWith('yuan:'), 'must be yuan with at most 2 decimals, e.g. 900 or 900.50')
-    .refine((v) => !/^\d+(?:\.\d+)?[eE][+]?\d+$/.test(v), 'Excel turned this into a number in E notation; format the column as Text and type it again')
+    .refine((v) => !/^\d+(?:\.\d+)?[eE][+]?\d+$/.test(v), `Excel turned this into a number in E notation: ${excelNumberAdvice}`)
     .regex(/^\d{1,12}$/, 'must be a whole, non-negative number of fen')
     .transform(Number),
   since: z.iso.date({ error: 'must be a date YYYY-MM-DD' }),

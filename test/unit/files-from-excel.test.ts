@@ -122,6 +122,21 @@ describe('ID numbers Excel has mangled get a message a township office can act o
   });
 });
 
+describe('every registry column Excel can turn into a number says so, with what to do', () => {
+  it('ID numbers in E notation or ending in .0, accounts and amounts in E notation', () => {
+    const rows = [
+      row('3.21081E+17'),
+      row(`${validIdNumber(12)}.0`.replace(/X\.0$/, '0.0')),
+      row(validIdNumber(13), '王婧', 'DIBAO,真州镇,90000,2022-03-01,江苏银行,6.22848E+15'),
+      row(validIdNumber(14), '王婧', 'DIBAO,真州镇,9E+4,2022-03-01,江苏银行,6228480012345678'),
+    ];
+    const { rejected } = validateRegistryRows(parsedRows([header, ...rows].join('\n')).rows, '2026-11-29', policy);
+    expect(rejected.map((r) => r.line)).toEqual([2, 3, 4, 5]);
+    expect(rejected.map((r) => r.message.split(':')[0])).toEqual(['idNumber', 'idNumber', 'bankAccount', 'monthlyBenefitFen']);
+    for (const { message } of rejected) expect(message).toMatch(/Excel turned this .*format the column as Text \(设置单元格格式 › 文本\)/);
+  });
+});
+
 describe('bank status reports as banks send them', () => {
   it('reads a GBK status CSV, and a pain.002 that declares encoding="GBK"', () => {
     const csv = parseStatusReport(gbkBytes('endToEndId,status,reason\nA,RJCT,AC04 账户已销户\n'));
