@@ -23,6 +23,7 @@ import type { NoticeStatus } from '../../shared/api/hospital-notices.ts';
 import type { ApplicationStatus } from '../../shared/domain/applications.ts';
 import type { BatchStatus, PaymentStatus } from '../../shared/domain/payouts/batch.ts';
 import { eventually } from '../support/local-stack.ts';
+import { timeoutScale } from '../support/timeouts.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 import { gbkBytes } from '../support/gbk.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
@@ -422,6 +423,9 @@ const tokens = new Map<string, string>();
 const tokenOf = (caller: Caller) => (caller === 'none' ? undefined : tokens.get(`${caller.role}:${caller.subject}`));
 
 beforeAll(async () => {
+  // The functions' Lambda deadlines stretched as in every test stack (startTestStack): on two cores
+  // shared by several suites an import or a workbook outlasted its 15 s and middy aborted it (500).
+  process.env.TUODI_FUNCTION_TIMEOUT_SCALE = String(10 * timeoutScale());
   stack = await startLocalStack({ visibilityTimeoutSeconds: 5, pollerConcurrency: 2, onError: (m) => workerErrors.push(m) });
   for (const role of roles) {
     for (const subject of subjects) {
