@@ -22,7 +22,7 @@ export const functionBundleOptions = {
 
 /**
  * A function's size floor: a bundle that only builds the SDK clients its topology entry grants
- * and sends one command with each (DynamoDB document client, SQS, S3). A function's own bundle
+ * and sends one command with each (DynamoDB document client, SQS, S3, SSM for secrets). A function's own bundle
  * is measured against this (issue 14: at most 1.2× in size and load time).
  */
 export function floorSource(spec: FunctionSpec): string {
@@ -42,6 +42,10 @@ export function floorSource(spec: FunctionSpec): string {
   if (spec.access.buckets && Object.keys(spec.access.buckets).length > 0) {
     lines.push("import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';");
     calls.push("await new S3Client({}).send(new GetObjectCommand({ Bucket: 'b', Key: event.id }));");
+  }
+  if (spec.access.secrets && Object.keys(spec.access.secrets).length > 0) {
+    lines.push("import { SSMClient, GetParameterCommand } from '@aws-sdk/client-ssm';");
+    calls.push("await new SSMClient({}).send(new GetParameterCommand({ Name: event.id, WithDecryption: true }));");
   }
   return [...lines, 'export const handler = async (event) => {', ...calls, 'return {};', '};', ''].join('\n');
 }

@@ -60,6 +60,29 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   return Buffer.concat(chunks);
 }
 
+/** A path segment decoded, or undefined when its percent-encoding is malformed (`%ZZ`, a lone `%`, bad UTF-8). */
+function decodePathSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The body as API Gateway HTTP API hands it to Lambda (payload 2.0): `text/*`, JSON, XML and
+ * JavaScript as a UTF-8 string (bytes that are not UTF-8 become U+FFFD, as there), anything
+ * else, and a body with no Content-Type, base64-encoded with `isBase64Encoded: true`.
+ */
+export function gatewayBody(body: Buffer, contentType: string | undefined): { body?: string; isBase64Encoded: boolean } {
+  if (body.length === 0) return { isBase64Encoded: false };
+  const mediaType = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  const text =
+    mediaType.startsWith('text/') ||
+    ['application/json', 'application/xml', 'application/javascript'].includes(mediaType);
+  return text ? { body: body.toString('utf8'), isBase64Encoded: false } : { body: body.toString('base64'), isBase64Encoded: true };
+}
+
 export function startHttpApi(routes: Route[], keys: DevKeys, port: number): Promise<Server> {
   const server = createServer(async (req, res) => {
     try {
@@ -84,7 +107,16 @@ export function startHttpApi(routes: Route[], keys: DevKeys, port: number): Prom
         return send(res, errorResult('PAYLOAD_TOO_LARGE', `the body is over ${gatewayMaxBodyBytes} bytes`));
       }
       const match = route.pattern.exec(url.pathname)!;
-      const pathParameters = Object.fromEntries(route.parameters.map((p, i) => [p, decodeURIComponent(match[i + 1]!)]));
+      const pathParameters: Record<string, string> = {};
+      for (const [i, name] of route.parameters.entries()) {
+        const value = decodePathSegment(match[i + 1]!);
+        if (value === undefined) {
+          return send(res, errorResult('VALIDATION_FAILED', `${name}: is not valid percent-encoding`, [
+            { path: name, message: 'is not valid percent-encoding' },
+          ]));
+        }
+        pathParameters[name] = value;
+      }
       const headers = Object.fromEntries(
         Object.entries(req.headers).map(([k, v]) => [k.toLowerCase(), Array.isArray(v) ? v.join(',') : (v ?? '')]),
       );
@@ -117,8 +149,7 @@ export function startHttpApi(routes: Route[], keys: DevKeys, port: number): Prom
           timeEpoch: now.getTime(),
           ...(claims && { authorizer: { jwt: { claims, scopes: [] } } }),
         },
-        body: body.length ? body.toString('utf8') : undefined,
-        isBase64Encoded: false,
+        ...gatewayBody(body, headers['content-type']),
       };
       const result = (await route.handler(event, lambdaContext(route.name))) as APIGatewayProxyStructuredResultV2;
       send(res, result);

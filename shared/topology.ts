@@ -170,7 +170,7 @@ export const buckets = {
   documents: {
     purpose: 'application documents and uploaded registry CSV files',
     keySpaces: {
-      'registry-imports/': 'one uploaded registry CSV per import, named by the import id made when it arrives',
+      'registry-imports/': 'one uploaded registry CSV per import, named by the import id made when it arrives, and beside it the CSV of its rejected lines (<importId>.rejections.csv)',
       'applications/': 'one object per uploaded document, named by application id and a document id made when it is added',
     },
     noncurrentVersionDays: 90,
@@ -208,6 +208,8 @@ export interface SecretSpec {
 export const secrets = {
   /** Keys the HMAC that makes a person's recipientId (shared/domain/recipient-id.ts): rotating it renames everyone. */
   recipientIdKey: { parameterName: '/tuodi/recipient-id-key', purpose: 'HMAC key of recipientId (hex, 32 bytes)' },
+  /** Seals list pagination tokens (AES-256-GCM): rotating it only invalidates tokens in flight. */
+  paginationTokenKey: { parameterName: '/tuodi/pagination-token-key', purpose: 'AES-256-GCM key of nextToken (hex, 32 bytes)' },
 } as const satisfies Record<string, SecretSpec>;
 
 export type TableName = keyof typeof tables;
@@ -320,7 +322,8 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMiB: 512,
     access: {
-      tables: { recipientImports: { operations: ['put', 'update'] }, idempotency: idempotencyAccess },
+      // recipients batchGet: a dry run tells which lines are already in the registry
+      tables: { recipientImports: { operations: ['put', 'update'] }, idempotency: idempotencyAccess, recipients: { operations: ['batchGet'] } },
       buckets: { documents: [{ prefix: 'registry-imports/', operations: ['put'] }] },
       queues: { recipientImports: 'send' },
     },
@@ -330,7 +333,8 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/recipients/imports/{importId}', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipientImports: { operations: ['get'] } } },
+    // documents get: signs the download URL of the full rejections CSV
+    access: { tables: { recipientImports: { operations: ['get'] } }, buckets: { documents: [{ prefix: 'registry-imports/', operations: ['get'] }] } },
   },
   searchRecipients: {
     entry: 'functions/search-recipients/handler.ts',
@@ -353,7 +357,8 @@ export const functions = {
     memoryMiB: 1024,
     access: {
       tables: { recipients: 'readwrite', recipientImports: { operations: ['get', 'update'] } },
-      buckets: { documents: [{ prefix: 'registry-imports/', operations: ['get'] }] },
+      // put: writes every rejected line as a CSV beside the import file
+      buckets: { documents: [{ prefix: 'registry-imports/', operations: ['get', 'put'] }] },
       secrets: { recipientIdKey: 'read' },
     },
   },
@@ -387,7 +392,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/hospital-notices', authenticated: true },
     timeoutSeconds: 10,
     memoryMiB: 256,
-    access: { tables: { hospitalNotices: 'read', hospitals: 'read' } },
+    access: { tables: { hospitalNotices: 'read', hospitals: 'read' }, secrets: { paginationTokenKey: 'read' } },
   },
   postPreSettlement: {
     entry: 'functions/post-pre-settlement/handler.ts',
@@ -464,7 +469,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/payments', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { payoutBatches: { operations: ['get'] }, payments: { operations: ['query'] } } },
+    access: { tables: { payoutBatches: { operations: ['get'] }, payments: { operations: ['query'] } }, secrets: { paginationTokenKey: 'read' } },
   },
   postBankResults: {
     entry: 'functions/post-bank-results/handler.ts',
@@ -614,7 +619,10 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/applications', authenticated: true, throttle: { ratePerSecond: 20, burst: 40 } },
     timeoutSeconds: 10,
     memoryMiB: 256,
-    access: { tables: { applications: { operations: ['scan'], queryIndexes: ['applicationsByStatus', 'applicationsByTownship'] } } },
+    access: {
+      tables: { applications: { operations: ['scan'], queryIndexes: ['applicationsByStatus', 'applicationsByTownship'] } },
+      secrets: { paginationTokenKey: 'read' },
+    },
   },
   getApplication: {
     entry: 'functions/get-application/handler.ts',
@@ -632,7 +640,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/applications/{id}/history', authenticated: true, throttle: { ratePerSecond: 20, burst: 40 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { applications: { operations: ['get'] } } },
+    access: { tables: { applications: { operations: ['get'] } }, secrets: { paginationTokenKey: 'read' } },
   },
   addApplicationDocument: {
     entry: 'functions/add-application-document/handler.ts',

@@ -1,10 +1,11 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { createRecipientImport } from '../../shared/api/registry.ts';
-import { startImport } from '../../shared/usecases/registry-import.ts';
+import { dryRunImport, startImport } from '../../shared/usecases/registry-import.ts';
 
 export const handler = httpRoute({
   ...createRecipientImport,
-  handle: async ({ body, actor }) => {
+  handle: async ({ body, actor, query }) => {
+    if (query.dryRun === 'true') return { status: 200, body: await dryRunImport(body, new Date()) };
     const record = await startImport(body, actor.sub, new Date());
     return { status: 202, body: { importId: record.importId, status: record.status } };
   },

@@ -1,8 +1,9 @@
 import { httpRoute } from '../../shared/http/route.ts';
+import { pageBinding } from '../../shared/http/pagination.ts';
 import { listApplications as listApplicationsOperation } from '../../shared/api/applications.ts';
 import { listApplications } from '../../shared/usecases/applications.ts';
 
 export const handler = httpRoute({
   ...listApplicationsOperation,
-  handle: async ({ query }) => ({ status: 200, body: await listApplications(query) }),
+  handle: async (request) => ({ status: 200, body: await listApplications(request.query, pageBinding(request)) }),
 });

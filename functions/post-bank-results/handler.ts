@@ -4,8 +4,8 @@ import { receiveBankReport } from '../../shared/usecases/payouts.ts';
 
 export const handler = httpRoute({
   ...postBankResults,
-  handle: async ({ path, body, actor, event }) => ({
+  handle: async ({ path, body, actor }) => ({
     status: 202,
-    body: await receiveBankReport(path.id, body, event.headers['content-type'] ?? '', actor, new Date()),
+    body: await receiveBankReport(path.id, body, actor, new Date()),
   }),
 });

@@ -20,6 +20,8 @@ export interface RecipientImport {
   rejectedCount: number;
   createdAt: string;
   createdBy: string;
+  /** The encoding the file was read in (absent on imports from before it was recorded). */
+  encoding?: string;
   history: HistoryEntry[];
 }
 

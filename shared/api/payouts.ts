@@ -1,6 +1,6 @@
 // The payout-batch routes: schemas and operation definitions.
 import * as z from 'zod';
-import { defineOperation } from '../http/route.ts';
+import { defineOperation, type FileBody } from '../http/route.ts';
 import { fenSchema } from '../http/schemas.ts';
 import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
 import { payoutPrograms, programsWithoutCategories, programsWithPerPersonAmount, paymentStatuses, batchStatuses } from '../domain/payouts/batch.ts';
@@ -155,6 +155,7 @@ const reportViewSchema = z
     unknownEndToEndIds: z.array(z.string()).meta({ description: 'Ids in the report that are not payments of this batch (the first 1,000).' }),
     unknownCount: z.number().int().nullable(),
     problems: z.array(z.object({ where: z.string(), message: z.string() })),
+    encoding: z.string().nullable().meta({ description: 'The encoding the report was read in (UTF-8, UTF-16LE/BE, GB18030). Addition to the contract.' }),
     receivedAt: z.string(),
     receivedBy: z.string(),
     wholeFileRejection: z.boolean().meta({ description: 'A pain.002 rejecting the whole file (group status RJCT, no transactions): POST .../return-all applies it.' }),
@@ -162,15 +163,15 @@ const reportViewSchema = z
   })
   .meta({ id: 'BankReport' });
 
-export const postBankResults = defineOperation<string, { id: string }>({
+export const postBankResults = defineOperation<FileBody, { id: string }>({
   summary: "Reconcile the bank's status report: ISO 20022 pain.002 XML or CSV endToEndId,status,reason.",
   description:
     'ACSC/ACCC settle a payment, RJCT returns it (a returned payment may be paid again in a later batch for the same program and period). The batch is RECONCILED when no payment is pending. Unknown endToEndIds are reported on GET .../bank-results/{reportId}.',
   roles: ['finance'],
   path: idPath,
   body: {
-    kind: 'text',
-    contentTypes: ['application/xml', 'text/xml', 'text/csv'],
+    kind: 'file',
+    contentTypes: ['application/xml', 'text/xml', 'text/csv', 'application/vnd.ms-excel', 'application/octet-stream'],
     maxBytes: 5 * 1024 * 1024,
     example: 'endToEndId,status,reason\nPS202612-7Q2M4K8Z0B3N5P7R9T1V3X5Z,ACSC,\nPS202612-2B4D6F8H0J2L4N6P8R0T2V4X,RJCT,AC04 closed account',
   },

@@ -1,6 +1,6 @@
 // The registry routes and /health: schemas and operation definitions.
 import * as z from 'zod';
-import { defineOperation } from '../http/route.ts';
+import { defineOperation, type FileBody } from '../http/route.ts';
 import { idNumberSchema } from '../http/schemas.ts';
 import { pageSchema } from '../http/pagination.ts';
 import { bankAccountSchema, bankNameSchema, registryCsvColumns } from '../domain/registry.ts';
@@ -14,6 +14,14 @@ const importSummarySchema = z
     imported: z.number().int(),
     rejected: z.array(z.object({ line: z.number().int(), message: z.string() })),
     rejectedCount: z.number().int().meta({ description: 'All rejected lines; `rejected` lists the first 1,000.' }),
+    rejectionsCsvUrl: z
+      .string()
+      .nullable()
+      .meta({ description: 'Every rejected line as CSV (`line,message`, UTF-8 with BOM): a download URL valid 15 minutes; null when none. Addition to the contract.' }),
+    encoding: z
+      .string()
+      .nullable()
+      .meta({ description: 'The encoding the file was read in: UTF-8, UTF-16LE, UTF-16BE or GB18030. Addition to the contract.' }),
     createdAt: z.string(),
   })
   .meta({
@@ -24,6 +32,8 @@ const importSummarySchema = z
       imported: 482,
       rejected: [{ line: 17, message: 'idNumber: check digit does not match' }],
       rejectedCount: 1,
+      rejectionsCsvUrl: 'https://…/registry-imports/0b5e3c1a-….rejections.csv?X-Amz-Signature=…',
+      encoding: 'GB18030',
       createdAt: '2026-11-29T01:02:03.000Z',
     },
   });
@@ -48,17 +58,35 @@ export const health = defineOperation({
   responses: { 200: { description: 'Up', schema: z.object({ status: z.literal('ok') }) } },
 });
 
-export const createRecipientImport = defineOperation<string>({
+const dryRunRowSchema = recipientSchema
+  .omit({ recipientId: true })
+  .extend({ line: z.number().int(), township: z.string(), bankName: z.string().optional() });
+
+const dryRunSchema = z
+  .object({
+    dryRun: z.literal(true),
+    encoding: z.string(),
+    lines: z.number().int().meta({ description: 'Data lines read (all-empty rows are not counted)' }),
+    wouldImport: z.number().int(),
+    rejectedCount: z.number().int(),
+    rejected: z.array(z.object({ line: z.number().int(), message: z.string() })),
+    firstRows: z.array(dryRunRowSchema).meta({ description: 'The first 20 rows as they would be stored' }),
+  })
+  .meta({ id: 'RecipientImportDryRun' });
+
+export const createRecipientImport = defineOperation<FileBody, Record<string, never>, { dryRun?: 'true' | 'false' }>({
   summary: "Import the bureau's existing recipient registry from CSV.",
-  description: `Body: CSV (UTF-8, up to 5 MiB) whose first line is \`${registryCsvColumns.join(',')}\`. The file is checked line by line in the background; each rejected line is reported by number and never half-imported.`,
+  description: `Body: CSV (up to 5 MiB) whose first line is \`${registryCsvColumns.join(',')}\`, in any order, or the Chinese names 户编号, 姓名, 身份证号, 类别, 乡镇, 月保障金 (yuan) or 月保障金(分), 起始日期, 开户行, 账号. UTF-8 (with or without BOM), UTF-16 with BOM, a declared charset, or GBK/GB18030 as Chinese Excel saves it; send bytes that are not UTF-8 as \`application/octet-stream\` or \`application/vnd.ms-excel\` (API Gateway passes \`text/csv\` to the function as UTF-8 text). The file is checked line by line in the background; each rejected line is reported by number and never half-imported. \`?dryRun=true\` answers 200 with what the import would do and stores nothing. Additions to the contract: aliases, encodings, media types, dry run.`,
   roles: ['reviewer'],
+  query: z.object({ dryRun: z.enum(['true', 'false']).optional() }),
   body: {
-    kind: 'text',
-    contentTypes: ['text/csv'],
+    kind: 'file',
+    contentTypes: ['text/csv', 'application/vnd.ms-excel', 'application/octet-stream'],
     maxBytes: 5 * 1024 * 1024,
     example: `${registryCsvColumns.join(',')}\nHH-0001,王婧,11010519491231002X,DIBAO,真州镇,90000,2022-03-01,江苏银行,6228480012345678`,
   },
   responses: {
+    200: { description: 'Dry run: what the import would do; nothing stored', schema: dryRunSchema },
     202: {
       description: 'Stored and queued',
       schema: z.object({ importId: z.string(), status: z.literal('RUNNING') }),

@@ -8,11 +8,22 @@ export function checkCharacter(first17Digits: string): string {
   return checkCharacters[sum % 11]!;
 }
 
+/** What to do when Excel has turned a long number into a number: said once, used for every shape. */
+export const excelNumberAdvice =
+  'format the column as Text (设置单元格格式 › 文本) before typing or pasting the numbers, then type it again';
+
 /**
  * Why the number is not a valid resident ID number (GB 11643-1999), or null when it is. The birth
- * date part must be a real date from 1900 on and, given `today` (China date), not after it.
+ * date part must be a real date from 1900 on and, given `today` (China date), not after it. The
+ * shapes Excel makes of a long number get a message saying how to save the file instead.
  */
 export function idNumberProblem(value: string, today?: string): string | null {
+  if (/^\d+(?:[.,]\d+)?[eE][+]?\d+$/.test(value)) {
+    return `Excel turned this ID number into a number (shown like 3.21081E+17) and its last digits are lost: ${excelNumberAdvice}`;
+  }
+  if (/^\d+\.0+$/.test(value)) {
+    return `Excel turned this ID number into a number (it ends in .0): ${excelNumberAdvice}`;
+  }
   if (value.length !== 18) return 'must be 18 characters';
   if (!/^\d{17}[\dX]$/.test(value)) return 'must be 17 digits followed by a digit or X';
   const year = Number(value.slice(6, 10));
@@ -23,7 +34,13 @@ export function idNumberProblem(value: string, today?: string): string | null {
     return 'birth date part is not a valid date';
   }
   if (today !== undefined && birth.toISOString().slice(0, 10) > today) return 'birth date part is in the future';
-  if (checkCharacter(value) !== value[17]) return 'check digit does not match';
+  if (checkCharacter(value) !== value[17]) {
+    // Excel keeps 15 significant digits: an 18-digit number typed into a Number cell ends in 000.
+    if (value.endsWith('000')) {
+      return `check digit does not match; it ends in 000, which is what Excel makes of an 18-digit number (it keeps only 15 digits): ${excelNumberAdvice}`;
+    }
+    return 'check digit does not match';
+  }
   return null;
 }
 

@@ -1,7 +1,8 @@
 // The recipient registry: who receives what, and the bureau's CSV import of its existing list.
 import * as z from 'zod';
 import { addMonths } from './clock.ts';
-import { idNumberProblem, maskIdNumber } from './id-number.ts';
+import { readCsvRecords, headerNames, CsvFormatError, type CsvRecord } from './csv.ts';
+import { excelNumberAdvice, idNumberProblem, maskIdNumber } from './id-number.ts';
 import type { PolicyVersion } from './policy.ts';
 import { amountProblem, pastDateProblem, textLimits, textSchema } from './values.ts';
 
@@ -99,89 +100,187 @@ export interface LineRejection {
   message: string;
 }
 
-/** Splits one CSV line (RFC 4180 quoting, no line breaks inside quotes). */
-export function splitCsvLine(text: string): string[] | null {
-  const cells: string[] = [];
-  let cell = '';
-  let i = 0;
-  let quoted = false;
-  let atCellStart = true;
-  while (i < text.length) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 2;
-        continue;
-      }
-      if (ch === '"') {
-        quoted = false;
-        i++;
-        if (i < text.length && text[i] !== ',') return null;
-        continue;
-      }
-      cell += ch;
-    } else if (ch === '"' && atCellStart) {
-      quoted = true;
-      atCellStart = false;
-    } else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-      atCellStart = true;
-    } else {
-      cell += ch;
-      atCellStart = false;
-    }
-    i++;
-  }
-  if (quoted) return null;
-  cells.push(cell);
-  return cells;
+export type RegistryColumn = (typeof registryCsvColumns)[number];
+
+/**
+ * Header names staff write in Chinese Excel, read as the contract's columns. `月保障金` (and
+ * `月保障金(元)`) is in yuan, as staff write it; `月保障金(分)` is in fen like `monthlyBenefitFen`.
+ */
+export const registryHeaderAliases: Readonly<Record<string, RegistryColumn>> = {
+  户编号: 'householdId',
+  户号: 'householdId',
+  姓名: 'name',
+  身份证号: 'idNumber',
+  身份证号码: 'idNumber',
+  类别: 'category',
+  乡镇: 'township',
+  '乡镇(街道)': 'township',
+  月保障金: 'monthlyBenefitFen',
+  '月保障金(元)': 'monthlyBenefitFen',
+  '月保障金(分)': 'monthlyBenefitFen',
+  起始日期: 'since',
+  开户行: 'bankName',
+  账号: 'bankAccount',
+  银行账号: 'bankAccount',
+};
+
+/** Header names whose amounts are yuan (up to 2 decimals), turned into fen exactly. */
+const yuanHeaders = new Set(['月保障金', '月保障金(元)']);
+
+/** Category values as staff write them. */
+const categoryAliases: Readonly<Record<string, RecipientCategory>> = {
+  低保: 'DIBAO',
+  低保户: 'DIBAO',
+  低保边缘: 'MARGINAL',
+  低保边缘家庭: 'MARGINAL',
+  特困: 'TEKUN',
+  特困人员: 'TEKUN',
+};
+
+/** Full-width brackets and spaces folded, so `月保障金（元）` and `月保障金(元)` are one name. */
+function normalizeHeader(name: string): string {
+  return name.normalize('NFKC').replace(/\s+/g, '');
 }
 
 export type CsvParse =
   | { ok: true; rows: CsvRow[]; rejected: LineRejection[] }
   | { ok: false; message: string };
 
-/** Checks the header and splits the data lines; blank lines are skipped. */
+const contractHeader = registryCsvColumns.join(',');
+
+/**
+ * Reads a registry CSV (see `shared/domain/csv.ts` for what is lenient) into rows whose cells are
+ * in the contract's column order. The header may name the columns in any order, in English or by
+ * the Chinese aliases; a column that is not in the contract is ignored when it holds no data and
+ * refuses the file, named, when it does. Amounts under a yuan header are turned into fen here.
+ */
 export function parseRegistryCsv(text: string): CsvParse {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  const header = splitCsvLine(lines[0] ?? '');
-  const expected = registryCsvColumns.join(',');
-  if (!header || header.map((h) => h.trim()).join(',') !== expected) {
-    return { ok: false, message: `the first line must be the header ${expected}` };
+  let records: CsvRecord[];
+  try {
+    records = readCsvRecords(text);
+  } catch (error) {
+    if (error instanceof CsvFormatError) return { ok: false, message: error.message };
+    throw error;
+  }
+  const [header, ...data] = records;
+  const names = headerNames(header);
+  const columnAt = new Map<RegistryColumn, number>();
+  const unknown: number[] = [];
+  const yuanColumns = new Set<number>();
+  for (const [index, raw] of names.entries()) {
+    const name = normalizeHeader(raw);
+    const column = (registryCsvColumns as readonly string[]).includes(name)
+      ? (name as RegistryColumn)
+      : registryHeaderAliases[name];
+    if (!column) {
+      unknown.push(index);
+      continue;
+    }
+    if (columnAt.has(column)) {
+      return { ok: false, message: `the header names the column ${column} twice (${names[columnAt.get(column)!]} and ${raw})` };
+    }
+    columnAt.set(column, index);
+    if (yuanHeaders.has(name)) yuanColumns.add(index);
+  }
+  const missing = registryCsvColumns.filter((c) => !columnAt.has(c));
+  if (missing.length > 0) {
+    return {
+      ok: false,
+      message: `the first line must be the header ${contractHeader} (or the Chinese names in the README); missing: ${missing.join(', ')}`,
+    };
+  }
+  // Columns beyond the header (empty header cells) count as unknown too: ignored while empty.
+  const widest = Math.max(names.length, ...data.map((row) => row.cells.length));
+  for (let index = names.length; index < widest; index++) unknown.push(index);
+  for (const index of unknown) {
+    const used = data.find((row) => (row.cells[index] ?? '').trim() !== '');
+    if (used) {
+      const name = names[index] ? `"${names[index]}"` : `${index + 1} (no header)`;
+      return {
+        ok: false,
+        message: `column ${name} is not one of ${contractHeader} but holds data (line ${used.line}); remove it or rename it`,
+      };
+    }
   }
   const rows: CsvRow[] = [];
   const rejected: LineRejection[] = [];
-  for (let index = 1; index < lines.length; index++) {
-    const lineText = lines[index]!;
-    if (lineText.trim() === '') continue;
-    const cells = splitCsvLine(lineText);
-    const line = index + 1;
-    if (!cells) rejected.push({ line, message: 'unbalanced quotes' });
-    else if (cells.length !== registryCsvColumns.length) {
-      rejected.push({ line, message: `has ${cells.length} fields; expected ${registryCsvColumns.length}` });
-    } else rows.push({ line, cells: cells.map((c) => c.trim()) });
+  for (const record of data) {
+    if (record.cells.length < names.length) {
+      rejected.push({ line: record.line, message: `has ${record.cells.length} fields; expected ${names.length}` });
+      continue;
+    }
+    const cells = registryCsvColumns.map((column) => {
+      const index = columnAt.get(column)!;
+      const cell = record.cells[index]!.trim();
+      return yuanColumns.has(index) ? yuanToFenText(cell) : cell;
+    });
+    rows.push({ line: record.line, cells });
   }
   if (rows.length + rejected.length === 0) return { ok: false, message: 'the file has no data lines' };
   return { ok: true, rows, rejected };
 }
 
+/** A name as the registry takes it: CJK, or Latin letters, with the interpuncts minority names use. */
+const plausibleName = /^[\p{Script=Han}A-Za-z][\p{Script=Han}A-Za-z ·•・．‧.]*$/u;
+
+/**
+ * Whether text read as GB18030 (a file that is not UTF-8 and declares nothing) is a registry CSV:
+ * the header matches and every name is CJK or Latin with interpuncts. Mojibake fails one of these.
+ */
+export function plausibleRegistryText(text: string): boolean {
+  const parsed = parseRegistryCsv(text);
+  return parsed.ok && parsed.rows.every((row) => row.cells[1] === '' || plausibleName.test(row.cells[1]!));
+}
+
+/** Rejected lines as a CSV a reviewer opens in Excel: UTF-8 with a BOM, CRLF. */
+export function rejectionsCsv(rejections: LineRejection[]): string {
+  const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;
+  return `\uFEFFline,message\r\n${rejections.map((r) => `${r.line},${quote(r.message)}\r\n`).join('')}`;
+}
+
+/** "900" or "900.5" yuan → "90000" or "90050" fen, exactly; anything else is left for validation to refuse. */
+function yuanToFenText(cell: string): string {
+  const match = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(cell);
+  if (!match) return cell === '' ? cell : `yuan:${cell}`;
+  return String(Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0')));
+}
+
 /** A bank's name and an account number, as the registry and an application's payee hold them. */
 export const bankNameSchema = textSchema(textLimits.bankName);
-export const bankAccountSchema = z.string().regex(/^\d{8,32}$/, 'must be 8-32 digits');
+export const bankAccountSchema = z
+  .string()
+  .refine(
+    (v) => !/^\d+(?:[.,]\d+)?[eE][+]?\d+$/.test(v),
+    `Excel turned this account number into a number (shown like 6.22848E+15) and its digits are lost: ${excelNumberAdvice}`,
+  )
+  .regex(/^\d{8,32}$/, 'must be 8-32 digits');
+
+/**
+ * Free text of one registry field. A quoted line break is data to the CSV reader: it gets a message
+ * saying where it came from before the common text rule (values.ts) refuses other control characters.
+ */
+const singleLine = (max: number) =>
+  z
+    .string()
+    .regex(/^[^\r\n\u2028\u2029]*$/u, 'must be on one line (no line breaks: Alt+Enter in Excel)')
+    .pipe(textSchema(max));
 
 const registryLineSchema = z.object({
   householdId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
-  name: textSchema(textLimits.personName),
+  name: singleLine(textLimits.personName),
   idNumber: z.string().superRefine((value, ctx) => {
     const problem = idNumberProblem(value);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   }),
-  category: z.enum(recipientCategories, { error: 'must be DIBAO, MARGINAL or TEKUN' }),
-  township: textSchema(textLimits.township),
+  category: z.preprocess(
+    (value) => (typeof value === 'string' && Object.hasOwn(categoryAliases, value) ? categoryAliases[value] : value),
+    z.enum(recipientCategories, { error: 'must be DIBAO, MARGINAL or TEKUN (or 低保, 低保边缘, 特困)' }),
+  ),
+  township: singleLine(textLimits.township),
   monthlyBenefitFen: z
     .string()
+    .refine((v) => !v.startsWith('yuan:'), 'must be yuan with at most 2 decimals, e.g. 900 or 900.50')
+    .refine((v) => !/^\d+(?:\.\d+)?[eE][+]?\d+$/.test(v), `Excel turned this into a number in E notation: ${excelNumberAdvice}`)
     .regex(/^\d{1,12}$/, 'must be a whole, non-negative number of fen')
     .transform(Number),
   since: z.iso.date({ error: 'must be a date YYYY-MM-DD' }),

@@ -16,6 +16,7 @@ import type {
 } from 'aws-lambda';
 import type { z } from 'zod';
 import { AppError, type ErrorCode } from '../domain/errors.ts';
+import { replacedBytesMessage } from '../domain/text-decoding.ts';
 import { auth, roles as allRoles, type Role } from '../topology.ts';
 import { dynamodb } from '../adapters/clients.ts';
 import { tableName } from '../adapters/resources.ts';
@@ -38,7 +39,17 @@ export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
 export type BodySpec<B> =
   | { kind: 'json'; schema: z.ZodType<B>; maxBytes?: number }
-  | { kind: 'text'; contentTypes: readonly string[]; maxBytes: number; example?: string };
+  | { kind: 'file'; contentTypes: readonly string[]; maxBytes: number; example?: string };
+
+/**
+ * A file body as it arrived: the bytes (base64-decoded when API Gateway encoded them) and the
+ * Content-Type, for `decodeText` to turn into text. `text/*` bodies reach Lambda as a UTF-8
+ * string, so bytes that were not UTF-8 show up as U+FFFD and the decoder refuses them.
+ */
+export interface FileBody {
+  bytes: Buffer;
+  contentType: string;
+}
 
 export interface RouteRequest<B, P, Q> {
   actor: Actor;
@@ -148,28 +159,39 @@ function header(event: HttpEvent, name: string): string | undefined {
   return event.headers?.[name] ?? event.headers?.[name.toLowerCase()];
 }
 
-function readBody<B>(event: HttpEvent, spec: BodySpec<B>): B {
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+function readBody<B>(event: HttpEvent, spec: BodySpec<B>): B | FileBody {
   const maxBytes = spec.maxBytes ?? defaultMaxBodyBytes;
   const raw = event.body ?? '';
-  const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > maxBytes) {
-    throw new AppError('PAYLOAD_TOO_LARGE', `the body is ${bytes} bytes; this route takes at most ${maxBytes}`);
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > maxBytes) {
+    throw new AppError('PAYLOAD_TOO_LARGE', `the body is ${bytes.length} bytes; this route takes at most ${maxBytes}`);
   }
   const expected = spec.kind === 'json' ? ['application/json'] : spec.contentTypes;
-  const mediaType = (header(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+  const contentType = header(event, 'content-type') ?? '';
+  const mediaType = contentType.split(';')[0]!.trim().toLowerCase();
   if (!expected.includes(mediaType)) {
     throw new AppError(
       'UNSUPPORTED_MEDIA_TYPE',
       `Content-Type must be ${expected.join(' or ')}; got ${mediaType || 'none'}`,
     );
   }
-  if (spec.kind === 'text') return text as B;
+  if (spec.kind === 'file') {
+    // A text/* body came as a string API Gateway read as UTF-8: a U+FFFD in it means bytes that
+    // were not UTF-8 are gone, and decoding the rest by a declared charset (GBK) would make 锟斤拷.
+    if (!event.isBase64Encoded && raw.includes('\uFFFD')) {
+      const message = replacedBytesMessage('UTF-8');
+      throw new AppError('VALIDATION_FAILED', `body: ${message}`, [{ path: 'body', message }]);
+    }
+    return { bytes, contentType };
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // A UTF-8 byte-order mark is allowed (RFC 8259 lets a parser ignore it; Windows tools write one).
+    parsed = JSON.parse(strictUtf8.decode(bytes));
   } catch {
-    throw new AppError('MALFORMED_JSON', 'the body is not valid JSON');
+    throw new AppError('MALFORMED_JSON', 'body: is not valid JSON in UTF-8', [{ path: 'body', message: 'is not valid JSON in UTF-8' }]);
   }
   return parseOrThrow(spec.schema, parsed);
 }
@@ -229,7 +251,7 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
       const query = definition.query
         ? parseOrThrow(definition.query, event.queryStringParameters ?? {})
         : ({} as Q);
-      const body = definition.body ? readBody(event, definition.body) : (undefined as B);
+      const body = definition.body ? (readBody(event, definition.body) as B) : (undefined as B);
       const request: RouteRequest<B, P, Q> = { actor, body, path, query, event };
 
       const key = header(event, 'idempotency-key');

@@ -33,7 +33,7 @@ import { maskIdNumber } from '../domain/id-number.ts';
 import { maskBankAccount } from '../domain/masking.ts';
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
 import { publicNoticeText } from '../domain/public-notice.ts';
-import { decodeNextToken, encodeNextToken } from '../http/pagination.ts';
+import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
 import type { Actor } from '../http/route.ts';
 import {
   deletePublicNotice,
@@ -423,11 +423,11 @@ export async function viewApplication(id: string): Promise<ApplicationView> {
   return view(await load(id));
 }
 
-export async function applicationHistory(id: string, page: { limit: number; nextToken?: string }) {
+export async function applicationHistory(id: string, page: { limit: number; nextToken?: string }, binding: PageBinding) {
   const { history } = await load(id);
-  const offset = Number(decodeNextToken(page.nextToken)?.offset ?? 0);
+  const offset = Number((await decodeNextToken(page.nextToken, binding))?.offset ?? 0);
   const end = offset + page.limit;
-  return { items: history.slice(offset, end), nextToken: end < history.length ? encodeNextToken({ offset: end }) : null };
+  return { items: history.slice(offset, end), nextToken: end < history.length ? await encodeNextToken({ offset: end }, binding) : null };
 }
 
 function summary(application: ApplicationRecord): ApplicationSummary {
@@ -444,11 +444,11 @@ function summary(application: ApplicationRecord): ApplicationSummary {
   };
 }
 
-export async function listApplications(query: ListApplicationsQuery) {
+export async function listApplications(query: ListApplicationsQuery, binding: PageBinding) {
   const { items, lastKey } = await queryApplications(
     { status: query.status, township: query.township, type: query.type },
     query.limit,
-    decodeNextToken(query.nextToken),
+    await decodeNextToken(query.nextToken, binding),
   );
-  return { items: items.map(summary), nextToken: encodeNextToken(lastKey) };
+  return { items: items.map(summary), nextToken: await encodeNextToken(lastKey, binding) };
 }

@@ -21,7 +21,7 @@ import {
 import { maskIdNumber } from '../domain/id-number.ts';
 import { loadDefaultPolicies, policyInForce, watchThresholdFen } from '../domain/policy.ts';
 import { settleDischarge, type DischargeSettlement } from '../domain/settlement.ts';
-import { decodeNextToken, encodeNextToken } from '../http/pagination.ts';
+import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
 import type { Actor } from '../http/route.ts';
 import { auditEligibilityCheck } from '../observability/audit.ts';
 import {
@@ -561,13 +561,13 @@ export async function monthlyAssistanceTotals(hospitalId: string, month: string)
 }
 
 /** GET /hospital-notices?date=: the calling hospital's notices received that China-time day, with totals. */
-export async function listDay(query: { date: string; limit: number; nextToken?: string }, actor: Actor) {
+export async function listDay(query: { date: string; limit: number; nextToken?: string }, actor: Actor, binding: PageBinding) {
   const { hospitalId } = await designatedHospitalOf(actor);
   const { from, to } = chinaDayBounds(query.date);
   const hospitalMonth = `${hospitalId}#${query.date.slice(0, 7)}`;
-  const page = await hospitalNoticesPage(hospitalMonth, from, to, query.limit, decodeNextToken(query.nextToken));
+  const page = await hospitalNoticesPage(hospitalMonth, from, to, query.limit, await decodeNextToken(query.nextToken, binding));
   const totals = assistanceTotals(await hospitalNoticesBetween(hospitalMonth, from, to));
-  return { date: query.date, items: page.items.map(toView), nextToken: encodeNextToken(page.lastKey), totals };
+  return { date: query.date, items: page.items.map(toView), nextToken: await encodeNextToken(page.lastKey, binding), totals };
 }
 
 /**

@@ -5,8 +5,7 @@ import { dateInChina } from '../domain/clock.ts';
 import { AppError } from '../domain/errors.ts';
 import { endToEndId } from '../domain/payouts/end-to-end-id.ts';
 import { BankFileError, writePain001, writePaymentsCsv, type Payment } from '../domain/payouts/bank-files.ts';
-import { parseStatusReport, StatusReportError } from '../domain/payouts/status-report.ts';
-import { wholeFileRejection } from '../domain/payouts/whole-file-rejection.ts';
+import { finalStatusesSchema, parseStatusReport, StatusReportError, type FinalStatuses } from '../domain/payouts/status-report.ts';
 import {
   chunkEntry,
   chunkRanges,
@@ -20,7 +19,7 @@ import {
 } from '../domain/payouts/batch.ts';
 import type { Actor } from '../http/route.ts';
 import { chunkSizeSetting } from '../adapters/resources.ts';
-import { decodeNextToken, encodeNextToken } from '../http/pagination.ts';
+import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
 import {
   activeRecipients,
   applyBankOutcome,
@@ -54,8 +53,13 @@ import { maxCeilingFen } from '../domain/values.ts';
 import { acquireLease, fencedUpdate, LeaseLostError, renewLease, type Lease } from '../adapters/lease.ts';
 import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
 import { checkReimbursementPeriod, reimbursementCandidates } from './hospital-reimbursement.ts';
-import payer from '../../data/payer.json' with { type: 'json' };
+import payerFile from '../../data/payer.json' with { type: 'json' };
+import type { FileBody } from '../http/route.ts';
 import { pausePoint } from '../observability/pause-point.ts';
+
+// The payer's bank decides which pain.002 statuses are final (`finalStatuses` in data/payer.json).
+const { finalStatuses: configuredFinalStatuses, ...payer } = payerFile as typeof payerFile & { finalStatuses?: unknown };
+const payerFinalStatuses: FinalStatuses | undefined = finalStatusesSchema.optional().parse(configuredFinalStatuses);
 
 const bankFileUrlSeconds = 15 * 60;
 
@@ -444,9 +448,10 @@ export async function viewBatch(batchId: string) {
 export async function listBatchPayments(
   batchId: string,
   query: { status?: PaymentStatus; limit: number; nextToken?: string },
+  binding: PageBinding,
 ) {
   await existingBatch(batchId);
-  const page = await paymentsPage(batchId, query.status, query.limit, decodeNextToken(query.nextToken));
+  const page = await paymentsPage(batchId, query.status, query.limit, await decodeNextToken(query.nextToken, binding));
   return {
     items: page.items.map((p) => ({
       endToEndId: p.endToEndId,
@@ -455,7 +460,7 @@ export async function listBatchPayments(
       status: p.status,
       ...(p.returnReason && { returnReason: p.returnReason }),
     })),
-    nextToken: encodeNextToken(page.lastKey),
+    nextToken: await encodeNextToken(page.lastKey, binding),
   };
 }
 
@@ -468,6 +473,8 @@ interface BankReport {
   format: 'pain.002' | 'csv';
   entries: number;
   problems: Array<{ where: string; message: string }>;
+  /** The encoding the report's bytes were read in. */
+  encoding?: string;
   receivedAt: string;
   receivedBy: string;
   settled?: number;
@@ -483,14 +490,15 @@ interface BankReport {
 }
 
 /** Checks the report is pain.002 or CSV, stores it and queues its application. */
-export async function receiveBankReport(batchId: string, content: string, contentType: string, actor: Actor, now: Date) {
+export async function receiveBankReport(batchId: string, file: FileBody, actor: Actor, now: Date) {
+  const contentType = file.contentType;
   const batch = await existingBatch(batchId);
   if (batch.status !== 'PAID_OUT' && batch.status !== 'RECONCILED') {
     throw new AppError('INVALID_STATE', `batch ${batchId} is ${batch.status}; bank results apply to a paid-out batch`);
   }
   let report;
   try {
-    report = parseStatusReport(content, { contentType });
+    report = parseStatusReport(file.bytes, { contentType, finalStatuses: payerFinalStatuses });
   } catch (error) {
     if (!(error instanceof StatusReportError)) throw error;
     throw new AppError('VALIDATION_FAILED', `body: ${error.message}`, [{ path: 'body', message: error.message }]);
@@ -505,11 +513,13 @@ export async function receiveBankReport(batchId: string, content: string, conten
     format: report.format,
     entries: report.entries.length,
     problems: report.problems.slice(0, 1000),
+    ...(report.encoding && { encoding: report.encoding }),
     receivedAt: now.toISOString(),
     receivedBy: actor.sub,
-    wholeFileRejection: wholeFileRejection(content) !== null,
+    wholeFileRejection: report.wholeFileRejected === true,
   };
-  await putExport(record.objectKey, content, contentType);
+  // Stored as the text it was read as (UTF-8), so applying it later reads exactly what was checked here.
+  await putExport(record.objectKey, report.text, `${report.format === 'csv' ? 'text/csv' : 'application/xml'}; charset=utf-8`);
   await putProgressEntry(record as unknown as Record<string, unknown> & { batchId: string; entry: string });
   await enqueue({ kind: 'report', batchId, reportId });
   return { reportId, status: 'APPLYING' as const, entries: report.entries.length };
@@ -522,7 +532,7 @@ export async function applyBankReport(batchId: string, reportId: string, now: Da
   if (record.status === 'APPLIED') return 'already-applied';
   const entries = record.returnAll
     ? await everyRecordedPaymentReturned(batchId, record.returnAll.reason)
-    : parseStatusReport(await readExport(record.objectKey)).entries;
+    : parseStatusReport(await readExport(record.objectKey), { finalStatuses: payerFinalStatuses }).entries;
   const at = now.toISOString();
   const tally = { applied: { SETTLED: 0, RETURNED: 0 }, already: 0, conflicts: 0, unknown: [] as string[] };
   let next = 0;
@@ -579,6 +589,7 @@ export async function viewBankReport(batchId: string, reportId: string) {
     unknownEndToEndIds: record.unknownEndToEndIds ?? [],
     unknownCount: record.unknownCount ?? null,
     problems: record.problems,
+    encoding: record.encoding ?? null,
     receivedAt: record.receivedAt,
     receivedBy: record.receivedBy,
     wholeFileRejection: record.wholeFileRejection ?? false,

@@ -4,10 +4,15 @@ import { AppError } from '../domain/errors.ts';
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
 import {
   parseRegistryCsv,
+  plausibleRegistryText,
+  publicRecipient,
+  rejectionsCsv,
   validateRegistryRows,
   type LineRejection,
   type Recipient,
 } from '../domain/registry.ts';
+import { charsetOf, decodeText, TextDecodingError, type TextEncodingName } from '../domain/text-decoding.ts';
+import type { FileBody } from '../http/route.ts';
 import {
   createImport,
   enqueueImport,
@@ -23,12 +28,70 @@ import {
 import { recipientIdOf } from '../adapters/recipient-id-key.ts';
 import { pausePoint } from '../observability/pause-point.ts';
 
-/** Stores the file and the import, then queues it; the header is checked before anything is stored. */
-export async function startImport(csv: string, actor: string, now: Date): Promise<RecipientImport> {
-  const parsed = parseRegistryCsv(csv);
-  if (!parsed.ok) {
-    throw new AppError('VALIDATION_FAILED', parsed.message, [{ path: 'body', message: parsed.message }]);
+function refuse(message: string): never {
+  throw new AppError('VALIDATION_FAILED', `body: ${message}`, [{ path: 'body', message }]);
+}
+
+/** The file's text and the encoding it was read in; a file we cannot read is a 400 saying what to do. */
+export function decodeRegistryFile(file: FileBody): { text: string; encoding: TextEncodingName } {
+  try {
+    const { text, encoding } = decodeText(file.bytes, {
+      declaredCharset: charsetOf(file.contentType),
+      plausibleGb18030: plausibleRegistryText,
+    });
+    return { text, encoding };
+  } catch (error) {
+    if (error instanceof TextDecodingError) refuse(error.message);
+    throw error;
   }
+}
+
+/** Where an import's full list of rejected lines is kept (CSV, UTF-8 with a BOM so Excel reads it). */
+export const rejectionsObjectKey = (importId: string) => `registry-imports/${importId}.rejections.csv`;
+
+/** How many rows a dry run shows as they would be stored. */
+export const dryRunPreviewRows = 20;
+
+/**
+ * What an import of this file would do, committing nothing: counts, the encoding, the first rows
+ * as they would be stored (ID numbers masked) and every rejection, including lines whose person
+ * is already in the registry.
+ */
+export async function dryRunImport(file: FileBody, now: Date) {
+  const { text, encoding } = decodeRegistryFile(file);
+  const parsed = parseRegistryCsv(text);
+  if (!parsed.ok) refuse(parsed.message);
+  const today = dateInChina(now);
+  const { valid, rejected } = validateRegistryRows(parsed.rows, today, policyInForce(loadDefaultPolicies(), today));
+  const registered = await registeredImportIds(valid.map((v) => v.idNumber));
+  const rejections: LineRejection[] = [...parsed.rejected, ...rejected];
+  const wouldImport = valid.filter((line) => {
+    if (!registered.has(line.idNumber)) return true;
+    rejections.push({ line: line.line, message: 'idNumber: already in the registry' });
+    return false;
+  });
+  rejections.sort((a, b) => a.line - b.line);
+  return {
+    dryRun: true as const,
+    encoding,
+    lines: parsed.rows.length + parsed.rejected.length,
+    wouldImport: wouldImport.length,
+    rejectedCount: rejections.length,
+    rejected: rejections,
+    firstRows: wouldImport.slice(0, dryRunPreviewRows).map(({ line, ...fields }) => ({
+      line,
+      ...publicRecipient({ ...fields, recipientId: '', status: 'ACTIVE', history: [] }),
+      township: fields.township,
+      bankName: fields.bankName,
+    })),
+  };
+}
+
+/** Stores the file (as UTF-8) and the import, then queues it; the encoding and header are checked before anything is stored. */
+export async function startImport(file: FileBody, actor: string, now: Date): Promise<RecipientImport> {
+  const { text: csv, encoding } = decodeRegistryFile(file);
+  const parsed = parseRegistryCsv(csv);
+  if (!parsed.ok) refuse(parsed.message);
   const importId = randomUUID();
   const at = now.toISOString();
   const record: RecipientImport = {
@@ -40,7 +103,8 @@ export async function startImport(csv: string, actor: string, now: Date): Promis
     rejectedCount: 0,
     createdAt: at,
     createdBy: actor,
-    history: [{ at, by: actor, action: 'IMPORT_STARTED', reason: 'registry CSV uploaded' }],
+    encoding,
+    history: [{ at, by: actor, action: 'IMPORT_STARTED', reason: `registry CSV uploaded (read as ${encoding})` }],
   };
   await storeImportFile(record.objectKey, csv);
   await createImport(record);
@@ -121,6 +185,8 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
   await pausePoint('import-lines-written', { importId });
 
   rejections.sort((a, b) => a.line - b.line);
+  // Every rejection, for the reviewer to download; the record keeps only the first ones.
+  if (rejections.length > 0) await storeImportFile(rejectionsObjectKey(importId), rejectionsCsv(rejections));
   await finishImport(
     importId,
     {

@@ -2,9 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { Context } from 'aws-lambda';
-import { httpRoute, groupsFromClaim, type HttpEvent } from '../../shared/http/route.ts';
+import { httpRoute, groupsFromClaim, type FileBody, type HttpEvent } from '../../shared/http/route.ts';
 import { fenSchema, idNumberSchema } from '../../shared/http/schemas.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
+import { gbkBytes } from '../support/gbk.ts';
 
 const route = httpRoute({
   summary: 'test route',
@@ -77,5 +78,36 @@ describe('the HTTP edge', () => {
     expect(groupsFromClaim(['hospital'])).toEqual(['hospital']);
     expect(groupsFromClaim('caseworker')).toEqual(['caseworker']);
     expect(groupsFromClaim(undefined)).toEqual([]);
+  });
+});
+
+describe('a file body at the edge (issue 12, finding 1)', () => {
+  const fileRoute = httpRoute<FileBody>({
+    summary: 'test file route',
+    responses: { 200: { description: 'the bytes', schema: z.object({}) } },
+    roles: ['hospital'],
+    body: { kind: 'file', contentTypes: ['text/csv', 'application/octet-stream'], maxBytes: 1024 },
+    handle: async ({ body }) => ({ status: 200, body: { hex: body.bytes.toString('hex') } }),
+  });
+  const invokeFile = async (e: HttpEvent) => {
+    const result = await fileRoute(e, {} as Context);
+    return { status: result.statusCode, body: JSON.parse(result.body!) };
+  };
+  const gbk = gbkBytes('姓名,王婧');
+
+  it('hands a base64-encoded body on as its bytes', async () => {
+    const e = { ...event(Buffer.from(gbk).toString('base64'), { contentType: 'application/octet-stream' }), isBase64Encoded: true };
+    expect(await invokeFile(e)).toEqual({ status: 200, body: { hex: Buffer.from(gbk).toString('hex') } });
+  });
+
+  it('refuses a text body the gateway already replaced, whatever charset it declares (no 锟斤拷)', async () => {
+    const asGatewayReadIt = Buffer.from(gbk).toString('utf8');
+    expect(asGatewayReadIt).toContain('\uFFFD');
+    for (const contentType of ['text/csv', 'text/csv; charset=GBK']) {
+      const r = await invokeFile(event(asGatewayReadIt, { contentType }));
+      expect(r.status, contentType).toBe(400);
+      expect(r.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ path: 'body' }] });
+      expect(r.body.error.message).toMatch(/application\/octet-stream/);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { loadDefaultPolicies, policyInForce } from '../../shared/domain/policy.ts';
 import { describe, expect, it } from 'vitest';
-import { parseRegistryCsv, splitCsvLine, validateRegistryRows, registryCsvColumns } from '../../shared/domain/registry.ts';
+import { parseRegistryCsv, validateRegistryRows, registryCsvColumns } from '../../shared/domain/registry.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 
 const header = registryCsvColumns.join(',');
@@ -8,11 +8,6 @@ const header = registryCsvColumns.join(',');
 const policy = policyInForce(loadDefaultPolicies(), '2026-11-29');
 
 describe('registry CSV', () => {
-  it('splits quoted cells with commas and doubled quotes', () => {
-    expect(splitCsvLine('a,"b,c","say ""hi""",')).toEqual(['a', 'b,c', 'say "hi"', '']);
-    expect(splitCsvLine('a,"unterminated')).toBeNull();
-    expect(splitCsvLine('a,"x"y')).toBeNull();
-  });
 
   it('requires the contract header and at least one line', () => {
     expect(parseRegistryCsv('idNumber,name\n1,2')).toMatchObject({ ok: false });

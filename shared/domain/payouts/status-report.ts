@@ -3,7 +3,11 @@
 // (`entries`) and everything it could not turn into one (`problems`), so a caller can apply the
 // first and show the second. Input that is neither format, or is broken as a whole (malformed XML,
 // an unterminated CSV quote), is refused with a `StatusReportError` and nothing is applied.
+import * as z from 'zod';
+import { wholeFileRejection } from './whole-file-rejection.ts';
 import { scanXml, XmlSyntaxError } from './xml.ts';
+import { CsvFormatError, readCsvRecords } from '../csv.ts';
+import { charsetOf, decodeText, TextDecodingError, type TextEncodingName } from '../text-decoding.ts';
 
 export type PaymentOutcome = 'SETTLED' | 'RETURNED';
 
@@ -28,9 +32,23 @@ export interface StatusReport {
   format: StatusReportFormat;
   entries: StatusEntry[];
   problems: StatusProblem[];
+  /** Set when the report came as bytes: the encoding they were read in. */
+  encoding?: TextEncodingName;
+  /** Set when the bank refused the whole file (group status RJCT, no transaction listed). */
+  wholeFileRejected?: true;
 }
 
-export type StatusReportErrorCode = 'UNRECOGNIZED_FORMAT' | 'MALFORMED_XML' | 'NOT_A_STATUS_REPORT' | 'MALFORMED_CSV';
+/** A report as `parseStatusReport` returns it: with the text it read, to store. */
+export interface ReadStatusReport extends StatusReport {
+  text: string;
+}
+
+export type StatusReportErrorCode =
+  | 'UNRECOGNIZED_FORMAT'
+  | 'MALFORMED_XML'
+  | 'NOT_A_STATUS_REPORT'
+  | 'MALFORMED_CSV'
+  | 'UNREADABLE_ENCODING';
 
 export class StatusReportError extends Error {
   override readonly name = 'StatusReportError';
@@ -42,27 +60,37 @@ export class StatusReportError extends Error {
   }
 }
 
+/** Which pain.002 transaction statuses are final, and what they mean for a payment. */
+export type FinalStatuses = Readonly<Record<string, PaymentOutcome>>;
+
+/**
+ * The ISO 20022 defaults: ACSC AcceptedSettlementCompleted (debtor's account debited), ACCC
+ * AcceptedSettlementCompletedCreditorAccount, RJCT Rejected. A payer whose bank's last word is
+ * ACSP (AcceptedSettlementInProcess) says so in `data/payer.json` (`finalStatuses`).
+ */
+export const defaultFinalStatuses: FinalStatuses = { ACSC: 'SETTLED', ACCC: 'SETTLED', RJCT: 'RETURNED' };
+
+/** `finalStatuses` as a payer's configuration gives it: ISO 20022 status codes to outcomes. */
+export const finalStatusesSchema = z.record(z.string().regex(/^[A-Z]{4}$/, 'must be a 4-letter status code'), z.enum(['SETTLED', 'RETURNED']));
+
 export interface ParseStatusReportOptions {
-  /** The request's `Content-Type`, if any. Advisory: the content decides (see `detectStatusReportFormat`). */
+  /** The request's `Content-Type`, if any. Its charset is used; the content decides the format (see `detectStatusReportFormat`). */
   contentType?: string;
+  /** The payer's bank's final statuses; `defaultFinalStatuses` when absent. */
+  finalStatuses?: FinalStatuses;
 }
 
-/** pain.002 transaction statuses that are final, and what they mean for a payment. */
-const FINAL_STATUSES: Record<string, PaymentOutcome> = {
-  ACSC: 'SETTLED', // AcceptedSettlementCompleted (debtor's account debited)
-  ACCC: 'SETTLED', // AcceptedSettlementCompletedCreditorAccount (creditor's account credited)
-  RJCT: 'RETURNED',
-};
-
-/** CSV statuses: the pain.002 codes above plus our own words. */
-const CSV_STATUSES: Record<string, PaymentOutcome> = { ...FINAL_STATUSES, SETTLED: 'SETTLED', RETURNED: 'RETURNED' };
-
-export function parseStatusReport(content: string | Uint8Array, options: ParseStatusReportOptions = {}): StatusReport {
-  const { text, problems } = decode(content);
+export function parseStatusReport(content: string | Uint8Array, options: ParseStatusReportOptions = {}): ReadStatusReport {
+  const { text, encoding } = decode(content, options.contentType);
   const format = detectStatusReportFormat(text, options.contentType);
-  const report = format === 'pain.002' ? parsePain002(text) : parseStatusCsv(text);
-  report.problems.unshift(...problems);
-  return report;
+  const finalStatuses = options.finalStatuses ?? defaultFinalStatuses;
+  const report = format === 'pain.002' ? parsePain002(text, finalStatuses) : parseStatusCsv(text, finalStatuses);
+  if (encoding) report.encoding = encoding;
+  return Object.defineProperty(report, 'text', { value: text, enumerable: false }) as ReadStatusReport;
+}
+
+function finalList(finalStatuses: FinalStatuses): string {
+  return Object.keys(finalStatuses).join(', ');
 }
 
 /**
@@ -88,7 +116,7 @@ export function detectStatusReportFormat(text: string, contentType?: string): St
 // pain.002
 
 /** Parses a pain.002 (any version: elements are matched by local name, so prefixes do not matter). */
-export function parsePain002(xml: string): StatusReport {
+export function parsePain002(xml: string, finalStatuses: FinalStatuses = defaultFinalStatuses): StatusReport {
   const collector = new EntryCollector();
   const lineOf = lineCounter(xml);
   const path: string[] = [];
@@ -129,7 +157,7 @@ export function parsePain002(xml: string): StatusReport {
           else if (inner === 'StsRsnInf/Rsn/Cd' || inner === 'StsRsnInf/Rsn/Prtry') tx.code ??= value || undefined;
           else if (inner === 'StsRsnInf/AddtlInf' && value) tx.info.push(value);
           else if (path.length === tx.depth) {
-            finishTransaction(tx, collector);
+            finishTransaction(tx, collector, finalStatuses);
             tx = undefined;
           }
         } else if (sawReport) {
@@ -161,6 +189,14 @@ export function parsePain002(xml: string): StatusReport {
       'the XML is not a pain.002 customer payment status report (no CstmrPmtStsRpt element)',
     );
   }
+  // One rule for "the bank refused the whole file", shared with the return-all operator action.
+  if (wholeFileRejection(xml) !== null) {
+    collector.problem(
+      'OrgnlGrpInfAndSts',
+      'the bank refused the whole file (group status RJCT) without listing its payments: none of them was paid; they stay pending until an operator applies the whole-file return',
+    );
+    return { format: 'pain.002', ...collector.result(), wholeFileRejected: true };
+  }
   if (txTotal === 0 && collector.problemCount === 0) {
     const status = groupStatus ? ` (group status ${groupStatus})` : '';
     collector.problem('OrgnlGrpInfAndSts', `the report lists no transaction statuses${status}; nothing to apply`);
@@ -171,14 +207,15 @@ export function parsePain002(xml: string): StatusReport {
 function finishTransaction(
   tx: { where: string; id?: string; status?: string; code?: string; info: string[] },
   collector: EntryCollector,
+  finalStatuses: FinalStatuses,
 ): void {
   if (!tx.id) return collector.problem(tx.where, 'no OrgnlEndToEndId: cannot tell which payment this is');
   if (!tx.status) return collector.problem(tx.where, `${tx.id}: no TxSts`);
-  const outcome = Object.hasOwn(FINAL_STATUSES, tx.status) ? FINAL_STATUSES[tx.status] : undefined;
+  const outcome = Object.hasOwn(finalStatuses, tx.status) ? finalStatuses[tx.status] : undefined;
   if (outcome === undefined) {
     return collector.problem(
       tx.where,
-      `${tx.id}: status ${tx.status} is not final (only ACSC, ACCC and RJCT are applied); the payment stays pending`,
+      `${tx.id}: status ${tx.status} is not final for this payer's bank (final: ${finalList(finalStatuses)}); the payment stays pending`,
     );
   }
   const entry: StatusEntry = { endToEndId: tx.id, status: outcome };
@@ -198,20 +235,27 @@ function finishTransaction(
  * ACSC/ACCC/SETTLED or RJCT/RETURNED (any case). A `reason` that is, or starts with, an ISO-style
  * code (`AC04`, `AC04: account closed`) gives `reasonCode` as well.
  */
-export function parseStatusCsv(csv: string): StatusReport {
+export function parseStatusCsv(csv: string, finalStatuses: FinalStatuses = defaultFinalStatuses): StatusReport {
   const collector = new EntryCollector();
-  const records = csvRecords(stripBom(csv));
-  const header = records.next();
-  const names = header.done ? [] : header.value.fields.map((f) => f.trim().toLowerCase());
+  let records;
+  try {
+    records = readCsvRecords(csv);
+  } catch (error) {
+    if (error instanceof CsvFormatError) throw new StatusReportError('MALFORMED_CSV', error.message);
+    throw error;
+  }
+  const [header, ...rows] = records;
+  const names = (header?.cells ?? []).map((f) => f.trim().toLowerCase());
   const idColumn = names.indexOf('endtoendid');
   const statusColumn = names.indexOf('status');
   const reasonColumn = names.indexOf('reason');
   if (idColumn === -1 || statusColumn === -1) {
     throw new StatusReportError('UNRECOGNIZED_FORMAT', 'the CSV header must name the columns endToEndId,status,reason');
   }
+  // CSV statuses: the payer's final pain.002 codes plus our own words.
+  const csvStatuses: FinalStatuses = { ...finalStatuses, SETTLED: 'SETTLED', RETURNED: 'RETURNED' };
 
-  for (const { line, fields } of records) {
-    if (fields.every((f) => f.trim() === '')) continue;
+  for (const { line, cells: fields } of rows) {
     const where = `line ${line}`;
     const id = (fields[idColumn] ?? '').trim();
     const status = (fields[statusColumn] ?? '').trim().toUpperCase();
@@ -220,11 +264,11 @@ export function parseStatusCsv(csv: string): StatusReport {
       collector.problem(where, 'no endToEndId');
       continue;
     }
-    const outcome = Object.hasOwn(CSV_STATUSES, status) ? CSV_STATUSES[status] : undefined;
+    const outcome = Object.hasOwn(csvStatuses, status) ? csvStatuses[status] : undefined;
     if (outcome === undefined) {
       collector.problem(
         where,
-        `${id}: status ${JSON.stringify(status.slice(0, 20))} is not one of ACSC, ACCC, SETTLED, RJCT, RETURNED; the payment stays pending`,
+        `${id}: status ${JSON.stringify(status.slice(0, 20))} is not one of ${finalList(csvStatuses)}; the payment stays pending`,
       );
       continue;
     }
@@ -246,62 +290,6 @@ function splitReason(reason: string): Pick<StatusEntry, 'reasonCode' | 'reason'>
 
 function csvHeaderNames(line: string): string[] {
   return line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase());
-}
-
-const FIELD_END = /[,\r\n]/g;
-
-/** RFC 4180 records with the line each starts on. Throws MALFORMED_CSV on broken quoting. */
-function* csvRecords(text: string): Generator<{ line: number; fields: string[] }, void, undefined> {
-  const n = text.length;
-  let i = 0;
-  let line = 1;
-  while (i < n) {
-    const startLine = line;
-    const fields: string[] = [];
-    for (;;) {
-      let value = '';
-      if (text[i] === '"') {
-        i += 1;
-        for (;;) {
-          const quote = text.indexOf('"', i);
-          if (quote === -1) throw new StatusReportError('MALFORMED_CSV', `line ${startLine}: a quoted field is never closed`);
-          const piece = text.slice(i, quote);
-          value += piece;
-          line += countLineBreaks(piece);
-          if (text[quote + 1] === '"') {
-            value += '"';
-            i = quote + 2;
-          } else {
-            i = quote + 1;
-            break;
-          }
-        }
-        if (i < n && !/[,\r\n]/.test(text[i]!)) {
-          throw new StatusReportError('MALFORMED_CSV', `line ${line}: unexpected text after a closing quote`);
-        }
-      } else {
-        FIELD_END.lastIndex = i;
-        const stop = FIELD_END.exec(text)?.index ?? n;
-        value = text.slice(i, stop);
-        i = stop;
-      }
-      fields.push(value);
-      if (text[i] === ',') {
-        i += 1;
-        continue;
-      }
-      break;
-    }
-    if (text[i] === '\r' && text[i + 1] === '\n') i += 2;
-    else if (text[i] === '\r' || text[i] === '\n') i += 1;
-    line += 1;
-    yield { line: startLine, fields };
-  }
-}
-
-function countLineBreaks(s: string): number {
-  const m = s.match(/\r\n|\n|\r/g);
-  return m ? m.length : 0;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,13 +337,29 @@ function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-function decode(content: string | Uint8Array): { text: string; problems: StatusProblem[] } {
-  if (typeof content === 'string') return { text: content, problems: [] };
-  const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(content);
-  const problems = text.includes('\uFFFD')
-    ? [{ where: 'body', message: 'the report is not valid UTF-8; texts in it (names, reasons) may be garbled' }]
-    : [];
-  return { text, problems };
+/**
+ * Bytes become text by the one decoding rule (`decodeText`): BOM, then the Content-Type charset or
+ * the XML declaration, then strict UTF-8, then GB18030 when it reads as a status report.
+ */
+function decode(content: string | Uint8Array, contentType?: string): { text: string; encoding?: TextEncodingName } {
+  if (typeof content === 'string') return { text: content };
+  try {
+    return decodeText(content, {
+      declaredCharset: charsetOf(contentType),
+      xmlDeclaration: true,
+      plausibleGb18030: (text) => {
+        try {
+          detectStatusReportFormat(text);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    });
+  } catch (error) {
+    if (error instanceof TextDecodingError) throw new StatusReportError('UNREADABLE_ENCODING', error.message);
+    throw error;
+  }
 }
 
 /** Line number of an offset; fast for increasing offsets, which is how the scanner reports them. */

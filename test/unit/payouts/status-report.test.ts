@@ -275,7 +275,6 @@ describe('format detection and garbage', () => {
       '{"endToEndId":"A","status":"ACSC"}',
       'id,state\nA,ACSC\n',
       'A,ACSC,\nB,RJCT,AC04\n',
-      new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]),
     ];
     for (const content of garbage) {
       const error = thrown(() => parseStatusReport(content));
@@ -294,18 +293,21 @@ describe('format detection and garbage', () => {
     );
   });
 
-  it('accepts bytes, and flags a body that is not UTF-8', () => {
+  it('accepts bytes, reads GBK ones, and refuses bytes that are no text', () => {
     const utf8 = new TextEncoder().encode('endToEndId,status,reason\nA,RJCT,账户已销户\n');
     expect(parseStatusReport(utf8)).toEqual({
       format: 'csv',
+      encoding: 'UTF-8',
       entries: [{ endToEndId: 'A', status: 'RETURNED', reason: '账户已销户' }],
       problems: [],
     });
-    // 账户 in GBK: not valid UTF-8.
+    // 账户 in GBK: not valid UTF-8, read as GB18030 because the rest is a status report.
     const gbk = new Uint8Array([...new TextEncoder().encode('endToEndId,status,reason\nA,RJCT,'), 0xd5, 0xcb, 0xbb, 0xa7, 0x0a]);
     const report = parseStatusReport(gbk);
-    expect(report.entries.map((e) => e.endToEndId)).toEqual(['A']);
-    expect(report.problems).toEqual([{ where: 'body', message: expect.stringContaining('not valid UTF-8') }]);
+    expect(report).toMatchObject({ encoding: 'GB18030', entries: [{ endToEndId: 'A', reason: '账户' }], problems: [] });
+    expect(thrown(() => parseStatusReport(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10])))).toEqual(
+      reportError('UNREADABLE_ENCODING'),
+    );
   });
 
   it('never fails on arbitrary input with anything but a StatusReportError', () => {
