@@ -63,8 +63,15 @@ export interface FaultPlan {
   program: Program;
   /** Months before this one (0: this month). */
   periodMonthsBack: number;
-  /** Round 1: overlapping imports posted together, then batches. Round 2: a late overlapping import and more batches. */
-  rounds: [RoundPlan, RoundPlan];
+  /**
+   * Round 1: overlapping imports posted together, then batches. Round 2: two late imports
+   * overlapping each other and people already paid, posted together, then batches; with
+   * `interleaved`, the imports' registry writes are ordered: both have read the registry, the
+   * first writes, round 2's batches are planned and paid, and only then the second writes (issue 9
+   * finding 1: a person's identity must not change under a batch). Round 3: batches only.
+   */
+  rounds: [RoundPlan, RoundPlan, RoundPlan];
+  interleaved: boolean;
   faults: AdapterFault[];
   /**
    * Round 1's second copy of the first plan message with two or more copies stops before its first
@@ -99,8 +106,13 @@ export function faultPlanFor(seed: number): FaultPlan {
     };
   };
   const round1 = round(imports);
-  // The late import brings a few new people (people…people+3) beside ones already held.
-  const round2 = round([{ from: lateFrom, to: people + r.int(1, 3), copies: r.int(1, 2) }]);
+  // The late imports bring a few new people (people…people+3) beside ones already held, and overlap each other.
+  const lateTo = people + r.int(1, 3);
+  const round2 = round([
+    { from: lateFrom, to: lateTo, copies: r.int(1, 2) },
+    { from: r.int(0, lateFrom), to: lateTo, copies: r.int(1, 2) },
+  ]);
+  const round3 = round([]);
   const faults: AdapterFault[] = [];
   const queues: QueueUnderFault[] = ['recipientImports', 'payoutPlans', 'payoutChunks', 'payoutFiles', 'bankResults'];
   for (let n = r.int(1, 3); n > 0; n--) {
@@ -121,7 +133,8 @@ export function faultPlanFor(seed: number): FaultPlan {
     people,
     program: r.pick(['PRICE_SUBSIDY', 'ONE_TIME_LIVING', 'MONTHLY_BENEFIT'] as const),
     periodMonthsBack: r.int(0, 6),
-    rounds: [round1, round2],
+    rounds: [round1, round2, round3],
+    interleaved: r.chance(0.7),
     faults,
     heldPlanner,
     bankReport: { returned, posts: r.int(1, 2) },
@@ -136,7 +149,8 @@ export function describePlan(plan: FaultPlan): string {
   const faults = plan.faults.map((f) => `${f.queue} ${f.commands}#${f.k} ${f.when}`).join(', ') || 'none';
   return (
     `${plan.people} people, ${plan.program} -${plan.periodMonthsBack}mo | round 1: ${round(plan.rounds[0])} | ` +
-    `bank report returns ${plan.bankReport.returned.length} ×${plan.bankReport.posts} | round 2: ${round(plan.rounds[1])} | ` +
+    `bank report returns ${plan.bankReport.returned.length} ×${plan.bankReport.posts} | round 2${plan.interleaved ? ' (imports interleaved with its batches)' : ''}: ` +
+    `${round(plan.rounds[1])} | round 3: ${round(plan.rounds[2])} | ` +
     `faults: ${faults}${plan.heldPlanner ? ` | plan copy 2 held until ${plan.heldPlanner}` : ''}`
   );
 }
