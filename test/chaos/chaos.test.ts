@@ -123,7 +123,7 @@ function writesRegistry(call: { client: string; name: string; input: any }): boo
   return call.client === 'dynamodb' && JSON.stringify(call.input ?? {}).includes(`"${tableName('recipients')}"`) && isWrite(call as never);
 }
 
-function armCopies(run: Run, queue: 'recipientImports' | 'payoutPlans' | 'payoutChunks', copies: number[]) {
+function armCopies(run: Run, queue: 'recipientImports' | 'payoutPlans' | 'payoutChunks' | 'payoutFiles' | 'bankResults', copies: number[]) {
   const list = run.handles.get(queue) ?? [];
   for (const c of copies) if (c >= 2) list.push(run.stack.deliverConcurrently(queue, () => true, c));
   run.handles.set(queue, list);
@@ -269,7 +269,13 @@ async function violations(run: Run): Promise<string[]> {
     const inFile = rows.map((row) => row.split(',')).map((cells) => `${cells[0]} ${cells[5]}`).sort();
     const stored = own.map((p) => `${p.endToEndId} ${p.amountFen}`).sort();
     if (JSON.stringify(inFile) !== JSON.stringify(stored)) {
-      found.push(`batch ${b.batchId}: the bank file lists ${inFile.length} payments that differ from the ${stored.length} stored`);
+      found.push(`batch ${b.batchId}: the bank CSV lists ${inFile.length} payments that differ from the ${stored.length} stored`);
+    }
+    const xml = await (await s3().send(new GetObjectCommand({ Bucket: bucketName('bankFiles'), Key: b.files.pain001Key }))).Body!.transformToString('utf-8');
+    const transfers = [...xml.matchAll(/<EndToEndId>([^<]+)<\/EndToEndId><\/PmtId>\s*<Amt><InstdAmt Ccy="CNY">(\d+)\.(\d\d)<\/InstdAmt>/g)];
+    const inPain001 = transfers.map(([, id, yuan, fen]) => `${id} ${Number(yuan) * 100 + Number(fen)}`).sort();
+    if (JSON.stringify(inPain001) !== JSON.stringify(stored)) {
+      found.push(`batch ${b.batchId}: the pain.001 lists ${inPain001.length} payments that differ from the ${stored.length} stored`);
     }
   }
   return found;
@@ -332,6 +338,8 @@ async function runSeed(seed: number) {
   });
   let found: string[] = [];
   try {
+    armCopies(run, 'payoutFiles', plan.filesCopies);
+    armCopies(run, 'bankResults', plan.reportCopies);
     await importAll(run, 1, plan.rounds[0]);
     found.push(...(await settled()));
     const first = await payoutRound(run, 1, plan.rounds[0]);

@@ -81,6 +81,9 @@ export interface FaultPlan {
   heldPlanner?: 'PENDING_APPROVAL' | 'PAID_OUT';
   /** Between the rounds: a bank report for each paid batch returning these people, posted this many times. */
   bankReport: { returned: number[]; posts: number };
+  /** Copies of the first bank-file messages and bank-report messages as they arrive. */
+  filesCopies: number[];
+  reportCopies: number[];
 }
 
 export function faultPlanFor(seed: number): FaultPlan {
@@ -128,7 +131,7 @@ export function faultPlanFor(seed: number): FaultPlan {
   }
   const heldPlanner = round1.planCopies.some((c) => c >= 2) && r.chance(0.6) ? r.pick(['PENDING_APPROVAL', 'PAID_OUT'] as const) : undefined;
   const returned = Array.from({ length: people }, (_, n) => n).filter(() => r.chance(0.2));
-  return {
+  const plan: Omit<FaultPlan, 'filesCopies' | 'reportCopies'> = {
     seed,
     people,
     program: r.pick(['PRICE_SUBSIDY', 'ONE_TIME_LIVING', 'MONTHLY_BENEFIT'] as const),
@@ -139,6 +142,10 @@ export function faultPlanFor(seed: number): FaultPlan {
     heldPlanner,
     bankReport: { returned, posts: r.int(1, 2) },
   };
+  // Drawn last, so the seeds quoted before these existed keep the rest of their plans.
+  const filesCopies = Array.from({ length: 3 }, () => r.int(1, 3));
+  const reportCopies = Array.from({ length: 2 }, () => r.int(1, 3));
+  return { ...plan, filesCopies, reportCopies };
 }
 
 /** One line saying what the plan injects. */
@@ -151,6 +158,6 @@ export function describePlan(plan: FaultPlan): string {
     `${plan.people} people, ${plan.program} -${plan.periodMonthsBack}mo | round 1: ${round(plan.rounds[0])} | ` +
     `bank report returns ${plan.bankReport.returned.length} ×${plan.bankReport.posts} | round 2${plan.interleaved ? ' (imports interleaved with its batches)' : ''}: ` +
     `${round(plan.rounds[1])} | round 3: ${round(plan.rounds[2])} | ` +
-    `faults: ${faults}${plan.heldPlanner ? ` | plan copy 2 held until ${plan.heldPlanner}` : ''}`
+    `files×${plan.filesCopies.join('/')} reports×${plan.reportCopies.join('/')} | faults: ${faults}${plan.heldPlanner ? ` | plan copy 2 held until ${plan.heldPlanner}` : ''}`
   );
 }
