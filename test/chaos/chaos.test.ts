@@ -19,6 +19,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { documents, s3 } from '../../shared/adapters/clients.ts';
 import { bucketName, tableName } from '../../shared/adapters/resources.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
+import { recoverStalledWork } from '../../shared/usecases/recovery.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 import { scaled } from '../support/timeouts.ts';
 import { eventually, startTestStack, type ConcurrentDelivery, type TestStack } from '../support/local-stack.ts';
@@ -79,10 +80,24 @@ async function moving(): Promise<string[]> {
   ];
 }
 
-/** Waits until nothing moves; what still moves at the (scaled) deadline is stranded. */
-async function settled(): Promise<string[]> {
+/**
+ * Waits until nothing moves. Work still moving at the (scaled) deadline gets what production gives
+ * it: the recovery sweeper (recover-stalled-work), here without its wait of twice the function's
+ * timeout, re-queues steps whose lease is free (a message deleted by one copy while the copy that
+ * held the work died). What still moves after that is stranded.
+ */
+async function settled(notes: string[]): Promise<string[]> {
+  const still = () => eventually(async () => ((await moving()).length === 0 ? true : undefined), undefined, 'imports, batches and bank reports to settle');
   try {
-    await eventually(async () => ((await moving()).length === 0 ? true : undefined), undefined, 'imports, batches and bank reports to settle');
+    await still();
+    return [];
+  } catch {
+    const stalled = await moving();
+    const swept = await recoverStalledWork(new Date(), { staleAfterMs: 0 });
+    notes.push(`sweeper re-drove ${JSON.stringify(swept)} for ${stalled.join(', ')}`);
+  }
+  try {
+    await still();
     return [];
   } catch {
     return (await moving()).map((m) => `stranded: ${m}`);
@@ -341,12 +356,12 @@ async function runSeed(seed: number) {
     armCopies(run, 'payoutFiles', plan.filesCopies);
     armCopies(run, 'bankResults', plan.reportCopies);
     await importAll(run, 1, plan.rounds[0]);
-    found.push(...(await settled()));
+    found.push(...(await settled(run.notes)));
     const first = await payoutRound(run, 1, plan.rounds[0]);
     run.held?.release();
-    found.push(...(await settled()));
+    found.push(...(await settled(run.notes)));
     await postBankReports(run, first);
-    found.push(...(await settled()));
+    found.push(...(await settled(run.notes)));
     if (plan.interleaved) run.interleave = { secondArrived: gate(), batchesPaid: gate() };
     const late = await importAll(run, 2, plan.rounds[1]);
     if (run.interleave) {
@@ -355,13 +370,13 @@ async function runSeed(seed: number) {
         const imports = (await scan('recipientImports')).filter((i) => late.includes(i.importId));
         return imports.some((i) => i.status !== 'RUNNING') ? true : undefined;
       }, undefined, 'the first late import to end').catch(() => run.notes.push('no late import ended before round 2'));
-    } else found.push(...(await settled()));
+    } else found.push(...(await settled(run.notes)));
     await payoutRound(run, 2, plan.rounds[1]);
     run.interleave?.batchesPaid.open();
     run.interleave?.secondArrived.open();
-    found.push(...(await settled()));
+    found.push(...(await settled(run.notes)));
     await payoutRound(run, 3, plan.rounds[2]);
-    found.push(...(await settled()));
+    found.push(...(await settled(run.notes)));
     await copiesFinished(run);
     found = [...new Set([...found, ...(await violations(run))])];
   } finally {
