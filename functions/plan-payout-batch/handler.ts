@@ -6,8 +6,10 @@ import { logger } from '../../shared/observability/logger.ts';
 
 export const handler = sqsWorker(
   z.object({ kind: z.literal('plan'), batchId: z.string() }),
-  async ({ batchId }) => {
-    logger.info('payout batch planned', { batchId, outcome: await planBatch(batchId, new Date()) });
+  async ({ batchId }, _record, context) => {
+    // Hand over before Lambda ends the invocation, never in the middle of a write.
+    const outcome = await planBatch(batchId, new Date(), { timeLeftMs: () => context.getRemainingTimeInMillis() });
+    logger.info('payout batch planned', { batchId, outcome });
   },
   { queue: 'payoutPlans', onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
 );

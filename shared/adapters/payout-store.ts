@@ -151,6 +151,8 @@ export interface ClaimOutcome {
   alreadyInBatch: number;
   /** The person's claim is held by another batch: not planned here. */
   heldElsewhere: number;
+  /** Time was up (outOfTime): the groups not started were left for the next planner. */
+  stopped: boolean;
 }
 
 /**
@@ -164,13 +166,19 @@ export async function claimAndPlan(
   at: string,
   lease: Lease,
   concurrency = 4,
+  outOfTime: () => boolean = () => false,
 ): Promise<ClaimOutcome> {
   const groups: PaymentRecord[][] = [];
   for (let i = 0; i < payments.length; i += pairsPerTransaction) groups.push(payments.slice(i, i + pairsPerTransaction));
-  const outcome: ClaimOutcome = { written: 0, alreadyInBatch: 0, heldElsewhere: 0 };
+  const outcome: ClaimOutcome = { written: 0, alreadyInBatch: 0, heldElsewhere: 0, stopped: false };
   let next = 0;
   const worker = async () => {
     while (next < groups.length) {
+      // Checked before each transaction: one started is finished, none starts once time is up.
+      if (outOfTime()) {
+        outcome.stopped = true;
+        return;
+      }
       let group = groups[next++]!;
       for (let attempt = 0; group.length > 0; attempt++) {
         if (attempt === 20) throw new Error('planning transactions kept conflicting');

@@ -20,11 +20,11 @@ export interface WorkerOptions<M> {
 
 export function sqsWorker<S extends z.ZodType>(
   messageSchema: S,
-  handle: (message: z.output<S>, record: SQSRecord) => Promise<void>,
+  handle: (message: z.output<S>, record: SQSRecord, context: Context) => Promise<void>,
   options?: WorkerOptions<z.output<S>>,
 ) {
   const processor = new BatchProcessor(EventType.SQS);
-  const recordHandler = async (record: SQSRecord) => {
+  const recordHandler = async (record: SQSRecord, context: Context) => {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
     let message: z.output<S> | undefined;
     try {
@@ -35,7 +35,7 @@ export function sqsWorker<S extends z.ZodType>(
         throw new Error(`message ${record.messageId} is not JSON`);
       }
       message = messageSchema.parse(body);
-      await handle(message, record);
+      await handle(message, record, context);
     } catch (error) {
       const maxReceiveCount = options ? queues[options.queue].maxReceiveCount : undefined;
       const last = maxReceiveCount !== undefined && receiveCount >= maxReceiveCount;
@@ -50,6 +50,6 @@ export function sqsWorker<S extends z.ZodType>(
     }
   };
   return middy(async (event: SQSEvent, context: Context) =>
-    processPartialResponse(event, recordHandler, processor, { context }),
+    processPartialResponse(event, (record: SQSRecord) => recordHandler(record, context), processor, { context }),
   ).use(injectLambdaContext(logger));
 }

@@ -50,7 +50,7 @@ import {
 } from '../adapters/payout-store.ts';
 import { presignDownload } from '../adapters/presigned-urls.ts';
 import { maxCeilingFen } from '../domain/values.ts';
-import { acquireLease, fencedUpdate, LeaseLostError, renewLease, type Lease } from '../adapters/lease.ts';
+import { acquireLease, fencedUpdate, LeaseLostError, releaseLease, renewLease, type Lease } from '../adapters/lease.ts';
 import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
 import { checkReimbursementPeriod, reimbursementCandidates } from './hospital-reimbursement.ts';
 import payerFile from '../../data/payer.json' with { type: 'json' };
@@ -123,8 +123,15 @@ export interface PlanOptions {
   owner?: string;
   /** How long a segment's lease lasts between renewals. */
   leaseMs?: number;
-  /** Epoch ms after which a planner stops waiting for segments others hold and lets its message be retried. */
-  deadline?: number;
+  /**
+   * Milliseconds this planner has left (on Lambda: context.getRemainingTimeInMillis). When they
+   * fall under the hand-over margin (handoverMarginMs of what it had at the start) the planner
+   * starts no further transaction, gives up the segments it holds unfinished (their leases
+   * released, so the next planner takes them at once) and stops waiting for segments others hold;
+   * then it queues a new plan message and returns 'handed-over'. So a planner hands over before
+   * Lambda stops it rather than being killed mid-write. Default: 5 minutes from the call.
+   */
+  timeLeftMs?: () => number;
   /** Only these segments (a fan-out message names one); all by default. */
   segments?: number[];
 }
@@ -142,7 +149,14 @@ interface SegmentOutcome {
  * segment done with its counts. Every write is fenced by the lease, so a planner whose lease lapsed
  * writes nothing after its successor took over (LeaseLostError).
  */
-async function planSegment(batch: PayoutBatch, segment: number, held: Lease, leaseMs: number, at: string): Promise<void> {
+async function planSegment(
+  batch: PayoutBatch,
+  segment: number,
+  held: Lease,
+  leaseMs: number,
+  at: string,
+  outOfTime: () => boolean,
+): Promise<'done' | 'handed-over'> {
   let lease = held;
   const segments = planSegmentCount(batch.program);
   const candidates = (await candidatesFor(batch, segment, segments)).filter((c) => c.amountFen > 0);
@@ -169,10 +183,26 @@ async function planSegment(batch: PayoutBatch, segment: number, held: Lease, lea
   const slice = 500;
   for (let i = 0; i < payments.length; i += slice) {
     if (lease.expiresAt - Date.now() < leaseMs / 2) lease = await renewLease(lease, leaseMs, new Date());
-    outcome.heldElsewhere += (await claimAndPlan(payments.slice(i, i + slice), at, lease, 1)).heldElsewhere;
+    const claimed = await claimAndPlan(payments.slice(i, i + slice), at, lease, 1, outOfTime);
+    outcome.heldElsewhere += claimed.heldElsewhere;
     await pausePoint('plan-segment-claimed', { batchId: batch.batchId, segment });
+    if (claimed.stopped) {
+      // What it wrote stays: the next planner finds those payments in the batch and writes the rest.
+      await releaseLease(lease);
+      return 'handed-over';
+    }
   }
   await fencedUpdate(lease, { set: { ...outcome, planDoneAt: at } }, { release: true });
+  return 'done';
+}
+
+/**
+ * How long before its end a planner hands over, given the time it had at the start: a tenth of
+ * it, at least 5 s and at most 60 s, far more than one planning transaction, the lease release
+ * and the hand-over message take.
+ */
+export function handoverMarginMs(timeAtStartMs: number): number {
+  return Math.min(60_000, Math.max(5_000, timeAtStartMs / 10));
 }
 
 /**
@@ -187,33 +217,43 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
   if (batch.status !== 'PLANNING') return 'already-planned';
   const owner = options.owner ?? `planner-${randomUUID()}`;
   const leaseMs = options.leaseMs ?? 30_000;
-  const deadline = options.deadline ?? Date.now() + 5 * 60_000;
+  const started = Date.now();
+  const timeLeftMs = options.timeLeftMs ?? (() => started + 5 * 60_000 - Date.now());
+  const margin = handoverMarginMs(timeLeftMs());
+  const outOfTime = () => timeLeftMs() < margin;
   const at = now.toISOString();
   const all = Array.from({ length: planSegmentCount(batch.program) }, (_, i) => i);
   const segments = options.segments ?? all;
   await createPlanSegments(batchId, segments, batch.planAttempt);
-  await Promise.all(
-    segments.map(async (segment) => {
+  const outcomes = await Promise.all(
+    segments.map(async (segment): Promise<'done' | 'handed-over'> => {
       const key = { batchId, entry: planSegmentEntry(segment, batch.planAttempt) };
       for (;;) {
+        if (outOfTime()) return 'handed-over';
         const acquired = await acquireLease(
           { table: 'payoutProgress', key, name: 'plan' },
           { owner, durationMs: leaseMs, now: new Date(), condition: { expression: 'attribute_not_exists(planDoneAt)' } },
         );
         if (acquired) {
           try {
-            return await planSegment(batch, segment, acquired.lease, leaseMs, at);
+            return await planSegment(batch, segment, acquired.lease, leaseMs, at, outOfTime);
           } catch (error) {
             if (error instanceof LeaseLostError) continue; // someone took over: wait for them like any holder
+            // A failed planner frees its segment for the retry at once (a crashed one's lease expires).
+            await releaseLease(acquired.lease).catch(() => undefined);
             throw error;
           }
         }
-        if ((await getProgressEntry(batchId, key.entry))?.planDoneAt) return;
-        if (Date.now() > deadline) throw new Error(`batch ${batchId}: planning segment ${segment} is held by another planner`);
+        if ((await getProgressEntry(batchId, key.entry))?.planDoneAt) return 'done';
         await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
       }
     }),
   );
+  if (outcomes.includes('handed-over')) {
+    // A new message rather than a failed one: handing over spends none of the queue's receives.
+    await enqueue({ kind: 'plan', batchId });
+    return 'handed-over';
+  }
   return finishPlanning(batch, at);
 }
 
