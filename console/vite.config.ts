@@ -13,5 +13,7 @@ export default defineConfig({
     // Each screen is its own chunk (React.lazy routes); the budget is checked by bench/console-size.ts.
     chunkSizeWarningLimit: 1200,
     sourcemap: false,
+    // Which chunks each screen loads: bench/console-size.ts reads it.
+    manifest: true,
   },
 });

@@ -1,7 +1,7 @@
 // One application: household, documents, assessment, decision, objections and history, with
 // what the signed-in person may do next. Where separation of duties forbids deciding, the screen
 // says why instead of offering the button (the API enforces it too: 403).
-import { Alert, Button, Card, Descriptions, Form, Input, List, Progress, Radio, Select, Space, Spin, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, Descriptions, Form, Input, Progress, Radio, Select, Space, Spin, Table, Tag, Typography } from 'antd';
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, type Schemas } from '../../api/client.ts';
@@ -67,20 +67,22 @@ function Documents({ application, reload }: { application: Application; reload: 
 
   return (
     <Card type="inner" title="申请材料" style={{ marginTop: 16 }}>
-      <List
-        dataSource={application.documents}
-        locale={{ emptyText: '尚无材料' }}
-        renderItem={(d) => (
-          <List.Item>
-            <a href={d.downloadUrl} target="_blank" rel="noreferrer">
-              {documentKindText[d.kind]}：{d.fileName}
-            </a>
-            <span>
-              {(d.sizeBytes / 1024).toFixed(1)} KB · {chinaTime(d.addedAt)} · {d.addedBy}
-            </span>
-          </List.Item>
-        )}
-      />
+      {application.documents.length === 0 ? (
+        <Typography.Text type="secondary">尚无材料</Typography.Text>
+      ) : (
+        <ul style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+          {application.documents.map((d) => (
+            <li key={d.documentId} style={{ display: 'flex', justifyContent: 'space-between', padding: '8px 0', borderBottom: '1px solid #f0f0f0' }}>
+              <a href={d.downloadUrl} target="_blank" rel="noreferrer">
+                {documentKindText[d.kind]}：{d.fileName}
+              </a>
+              <span>
+                {(d.sizeBytes / 1024).toFixed(1)} KB · {chinaTime(d.addedAt)} · {d.addedBy}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
       {canAdd && (
         <Space wrap style={{ marginTop: 12 }}>
           <Select
@@ -341,7 +343,7 @@ export function ApplicationDetail() {
       )}
       {a.noticeDocumentUrl && (
         <Space style={{ marginTop: 16 }}>
-          <Link to={`/applications/${a.id}/notice`} target="_blank">
+          <Link to={`/applications/${a.id}/notice`}>
             打开公示（可打印）
           </Link>
         </Space>

@@ -2,7 +2,7 @@
 // notice board; the browser's print (or "save as PDF") prints just the sheet.
 import { Alert, Button, Spin } from 'antd';
 import { useEffect, useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { api } from '../../api/client.ts';
 import { showProblem } from '../../errors.ts';
 
@@ -33,6 +33,9 @@ export function Notice() {
     <main>
       <style>{printStyle}</style>
       <div className="no-print" style={{ padding: 16, textAlign: 'center' }}>
+        <Link to={`/applications/${id}`} style={{ marginRight: 16 }}>
+          返回申请
+        </Link>
         <Button type="primary" onClick={() => window.print()} disabled={!text}>
           打印公示
         </Button>

@@ -10,7 +10,7 @@ export function ReviewQueue() {
     <Card title={<h2 style={{ margin: 0, fontSize: 18 }}>审核队列</h2>}>
       <Form layout="inline" style={{ marginBottom: 8 }}>
         <Form.Item label="乡镇">
-          <Input.Search allowClear defaultValue={township} onSearch={(v) => setTownship(v.trim())} style={{ width: 220 }} />
+          <Input.Search aria-label="乡镇" allowClear defaultValue={township} onSearch={(v) => setTownship(v.trim())} style={{ width: 220 }} />
         </Form.Item>
       </Form>
       <ApplicationList fixed={township ? { township } : {}} initialStatus="UNDER_REVIEW" caption="待审核的申请" />
