@@ -9,7 +9,7 @@ import { auth, type Role } from '../shared/topology.ts';
 const algorithm = 'RS256';
 
 export interface DevKeys {
-  sign(claims: { role: Role; sub: string; hospitalId?: string; expiresIn?: string }): Promise<string>;
+  sign(claims: { role: Role; sub: string; hospitalId?: string; township?: string; expiresIn?: string }): Promise<string>;
   verify(token: string): Promise<JWTPayload>;
 }
 
@@ -25,10 +25,11 @@ export async function devKeys(dataDir: string): Promise<DevKeys> {
   const privateKey = await importJWK(stored.privateJwk, algorithm);
   const publicKey = await importJWK(stored.publicJwk, algorithm);
   return {
-    sign: ({ role, sub, hospitalId, expiresIn = '8h' }) =>
+    sign: ({ role, sub, hospitalId, township, expiresIn = '8h' }) =>
       new SignJWT({
         [auth.groupsClaim]: [role],
         ...(hospitalId && { [auth.hospitalClaim]: hospitalId }),
+        ...(township && { [auth.townshipClaim]: township }),
         token_use: 'id',
       })
         .setProtectedHeader({ alg: algorithm, kid: 'tuodi-dev' })

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { errorResult } from '../shared/http/route.ts';
 import { functions, type FunctionName } from '../shared/topology.ts';
+import { consoleRequest } from './console.ts';
 import { claimsAsApiGatewayPassesThem, type DevKeys } from './dev-auth.ts';
 import { lambdaContext, loadHandler, type Handler } from './lambda-runtime.ts';
 
@@ -87,6 +88,7 @@ export function startHttpApi(routes: Route[], keys: DevKeys, port: number): Prom
   const server = createServer(async (req, res) => {
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      if (await consoleRequest(req, res, url.pathname, keys)) return;
       const candidates = routes.filter((r) => r.pattern.test(url.pathname));
       const route = candidates.find((r) => r.method === req.method);
       if (!route) {

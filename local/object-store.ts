@@ -87,6 +87,7 @@ export async function startObjectStore(options: {
   const verify = signatureVerifier(options.credentials);
 
   const server = createServer((req, res) => {
+    if (corsAnswered(req, res)) return;
     verify(req).then(
       (refusal) => (refusal ? refuse(res, refusal) : forward(req, res)),
       (error: Error) => refuse(res, { status: 403, code: 'AccessDenied', message: error.message }),
@@ -104,6 +105,28 @@ export async function startObjectStore(options: {
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * The bucket CORS rule the console needs (the browser PUTs documents to presigned URLs and reads
+ * notices from them): origins on loopback, as a deployed bucket would allow the console's origin
+ * (S3's AllowedOrigin `http://127.0.0.1:*`). Answers a preflight here (it carries no signature);
+ * on other requests only adds the headers. True when the request has been answered.
+ */
+function corsAnswered(req: IncomingMessage, res: ServerResponse): boolean {
+  const origin = req.headers.origin;
+  if (!origin || !/^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?$/.test(origin)) return false;
+  res.setHeader('access-control-allow-origin', origin);
+  res.setHeader('vary', 'Origin');
+  res.setHeader('access-control-expose-headers', 'ETag');
+  if (req.method !== 'OPTIONS') return false;
+  res.writeHead(200, {
+    'access-control-allow-methods': 'GET, PUT, HEAD',
+    'access-control-allow-headers': req.headers['access-control-request-headers'] ?? 'content-type',
+    'access-control-max-age': '3000',
+  });
+  res.end();
+  return true;
 }
 
 /** Writes `content` to a temporary file beside `path`, then renames it there once closed. */

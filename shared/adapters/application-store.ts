@@ -136,6 +136,8 @@ export interface ApplicationFilter {
   status?: string;
   township?: string;
   type?: string;
+  /** The subject who filed it (the console's "my applications"). */
+  createdBy?: string;
 }
 
 /** At most this many DynamoDB calls per page, so a sparse filter cannot keep a request running. */
@@ -154,7 +156,7 @@ export async function queryApplications(
   const values: Record<string, unknown> = {};
   const filters: string[] = [];
   const keyed = filter.status !== undefined ? 'status' : filter.township !== undefined ? 'township' : undefined;
-  for (const attribute of ['status', 'township', 'type'] as const) {
+  for (const attribute of ['status', 'township', 'type', 'createdBy'] as const) {
     const value = filter[attribute];
     if (value === undefined) continue;
     names[`#${attribute}`] = attribute;

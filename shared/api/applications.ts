@@ -310,11 +310,14 @@ export const listApplicationsQuerySchema = pageQuerySchema.extend({
   status: z.enum(applicationStatuses).optional(),
   township: text(100).optional(),
   type: z.enum(applicationTypes).optional(),
+  createdBy: text(128)
+    .optional()
+    .meta({ description: 'Addition to the contract: only applications filed by this subject (a "my applications" list passes its own `sub`).' }),
 });
 export type ListApplicationsQuery = z.output<typeof listApplicationsQuerySchema>;
 
 export const listApplications = defineOperation({
-  summary: 'Applications, filtered by status, township and type.',
+  summary: 'Applications, filtered by status, township, type and (addition) who filed them.',
   description:
     'With `status` or `township`, oldest first. A page may hold fewer than `limit` items while `nextToken` is not null: keep going until it is.',
   roles: staff,

@@ -133,9 +133,7 @@ export interface ApplicationRecord {
 }
 
 export const maxDocumentsPerApplication = 20;
-/** What a caseworker may upload: scans and photos, up to 10 MiB each. */
-export const uploadContentTypes = ['application/pdf', 'image/jpeg', 'image/png'] as const;
-export const maxDocumentBytes = 10 * 1024 * 1024;
+export { maxDocumentBytes, uploadContentTypes } from './document-rules.ts';
 /** Presigned upload and download URLs are good for this long. */
 export const documentUrlSeconds = 300;
 

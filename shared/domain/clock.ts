@@ -46,3 +46,24 @@ export function isIsoDate(s: string): boolean {
   const t = new Date(Date.UTC(y, mo - 1, d));
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
+
+const chinaMinute = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/**
+ * An instant (ISO 8601 with offset, or a Date) as China's wall clock, "YYYY-MM-DD HH:mm", whatever
+ * the time zone of the machine or browser that runs it. Throws on an unparseable instant.
+ */
+export function instantInChina(instant: string | Date): string {
+  const date = typeof instant === 'string' ? new Date(instant) : instant;
+  if (Number.isNaN(date.getTime())) throw new RangeError(`instantInChina: not an instant: ${String(instant)}`);
+  const parts = Object.fromEntries(chinaMinute.formatToParts(date).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}

@@ -31,6 +31,8 @@ export const statusOf: Record<ErrorCode, number> = {
 export interface ErrorDetail {
   path: string;
   message: string;
+  /** A stable reason a client can render in its own language (addition to the contract). */
+  code?: string;
 }
 
 export class AppError extends Error {

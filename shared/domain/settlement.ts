@@ -108,14 +108,8 @@ export function validateDischargeInput(input: unknown): FieldProblem[] {
   return problems;
 }
 
-/** Fen as yuan with two decimals, e.g. 123456 → "1234.56", -5 → "-0.05". */
-export function formatYuan(fen: number): string {
-  if (!Number.isSafeInteger(fen)) throw new RangeError(`formatYuan: not an integer number of fen: ${fen}`);
-  const abs = Math.abs(fen);
-  const yuan = Math.floor(abs / 100);
-  const cents = abs % 100;
-  return `${fen < 0 ? '-' : ''}${yuan}.${String(cents).padStart(2, '0')}`;
-}
+import { formatYuan } from './yuan.ts';
+export { formatYuan };
 
 /** A share as a percentage when it has at most two decimals (90%, 12.5%), else as a fraction (2/3). */
 export function formatShare(r: Ratio): string {

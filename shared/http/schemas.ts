@@ -1,12 +1,13 @@
 // Field schemas shared by every route: one definition of a resident ID, an amount, a date.
 import * as z from 'zod';
 import { dateInChina } from '../domain/clock.ts';
-import { idNumberProblem } from '../domain/id-number.ts';
+import { idNumberProblem, idNumberProblemCode } from '../domain/id-number.ts';
 
 /** A resident ID number whose birth date is not after today in China. */
 export const idNumberSchema = z.string().superRefine((value, ctx) => {
-  const problem = idNumberProblem(value, dateInChina(new Date()));
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  const today = dateInChina(new Date());
+  const code = idNumberProblemCode(value, today);
+  if (code) ctx.addIssue({ code: 'custom', message: idNumberProblem(value, today)!, params: { code } });
 });
 
 export const fenSchema = z
@@ -23,6 +24,15 @@ export const errorEnvelopeSchema = z.object({
   error: z.object({
     code: z.string(),
     message: z.string(),
-    details: z.array(z.object({ path: z.string(), message: z.string() })),
+    details: z.array(
+      z.object({
+        path: z.string(),
+        message: z.string(),
+        code: z.string().optional().meta({
+          description:
+            'Addition to the contract: a stable machine-readable reason (e.g. REQUIRED, TOO_BIG, INVALID_VALUE, ID_NUMBER_CHECK_DIGIT) that clients render in their own language.',
+        }),
+      }),
+    ),
   }),
 });

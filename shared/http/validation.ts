@@ -1,10 +1,37 @@
 import * as z from 'zod';
 import { validationFailed, type AppError, type ErrorDetail } from '../domain/errors.ts';
 
+/** A stable code for a zod issue: a custom check names its own in `params.code`. */
+export function detailCode(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'REQUIRED' : 'INVALID_TYPE';
+    case 'too_small':
+      return 'TOO_SMALL';
+    case 'too_big':
+      return 'TOO_BIG';
+    case 'invalid_value':
+      return 'INVALID_VALUE';
+    case 'invalid_format':
+      return 'INVALID_FORMAT';
+    case 'unrecognized_keys':
+      return 'UNKNOWN_FIELD';
+    case 'not_multiple_of':
+      return 'NOT_MULTIPLE_OF';
+    case 'custom': {
+      const code = (issue.params as { code?: unknown } | undefined)?.code;
+      return typeof code === 'string' ? code : 'INVALID';
+    }
+    default:
+      return 'INVALID';
+  }
+}
+
 export function zodDetails(error: z.ZodError): ErrorDetail[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.'),
     message: issue.message,
+    code: detailCode(issue),
   }));
 }
 
@@ -13,7 +40,8 @@ export function zodDetails(error: z.ZodError): ErrorDetail[] {
  * as a whole (an array where an object belongs) is named `whole` (the request's `body`), never "".
  */
 export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pathPrefix = '', whole = 'body'): z.output<S> {
-  const result = schema.safeParse(value);
+  // reportInput: the detail codes tell a missing field from a wrong one (the input is not copied out).
+  const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return result.data;
   const details = zodDetails(result.error).map((d) => ({
     ...d,

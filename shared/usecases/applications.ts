@@ -446,7 +446,7 @@ function summary(application: ApplicationRecord): ApplicationSummary {
 
 export async function listApplications(query: ListApplicationsQuery, binding: PageBinding) {
   const { items, lastKey } = await queryApplications(
-    { status: query.status, township: query.township, type: query.type },
+    { status: query.status, township: query.township, type: query.type, createdBy: query.createdBy },
     query.limit,
     await decodeNextToken(query.nextToken, binding),
   );

@@ -441,10 +441,49 @@ describe('lists', () => {
     expect(everything.body.items.map((a: { id: string }) => a.id)).toContain(ids[3]);
   });
 
+  it('lists "my applications": only those the given subject filed (createdBy, an addition)', async () => {
+    const township = `我的镇${Date.now()}`;
+    const mine = await stack.call('POST', '/applications', {
+      token: actors.caseworker,
+      body: applicationBody('DIBAO', [member(70)], { township }),
+    });
+    const theirs = await stack.call('POST', '/applications', {
+      token: actors.otherCaseworker,
+      body: applicationBody('DIBAO', [member(71)], { township }),
+    });
+    expect([mine.status, theirs.status]).toEqual([201, 201]);
+    const listed = await stack.call('GET', `/applications?township=${encodeURIComponent(township)}&createdBy=caseworker-1`, {
+      token: actors.caseworker,
+    });
+    expect(listed.body.items.map((a: { id: string }) => a.id)).toEqual([mine.body.id]);
+    const unkeyed = await stack.call('GET', '/applications?createdBy=caseworker-2&limit=500', { token: actors.reviewer });
+    expect(unkeyed.body.items.map((a: { id: string }) => a.id)).toContain(theirs.body.id);
+    expect(unkeyed.body.items.map((a: { id: string }) => a.id)).not.toContain(mine.body.id);
+  });
+
   it('refuses unknown filters and foreign tokens', async () => {
     expect((await stack.call('GET', '/applications?status=LOST', { token: actors.reviewer })).status).toBe(400);
     expect((await stack.call('GET', '/applications?limit=501', { token: actors.reviewer })).status).toBe(400);
     const bad = await stack.call('GET', '/applications?nextToken=not-a-token', { token: actors.reviewer });
     expect([bad.status, bad.body.error.details[0].path]).toEqual([400, 'nextToken']);
+  });
+});
+
+describe('validation details carry stable codes (an addition) for clients to render in their language', () => {
+  it('names the field and why: missing, too big, not an allowed value, a wrong ID check digit', async () => {
+    const body = applicationBody('DIBAO', [member(80, { idNumber: `${member(80).idNumber.slice(0, 17)}${member(80).idNumber[17] === '1' ? '2' : '1'}` })]);
+    const { reason: _, ...withoutReason } = body;
+    const refused = await stack.call('POST', '/applications', {
+      token: actors.caseworker,
+      body: { ...withoutReason, type: 'LOTTERY', household: { ...body.household, assets: { ...body.household.assets, vehicles: 100 } } },
+    });
+    expect(refused.status).toBe(400);
+    const byPath = Object.fromEntries(refused.body.error.details.map((d: { path: string; code: string }) => [d.path, d.code]));
+    expect(byPath).toMatchObject({
+      reason: 'REQUIRED',
+      type: 'INVALID_VALUE',
+      'household.assets.vehicles': 'TOO_BIG',
+      'household.members.0.idNumber': 'ID_NUMBER_CHECK_DIGIT',
+    });
   });
 });

@@ -193,7 +193,7 @@ describe('bad requests get the contract error and store nothing', () => {
       token: reviewer,
     });
     expect(response.status).toBe(400);
-    expect(response.body.error.details).toEqual([{ path: 'idNumber', message: 'check digit does not match' }]);
+    expect(response.body.error.details).toEqual([{ path: 'idNumber', message: 'check digit does not match', code: 'ID_NUMBER_CHECK_DIGIT' }]);
   });
 
   it('refuses a missing, expired or forged token with 401 and a wrong role with 403', async () => {

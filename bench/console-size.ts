@@ -1,0 +1,53 @@
+// npm run bench:console-size: the JavaScript each role's browser loads to show its landing screen
+// after sign-in (the entry chunk and the landing route's chunk, with everything they import
+// statically), gzipped, from the build's manifest. Target: at most 350 KB per role.
+// Builds the console first when its build is missing or stale.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { consoleDist } from '../local/console.ts';
+import { ensureConsoleBuilt } from '../test/support/browser.ts';
+
+interface ManifestChunk {
+  file: string;
+  imports?: string[];
+  isEntry?: boolean;
+}
+type Manifest = Record<string, ManifestChunk>;
+
+const landing: Record<string, string> = {
+  caseworker: 'src/pages/caseworker/MyApplications.tsx',
+  reviewer: 'src/pages/reviewer/ReviewQueue.tsx',
+};
+const targetKb = 350;
+
+ensureConsoleBuilt();
+const manifest = JSON.parse(readFileSync(join(consoleDist, '.vite', 'manifest.json'), 'utf8')) as Manifest;
+const entry = Object.keys(manifest).find((key) => manifest[key]!.isEntry);
+if (!entry) throw new Error('the console build has no entry chunk');
+
+function closure(keys: string[], into = new Set<string>()): Set<string> {
+  for (const key of keys) {
+    if (into.has(key)) continue;
+    into.add(key);
+    closure(manifest[key]?.imports ?? [], into);
+  }
+  return into;
+}
+
+const gzipKb = (file: string) => gzipSync(readFileSync(join(consoleDist, file))).length / 1024;
+const rawKb = (file: string) => readFileSync(join(consoleDist, file)).length / 1024;
+
+console.log(`Console landing screens after sign-in: JavaScript loaded (gzip, level ${6}); target ≤ ${targetKb} KB`);
+let over = false;
+for (const [role, screen] of Object.entries(landing)) {
+  if (!manifest[screen]) throw new Error(`${screen} is not in the build's manifest`);
+  const files = [...closure([entry, screen])].map((key) => manifest[key]!.file).filter((f) => f.endsWith('.js'));
+  const gz = files.reduce((sum, f) => sum + gzipKb(f), 0);
+  const raw = files.reduce((sum, f) => sum + rawKb(f), 0);
+  over ||= gz > targetKb;
+  console.log(`  ${role.padEnd(11)} ${gz.toFixed(1).padStart(7)} KB gzip  (${raw.toFixed(1)} KB raw, ${files.length} files, landing ${screen.replace('src/pages/', '')})`);
+}
+const all = Object.values(manifest).map((c) => c.file).filter((f) => f.endsWith('.js'));
+console.log(`  all screens ${all.reduce((s, f) => s + gzipKb(f), 0).toFixed(1).padStart(7)} KB gzip  (${all.length} files: the rest loads per route)`);
+if (over) console.log(`  OVER the ${targetKb} KB target`);

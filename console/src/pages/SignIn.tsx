@@ -1,0 +1,79 @@
+// Local-only sign-in: choose a role and a subject; the local stack mints a dev token
+// (POST /local/dev-token). A deployed console signs in with the identity provider instead.
+import { Alert, Button, Card, Form, Input, Select } from 'antd';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import { homeOf, signIn, type Role } from '../session.ts';
+import { roleText } from '../zh.ts';
+
+interface Values {
+  role: Role;
+  sub: string;
+  township?: string;
+}
+
+export function DevSignInForm(props: { fixedRole?: Role; fixedSub?: string; onSignedIn: (role: Role) => void }) {
+  const [form] = Form.useForm<Values>();
+  const [problem, setProblem] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const submit = async (values: Values) => {
+    setBusy(true);
+    setProblem(undefined);
+    try {
+      const response = await fetch('/local/dev-token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ role: values.role, sub: values.sub.trim(), ...(values.township && { township: values.township.trim() }) }),
+      });
+      if (!response.ok) {
+        setProblem(response.status === 404 ? '此环境没有本地开发登录（仅本地运行时提供）' : '登录信息不正确：账号只能含字母、数字及 . _ @ -');
+        return;
+      }
+      const { token } = (await response.json()) as { token: string };
+      signIn(token);
+      props.onSignedIn(values.role);
+    } catch {
+      setProblem('网络连接失败，请检查后重试');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Form
+      form={form}
+      layout="vertical"
+      onFinish={submit}
+      initialValues={{ role: props.fixedRole ?? 'caseworker', sub: props.fixedSub ?? '' }}
+    >
+      <Form.Item label="角色" name="role" rules={[{ required: true, message: '请选择角色' }]}>
+        <Select
+          disabled={Boolean(props.fixedRole)}
+          options={(['caseworker', 'reviewer'] as const).map((r) => ({ value: r, label: roleText[r] }))}
+        />
+      </Form.Item>
+      <Form.Item label="账号" name="sub" rules={[{ required: true, message: '请输入账号' }]}>
+        <Input disabled={Boolean(props.fixedSub)} autoComplete="username" />
+      </Form.Item>
+      {!props.fixedRole && (
+        <Form.Item label="所属乡镇（可不填）" name="township">
+          <Input />
+        </Form.Item>
+      )}
+      {problem && <Alert type="error" title={problem} style={{ marginBottom: 16 }} />}
+      <Button type="primary" htmlType="submit" loading={busy} block>
+        登录
+      </Button>
+    </Form>
+  );
+}
+
+export function SignIn() {
+  const navigate = useNavigate();
+  return (
+    <main style={{ display: 'flex', justifyContent: 'center', paddingTop: '10vh' }}>
+      <Card title={<h1 style={{ fontSize: 18, margin: 0 }}>托底 · 社会救助工作台 — 本地开发登录</h1>} style={{ width: 420 }}>
+        <DevSignInForm onSignedIn={(role) => navigate(homeOf[role], { replace: true })} />
+      </Card>
+    </main>
+  );
+}

@@ -1,0 +1,81 @@
+// Who is signed in: the token and the claims the console reads from it (role, subject,
+// township). The API verifies the token; the console only decodes it to shape its screens.
+export type Role = 'caseworker' | 'reviewer' | 'finance' | 'hospital';
+
+export interface Session {
+  token: string;
+  role: Role;
+  sub: string;
+  township?: string;
+  /** Seconds since the epoch. */
+  expiresAt: number;
+}
+
+/** Each role's landing screen. */
+export const homeOf: Record<Role, string> = {
+  caseworker: '/applications/mine',
+  reviewer: '/review',
+  finance: '/',
+  hospital: '/',
+};
+
+const storageKey = 'tuodi.session';
+
+function claimsOf(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1] ?? '';
+  const base64 = payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '=');
+  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+  return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+}
+
+export function sessionFromToken(token: string): Session {
+  const claims = claimsOf(token);
+  const groups = claims['cognito:groups'];
+  const role = (Array.isArray(groups) ? groups[0] : groups) as Role;
+  return {
+    token,
+    role,
+    sub: String(claims.sub),
+    ...(typeof claims.township === 'string' && { township: claims.township }),
+    expiresAt: Number(claims.exp),
+  };
+}
+
+let current: Session | undefined;
+const listeners = new Set<() => void>();
+
+export function currentSession(): Session | undefined {
+  if (current) return current;
+  const stored = sessionStorage.getItem(storageKey);
+  if (stored) current = JSON.parse(stored) as Session;
+  return current;
+}
+
+export function signIn(token: string): Session {
+  current = sessionFromToken(token);
+  sessionStorage.setItem(storageKey, JSON.stringify(current));
+  expired = false;
+  listeners.forEach((l) => l());
+  return current;
+}
+
+export function signOut(): void {
+  current = undefined;
+  sessionStorage.removeItem(storageKey);
+  listeners.forEach((l) => l());
+}
+
+let expired = false;
+/** The API refused the token (401): the shell asks to sign in again and keeps the screen as typed. */
+export function markExpired(): void {
+  expired = true;
+  listeners.forEach((l) => l());
+}
+export function isExpired(): boolean {
+  return expired;
+}
+
+export function onSessionChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}

@@ -1,0 +1,200 @@
+// The console in a real browser (Debian's Chromium, headless) against the real local stack: a
+// caseworker files a DIBAO application with a document and submits it; the filer, signed in as
+// a reviewer, is told why they may not decide; another reviewer approves and the notice prints.
+// The browser runs in Los Angeles time: the console must still show China time.
+import { AxeBuilder } from '@axe-core/playwright';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { instantInChina } from '../../shared/domain/clock.ts';
+import { functions } from '../../shared/topology.ts';
+import { ensureConsoleBuilt, launchChromium, screenshot, screenshotDir, watch, type Watch } from '../support/browser.ts';
+import { validIdNumber, withWrongCheckDigit } from '../support/id-numbers.ts';
+import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
+import { baseTimeouts, scaled } from '../support/timeouts.ts';
+
+let stack: TestStack;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let seen: Watch;
+let reviewerToken: string;
+
+const head = { name: '周玉兰', idNumber: validIdNumber(501, '19620315') };
+const masked = `${head.idNumber.slice(0, 6)}********${head.idNumber.slice(-4)}`;
+let applicationId = '';
+
+beforeAll(async () => {
+  ensureConsoleBuilt();
+  stack = await startTestStack();
+  reviewerToken = await stack.token('reviewer', 'api-reader');
+  browser = await launchChromium();
+  context = await browser.newContext({ timezoneId: 'America/Los_Angeles', locale: 'zh-CN', viewport: { width: 1400, height: 1000 } });
+  seen = watch(context);
+  // Waits for conditions only; the deadline just bounds a broken run (scaled like every test deadline).
+  context.setDefaultTimeout(scaled(baseTimeouts.eventually));
+  page = await context.newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function signIn(role: 'caseworker' | 'reviewer', sub: string) {
+  await page.goto(`${stack.url}/console/sign-in`);
+  await page.getByLabel('角色').click();
+  await page.locator(`.ant-select-item-option[title="${role === 'caseworker' ? '乡镇经办人' : '县级审核人'}"]`).click();
+  await page.getByLabel('账号').fill(sub);
+  await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
+  await page.getByText(`${role === 'caseworker' ? '乡镇经办人' : '县级审核人'} ${sub}`).waitFor();
+}
+
+async function seriousViolations(where: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${where}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+const apiApplication = async () => (await stack.call('GET', `/applications/${applicationId}`, { token: reviewerToken })).body;
+
+describe('the console in Chromium', () => {
+  it('is served at /console/ and signs a caseworker in with the local dev sign-in', async () => {
+    await signIn('caseworker', 'cw-e2e');
+    await page.getByRole('heading', { name: '我的申请' }).waitFor();
+    expect(await seriousViolations('my applications')).toEqual([]);
+    await screenshot(page, '01-caseworker-my-applications');
+  });
+
+  it('lets a caseworker file a DIBAO application: the ID check digit is checked on the field, money typed in yuan', async () => {
+    await page.getByRole('button', { name: '新建申请' }).click();
+    await page.getByRole('heading', { name: '新建救助申请' }).waitFor();
+    await page.getByLabel('乡镇（街道）').fill('真州镇');
+    await page.getByLabel('家庭住址').fill('真州镇东园村8号');
+    await page.getByLabel('姓名').fill(head.name);
+    await page.getByLabel('身份证号码').fill(withWrongCheckDigit(head.idNumber));
+    await page.getByLabel('月收入（元）').fill('300.5');
+    await page.getByLabel('存款（元）').fill('5000');
+    await page.getByLabel('申请理由').fill('丈夫去世，无固定收入');
+    await page.getByRole('button', { name: '保存申请（草稿）' }).click();
+    await page.getByText('身份证号码校验位不正确（GB 11643）').waitFor();
+    expect(await seriousViolations('new application')).toEqual([]);
+    await screenshot(page, '02-new-application-field-error');
+
+    await page.getByLabel('身份证号码').fill(head.idNumber);
+    await page.getByLabel('开户银行').fill('江苏银行');
+    await page.getByLabel('银行账号').fill('6228480012345678');
+    await page.getByRole('button', { name: '保存申请（草稿）' }).click();
+    await page.waitForURL(/\/console\/applications\/app_/);
+    applicationId = page.url().split('/').pop()!;
+    await page.getByText(masked).waitFor();
+    expect(await page.getByText(head.idNumber, { exact: true }).count()).toBe(0);
+
+    const stored = await apiApplication();
+    expect(stored.household.members[0]).toMatchObject({ name: head.name, idNumberMasked: masked, monthlyIncomeFen: 30_050 });
+    expect(stored.household.assets.depositsFen).toBe(500_000);
+    // Shown in China time although the browser runs in Los Angeles.
+    await page.getByText(`cw-e2e · ${instantInChina(stored.createdAt)}`).waitFor();
+  });
+
+  it('attaches a document through the presigned upload and submits the application for assessment', async () => {
+    await page.locator('input[type=file]').setInputFiles({ name: 'hukou.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n% Tuodi test\n') });
+    await page.getByRole('button', { name: '上传材料' }).click();
+    await page.getByRole('link', { name: '户口簿：hukou.pdf' }).waitFor();
+    await screenshot(page, '03-document-attached');
+
+    await page.getByRole('button', { name: '提交申请' }).click();
+    await page.getByText('评估结果').waitFor();
+    const assessed = await apiApplication();
+    expect(assessed.status).toBe('UNDER_REVIEW');
+    expect(assessed.documents).toEqual([expect.objectContaining({ kind: 'HOUSEHOLD_REGISTER', fileName: 'hukou.pdf', sizeBytes: 22 })]);
+    await page.getByText('审批由县级审核人进行').waitFor();
+    await screenshot(page, '04-submitted-assessed');
+  });
+
+  it('tells the filer, signed in as a reviewer, why they may not decide instead of offering the button', async () => {
+    await page.getByRole('button', { name: '退 出' }).or(page.getByRole('button', { name: '退出' })).click();
+    await signIn('reviewer', 'cw-e2e');
+    await page.goto(`${stack.url}/console/applications/${applicationId}`);
+    await page.getByText('您不能审批此申请').waitFor();
+    await page.getByText('按照审批职责分离的规定').waitFor();
+    expect(await page.getByRole('button', { name: '提交审批' }).count()).toBe(0);
+    await screenshot(page, '05-filer-may-not-decide');
+  });
+
+  it('lets another reviewer find it in the queue and approve it with a monthly benefit in yuan', async () => {
+    await page.getByRole('button', { name: '退 出' }).or(page.getByRole('button', { name: '退出' })).click();
+    await signIn('reviewer', 'rv-e2e');
+    await page.getByRole('heading', { name: '审核队列' }).waitFor();
+    await page.getByRole('link', { name: applicationId }).waitFor();
+    expect(await seriousViolations('review queue')).toEqual([]);
+    await screenshot(page, '06-review-queue');
+    await page.getByRole('link', { name: applicationId }).click();
+    await page.getByLabel('每人每月保障金（元）').fill('600.50');
+    await page.getByLabel('审批意见（理由）').fill('入户调查属实');
+    expect(await seriousViolations('application under review')).toEqual([]);
+    await page.getByRole('button', { name: '提交审批' }).click();
+    await page.getByText('已批准：入户调查属实').waitFor();
+    const decided = await apiApplication();
+    expect(decided.status).toBe('PUBLIC_NOTICE');
+    expect(decided.decision).toMatchObject({ decision: 'APPROVE', decidedBy: 'rv-e2e', monthlyBenefitFen: 60_050 });
+    await screenshot(page, '07-approved');
+  });
+
+  it('opens the masked public notice and prints it on A4', async () => {
+    await page.getByRole('link', { name: '打开公示（可打印）' }).click();
+    const notice = page;
+    await notice.getByRole('article', { name: '公示' }).waitFor();
+    const text = await notice.getByRole('article', { name: '公示' }).innerText();
+    expect(text).toContain(masked);
+    expect(text).not.toContain(head.idNumber);
+    expect(text).not.toContain(head.name);
+    expect(text).toContain('600.50');
+    mkdirSync(screenshotDir, { recursive: true });
+    const pdf = join(screenshotDir, 'notice.pdf');
+    await notice.emulateMedia({ media: 'print' });
+    expect(await notice.getByRole('button', { name: '打印公示' }).isVisible()).toBe(false);
+    await notice.pdf({ path: pdf, format: 'A4', preferCSSPageSize: true });
+    expect(statSync(pdf).size).toBeGreaterThan(1000);
+    await notice.screenshot({ path: join(screenshotDir, '08-notice-print.png'), fullPage: true });
+    await notice.emulateMedia({ media: 'screen' });
+    await notice.getByRole('link', { name: '返回申请' }).click();
+    await page.getByText('已批准：入户调查属实').waitFor();
+  });
+
+  it('saw no page errors, no failed requests, no 5xx and no 4xx on the way', async () => {
+    await eventually(async () => true);
+    expect(seen).toEqual({ pageErrors: [], failedRequests: [], serverErrors: [], clientErrors: [] });
+  });
+});
+
+describe('the console and the dev sign-in are local only', () => {
+  it('serves the built console with its security headers, and screen addresses load the app', async () => {
+    const index = await stack.call('GET', '/console/');
+    expect(index.status).toBe(200);
+    expect(index.text).toContain('<div id="root">');
+    const screen = await stack.call('GET', '/console/applications/app_123');
+    expect([screen.status, screen.text]).toEqual([200, index.text]);
+    expect((await stack.call('GET', '/console/%2e%2e/package.json')).text).not.toContain('"devDependencies"');
+    expect((await stack.call('GET', '/console/assets/none.js')).status).toBe(404);
+  });
+
+  it('mints a dev token for a chosen role and subject that the API accepts, and refuses a bad subject naming the field', async () => {
+    const minted = await stack.call('POST', '/local/dev-token', { body: { role: 'reviewer', sub: 'rv-9', township: '真州镇' } });
+    expect(minted.status).toBe(200);
+    expect((await stack.call('GET', '/applications?limit=1', { token: minted.body.token })).status).toBe(200);
+    const refused = await stack.call('POST', '/local/dev-token', { body: { role: 'boss', sub: 'a b' } });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.map((d: { path: string; code: string }) => [d.path, d.code])).toEqual([
+      ['role', 'INVALID_VALUE'],
+      ['sub', 'INVALID_FORMAT'],
+    ]);
+  });
+
+  it('is not part of the topology, so the deployed stack has neither route', () => {
+    const paths = Object.values(functions).flatMap((f) => (f.trigger.type === 'http' ? [f.trigger.path] : []));
+    expect(paths.filter((p) => p.startsWith('/local') || p.startsWith('/console'))).toEqual([]);
+  });
+});
