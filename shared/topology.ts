@@ -506,6 +506,8 @@ export const functions = {
         hospitals: 'read',
         hospitalNotices: 'read',
       },
+      // A planner near its Lambda deadline hands the rest over in a new plan message.
+      queues: { payoutPlans: 'send' },
     },
   },
   payPayoutChunks: {
