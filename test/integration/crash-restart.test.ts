@@ -49,10 +49,13 @@ async function startTuodi(extraEnv: Record<string, string> = {}) {
   child.stderr!.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-20_000)));
   const url = `http://127.0.0.1:${port}`;
   running = { child, url, output: () => output };
+  // Our child's own "up" line, not only /health: a free port can be taken by another stack of the
+  // run between freePort() and the child's listen, and that stack would answer /health too.
   await until(async () => {
     if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${output}`);
+    if (!output.includes(`Tuodi is up in`) || !output.includes(` at ${url}`)) return undefined;
     return (await fetch(`${url}/health`).then((r) => r.ok, () => false)) || undefined;
-  }, 'npm start to answer /health');
+  }, 'npm start to say it is up and answer /health');
   return running;
 }
 
