@@ -13,14 +13,15 @@ import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { auth, functions, type FunctionName, type FunctionSpec } from '../../shared/topology.ts';
 import { routeScopes } from '../../infra/stack.ts';
 import { parseSettings } from '../../infra/settings.ts';
-import { allStatements, buildStack, loadSettings, settingsFiles, type Resource } from './support.ts';
+import { allStatements, buildStack, loadSettings, settingsFiles, templateFindings, type Resource } from './support.ts';
 
 const settings = loadSettings(settingsFiles.ningxiaKeycloak);
-const built = buildStack(undefined, settings);
+const built = buildStack(undefined, settings, undefined, { templateValidation: true });
 let synthError: unknown;
+let assemblyDirectory = '';
 beforeAll(() => {
   try {
-    built.app.synth();
+    assemblyDirectory = built.app.synth().directory;
   } catch (error) {
     synthError = error;
   }
@@ -68,6 +69,11 @@ const offeredInChina = new Set([
 describe('synthesized for cn-northwest-1 (aws-cn) with an OIDC provider', () => {
   it('passes cdk-nag', () => {
     expect(synthError).toBeUndefined();
+  });
+
+  it("passes CloudFormation's own template rules", () => {
+    expect(synthError).toBeUndefined();
+    expect(templateFindings(assemblyDirectory)).toEqual([]);
   });
 
   it('is in the region and partition the settings name', () => {

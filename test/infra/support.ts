@@ -28,10 +28,20 @@ export interface Synthesized {
   cleanup: () => void;
 }
 
+export interface BuildOptions {
+  /**
+   * CDK's built-in CloudFormation validation (cfn-lint rules compiled to wasm; it only warns).
+   * It costs about 13 s of CPU per synthesis, so the two deployable settings' syntheses run it
+   * and assert it finds nothing (see `templateFindings`); variants built to probe one aspect skip it.
+   */
+  templateValidation?: boolean;
+}
+
 export function buildStack(
   extend?: (stack: TuodiStack) => void,
   settings: DeploymentSettings = loadSettings(settingsFiles.globalCognito),
   hospitals?: Hospital[],
+  { templateValidation = false }: BuildOptions = {},
 ): Synthesized {
   const stubRoot = mkdtempSync(join(tmpdir(), 'tuodi-infra-'));
   writeFileSync(join(stubRoot, 'package-lock.json'), '{}');
@@ -43,7 +53,10 @@ export function buildStack(
 
   const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context?: object };
   // The app reads `settings` from the context; the tests hand the stack its settings directly.
-  const app = new App({ context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    context: { ...cdkJson.context, 'aws:cdk:bundling-stacks': [] },
+    builtinCloudFormationValidation: templateValidation,
+  });
   // Before the first synth: Template.fromStack caches the synthesized assembly.
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   const stack = new TuodiStack(app, 'Tuodi', { entryRoot: stubRoot, settings, hospitals });
@@ -60,6 +73,16 @@ export function buildStack(
     },
     cleanup: () => rmSync(stubRoot, { recursive: true, force: true }),
   };
+}
+
+/**
+ * The findings of every validation plugin (CloudFormation's rules, cdk-nag) in a synthesized
+ * assembly's `validation-report.json`, one "rule: description" line each; [] when clean.
+ */
+export function templateFindings(assemblyDirectory: string): string[] {
+  type Report = { pluginReports: Array<{ violations?: Array<{ ruleName: string; description: string }> }> };
+  const report = JSON.parse(readFileSync(join(assemblyDirectory, 'validation-report.json'), 'utf8')) as Report;
+  return report.pluginReports.flatMap((plugin) => (plugin.violations ?? []).map((v) => `${v.ruleName}: ${v.description}`));
 }
 
 export type Resource = { Type: string; Properties?: Record<string, unknown>; DeletionPolicy?: string };
