@@ -57,6 +57,8 @@ export const settingsSchema = z.object({
     .default([]),
   /** Object Lock retention of bank files, in days. @default the topology's bankFiles retention */
   bankFileRetentionDays: z.number().int().min(1).max(36500).optional(),
+  /** Countries (ISO 3166-1 alpha-2) that may reach the console's CloudFront distribution. */
+  consoleCountries: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1).default(['CN']),
   /** AWS Backup copies of the money tables, in days. */
   backup: z
     .object({ dailyRetentionDays: z.number().int().min(1), monthlyRetentionDays: z.number().int().min(1) })
@@ -71,7 +73,13 @@ export type DeploymentSettings = z.output<typeof settingsSchema>;
  * Services in China", Lambda and API Gateway pages, read 2026-11-29).
  */
 export function partitionFeatures(partition: DeploymentSettings['partition']) {
-  return { cognitoUserPools: partition === 'aws', lambdaXRay: partition === 'aws' };
+  return {
+    cognitoUserPools: partition === 'aws',
+    lambdaXRay: partition === 'aws',
+    // CloudFront in China serves only an ICP-filed domain of one's own: there the console is
+    // hosted as README "Deployment in mainland China" says, not by this stack.
+    consoleOnCloudFront: partition === 'aws',
+  };
 }
 
 /** Validated settings; throws with the field at fault. */

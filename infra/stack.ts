@@ -1,6 +1,7 @@
 // The whole deployment, built by iterating shared/topology.ts and the deployment settings:
 // adding a table, queue, bucket or function there needs no change here.
 import { readFileSync } from 'node:fs';
+import { ConsoleHosting } from './console-hosting.ts';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, NestedStack, RemovalPolicy, Stack, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
@@ -133,6 +134,8 @@ export class TuodiStack extends Stack {
    */
   readonly functionMonitoring: NestedStack;
   readonly backupPlan: backup.BackupPlan;
+  /** The console's bucket and CloudFront distribution; absent where the partition has no CloudFront for it. */
+  readonly consoleHosting?: ConsoleHosting;
   private readonly features: ReturnType<typeof partitionFeatures>;
 
   constructor(scope: Construct, id: string, props: TuodiStackProps) {
@@ -163,6 +166,7 @@ export class TuodiStack extends Stack {
     const identity = props.settings.identity;
     let authorizer: HttpJwtAuthorizer;
     let scopes: { hospital: string; staff: string };
+    let signInOrigin: string;
     if (identity.provider === 'cognito') {
       const pool = this.addUserPool(hospitals, identity);
       this.userPool = pool.userPool;
@@ -174,12 +178,25 @@ export class TuodiStack extends Stack {
       new CfnOutput(this, 'UserPoolId', { value: pool.userPool.userPoolId });
       new CfnOutput(this, 'StaffClientId', { value: pool.staffClient.userPoolClientId });
       new CfnOutput(this, 'AuthBaseUrl', { value: pool.domain.baseUrl() });
+      signInOrigin = pool.domain.baseUrl();
     } else {
       authorizer = new HttpJwtAuthorizer('JwtAuthorizer', identity.issuer, { jwtAudience: identity.audience });
       scopes = identity.scopes;
+      signInOrigin = new URL(identity.issuer).origin;
     }
     const { api, stage } = this.addHttpApi(authorizer, scopes);
     this.httpApi = api;
+    if (this.features.consoleOnCloudFront) {
+      this.consoleHosting = new ConsoleHosting(this, 'ConsoleHosting', {
+        httpApi: api,
+        accessLogsBucket: this.accessLogsBucket,
+        // The console uploads documents straight to their bucket, and exchanges its sign-in code for tokens.
+        connectOrigins: [`https://${this.buckets.documents.bucketRegionalDomainName}`, signInOrigin],
+        allowedCountries: this.settings.consoleCountries,
+      });
+      new CfnOutput(this, 'ConsoleUrl', { value: `https://${this.consoleHosting.distribution.distributionDomainName}/console/` });
+      new CfnOutput(this, 'ConsoleBucketName', { value: this.consoleHosting.bucket.bucketName });
+    }
     this.seedHospitals(hospitals);
     this.backupPlan = this.addBackupPlan();
     this.addAlarms(api);

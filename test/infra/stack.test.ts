@@ -32,6 +32,8 @@ import { lambdaRuntime, projectRoot, readHospitals, routeScopes, serviceName } f
 import { bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../../shared/grants.ts';
 import { hospitalScopeName, resourceServerIdentifier } from '../../infra/hospital-token-claims.ts';
 import { monitoringUnits } from '../../bench/cost.ts';
+import { viewerRequest } from '../../infra/console-hosting.ts';
+import { partitionFeatures } from '../../infra/settings.ts';
 import { allStatements, buildStack, grantsOf, loadSettings, settingsFiles, templateFindings, type Resource } from './support.ts';
 
 const fnEntries = Object.entries(functions) as Array<[FunctionName, FunctionSpec]>;
@@ -731,5 +733,85 @@ describe('outputs', () => {
     expect(outputs).toHaveProperty('ApiUrl');
     expect(outputs).toHaveProperty('AlarmTopicArn');
     expect(outputs).toHaveProperty('UserPoolId');
+  });
+});
+
+describe('console hosting (CloudFront)', () => {
+  const hosting = () => Template.fromStack(stack.consoleHosting!);
+  const distribution = () => {
+    const [found] = Object.values(hosting().findResources('AWS::CloudFront::Distribution')) as Resource[];
+    return found!.Properties!.DistributionConfig as Record<string, any>;
+  };
+
+  it('keeps the console bucket private: public access blocked, read by the distribution alone through origin access control', () => {
+    const bucketId = Object.keys(hosting().findResources('AWS::S3::Bucket')).find((id) => id.startsWith('ConsoleBucket'))!;
+    hosting().hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
+    const [origin] = distribution().Origins.filter((o: any) => o.S3OriginConfig);
+    expect(origin.DomainName).toEqual({ 'Fn::GetAtt': [bucketId, 'RegionalDomainName'] });
+    expect(origin.OriginAccessControlId).toBeDefined();
+    hosting().hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({ OriginAccessControlOriginType: 's3', SigningBehavior: 'always' }),
+    });
+    hosting().hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudfront.amazonaws.com' },
+            Action: 's3:GetObject',
+            Condition: { StringEquals: { 'AWS:SourceArn': Match.anyValue() } },
+          }),
+        ]),
+      }),
+    });
+  });
+
+  it('sends the API through the same origin at /api/*, uncached, with the caller\'s Authorization and without its Host', () => {
+    const [api] = distribution().CacheBehaviors.filter((b: any) => b.PathPattern === '/api/*');
+    expect(api.CachePolicyId).toBe('4135ea2d-6df8-44a3-9df3-4b5a84be39ad'); // Managed-CachingDisabled
+    expect(api.OriginRequestPolicyId).toBe('b689b0a8-53d0-40ab-baf2-68738e2966ac'); // Managed-AllViewerExceptHostHeader
+    expect(api.AllowedMethods).toEqual(expect.arrayContaining(['GET', 'POST', 'OPTIONS']));
+    const origin = distribution().Origins.find((o: any) => o.Id === api.TargetOriginId);
+    expect(JSON.stringify(origin.DomainName)).toContain('.execute-api.');
+    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginSSLProtocols: ['TLSv1.2'] });
+  });
+
+  it('answers with security headers, logs every request, redirects to HTTPS and admits the configured countries only', () => {
+    const [policy] = Object.values(hosting().findResources('AWS::CloudFront::ResponseHeadersPolicy')) as Resource[];
+    // The policy names the upload bucket and the sign-in domain, so CloudFormation joins it from parts.
+    const csp = JSON.stringify((policy!.Properties!.ResponseHeadersPolicyConfig as any).SecurityHeadersConfig.ContentSecurityPolicy);
+    expect(csp).toContain("default-src 'self'; script-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toMatch(/connect-src 'self' https:\/\/.*RegionalDomainName/);
+    hosting().hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentTypeOptions: { Override: true },
+          FrameOptions: { FrameOption: 'DENY', Override: true },
+          StrictTransportSecurity: Match.objectLike({ AccessControlMaxAgeSec: 31_536_000 }),
+        }),
+      }),
+    });
+    expect(distribution().Logging).toMatchObject({ Prefix: 'distribution/' });
+    expect(distribution().DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(distribution().Restrictions.GeoRestriction).toEqual({ RestrictionType: 'whitelist', Locations: settings.consoleCountries });
+  });
+
+  it('routes with one viewer-request function: /api/x to the API as /x, console routes to index.html, files as they are', async () => {
+    const handler = new Function(`${viewerRequest}; return handler;`)() as (event: unknown) => Promise<any>;
+    const route = (uri: string) => handler({ request: { uri } });
+    expect((await route('/api/applications/ap_1')).uri).toBe('/applications/ap_1');
+    expect((await route('/console/applications/ap_1')).uri).toBe('/console/index.html');
+    expect((await route('/console/')).uri).toBe('/console/index.html');
+    expect((await route('/console/assets/index-abc.js')).uri).toBe('/console/assets/index-abc.js');
+    expect(await route('/')).toMatchObject({ statusCode: 302, headers: { location: { value: '/console/' } } });
+  });
+
+  it('is not built where CloudFront cannot serve it without an ICP-filed domain (aws-cn)', () => {
+    expect(partitionFeatures('aws-cn').consoleOnCloudFront).toBe(false);
+    expect(template().toJSON().Outputs).toHaveProperty('ConsoleUrl');
   });
 });
