@@ -23,7 +23,6 @@ export function sqsWorker<S extends z.ZodType>(
   handle: (message: z.output<S>, record: SQSRecord, context: Context) => Promise<void>,
   options?: WorkerOptions<z.output<S>>,
 ) {
-  const processor = new BatchProcessor(EventType.SQS);
   const recordHandler = async (record: SQSRecord, context: Context) => {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
     let message: z.output<S> | undefined;
@@ -49,7 +48,11 @@ export function sqsWorker<S extends z.ZodType>(
       throw error;
     }
   };
+  // A processor per invocation: it holds the batch's records and failures, and the local runtime
+  // (like Lambda Managed Instances) runs one function's invocations side by side in one process.
   return middy(async (event: SQSEvent, context: Context) =>
-    processPartialResponse(event, (record: SQSRecord) => recordHandler(record, context), processor, { context }),
+    processPartialResponse(event, (record: SQSRecord) => recordHandler(record, context), new BatchProcessor(EventType.SQS), {
+      context,
+    }),
   ).use(injectLambdaContext(logger));
 }
