@@ -768,7 +768,8 @@ export const functions = {
     trigger: { type: 'stream', table: 'hospitalNotices', batchSize: 100 },
     timeoutSeconds: 60,
     memoryMiB: 512,
-    access: { tables: { figures: 'readwrite' } },
+    // recipientIdKey: a patient is counted by their recipientId (keyed HMAC), never by the ID number.
+    access: { tables: { figures: 'readwrite' }, secrets: { recipientIdKey: 'read' } },
   },
   getAnnualReport: {
     entry: 'functions/get-annual-report/handler.ts',
@@ -808,6 +809,7 @@ export const functions = {
     memoryMiB: 2048,
     access: {
       tables: { figures: 'read', recipients: 'read', payments: 'read', payoutBatches: 'read', grants: 'read', hospitalNotices: 'read' },
+      secrets: { recipientIdKey: 'read' },
     },
   },
 } as const satisfies Record<string, FunctionSpec>;

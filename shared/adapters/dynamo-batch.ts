@@ -62,6 +62,7 @@ export async function batchGet(
   keys: readonly Item[],
   projection?: string[],
   concurrency = 8,
+  consistentRead = false,
 ): Promise<Item[]> {
   const found: Item[] = [];
   const names = projection ? Object.fromEntries(projection.map((p, i) => [`#p${i}`, p])) : undefined;
@@ -75,6 +76,7 @@ export async function batchGet(
           RequestItems: {
             [table]: {
               Keys: pending,
+              ...(consistentRead && { ConsistentRead: true }),
               ...(names && {
                 ProjectionExpression: Object.keys(names).join(','),
                 ExpressionAttributeNames: names,

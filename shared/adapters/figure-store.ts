@@ -6,6 +6,7 @@ import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aw
 import type { CounterRow } from '../domain/figures.ts';
 import type { LedgerEntry, LedgerPlan } from '../domain/figure-ledger.ts';
 import { documents } from './clients.ts';
+import { batchGet } from './dynamo-batch.ts';
 import { queryAll } from './dynamo-pages.ts';
 import { cancellationCodes, isConditionFailure } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
@@ -22,12 +23,8 @@ export async function readEntries(ids: string[]): Promise<Map<string, LedgerEntr
   const unique = [...new Set(ids)];
   if (unique.length === 0) return new Map();
   // Consistent reads: the versions read are the ones the transaction's conditions check.
-  const items = await Promise.all(
-    unique.map((pk) =>
-      documents().send(new GetCommand({ TableName: tableName('figures'), Key: { pk, sk: entrySk }, ConsistentRead: true })),
-    ),
-  );
-  return new Map(items.flatMap((r) => (r.Item ? [[r.Item.pk as string, r.Item.entry as LedgerEntry] as const] : [])));
+  const items = await batchGet(tableName('figures'), unique.map((pk) => ({ pk, sk: entrySk })), undefined, 8, true);
+  return new Map(items.map((item) => [item.pk as string, item.entry as LedgerEntry] as const));
 }
 
 /** Counter id `family|rest` → the stored key on shard `shard`. */

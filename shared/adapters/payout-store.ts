@@ -78,6 +78,8 @@ export async function setReconciliation(batchId: string, reconciliation: PayoutB
 export interface PayeeCandidate {
   payeeId: string;
   name: string;
+  /** A recipient's category (recipients only). */
+  category?: RecipientCategory;
   bankName?: string;
   bankAccount?: string;
   amountFen: number;
@@ -103,7 +105,7 @@ export async function activeRecipients(
           TableName: tableName('recipients'),
           Segment: segment * segments + sub,
           TotalSegments: totalSegments * segments,
-          ProjectionExpression: 'recipientId, #name, bankName, bankAccount, monthlyBenefitFen',
+          ProjectionExpression: 'recipientId, #name, category, bankName, bankAccount, monthlyBenefitFen',
           FilterExpression: `#status = :active AND category IN (${categories.map((_, i) => `:c${i}`).join(', ')})`,
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
@@ -111,6 +113,7 @@ export async function activeRecipients(
         (item) => ({
           payeeId: item.recipientId as string,
           name: item.name as string,
+          category: item.category as RecipientCategory,
           bankName: item.bankName as string | undefined,
           bankAccount: item.bankAccount as string | undefined,
           amountFen: 0,

@@ -55,12 +55,22 @@ export interface PaymentFacts {
   /** The batch's program and period (YYYY-MM). */
   program: string;
   period: string;
-  /** The batch's category when it names exactly one, else 'MIXED' (payments do not record the payee's category). */
-  batchCategory: RecipientCategory | 'MIXED';
+  /** The category the money counts in: see `payeeCategory`. */
+  category: RecipientCategory | 'MIXED';
   /** For ONE_OFF_GRANTS: the grant's application type. */
   grantType?: string;
   amountFen: number;
   status: string;
+}
+
+/**
+ * The category a payment's money counts in: the payee's category recorded on the payment when it
+ * was planned (a batch may pay several categories). Payments planned before the category was
+ * recorded fall back to the batch's category when it names exactly one, else 'MIXED'.
+ */
+export function payeeCategory(recorded: RecipientCategory | undefined, batchCategories: readonly string[]): RecipientCategory | 'MIXED' {
+  if (recorded) return recorded;
+  return batchCategories.length === 1 ? (batchCategories[0] as RecipientCategory) : 'MIXED';
 }
 
 export interface NoticeFacts {
@@ -70,7 +80,7 @@ export interface NoticeFacts {
   admittedAt?: string;
   dischargedAt?: string;
   medicalAssistanceFen?: number;
-  /** A stable, non-identifying key of the patient (the adapter derives it). */
+  /** The patient's recipientId (a keyed HMAC of the ID number, never the number or a plain hash of it): distinct people. */
   patientKey?: string;
 }
 
@@ -232,7 +242,7 @@ export function paymentContribution(p: PaymentFacts): Contribution {
     add(out, key, 'count', 1);
     add(out, key, 'amountFen', p.amountFen);
   } else if ((personPrograms as readonly string[]).includes(p.program)) {
-    const key = counterKey.payout(p.program, p.period, p.batchCategory);
+    const key = counterKey.payout(p.program, p.period, p.category);
     add(out, key, 'personTimes', 1);
     add(out, key, 'amountFen', p.amountFen);
   }
@@ -318,7 +328,7 @@ export interface MonthlyCategoryLine {
   peopleLeft: number;
   householdsAdded: number;
   householdsLeft: number;
-  /** Settled payouts of the month's period from batches naming only this category. */
+  /** Settled payouts of the month's period to people paid as this category. */
   spendingFen: number;
 }
 
@@ -326,7 +336,7 @@ export interface MonthlyFigures {
   month: string;
   asOf: string;
   categories: ByCategory<MonthlyCategoryLine>;
-  /** Settled payouts of the month from batches naming several categories. */
+  /** Settled payouts of the month whose payee's category is not recorded (planned before it was) from batches naming several categories. */
   mixedCategorySpendingFen: number;
   payouts: { byProgram: Record<PersonProgram, { amountFen: number; personTimes: number }>; totalFen: number };
   oneOffAssistance: { personTimes: number; amountFen: number; byType: Record<GrantType, { count: number; amountFen: number }> };
@@ -549,7 +559,7 @@ function moneyRecount(payments: PaymentFacts[], prefix: string) {
   for (const p of payments) {
     if (p.status !== 'SETTLED' || !p.period.startsWith(prefix)) continue;
     if (p.program === 'ONE_OFF_GRANTS') rows.push({ key: `grant|${p.period}#${p.grantType ?? 'UNKNOWN'}`, fields: { count: 1, amountFen: p.amountFen } });
-    else rows.push({ key: `pay|${p.period}#${p.program}#${p.batchCategory}`, fields: { personTimes: 1, amountFen: p.amountFen } });
+    else rows.push({ key: `pay|${p.period}#${p.program}#${p.category}`, fields: { personTimes: 1, amountFen: p.amountFen } });
   }
   return moneyFromRows(rows, prefix);
 }

@@ -1,6 +1,6 @@
 // 统计: keeping the figures as source records change (stream consumers), answering reports from
 // the counters, filing a month's report, and recounting a year from the source records.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -11,6 +11,7 @@ import {
   differences,
   monthlyFromCounters,
   noticeContribution,
+  payeeCategory,
   recountAnnual,
   recountMonthly,
   type NoticeFacts,
@@ -20,6 +21,7 @@ import {
 } from '../domain/figures.ts';
 import { alreadyApplied, ledgerId, planNotice, planPayment, planRecipient, type LedgerPlan, type ReadEntry } from '../domain/figure-ledger.ts';
 import type { RecipientCategory, RecipientHistoryEntry } from '../domain/registry.ts';
+import { recipientIdFor } from '../domain/recipient-id.ts';
 import { documents } from '../adapters/clients.ts';
 import { collect, queryAll, scanAll } from '../adapters/dynamo-pages.ts';
 import {
@@ -29,11 +31,14 @@ import {
   putFiling,
   readEntries,
   registryRecordedFrom,
+  counterShards,
   shardOf,
   writePlan,
   type Filing,
 } from '../adapters/figure-store.ts';
 import { tableName } from '../adapters/resources.ts';
+import { secretBytes } from '../adapters/secrets.ts';
+import { logger } from '../observability/logger.ts';
 import type { StreamTableName } from '../topology.ts';
 
 type Item = Record<string, unknown>;
@@ -63,12 +68,14 @@ interface BatchFacts {
   categories: string[];
 }
 
-/** A non-identifying key of a patient, so distinct people can be counted without their number. */
-export function patientKeyOf(idNumber: string): string {
-  return createHash('sha256').update(`tuodi-figures\u0000${idNumber}`).digest('hex').slice(0, 32);
-}
-
-export function noticeFactsOf(item: Item): NoticeFacts {
+/**
+ * A settled discharge's patient as figures know them: their recipientId, the keyed HMAC of the ID
+ * number under the deployment's recipientIdKey (shared/domain/recipient-id.ts). Only a registry
+ * member's admission is covered, so this is the id of their registry record; unlike an unkeyed
+ * hash it cannot be reversed by hashing every possible ID number without the key. No figures
+ * record holds the ID number or a plain hash of it.
+ */
+export function noticeFactsOf(item: Item, recipientIdKey: Uint8Array): NoticeFacts {
   const settlement = item.settlement as { medicalAssistanceFen?: number } | undefined;
   return {
     id: item.id as string,
@@ -77,7 +84,7 @@ export function noticeFactsOf(item: Item): NoticeFacts {
     admittedAt: item.admittedAt as string | undefined,
     dischargedAt: item.dischargedAt as string | undefined,
     medicalAssistanceFen: settlement?.medicalAssistanceFen,
-    patientKey: typeof item.patientIdNumber === 'string' ? patientKeyOf(item.patientIdNumber) : undefined,
+    patientKey: typeof item.patientIdNumber === 'string' ? recipientIdFor(recipientIdKey, item.patientIdNumber) : undefined,
   };
 }
 
@@ -87,7 +94,7 @@ export function paymentFactsOf(item: Item, batch: BatchFacts, grantType: string 
     endToEndId: item.endToEndId as string,
     program: batch.program,
     period: batch.period,
-    batchCategory: batch.categories.length === 1 ? (batch.categories[0] as RecipientCategory) : 'MIXED',
+    category: payeeCategory(item.category as RecipientCategory | undefined, batch.categories),
     grantType,
     amountFen: item.amountFen as number,
     status: item.status as string,
@@ -136,36 +143,46 @@ async function paymentFactsFor(item: Item): Promise<PaymentFacts> {
 
 const maxAttempts = 30;
 
-/** Reads the entries a plan needs (two rounds: the first entry names the others), plans, writes. */
-async function applyChange(
-  entityId: string,
-  firstIds: string[],
-  moreIds: (read: ReadEntry) => string[],
-  plan: (read: ReadEntry) => LedgerPlan | 'stale',
-  seq: string,
-): Promise<'applied' | 'stale' | 'unchanged'> {
+/** One stream record's change to the figures: the entries it reads and how it plans. */
+interface FigureChange {
+  /** The source record's ledger entry id (its shard when applied alone). */
+  entityId: string;
+  seq: string;
+  /** Entry ids read first (the record's own entry first). */
+  firstIds: string[];
+  /** Entry ids the first read names (a person's households, a notice's person-years). */
+  moreIds: (read: ReadEntry) => string[];
+  plan: (read: ReadEntry) => LedgerPlan | 'stale';
+}
+
+/** A plan that would write entries exactly as they are (e.g. a payment recorded, a review opened): nothing to write. */
+function writesNothingNew(planned: LedgerPlan, read: ReadEntry): boolean {
+  return planned.writes.every((w) => {
+    const before = read(w.id);
+    const { version: _v, seq: _s, ...a } = w.entry;
+    const { version: _bv, seq: _bs, ...b } = before ?? ({ id: w.id } as typeof w.entry);
+    return before && JSON.stringify(a) === JSON.stringify(b);
+  });
+}
+
+/** Applies one change alone: reads its entries (two rounds), plans, writes; on a conflict reads again. */
+async function applyChange(change: FigureChange): Promise<'applied' | 'stale' | 'unchanged'> {
+  const { entityId, firstIds, seq } = change;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const first = await readEntries(firstIds);
     if (alreadyApplied(first.get(firstIds[0]!), seq)) return 'stale';
-    const entries = new Map([...first, ...(await readEntries(moreIds((id) => first.get(id))))]);
+    const entries = new Map([...first, ...(await readEntries(change.moreIds((id) => first.get(id))))]);
     const read: ReadEntry = (id) => entries.get(id);
-    const planned = plan(read);
+    const planned = change.plan(read);
     if (planned === 'stale') return 'stale';
-    // Nothing counted changes (e.g. a payment recorded, a review opened): skip the write.
-    const same = planned.writes.every((w) => {
-      const before = read(w.id);
-      const { version: _v, seq: _s, ...a } = w.entry;
-      const { version: _bv, seq: _bs, ...b } = before ?? ({ id: w.id } as typeof w.entry);
-      return before && JSON.stringify(a) === JSON.stringify(b);
-    });
-    if (same) return 'unchanged';
+    if (writesNothingNew(planned, read)) return 'unchanged';
     if ((await writePlan(planned, shardOf(entityId))) === 'written') return 'applied';
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(500, 10 * 2 ** attempt)));
   }
   throw new Error(`figures for ${entityId} kept conflicting`);
 }
 
-async function applyRecord(table: StreamTableName, record: DynamoDBRecord): Promise<void> {
+async function changeOf(table: StreamTableName, record: DynamoDBRecord): Promise<FigureChange | undefined> {
   const seq = record.dynamodb?.SequenceNumber;
   if (!seq) throw new Error('stream record without a sequence number');
   const image = (which: 'NewImage' | 'OldImage') => {
@@ -175,43 +192,97 @@ async function applyRecord(table: StreamTableName, record: DynamoDBRecord): Prom
   const now = image('NewImage');
   const old = image('OldImage');
   const item = now ?? old;
-  if (!item) return;
+  if (!item) return undefined;
   if (table === 'recipients') {
     const recipientId = item.recipientId as string;
     const facts = now ? registryFactsOf(now) : undefined;
     const personId = ledgerId.person(recipientId);
-    await applyChange(
-      personId,
-      [personId],
-      (read) => [read(personId)?.householdId, facts?.householdId].flatMap((h) => (h ? [ledgerId.household(h)] : [])),
-      (read) => planRecipient(read, recipientId, facts, seq),
+    return {
+      entityId: personId,
       seq,
-    );
+      firstIds: [personId],
+      moreIds: (read) => [read(personId)?.householdId, facts?.householdId].flatMap((h) => (h ? [ledgerId.household(h)] : [])),
+      plan: (read) => planRecipient(read, recipientId, facts, seq),
+    };
   } else if (table === 'payments') {
     const facts = await paymentFactsFor(item);
     if (!now) facts.status = 'REMOVED';
     const id = ledgerId.payment(facts.batchId, facts.endToEndId);
-    await applyChange(id, [id], () => [], (read) => planPayment(read, facts, seq), seq);
+    return { entityId: id, seq, firstIds: [id], moreIds: () => [], plan: (read) => planPayment(read, facts, seq) };
   } else {
-    const facts = noticeFactsOf(item);
+    const facts = noticeFactsOf(item, await secretBytes('recipientIdKey'));
     if (!now) facts.status = 'REMOVED';
     const id = ledgerId.notice(facts.id);
     const { personYear } = noticeContribution(facts);
-    await applyChange(
-      id,
-      [id],
-      (read) => [read(id)?.personYear, personYear].flatMap((py) => (py ? [ledgerId.personYear(py)] : [])),
-      (read) => planNotice(read, facts, seq),
+    return {
+      entityId: id,
       seq,
-    );
+      firstIds: [id],
+      moreIds: (read) => [read(id)?.personYear, personYear].flatMap((py) => (py ? [ledgerId.personYear(py)] : [])),
+      plan: (read) => planNotice(read, facts, seq),
+    };
   }
 }
 
+/** DynamoDB's limit of items in one transaction. */
+const itemsPerTransaction = 100;
+
 /**
- * Applies a stream batch: records of one item in order, different items concurrently. Answers
- * the sequence numbers that failed (Lambda retries from the lowest; applying again is harmless).
+ * Applies one change of each of several items together: their entries read in one round of
+ * BatchGetItem (consistent), their plans packed into as few transactions as fit (each entry still
+ * conditioned on its version; the counter deltas of a pack summed). A change whose entries another
+ * change of this round also writes (two members of one household) waits for the next round, so
+ * every plan is made from entries no write of its round has moved. A pack that conflicts (another
+ * invocation moved an entry) is applied change by change. Answers, per change, whether it is done.
  */
-export async function maintainFigures(table: StreamTableName, records: DynamoDBRecord[], concurrency = 8): Promise<string[]> {
+async function applyRound(changes: FigureChange[], round: number): Promise<boolean[]> {
+  const first = await readEntries(changes.flatMap((c) => c.firstIds));
+  const more = await readEntries(changes.flatMap((c) => (alreadyApplied(first.get(c.firstIds[0]!), c.seq) ? [] : c.moreIds((id) => first.get(id)))));
+  const read: ReadEntry = (id) => first.get(id) ?? more.get(id);
+  const done = changes.map(() => false);
+  const claimed = new Set<string>();
+  const packs: Array<{ plan: LedgerPlan; items: number; members: number[] }> = [];
+  changes.forEach((change, i) => {
+    if (alreadyApplied(first.get(change.firstIds[0]!), change.seq)) return void (done[i] = true);
+    const planned = change.plan(read);
+    if (planned === 'stale' || writesNothingNew(planned, read)) return void (done[i] = true);
+    const ids = planned.writes.map((w) => w.id);
+    // An entry this round already writes: plan again next round, from what that write left.
+    if (ids.some((id) => claimed.has(id))) return;
+    for (const id of ids) claimed.add(id);
+    const counters = Object.keys(planned.counters);
+    let pack = packs.at(-1);
+    const added = (p: (typeof packs)[number]) => ids.length + counters.filter((k) => !(k in p.plan.counters)).length;
+    if (!pack || pack.items + added(pack) > itemsPerTransaction) {
+      pack = { plan: { writes: [], counters: {} }, items: 0, members: [] };
+      packs.push(pack);
+    }
+    pack.items += added(pack);
+    pack.plan.writes.push(...planned.writes);
+    for (const [key, fields] of Object.entries(planned.counters)) {
+      const target = (pack.plan.counters[key] ??= {});
+      for (const [f, v] of Object.entries(fields)) target[f] = (target[f] ?? 0) + v;
+    }
+    pack.members.push(i);
+  });
+  // Packs touch different entries; each adds to its own counter shard, so they do not contend.
+  await Promise.all(
+    packs.map(async (pack, p) => {
+      if ((await writePlan(pack.plan, (round + p) % counterShards)) === 'conflict') {
+        for (const i of pack.members) await applyChange(changes[i]!);
+      }
+      for (const i of pack.members) done[i] = true;
+    }),
+  );
+  return done;
+}
+
+/**
+ * Applies a stream batch: the records of one item in order, one record of each item per round
+ * (a round is a few transactions, see applyRound). Answers the sequence numbers not applied
+ * (Lambda retries from the lowest; applying a record again is harmless: it is stale).
+ */
+export async function maintainFigures(table: StreamTableName, records: DynamoDBRecord[]): Promise<string[]> {
   const byItem = new Map<string, DynamoDBRecord[]>();
   for (const r of records) {
     const key = JSON.stringify(r.dynamodb?.Keys ?? {});
@@ -227,27 +298,23 @@ export async function maintainFigures(table: StreamTableName, records: DynamoDBR
     });
     if (days.length > 0) await noteRegistryRecordedOn(days.sort()[0]!);
   }
-  const groups = [...byItem.values()];
-  const failed: string[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, groups.length) }, async () => {
-      while (next < groups.length) {
-        const group = groups[next++]!;
-        for (const [i, record] of group.entries()) {
-          try {
-            await applyRecord(table, record);
-          } catch (error) {
-            for (const rest of group.slice(i)) failed.push(rest.dynamodb?.SequenceNumber ?? '');
-            throw error;
-          }
-        }
-      }
-    }).map((p) => p.catch(() => undefined)),
-  );
-  // Groups a failing worker never reached are failures too.
-  for (const group of groups.slice(next)) for (const r of group) failed.push(r.dynamodb?.SequenceNumber ?? '');
-  return failed.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  const groups = [...byItem.values()].map((group) => ({ group, next: 0 }));
+  try {
+    for (let round = 0; groups.some((g) => g.next < g.group.length); round++) {
+      const waiting = groups.filter((g) => g.next < g.group.length);
+      const changes = await Promise.all(waiting.map((g) => changeOf(table, g.group[g.next]!)));
+      const live = waiting.flatMap((g, i) => (changes[i] ? [{ g, change: changes[i]! }] : []));
+      for (const [i, g] of waiting.entries()) if (!changes[i]) g.next++;
+      const done = await applyRound(live.map((l) => l.change), round);
+      live.forEach((l, i) => done[i] && l.g.next++);
+    }
+    return [];
+  } catch (error) {
+    logger.warn('figures: a stream batch stopped', { error: (error as Error).message });
+    return groups
+      .flatMap((g) => g.group.slice(g.next).map((r) => r.dynamodb?.SequenceNumber ?? ''))
+      .sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -301,7 +368,8 @@ export async function loadSourceForYear(year: string): Promise<SourceRecords> {
       payments.push(paymentFactsOf(item, facts, type));
     }
   }
-  const notices = await collect(scanAll({ TableName: tableName('hospitalNotices') }), noticeFactsOf);
+  const key = await secretBytes('recipientIdKey');
+  const notices = await collect(scanAll({ TableName: tableName('hospitalNotices') }), (item) => noticeFactsOf(item, key));
   return { recipients, payments, notices };
 }
 

@@ -166,6 +166,7 @@ async function planSegment(
     batchId: batch.batchId,
     endToEndId: endToEndId({ batchId: batch.batchId, program: batch.program, period: batch.period, recipientId: c.payeeId }),
     recipientId: c.payeeId,
+    ...(c.category && { category: c.category }),
     claimKey: claimKeyFor(batch.program, batch.period, c.payeeId),
     creditorName: c.name,
     bankName: c.bankName!,

@@ -1,10 +1,12 @@
 // The counting rules (issue 15) and the maintained figures against a brute-force recount.
+import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   annualFromCounters,
   membershipSpans,
   monthlyFromCounters,
+  payeeCategory,
   recountAnnual,
   recountMonthly,
   suppressSmall,
@@ -15,6 +17,8 @@ import {
 } from '../../shared/domain/figures.ts';
 import { InMemoryLedger, planNotice, planPayment, planRecipient } from '../../shared/domain/figure-ledger.ts';
 import type { RecipientCategory } from '../../shared/domain/registry.ts';
+import { recipientIdFor } from '../../shared/domain/recipient-id.ts';
+import { noticeFactsOf } from '../../shared/usecases/figures.ts';
 
 // Noon in China on a day: the instant a change was recorded.
 const at = (day: string) => `${day}T04:00:00.000Z`;
@@ -44,7 +48,7 @@ const payment = (over: Partial<PaymentFacts>): PaymentFacts => ({
   endToEndId: 'e1',
   program: 'MONTHLY_BENEFIT',
   period: '2022-05',
-  batchCategory: 'DIBAO',
+  category: 'DIBAO',
   amountFen: 90000,
   status: 'SETTLED',
   ...over,
@@ -115,11 +119,42 @@ describe('counting rules', () => {
 
   it("a late reconciliation in the next year counts in the batch's period, not the settlement's year", () => {
     // Paid for 2022-12, settled by the bank's report in January 2023.
-    const source = { recipients: [], payments: [payment({ period: '2022-12', program: 'PRICE_SUBSIDY', batchCategory: 'MIXED' })], notices: [] };
+    const source = { recipients: [], payments: [payment({ period: '2022-12', program: 'PRICE_SUBSIDY', category: 'MIXED' })], notices: [] };
     const ledger = maintained(source);
     expect(annualFromCounters(ledger.rows(), '2022').payouts.totalFen).toBe(90000);
     expect(annualFromCounters(ledger.rows(), '2023').payouts.totalFen).toBe(0);
     expect(monthlyFromCounters(ledger.rows(), '2022-12').mixedCategorySpendingFen).toBe(90000);
+  });
+
+  it("a batch paying several categories counts each payment in its payee's category, returns taken out", () => {
+    // One PRICE_SUBSIDY batch for DIBAO and TEKUN: each payment records the category its payee was paid as.
+    const batch = (endToEndId: string, category: RecipientCategory, amountFen: number, status = 'SETTLED') =>
+      payment({ batchId: 'pb_mixed', endToEndId, program: 'PRICE_SUBSIDY', period: '2022-07', category, amountFen, status });
+    const source = {
+      recipients: [],
+      payments: [batch('d1', 'DIBAO', 5000), batch('d2', 'DIBAO', 5000), batch('t1', 'TEKUN', 7000), batch('t2', 'TEKUN', 7000, 'RETURNED')],
+      notices: [],
+    };
+    const july = recountMonthly(source, '2022-07');
+    expect([july.categories.DIBAO.spendingFen, july.categories.TEKUN.spendingFen, july.categories.MARGINAL.spendingFen]).toEqual([10000, 7000, 0]);
+    expect(july.mixedCategorySpendingFen).toBe(0);
+    expect(july.payouts.byProgram.PRICE_SUBSIDY).toEqual({ amountFen: 17000, personTimes: 3 });
+    // Maintained: settled first, then the bank's return of t2 after settlement arrives (twice).
+    const ledger = new InMemoryLedger();
+    let seq = 1;
+    for (const p of source.payments) ledger.apply(planPayment(ledger.read, { ...p, status: 'SETTLED' }, String(seq++)));
+    expect(monthlyFromCounters(ledger.rows(), '2022-07').categories.TEKUN.spendingFen).toBe(14000);
+    const returned = String(seq++);
+    ledger.apply(planPayment(ledger.read, source.payments[3]!, returned));
+    ledger.apply(planPayment(ledger.read, source.payments[3]!, returned));
+    expect(monthlyFromCounters(ledger.rows(), '2022-07')).toEqual(july);
+  });
+
+  it("a payment's category: the payee's as recorded; older payments the batch's single category, else MIXED", () => {
+    expect(payeeCategory('TEKUN', ['DIBAO', 'TEKUN'])).toBe('TEKUN');
+    expect(payeeCategory('TEKUN', ['DIBAO'])).toBe('TEKUN');
+    expect(payeeCategory(undefined, ['DIBAO'])).toBe('DIBAO');
+    expect(payeeCategory(undefined, ['DIBAO', 'TEKUN'])).toBe('MIXED');
   });
 
   it('medical assistance counts in the month of the discharge date, net of reversals; people are distinct', () => {
@@ -139,6 +174,36 @@ describe('counting rules', () => {
 
   it('township counts from 1 to 4 are shown as "<5"', () => {
     expect([0, 1, 4, 5].map(suppressSmall)).toEqual([0, '<5', '<5', 5]);
+  });
+});
+
+describe('medical assistance people', () => {
+  const idNumber = '321081195001010018';
+  const key = Buffer.alloc(32, 7);
+  const discharge = (patientIdNumber: string) => ({
+    id: 'H-1#N-2',
+    kind: 'DISCHARGE',
+    status: 'SETTLED',
+    dischargedAt: '2022-04-01T07:00:00.000Z',
+    settlement: { medicalAssistanceFen: 1200 },
+    patientIdNumber,
+  });
+
+  it("are counted by their recipientId (keyed HMAC), and no figures record holds the ID number or a plain hash of it", () => {
+    const facts = noticeFactsOf(discharge(idNumber), key);
+    expect(facts.patientKey).toBe(recipientIdFor(key, idNumber));
+    // Another deployment's key gives another id: without the key, enumerating ID numbers finds nothing.
+    expect(noticeFactsOf(discharge(idNumber), Buffer.alloc(32, 8)).patientKey).not.toBe(facts.patientKey);
+    const ledger = new InMemoryLedger();
+    ledger.apply(planNotice(ledger.read, facts, '1'));
+    ledger.apply(planNotice(ledger.read, { ...noticeFactsOf(discharge(idNumber), key), id: 'H-1#N-3' }, '2'));
+    expect(annualFromCounters(ledger.rows(), '2022').medicalAssistance).toMatchObject({ settlements: 2, people: 1 });
+    const stored = JSON.stringify([...ledger.entries.entries(), ledger.rows()]);
+    const plainHashes = ['sha256', 'sha1', 'md5'].flatMap((algorithm) => {
+      const digest = createHash(algorithm).update(idNumber).digest('hex');
+      return [digest, digest.slice(0, 32), createHash(algorithm).update(`tuodi-figures\u0000${idNumber}`).digest('hex').slice(0, 32)];
+    });
+    for (const forbidden of [idNumber, idNumber.slice(0, 17), ...plainHashes]) expect(stored).not.toContain(forbidden);
   });
 });
 
@@ -233,7 +298,7 @@ function simulate(ops: Array<{ op: Op; days: number }>) {
         endToEndId: `e${payments.length}`,
         program: op.program,
         period,
-        batchCategory: op.category,
+        category: op.category,
         grantType: op.program === 'ONE_OFF_GRANTS' ? op.grantType : undefined,
         amountFen: op.amount,
         status: 'RECORDED',

@@ -72,6 +72,11 @@ export interface PaymentRecord {
   batchId: string;
   endToEndId: string;
   recipientId: string;
+  /**
+   * The payee's registry category when planned (what the batch selected them under): 统计 counts
+   * the payment's money in it. Absent on grants, hospital reimbursements and older payments.
+   */
+  category?: RecipientCategory;
   claimKey: string;
   creditorName: string;
   bankName: string;
