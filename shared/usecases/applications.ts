@@ -403,7 +403,8 @@ export async function view(application: ApplicationRecord): Promise<ApplicationV
       ? { bankName: application.payee.bankName, bankAccountMasked: maskBankAccount(application.payee.bankAccount) }
       : null,
     documents,
-    assessment: application.assessment ?? null,
+    // An assessment stored before reasonCodes existed has none: the English reasons still stand.
+    assessment: application.assessment ? { ...application.assessment, reasonCodes: application.assessment.reasonCodes ?? [] } : null,
     decision: application.decision ?? null,
     noticeEndsOn: application.noticeEndsOn ?? null,
     noticeDocumentUrl: application.noticeDocumentKey

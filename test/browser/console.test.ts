@@ -3,13 +3,14 @@
 // a reviewer, is told why they may not decide; another reviewer approves and the notice prints.
 // The browser runs in Los Angeles time: the console must still show China time.
 import { AxeBuilder } from '@axe-core/playwright';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantInChina } from '../../shared/domain/clock.ts';
 import { functions } from '../../shared/topology.ts';
 import { ensureConsoleBuilt, launchChromium, screenshot, screenshotDir, watch, type Watch } from '../support/browser.ts';
+import { gbkBytes } from '../support/gbk.ts';
 import { validIdNumber, withWrongCheckDigit } from '../support/id-numbers.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { baseTimeouts, scaled } from '../support/timeouts.ts';
@@ -107,6 +108,8 @@ describe('the console in Chromium', () => {
 
     await page.getByRole('button', { name: '提交申请' }).click();
     await page.getByText('评估结果').waitFor();
+    // The assessment's reasons in Chinese, from the API's reason codes.
+    await page.getByRole('list', { name: '评估依据' }).getByText(/^家庭人均月收入 300\.50 元（1 人合计 300\.50 元），低于低保标准 [\d.]+ 元$/).waitFor();
     const assessed = await apiApplication();
     expect(assessed.status).toBe('UNDER_REVIEW');
     expect(assessed.documents).toEqual([expect.objectContaining({ kind: 'HOUSEHOLD_REGISTER', fileName: 'hukou.pdf', sizeBytes: 22 })]);
@@ -167,6 +170,75 @@ describe('the console in Chromium', () => {
   it('saw no page errors, no failed requests, no 5xx and no 4xx on the way', async () => {
     await eventually(async () => true);
     expect(seen).toEqual({ pageErrors: [], failedRequests: [], serverErrors: [], clientErrors: [] });
+  });
+});
+
+describe('registry import in the console: a GBK file from Chinese Excel, dry run first', () => {
+  const people = [
+    { name: '钱桂英', idNumber: validIdNumber(611, '19480707') },
+    { name: '欧阳晓燕', idNumber: validIdNumber(612, '19750213') },
+  ];
+  const badLine = { name: '孙德胜', idNumber: withWrongCheckDigit(validIdNumber(613, '19520101')) };
+  // Chinese headers and yuan, as a bureau's own sheet saved with Excel's "CSV (逗号分隔)": GBK bytes.
+  const csv = [
+    '户编号,姓名,身份证号,类别,乡镇,月保障金(元),起始日期,开户行,账号',
+    `HH-E2E-1,${people[0]!.name},${people[0]!.idNumber},低保,真州镇,900.50,2024-03-01,江苏银行,6228480012340001`,
+    `HH-E2E-2,${badLine.name},${badLine.idNumber},特困,刘集镇,1200,2024-03-01,江苏银行,6228480012340002`,
+    `HH-E2E-3,${people[1]!.name},${people[1]!.idNumber},低保边缘,月塘镇,450,2024-03-01,江苏银行,6228480012340003`,
+  ].join('\r\n');
+  let errorsBefore = 0;
+
+  it('dry-runs a GBK file sent as bytes: counts, encoding, the rows in Chinese, the bad line named in Chinese', async () => {
+    errorsBefore = seen.clientErrors.length;
+    await signIn('reviewer', 'rv-import');
+    await page.getByRole('menuitem', { name: '名册导入' }).click();
+    await page.getByRole('heading', { name: '名册导入' }).waitFor();
+    await page.locator('input[type=file]').setInputFiles({ name: '登记表.csv', mimeType: 'application/vnd.ms-excel', buffer: Buffer.from(gbkBytes(csv)) });
+    await page.getByRole('button', { name: '检查（试导入）' }).click();
+    await page.getByText('试导入：共 3 行，可导入 2 人，未通过 1 行（文件编码 GB18030）。尚未保存任何数据。').waitFor();
+    const preview = page.getByRole('table').filter({ hasText: '将导入的前 2 行' });
+    await preview.getByText(people[0]!.name).waitFor();
+    await preview.getByText(`${people[0]!.idNumber.slice(0, 6)}********${people[0]!.idNumber.slice(-4)}`).waitFor();
+    await preview.getByText('900.50 元').waitFor();
+    await page.getByRole('row', { name: /^3\s+身份证号码：身份证号码校验位不正确（GB 11643）/ }).waitFor();
+    // A dry run stores nothing.
+    const search = await stack.call('GET', `/recipients?idNumber=${people[0]!.idNumber}`, { token: reviewerToken });
+    expect(search.body.items).toEqual([]);
+    expect(await seriousViolations('registry dry run')).toEqual([]);
+    await screenshot(page, '09-registry-dry-run');
+  });
+
+  it('imports it, shows the outcome and downloads every rejected line as CSV', async () => {
+    await page.getByRole('button', { name: '确认导入' }).click();
+    await page.getByText('已完成').waitFor();
+    const result = page.getByRole('region', { name: '导入结果' });
+    await result.getByText('2 人').waitFor();
+    await result.getByText('GB18030').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '下载全部未通过的行（CSV）' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^导入未通过行-.+\.csv$/);
+    const rejections = readFileSync((await download.path())!, 'utf8');
+    expect(rejections.split('\r\n').slice(0, 2)).toEqual(['\uFEFFline,message', '3,"idNumber: check digit does not match"']);
+    for (const person of people) {
+      const found = await stack.call('GET', `/recipients?idNumber=${person.idNumber}`, { token: reviewerToken });
+      expect(found.body.items.map((r: { name: string }) => r.name)).toEqual([person.name]);
+    }
+    await screenshot(page, '10-registry-imported');
+  });
+
+  it('refuses a file in an encoding it cannot read with the Chinese advice, storing nothing', async () => {
+    const latin1 = Buffer.from('householdId,name,idNumber,category,township,monthlyBenefitFen,since,bankName,bankAccount\r\nHH-X,M\u00ffller,11010519491231002X,DIBAO,X,90000,2024-03-01,B,6228480012349999\r\n', 'latin1');
+    await page.locator('input[type=file]').setInputFiles({ name: 'latin1.csv', mimeType: 'text/csv', buffer: latin1 });
+    await page.getByRole('button', { name: '检查（试导入）' }).click();
+    await page.getByRole('alert').filter({ hasText: '无法识别文件的编码：请在 Excel 中“文件 › 另存为”，选择“CSV UTF-8（逗号分隔）(*.csv)”后重新上传' }).waitFor();
+    await page.getByText('填写有误，请按提示修改').waitFor();
+    await screenshot(page, '11-registry-unreadable');
+  });
+
+  it('saw no page errors, failed requests or 5xx, and only the one 400 it expected', () => {
+    const expected = seen.clientErrors.slice(errorsBefore);
+    expect(expected).toEqual(['POST /recipients/imports → 400']);
+    expect(seen.pageErrors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+    expect([seen.failedRequests, seen.serverErrors]).toEqual([[], []]);
   });
 });
 
