@@ -11,10 +11,13 @@ const menus: Record<Role, Array<{ key: string; label: string }>> = {
     { key: '/applications/mine', label: '我的申请' },
     { key: '/applications/new', label: '新建申请' },
     { key: '/persons', label: '人员查询' },
+    { key: '/payee-changes', label: '账户变更' },
   ],
   reviewer: [
     { key: '/review', label: '审核队列' },
+    { key: '/enrolments', label: '纳入保障' },
     { key: '/recipients', label: '对象管理' },
+    { key: '/payee-changes', label: '账户变更' },
     { key: '/registry/import', label: '名册导入' },
     { key: '/persons', label: '人员查询' },
   ],

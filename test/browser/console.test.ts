@@ -5,7 +5,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantInChina } from '../../shared/domain/clock.ts';
 import { functions } from '../../shared/topology.ts';
@@ -238,6 +238,89 @@ describe('registry import in the console: a GBK file from Chinese Excel, dry run
     const expected = seen.clientErrors.slice(errorsBefore);
     expect(expected).toEqual(['POST /recipients/imports → 400']);
     expect(seen.pageErrors.filter((e) => !/status of 400/.test(e))).toEqual([]);
+    expect([seen.failedRequests, seen.serverErrors]).toEqual([[], []]);
+  });
+});
+
+describe('filing by keyboard alone, and a session that expires mid-form', () => {
+  /** Presses Tab until the control has the focus: proves it is reachable without a mouse. */
+  async function tabTo(control: Locator, max = 120) {
+    for (let i = 0; i < max; i++) {
+      if (await control.evaluate((el) => { const active = (globalThis as any).document.activeElement; return el === active || el.contains(active); })) return;
+      await page.keyboard.press('Tab');
+    }
+    throw new Error(`${control} was not reached by ${max} presses of Tab`);
+  }
+  async function typeInto(label: string, text: string) {
+    await tabTo(page.getByLabel(label, { exact: true }));
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(text);
+  }
+  let errorsBefore = 0;
+
+  it('files a DIBAO application with the keyboard only, from the landing screen to the saved draft', async () => {
+    errorsBefore = seen.clientErrors.length;
+    await signIn('caseworker', 'cw-keyboard');
+    await page.getByRole('heading', { name: '我的申请' }).waitFor();
+    await tabTo(page.getByRole('button', { name: '新建申请' }));
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: '新建救助申请' }).waitFor();
+    const person = { name: '陈秀珍', idNumber: validIdNumber(721, '19580505') };
+    await typeInto('乡镇（街道）', '真州镇');
+    await typeInto('家庭住址', '真州镇西园村3号');
+    await typeInto('姓名', person.name);
+    await typeInto('身份证号码', person.idNumber);
+    await typeInto('月收入（元）', '120');
+    await typeInto('存款（元）', '3000');
+    await typeInto('申请理由', '年老体弱，无固定收入');
+    await tabTo(page.getByRole('button', { name: '保存申请（草稿）' }));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/console\/applications\/app_/);
+    const id = page.url().split('/').pop()!;
+    const stored = (await stack.call('GET', `/applications/${id}`, { token: reviewerToken })).body;
+    expect(stored).toMatchObject({ status: 'DRAFT', createdBy: 'cw-keyboard', reason: '年老体弱，无固定收入' });
+    expect(stored.household.members[0]).toMatchObject({ name: person.name, monthlyIncomeFen: 12_000 });
+    await screenshot(page, '12-keyboard-filed');
+  });
+
+  it('keeps what was typed when the session expires mid-form, says so, and saves after signing in again', async () => {
+    // A real token that lapses in seconds, signed by the stack's dev keys.
+    const shortLived = await stack.keys.sign({ role: 'caseworker', sub: 'cw-expiring', expiresIn: '3s' });
+    await page.goto(`${stack.url}/console/sign-in`);
+    await page.evaluate((token) => {
+      const claims = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
+      (globalThis as any).sessionStorage.setItem('tuodi.session', JSON.stringify({ token, role: 'caseworker', sub: 'cw-expiring', expiresAt: claims.exp }));
+    }, shortLived);
+    await page.goto(`${stack.url}/console/applications/new`);
+    await page.getByRole('heading', { name: '新建救助申请' }).waitFor();
+    const person = { name: '周建国', idNumber: validIdNumber(722, '19500808') };
+    await page.getByLabel('乡镇（街道）').fill('真州镇');
+    await page.getByLabel('家庭住址').fill('真州镇北园村9号');
+    await page.getByLabel('姓名').fill(person.name);
+    await page.getByLabel('身份证号码').fill(person.idNumber);
+    await page.getByLabel('申请理由').fill('独居老人，无收入');
+    // Wait (for a condition, not a fixed time) until the API refuses the token.
+    await eventually(async () => ((await stack.call('GET', '/applications?limit=1', { token: shortLived })).status === 401 ? true : undefined));
+    await page.getByRole('button', { name: '保存申请（草稿）' }).click();
+    const dialog = page.getByRole('dialog', { name: '登录已失效，请重新登录' });
+    await dialog.getByText('刚才填写的内容仍保留在页面上').waitFor();
+    await screenshot(page, '13-session-expired');
+    await dialog.getByRole('button', { name: '登 录' }).or(dialog.getByRole('button', { name: '登录' })).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // Nothing typed was lost.
+    expect(await page.getByLabel('姓名').inputValue()).toBe(person.name);
+    expect(await page.getByLabel('申请理由').inputValue()).toBe('独居老人，无收入');
+    await page.getByRole('button', { name: '保存申请（草稿）' }).click();
+    await page.waitForURL(/\/console\/applications\/app_/);
+    const id = page.url().split('/').pop()!;
+    const stored = (await stack.call('GET', `/applications/${id}`, { token: reviewerToken })).body;
+    expect(stored).toMatchObject({ status: 'DRAFT', createdBy: 'cw-expiring', reason: '独居老人，无收入' });
+    expect(stored.household.members[0].name).toBe(person.name);
+  });
+
+  it('saw no page errors, failed requests or 5xx, and only the one 401 it expected', () => {
+    expect(seen.clientErrors.slice(errorsBefore)).toEqual(['POST /applications → 401']);
+    expect(seen.pageErrors.filter((e) => !/status of 40[01]/.test(e))).toEqual([]);
     expect([seen.failedRequests, seen.serverErrors]).toEqual([[], []]);
   });
 });

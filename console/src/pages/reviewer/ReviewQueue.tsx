@@ -11,7 +11,15 @@ export function ReviewQueue() {
     <Panel title="审核队列">
       <Form layout="inline" style={{ marginBottom: 8 }}>
         <Form.Item label="乡镇">
-          <Input.Search aria-label="乡镇" allowClear defaultValue={township} onSearch={(v) => setTownship(v.trim())} style={{ width: 220 }} />
+          {/* A token scoped to a township sees only it (the API enforces that): nothing to choose. */}
+          <Input.Search
+            aria-label="乡镇"
+            allowClear
+            disabled={Boolean(currentSession()?.township)}
+            defaultValue={township}
+            onSearch={(v) => setTownship(v.trim())}
+            style={{ width: 220 }}
+          />
         </Form.Item>
       </Form>
       <ApplicationList fixed={township ? { township } : {}} initialStatus="UNDER_REVIEW" caption="待审核的申请" />
