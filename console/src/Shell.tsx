@@ -1,9 +1,8 @@
 // The frame every screen sits in: the role's menu, who is signed in, and the sign-in again
 // when the token expires (the screen underneath stays as typed, so nothing is lost).
-import { Button, Layout, Menu, Modal, Typography } from 'antd';
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { Button, Layout, Menu } from 'antd';
+import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { Navigate, Outlet, useLocation, useNavigate } from 'react-router';
-import { DevSignInForm } from './pages/SignIn.tsx';
 import { currentSession, isExpired, onSessionChange, signOut, type Role } from './session.ts';
 import { roleText } from './zh.ts';
 
@@ -12,16 +11,22 @@ const menus: Record<Role, Array<{ key: string; label: string }>> = {
     { key: '/applications/mine', label: '我的申请' },
     { key: '/applications/new', label: '新建申请' },
     { key: '/persons', label: '人员查询' },
+    { key: '/payee-changes', label: '账户变更' },
   ],
   reviewer: [
     { key: '/review', label: '审核队列' },
+    { key: '/enrolments', label: '纳入保障' },
     { key: '/recipients', label: '对象管理' },
+    { key: '/payee-changes', label: '账户变更' },
     { key: '/registry/import', label: '名册导入' },
     { key: '/persons', label: '人员查询' },
   ],
   finance: [],
   hospital: [],
 };
+
+// Loaded only when a session expires: the dialog is not part of every landing screen.
+const SessionExpired = lazy(async () => ({ default: (await import('./SessionExpired.tsx')).SessionExpired }));
 
 function useSession() {
   return useSyncExternalStore(onSessionChange, () => `${currentSession()?.token ?? ''}|${isExpired()}`);
@@ -38,9 +43,7 @@ export function Shell() {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header style={{ display: 'flex', alignItems: 'center', gap: 16 }}>
-        <Typography.Title level={1} style={{ color: '#fff', margin: 0, fontSize: 18, whiteSpace: 'nowrap' }}>
-          托底 · 社会救助工作台
-        </Typography.Title>
+        <h1 style={{ color: '#fff', margin: 0, fontSize: 18, fontWeight: 600, whiteSpace: 'nowrap' }}>托底 · 社会救助工作台</h1>
         <nav aria-label="主菜单" style={{ flex: 1, minWidth: 0 }}>
           <Menu
             theme="dark"
@@ -68,10 +71,11 @@ export function Shell() {
           <Outlet />
         </main>
       </Layout.Content>
-      <Modal open={expiredOpen} title="登录已失效，请重新登录" footer={null} closable={false} destroyOnHidden>
-        <Typography.Paragraph>刚才填写的内容仍保留在页面上；重新登录后再提交即可。</Typography.Paragraph>
-        <DevSignInForm fixedRole={session.role} fixedSub={session.sub} onSignedIn={() => setExpiredOpen(false)} />
-      </Modal>
+      {expiredOpen && (
+        <Suspense>
+          <SessionExpired role={session.role} sub={session.sub} onSignedIn={() => setExpiredOpen(false)} />
+        </Suspense>
+      )}
     </Layout>
   );
 }

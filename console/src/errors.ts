@@ -34,7 +34,7 @@ export function showProblem(error: ErrorEnvelope | undefined, status: number, fo
   for (const detail of details ?? []) {
     const name = fieldNameOf(detail.path);
     if (form && known.has(JSON.stringify(name))) fields.push({ name, errors: [detailText(detail)] });
-    else general.push(`${detail.path ? `${detail.path}：` : ''}${detailText(detail)}`);
+    else general.push(`${detail.path && detail.path !== 'body' ? `${detail.path}：` : ''}${detailText(detail)}`);
   }
   if (form && fields.length) form.setFields(fields.map((f) => ({ name: f.name, errors: f.errors })));
   // FORBIDDEN and INVALID_STATE explain a rule: keep the API's reason beside the Chinese summary.

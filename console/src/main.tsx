@@ -1,4 +1,4 @@
-import { App as AntApp, ConfigProvider, Result } from 'antd';
+import { ConfigProvider } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -22,8 +22,10 @@ const router = createBrowserRouter(
         { path: 'applications/:id', lazy: async () => ({ Component: (await import('./pages/common/ApplicationDetail.tsx')).ApplicationDetail }) },
         { path: 'review', lazy: async () => ({ Component: (await import('./pages/reviewer/ReviewQueue.tsx')).ReviewQueue }) },
         { path: 'registry/import', lazy: async () => ({ Component: (await import('./pages/reviewer/RegistryImport.tsx')).RegistryImport }) },
-        { path: '*', Component: () => <Result status="404" title="没有这个页面" /> },
         { path: 'recipients', lazy: async () => ({ Component: (await import('./pages/reviewer/RecipientStatus.tsx')).RecipientStatus }) },
+        { path: 'enrolments', lazy: async () => ({ Component: (await import('./pages/reviewer/Enrolments.tsx')).Enrolments }) },
+        { path: 'payee-changes', lazy: async () => ({ Component: (await import('./pages/common/PayeeChange.tsx')).PayeeChange }) },
+        { path: '*', lazy: async () => ({ Component: (await import('./pages/NotFound.tsx')).NotFound }) },
       ],
     },
     // The notice prints on its own page, without the console's frame.
@@ -52,9 +54,7 @@ createRoot(document.getElementById('root')!).render(
         },
       }}
     >
-      <AntApp>
-        <RouterProvider router={router} />
-      </AntApp>
+      <RouterProvider router={router} />
     </ConfigProvider>
   </StrictMode>,
 );

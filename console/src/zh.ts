@@ -1,7 +1,7 @@
 // Chinese for every code the API answers with: enum values, error codes and the stable codes of
 // validation details. Typed against the generated schema, so a new enum value fails the build.
-import type { IdNumberProblemCode } from '../../shared/domain/id-number.ts';
-import type { YuanProblem } from '../../shared/domain/yuan.ts';
+import { idNumberMessages, type IdNumberProblemCode } from '../../shared/domain/id-number.ts';
+import { formatYuan, type YuanProblem } from '../../shared/domain/yuan.ts';
 import type { Schemas } from './api/client.ts';
 
 type Application = Schemas['Application'];
@@ -105,10 +105,87 @@ export const detailCodeText: Record<string, string> = {
   FILE_TYPE: '只能上传 PDF、JPG 或 PNG 文件',
   FILE_TOO_LARGE: '文件不能超过 10 MB',
   FILE_EMPTY: '文件是空的',
+  FILE_ENCODING_UNREADABLE: '无法识别文件的编码：请在 Excel 中“文件 › 另存为”，选择“CSV UTF-8（逗号分隔）(*.csv)”后重新上传',
 };
 
 /** Chinese for a detail: its code's text; a code without one keeps the API's own words beside it. */
 export function detailText(detail: { code?: string; message: string }): string {
   const text = detail.code ? detailCodeText[detail.code] : undefined;
   return text ?? `不符合要求（${detail.message}）`;
+}
+
+/** The registry file's columns (README, "Registry CSV as Excel writes it"). */
+const registryColumnText: Record<string, string> = {
+  householdId: '户编号',
+  name: '姓名',
+  idNumber: '身份证号码',
+  category: '类别',
+  township: '乡镇',
+  monthlyBenefitFen: '月保障金',
+  since: '起始日期',
+  bankName: '开户行',
+  bankAccount: '账号',
+};
+
+const idNumberCodeOf = new Map(
+  (Object.entries(idNumberMessages) as Array<[IdNumberProblemCode, string]>).map(([code, message]) => [message, code]),
+);
+
+/**
+ * A rejected registry line (`field: message; field: message`) in Chinese: the column's Chinese
+ * name, and the reason's Chinese text where the console knows it; otherwise the API's own words.
+ */
+export function rejectionText(message: string): string {
+  return message
+    .split('; ')
+    .map((part) => {
+      const match = /^([A-Za-z]+): (.*)$/.exec(part);
+      if (!match) return part;
+      const [, field, reason] = match as unknown as [string, string, string];
+      const column = registryColumnText[field] ?? field;
+      const idCode = idNumberCodeOf.get(reason);
+      if (idCode) return `${column}：${detailCodeText[idCode]}`;
+      if (reason === 'already in the registry') return `${column}：此人已在名册中`;
+      const duplicate = /^duplicates line (\d+)$/.exec(reason);
+      if (duplicate) return `${column}：与第 ${duplicate[1]} 行重复`;
+      return `${column}：${reason}`;
+    })
+    .join('；');
+}
+
+type AssessmentReason = Schemas['Assessment']['reasonCodes'][number];
+
+const yuanText = (fen: string | number | undefined) => `${formatYuan(Number(fen))} 元`;
+const categoryName = (value: string | number | undefined) => categoryText[value as keyof typeof categoryText] ?? String(value);
+
+/** Each assessment reason code (API: Assessment.reasonCodes, an addition) in Chinese, from its figures. */
+const assessmentReasonText: Record<AssessmentReason['code'], (v: AssessmentReason['values']) => string> = {
+  INCOME_SUMMARY: (v) => `家庭人均月收入 ${yuanText(v.perCapitaFen)}（${v.members} 人合计 ${yuanText(v.totalFen)}）；低保标准为 ${yuanText(v.standardFen)}`,
+  INCOME_BELOW_STANDARD: (v) => `家庭人均月收入 ${yuanText(v.perCapitaFen)}（${v.members} 人合计 ${yuanText(v.totalFen)}），低于低保标准 ${yuanText(v.standardFen)}`,
+  INCOME_NOT_BELOW_STANDARD: (v) => `家庭人均月收入 ${yuanText(v.perCapitaFen)}（${v.members} 人合计 ${yuanText(v.totalFen)}），不低于低保标准 ${yuanText(v.standardFen)}`,
+  INCOME_NOT_BELOW_STANDARD_MARGINAL_FITS: (v) =>
+    `家庭人均月收入 ${yuanText(v.perCapitaFen)}（${v.members} 人合计 ${yuanText(v.totalFen)}），不低于低保标准 ${yuanText(v.standardFen)}，但在低保边缘标准 ${yuanText(v.thresholdFen)} 以内：宜按低保边缘家庭申请`,
+  INCOME_QUALIFIES_FOR_DIBAO: (v) =>
+    `家庭人均月收入 ${yuanText(v.perCapitaFen)}（${v.members} 人合计 ${yuanText(v.totalFen)}），低于低保标准 ${yuanText(v.standardFen)}：符合低保条件，宜按低保申请`,
+  INCOME_IN_MARGINAL_BAND: (v) =>
+    `家庭人均月收入 ${yuanText(v.perCapitaFen)}（${v.members} 人合计 ${yuanText(v.totalFen)}），介于低保标准 ${yuanText(v.standardFen)} 与低保边缘标准 ${yuanText(v.thresholdFen)} 之间`,
+  INCOME_ABOVE_MARGINAL_THRESHOLD: (v) =>
+    `家庭人均月收入 ${yuanText(v.perCapitaFen)}（${v.members} 人合计 ${yuanText(v.totalFen)}），高于低保边缘标准 ${yuanText(v.thresholdFen)}`,
+  GRANT_NOT_REQUESTED: (v) => `未申请具体金额：由审核人确定，最多为一次性救助上限 ${yuanText(v.ceilingFen)}（${v.months} 个月低保标准）`,
+  GRANT_WITHIN_CEILING: (v) => `申请金额 ${yuanText(v.requestedFen)}，未超过一次性救助上限 ${yuanText(v.ceilingFen)}（${v.months} 个月低保标准）`,
+  GRANT_OVER_CEILING: (v) => `申请金额 ${yuanText(v.requestedFen)}，超过一次性救助上限 ${yuanText(v.ceilingFen)}（${v.months} 个月低保标准）`,
+  MEMBER_ABLE_TO_WORK: (v) => `${v.member} ${v.age} 岁且非重度残疾，具有劳动能力`,
+  MEMBER_HAS_INCOME: (v) => `${v.member} 有月收入 ${yuanText(v.incomeFen)}`,
+  ALL_UNABLE_TO_WORK: () => '全部家庭成员均无劳动能力（60 岁以上、16 岁以下或重度残疾）且无收入',
+  SUPPORT_OBLIGORS_TO_CONFIRM: () => '需经入户调查确认无法定赡养、抚养、扶养义务人，或其无履行义务能力',
+  DEPOSITS_PASS: (v) => `存款 ${yuanText(v.depositsFen)}，符合财产条件（不超过每人 ${v.months} 个月低保标准，${v.members} 人共 ${yuanText(v.limitFen)}）`,
+  DEPOSITS_FAIL: (v) => `存款 ${yuanText(v.depositsFen)}，不符合财产条件（不超过每人 ${v.months} 个月低保标准，${v.members} 人共 ${yuanText(v.limitFen)}）`,
+  VEHICLES_PROPERTIES_DECLARED: (v) => `申报机动车 ${v.vehicles} 辆、房产 ${v.properties} 处；政策未设上限，由审核人综合判断`,
+  ALREADY_RECIPIENT: (v) => `${v.member} 已是${v.status === 'ACTIVE' ? '在保' : '暂停中'}的${categoryName(v.category)}对象（户编号 ${v.householdId}），须先退出才能重新纳入`,
+};
+
+/** An assessment's reasons in Chinese; an assessment made before reason codes existed keeps its English. */
+export function assessmentReasons(assessment: Schemas['Assessment']): Array<{ text: string; lang: 'zh-CN' | 'en' }> {
+  if (assessment.reasonCodes.length === 0) return assessment.reasons.map((text) => ({ text, lang: 'en' }));
+  return assessment.reasonCodes.map((r) => ({ text: assessmentReasonText[r.code](r.values), lang: 'zh-CN' }));
 }

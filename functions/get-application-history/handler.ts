@@ -7,6 +7,6 @@ export const handler = httpRoute({
   ...getApplicationHistory,
   handle: async (request) => ({
     status: 200,
-    body: await applicationHistory(request.path.id, request.query, pageBinding(request)),
+    body: await applicationHistory(request.path.id, request.actor, request.query, pageBinding(request)),
   }),
 });

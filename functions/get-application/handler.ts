@@ -4,5 +4,5 @@ import { viewApplication } from '../../shared/usecases/applications.ts';
 
 export const handler = httpRoute({
   ...getApplication,
-  handle: async ({ path }) => ({ status: 200, body: await viewApplication(path.id) }),
+  handle: async ({ path, actor }) => ({ status: 200, body: await viewApplication(path.id, actor) }),
 });

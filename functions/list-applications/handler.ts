@@ -5,5 +5,5 @@ import { listApplications } from '../../shared/usecases/applications.ts';
 
 export const handler = httpRoute({
   ...listApplicationsOperation,
-  handle: async (request) => ({ status: 200, body: await listApplications(request.query, pageBinding(request)) }),
+  handle: async (request) => ({ status: 200, body: await listApplications(request.query, request.actor, pageBinding(request)) }),
 });

@@ -2,6 +2,7 @@
 // handlers validate with them and the OpenAPI document is generated from them.
 import * as z from 'zod';
 import {
+  assessmentReasonCodes,
   applicationStatuses,
   applicationTypes,
   disabilities,
@@ -155,7 +156,20 @@ const assessmentSchema = z
     depositsLimitFen: z.number().int(),
     grantCeilingFen: z.number().int().nullable(),
     eligible: z.boolean(),
-    reasons: z.array(z.string()),
+    reasons: z.array(z.string()).meta({ description: 'In English.' }),
+    reasonCodes: z
+      .array(
+        z.object({
+          code: z.enum(assessmentReasonCodes),
+          values: z.record(z.string(), z.union([z.string(), z.number()])).meta({
+            description: 'The figures the reason names: amounts in fen (…Fen), ages in years, members masked (王*婧 (321081********1234)).',
+          }),
+        }),
+      )
+      .meta({
+        description:
+          'Addition to the contract: `reasons` one for one as stable codes with their figures, for clients to render in their own language (the console: Chinese). Empty for assessments made before it existed.',
+      }),
     assessedOn: z.string(),
     policyEffectiveFrom: z.string(),
   })

@@ -77,11 +77,65 @@ export interface Assessment {
   /** One-off types only: the most a grant may be. */
   grantCeilingFen: number | null;
   eligible: boolean;
+  /** In English, for logs, history and curl users. */
   reasons: string[];
+  /** The same reasons, one for one, as stable codes with their figures: clients render them in their own language. */
+  reasonCodes: AssessmentReason[];
   /** The date the household was assessed on (its submission date, China time) and the policy then in force. */
   assessedOn: string;
   policyEffectiveFrom: string;
 }
+
+/**
+ * One assessment reason as a stable code and the figures it names (amounts in fen, ages in
+ * years, members masked as in memberLabel). Addition to the contract (README, Assessment reasons).
+ */
+export type AssessmentReason =
+  | { code: 'INCOME_SUMMARY' | 'INCOME_BELOW_STANDARD' | 'INCOME_NOT_BELOW_STANDARD' | 'INCOME_QUALIFIES_FOR_DIBAO'; values: IncomeFigures }
+  | { code: 'INCOME_NOT_BELOW_STANDARD_MARGINAL_FITS' | 'INCOME_IN_MARGINAL_BAND' | 'INCOME_ABOVE_MARGINAL_THRESHOLD'; values: IncomeFigures & { thresholdFen: number } }
+  | { code: 'GRANT_NOT_REQUESTED'; values: { ceilingFen: number; months: number } }
+  | { code: 'GRANT_WITHIN_CEILING' | 'GRANT_OVER_CEILING'; values: { requestedFen: number; ceilingFen: number; months: number } }
+  | { code: 'MEMBER_ABLE_TO_WORK'; values: { member: string; age: number } }
+  | { code: 'MEMBER_HAS_INCOME'; values: { member: string; incomeFen: number } }
+  | { code: 'ALL_UNABLE_TO_WORK' | 'SUPPORT_OBLIGORS_TO_CONFIRM'; values: Record<string, never> }
+  | { code: 'DEPOSITS_PASS' | 'DEPOSITS_FAIL'; values: { depositsFen: number; limitFen: number; months: number; members: number } }
+  | { code: 'VEHICLES_PROPERTIES_DECLARED'; values: { vehicles: number; properties: number } }
+  | { code: 'ALREADY_RECIPIENT'; values: { member: string; status: 'ACTIVE' | 'SUSPENDED'; category: string; householdId: string } };
+
+export type AssessmentReasonCode = AssessmentReason['code'];
+
+/** Every AssessmentReasonCode, for the OpenAPI document (checked complete by the type below). */
+export const assessmentReasonCodes = [
+  'INCOME_SUMMARY',
+  'INCOME_BELOW_STANDARD',
+  'INCOME_NOT_BELOW_STANDARD',
+  'INCOME_NOT_BELOW_STANDARD_MARGINAL_FITS',
+  'INCOME_QUALIFIES_FOR_DIBAO',
+  'INCOME_IN_MARGINAL_BAND',
+  'INCOME_ABOVE_MARGINAL_THRESHOLD',
+  'GRANT_NOT_REQUESTED',
+  'GRANT_WITHIN_CEILING',
+  'GRANT_OVER_CEILING',
+  'MEMBER_ABLE_TO_WORK',
+  'MEMBER_HAS_INCOME',
+  'ALL_UNABLE_TO_WORK',
+  'SUPPORT_OBLIGORS_TO_CONFIRM',
+  'DEPOSITS_PASS',
+  'DEPOSITS_FAIL',
+  'VEHICLES_PROPERTIES_DECLARED',
+  'ALREADY_RECIPIENT',
+] as const satisfies readonly AssessmentReasonCode[];
+// Fails to compile when a code is added to AssessmentReason and not to the list.
+const everyCodeListed: Exclude<AssessmentReasonCode, (typeof assessmentReasonCodes)[number]> extends never ? true : false = true;
+void everyCodeListed;
+
+// A type, not an interface: it must fit the API schema's string-keyed record of values.
+type IncomeFigures = {
+  perCapitaFen: number;
+  totalFen: number;
+  members: number;
+  standardFen: number;
+};
 
 export interface Decision {
   decision: 'APPROVE' | 'REJECT';
@@ -243,61 +297,87 @@ export function assess(input: AssessmentInput): Assessment {
   const total = members.reduce((sum, m) => sum + m.monthlyIncomeFen, 0);
   const depositsLimit = depositsLimitFen(policy, members.length);
   const reasons: string[] = [];
+  const reasonCodes: AssessmentReason[] = [];
   let eligible = true;
-  const fail = (reason: string) => {
-    eligible = false;
+  const say = (coded: AssessmentReason, reason: string) => {
     reasons.push(reason);
+    reasonCodes.push(coded);
   };
+  const fail = (coded: AssessmentReason, reason: string) => {
+    eligible = false;
+    say(coded, reason);
+  };
+  const figures: IncomeFigures = { perCapitaFen: perCapita, totalFen: total, members: members.length, standardFen: standard };
 
   const income = `per-capita income ${yuan(perCapita)} a month (${yuan(total)} across ${members.length} member${members.length === 1 ? '' : 's'})`;
 
   if (!isEnrolmentType(type)) {
     const ceiling = oneOffGrantCeilingFen(policy);
-    reasons.push(`${income}; the Dibao standard is ${yuan(standard)}`);
+    say({ code: 'INCOME_SUMMARY', values: figures }, `${income}; the Dibao standard is ${yuan(standard)}`);
     const rule = `the one-off grant ceiling of ${yuan(ceiling)} (${policy.oneOffGrantCeilingMonths} months of the Dibao standard)`;
-    if (input.requestedAmountFen === undefined) reasons.push(`no amount requested: the reviewer sets it, at most ${rule}`);
-    else if (input.requestedAmountFen <= ceiling) reasons.push(`the requested ${yuan(input.requestedAmountFen)} is within ${rule}`);
-    else fail(`the requested ${yuan(input.requestedAmountFen)} exceeds ${rule}`);
+    const months = policy.oneOffGrantCeilingMonths;
+    const requestedFen = input.requestedAmountFen;
+    if (requestedFen === undefined) {
+      say({ code: 'GRANT_NOT_REQUESTED', values: { ceilingFen: ceiling, months } }, `no amount requested: the reviewer sets it, at most ${rule}`);
+    } else if (requestedFen <= ceiling) {
+      say({ code: 'GRANT_WITHIN_CEILING', values: { requestedFen, ceilingFen: ceiling, months } }, `the requested ${yuan(requestedFen)} is within ${rule}`);
+    } else fail({ code: 'GRANT_OVER_CEILING', values: { requestedFen, ceilingFen: ceiling, months } }, `the requested ${yuan(requestedFen)} exceeds ${rule}`);
     return result(ceiling);
   }
 
   switch (type) {
     case 'DIBAO':
-      if (perCapita < standard) reasons.push(`${income} is below the Dibao standard of ${yuan(standard)}`);
-      else {
-        const hint = perCapita <= threshold ? `: it is within the marginal band up to ${yuan(threshold)}, so a MARGINAL application fits` : '';
-        fail(`${income} is not below the Dibao standard of ${yuan(standard)}${hint}`);
-      }
+      if (perCapita < standard) say({ code: 'INCOME_BELOW_STANDARD', values: figures }, `${income} is below the Dibao standard of ${yuan(standard)}`);
+      else if (perCapita <= threshold) {
+        fail(
+          { code: 'INCOME_NOT_BELOW_STANDARD_MARGINAL_FITS', values: { ...figures, thresholdFen: threshold } },
+          `${income} is not below the Dibao standard of ${yuan(standard)}: it is within the marginal band up to ${yuan(threshold)}, so a MARGINAL application fits`,
+        );
+      } else fail({ code: 'INCOME_NOT_BELOW_STANDARD', values: figures }, `${income} is not below the Dibao standard of ${yuan(standard)}`);
       break;
     case 'MARGINAL':
       if (perCapita < standard) {
-        fail(`${income} is below the Dibao standard of ${yuan(standard)}: the household qualifies for Dibao, so a DIBAO application fits`);
+        fail(
+          { code: 'INCOME_QUALIFIES_FOR_DIBAO', values: figures },
+          `${income} is below the Dibao standard of ${yuan(standard)}: the household qualifies for Dibao, so a DIBAO application fits`,
+        );
       } else if (perCapita <= threshold) {
-        reasons.push(`${income} is between the Dibao standard of ${yuan(standard)} and the marginal threshold of ${yuan(threshold)}`);
-      } else fail(`${income} is above the marginal threshold of ${yuan(threshold)}`);
+        say(
+          { code: 'INCOME_IN_MARGINAL_BAND', values: { ...figures, thresholdFen: threshold } },
+          `${income} is between the Dibao standard of ${yuan(standard)} and the marginal threshold of ${yuan(threshold)}`,
+        );
+      } else fail({ code: 'INCOME_ABOVE_MARGINAL_THRESHOLD', values: { ...figures, thresholdFen: threshold } }, `${income} is above the marginal threshold of ${yuan(threshold)}`);
       break;
     case 'TEKUN': {
       const able = members.filter((m) => !unableToWork(m, on));
       const earning = members.filter((m) => m.monthlyIncomeFen > 0);
       for (const m of able) {
-        fail(`${memberLabel(m)} is ${ageOn(birthDateOf(m.idNumber), on)} and not severely disabled, so able to work`);
+        const age = ageOn(birthDateOf(m.idNumber), on);
+        fail({ code: 'MEMBER_ABLE_TO_WORK', values: { member: memberLabel(m), age } }, `${memberLabel(m)} is ${age} and not severely disabled, so able to work`);
       }
-      for (const m of earning) fail(`${memberLabel(m)} has an income of ${yuan(m.monthlyIncomeFen)} a month`);
+      for (const m of earning) {
+        fail(
+          { code: 'MEMBER_HAS_INCOME', values: { member: memberLabel(m), incomeFen: m.monthlyIncomeFen } },
+          `${memberLabel(m)} has an income of ${yuan(m.monthlyIncomeFen)} a month`,
+        );
+      }
       if (able.length === 0 && earning.length === 0) {
-        reasons.push('every member is unable to work (60 or over, under 16, or severely disabled) and has no income');
-        reasons.push('the household investigation must confirm that no one legally bound to support them is able to');
+        say({ code: 'ALL_UNABLE_TO_WORK', values: {} }, 'every member is unable to work (60 or over, under 16, or severely disabled) and has no income');
+        say({ code: 'SUPPORT_OBLIGORS_TO_CONFIRM', values: {} }, 'the household investigation must confirm that no one legally bound to support them is able to');
       }
       break;
     }
   }
 
   const rule = `${policy.depositsPerMemberMonths} months of the Dibao standard per member, ${yuan(depositsLimit)} for ${members.length}`;
+  const deposits = { depositsFen: household.assets.depositsFen, limitFen: depositsLimit, months: policy.depositsPerMemberMonths, members: members.length };
   if (household.assets.depositsFen <= depositsLimit) {
-    reasons.push(`deposits of ${yuan(household.assets.depositsFen)} pass the property test (at most ${rule})`);
-  } else fail(`deposits of ${yuan(household.assets.depositsFen)} fail the property test (at most ${rule})`);
+    say({ code: 'DEPOSITS_PASS', values: deposits }, `deposits of ${yuan(household.assets.depositsFen)} pass the property test (at most ${rule})`);
+  } else fail({ code: 'DEPOSITS_FAIL', values: deposits }, `deposits of ${yuan(household.assets.depositsFen)} fail the property test (at most ${rule})`);
   const { vehicles, properties } = household.assets;
   if (vehicles > 0 || properties > 0) {
-    reasons.push(
+    say(
+      { code: 'VEHICLES_PROPERTIES_DECLARED', values: { vehicles, properties } },
       `the household declares ${vehicles} vehicle${vehicles === 1 ? '' : 's'} and ${properties} propert${properties === 1 ? 'y' : 'ies'}; the policy sets no limit on them, so the reviewer weighs them`,
     );
   }
@@ -308,6 +388,10 @@ export function assess(input: AssessmentInput): Assessment {
     const member = members.find((m) => m.idNumber === record.idNumber);
     if (!member) continue;
     fail(
+      {
+        code: 'ALREADY_RECIPIENT',
+        values: { member: memberLabel(member), status: record.status === 'ACTIVE' ? 'ACTIVE' : 'SUSPENDED', category: record.category, householdId: record.householdId },
+      },
       `${memberLabel(member)} is already ${record.status === 'ACTIVE' ? 'an ACTIVE' : 'a SUSPENDED'} ${record.category} recipient in household ${record.householdId}`,
     );
   }
@@ -322,6 +406,7 @@ export function assess(input: AssessmentInput): Assessment {
       grantCeilingFen,
       eligible,
       reasons,
+      reasonCodes,
       assessedOn: on,
       policyEffectiveFrom: policy.effectiveFrom,
     };

@@ -21,7 +21,7 @@ export type IdNumberProblemCode =
   | 'ID_NUMBER_BIRTH_FUTURE'
   | 'ID_NUMBER_CHECK_DIGIT';
 
-const idNumberMessages: Record<IdNumberProblemCode, string> = {
+export const idNumberMessages: Record<IdNumberProblemCode, string> = {
   ID_NUMBER_EXCEL_NUMBER: `Excel turned this ID number into a number (shown like 3.21081E+17, or ending in .0) and its last digits are lost: ${excelNumberAdvice}`,
   ID_NUMBER_LENGTH: 'must be 18 characters',
   ID_NUMBER_FORMAT: 'must be 17 digits followed by a digit or X',

@@ -59,10 +59,22 @@ const enrolmentJob = 'tuodi:enroll-due';
 const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 const policyOn = (date: string) => policyInForce(loadDefaultPolicies(), date);
 
-async function load(id: string): Promise<ApplicationRecord> {
+/**
+ * The application, for `actor` when a person asks: a token that carries a township sees and acts
+ * on that township's applications only (README, Township scoping); any other is 403 FORBIDDEN.
+ */
+async function load(id: string, actor?: Actor): Promise<ApplicationRecord> {
   const application = await getApplication(id);
   if (!application) throw new AppError('NOT_FOUND', `application ${id} does not exist`);
+  if (actor) checkTownship(actor, application.township, `application ${id}`);
   return application;
+}
+
+/** Throws 403 when the actor's token is scoped to another township than `township`. */
+export function checkTownship(actor: Actor, township: string, what: string): void {
+  if (actor.township !== undefined && actor.township !== township) {
+    throw new AppError('FORBIDDEN', `${what} is in ${township}; ${actor.sub}'s token is scoped to ${actor.township}`);
+  }
 }
 
 /** One status change: the new status, the history entry naming both ends, and what else changes. */
@@ -91,6 +103,7 @@ async function applyOrConflict(application: ApplicationRecord, action: Applicati
 }
 
 export async function fileApplication(request: ApplicationRequest, actor: Actor, now: Date) {
+  checkTownship(actor, request.household.township, 'the household');
   const at = now.toISOString();
   const id = newId('app');
   const record: ApplicationRecord = {
@@ -122,7 +135,7 @@ export async function fileApplication(request: ApplicationRequest, actor: Actor,
 }
 
 export async function addDocument(id: string, request: DocumentRequest, actor: Actor, now: Date) {
-  const application = await load(id);
+  const application = await load(id, actor);
   nextStatus(application, 'ADD_DOCUMENT');
   const full = () =>
     new AppError('CONFLICT', `application ${id} already holds ${maxDocumentsPerApplication} documents, the most it may`);
@@ -155,7 +168,7 @@ export async function addDocument(id: string, request: DocumentRequest, actor: A
  * failure between the two steps is recovered by retrying.
  */
 export async function submit(id: string, actor: Actor, now: Date) {
-  const application = await load(id);
+  const application = await load(id, actor);
   if (application.status === 'SUBMITTED') {
     await enqueueAssessment(id);
     return { id, status: 'SUBMITTED' as const };
@@ -203,7 +216,7 @@ export async function assessApplication(id: string, now: Date): Promise<'assesse
 }
 
 export async function decide(id: string, request: DecisionRequest, actor: Actor, now: Date): Promise<ApplicationView> {
-  const application = await load(id);
+  const application = await load(id, actor);
   // Separation of duties: whoever filed or submitted the application does not decide it.
   if (actor.sub === application.createdBy || actor.sub === application.submittedBy) {
     throw new AppError('FORBIDDEN', `${actor.sub} filed or submitted application ${id} and so may not decide it`);
@@ -275,7 +288,7 @@ export async function decide(id: string, request: DecisionRequest, actor: Actor,
 
 /** An objection during the notice sends the application back to review; the approval lapses. */
 export async function object(id: string, text: string, actor: Actor, now: Date): Promise<ApplicationView> {
-  const application = await load(id);
+  const application = await load(id, actor);
   const at = now.toISOString();
   const spec = transition(application, 'OBJECT', actor.sub, at, text, {
     append: { objections: [{ at, by: actor.sub, text }] },
@@ -403,7 +416,8 @@ export async function view(application: ApplicationRecord): Promise<ApplicationV
       ? { bankName: application.payee.bankName, bankAccountMasked: maskBankAccount(application.payee.bankAccount) }
       : null,
     documents,
-    assessment: application.assessment ?? null,
+    // An assessment stored before reasonCodes existed has none: the English reasons still stand.
+    assessment: application.assessment ? { ...application.assessment, reasonCodes: application.assessment.reasonCodes ?? [] } : null,
     decision: application.decision ?? null,
     noticeEndsOn: application.noticeEndsOn ?? null,
     noticeDocumentUrl: application.noticeDocumentKey
@@ -419,12 +433,12 @@ export async function view(application: ApplicationRecord): Promise<ApplicationV
   };
 }
 
-export async function viewApplication(id: string): Promise<ApplicationView> {
-  return view(await load(id));
+export async function viewApplication(id: string, actor: Actor): Promise<ApplicationView> {
+  return view(await load(id, actor));
 }
 
-export async function applicationHistory(id: string, page: { limit: number; nextToken?: string }, binding: PageBinding) {
-  const { history } = await load(id);
+export async function applicationHistory(id: string, actor: Actor, page: { limit: number; nextToken?: string }, binding: PageBinding) {
+  const { history } = await load(id, actor);
   const offset = Number((await decodeNextToken(page.nextToken, binding))?.offset ?? 0);
   const end = offset + page.limit;
   return { items: history.slice(offset, end), nextToken: end < history.length ? await encodeNextToken({ offset: end }, binding) : null };
@@ -444,9 +458,12 @@ function summary(application: ApplicationRecord): ApplicationSummary {
   };
 }
 
-export async function listApplications(query: ListApplicationsQuery, binding: PageBinding) {
+/** A token scoped to a township lists only that township's applications; asking for another is 403. */
+export async function listApplications(query: ListApplicationsQuery, actor: Actor, binding: PageBinding) {
+  if (query.township !== undefined) checkTownship(actor, query.township, 'the township asked for');
+  const township = actor.township ?? query.township;
   const { items, lastKey } = await queryApplications(
-    { status: query.status, township: query.township, type: query.type, createdBy: query.createdBy },
+    { status: query.status, township, type: query.type, createdBy: query.createdBy },
     query.limit,
     await decodeNextToken(query.nextToken, binding),
   );

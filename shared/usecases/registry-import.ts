@@ -28,8 +28,9 @@ import {
 import { recipientIdOf } from '../adapters/recipient-id-key.ts';
 import { pausePoint } from '../observability/pause-point.ts';
 
-function refuse(message: string): never {
-  throw new AppError('VALIDATION_FAILED', `body: ${message}`, [{ path: 'body', message }]);
+/** `code`: the detail's stable code, for a file the API cannot read at all (addition to the contract). */
+function refuse(message: string, code?: 'FILE_ENCODING_UNREADABLE'): never {
+  throw new AppError('VALIDATION_FAILED', `body: ${message}`, [{ path: 'body', message, ...(code && { code }) }]);
 }
 
 /** The file's text and the encoding it was read in; a file we cannot read is a 400 saying what to do. */
@@ -41,7 +42,7 @@ export function decodeRegistryFile(file: FileBody): { text: string; encoding: Te
     });
     return { text, encoding };
   } catch (error) {
-    if (error instanceof TextDecodingError) refuse(error.message);
+    if (error instanceof TextDecodingError) refuse(error.message, 'FILE_ENCODING_UNREADABLE');
     throw error;
   }
 }

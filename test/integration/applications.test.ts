@@ -487,3 +487,66 @@ describe('validation details carry stable codes (an addition) for clients to ren
     });
   });
 });
+
+describe('township scoping: a token carrying a township sees and acts on that township only (the API enforces it)', () => {
+  const scopedToken = async (role: 'caseworker' | 'reviewer', sub: string, township: string) =>
+    (await stack.call('POST', '/local/dev-token', { body: { role, sub, township } })).body.token as string;
+  let inZhenzhou: string;
+  let inLiuji: string;
+
+  beforeAll(async () => {
+    inZhenzhou = (await fileAndAssess(stack, actors, applicationBody('DIBAO', [member(901, { name: '赵真州' })], { township: '真州镇' }))).id;
+    inLiuji = (await fileAndAssess(stack, actors, applicationBody('DIBAO', [member(902, { name: '钱刘集' })], { township: '刘集镇' }))).id;
+  });
+
+  it('lists only the token township’s applications, with or without a filter, and refuses another township’s filter', async () => {
+    const reviewer = await scopedToken('reviewer', 'rv-zhenzhou', '真州镇');
+    for (const query of ['status=UNDER_REVIEW&limit=100', 'limit=100', 'township=真州镇&limit=100', 'type=DIBAO&limit=100']) {
+      const ids: string[] = [];
+      let nextToken: string | null = null;
+      do {
+        const page: any = await stack.call('GET', `/applications?${query}${nextToken ? `&nextToken=${encodeURIComponent(nextToken)}` : ''}`, { token: reviewer });
+        expect(page.status).toBe(200);
+        expect(page.body.items.every((a: { township: string }) => a.township === '真州镇')).toBe(true);
+        ids.push(...page.body.items.map((a: { id: string }) => a.id));
+        nextToken = page.body.nextToken;
+      } while (nextToken);
+      expect(ids).toContain(inZhenzhou);
+      expect(ids).not.toContain(inLiuji);
+    }
+    const other = await stack.call('GET', `/applications?township=${encodeURIComponent('刘集镇')}`, { token: reviewer });
+    expect([other.status, other.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    // An unscoped token still sees every township.
+    const all = await stack.call('GET', `/applications?township=${encodeURIComponent('刘集镇')}&limit=100`, { token: actors.reviewer });
+    expect(all.body.items.map((a: { id: string }) => a.id)).toContain(inLiuji);
+  });
+
+  it('refuses to show, document, decide or object to another township’s application, and changes nothing', async () => {
+    const reviewer = await scopedToken('reviewer', 'rv-zhenzhou', '真州镇');
+    const caseworker = await scopedToken('caseworker', 'cw-zhenzhou', '真州镇');
+    const before = await storedApplication(inLiuji);
+    const attempts = [
+      await stack.call('GET', `/applications/${inLiuji}`, { token: reviewer }),
+      await stack.call('GET', `/applications/${inLiuji}/history`, { token: caseworker }),
+      await stack.call('POST', `/applications/${inLiuji}/documents`, {
+        token: caseworker,
+        body: { kind: 'OTHER', fileName: 'a.pdf', contentType: 'application/pdf', sizeBytes: 10 },
+      }),
+      await stack.call('POST', `/applications/${inLiuji}/submit`, { token: caseworker }),
+      await stack.call('POST', `/applications/${inLiuji}/decision`, { token: reviewer, body: { decision: 'REJECT', reason: '不属本镇' } }),
+      await stack.call('POST', `/applications/${inLiuji}/objections`, { token: caseworker, body: { text: '异议' } }),
+    ];
+    expect(attempts.map((r) => [r.status, r.body.error?.code])).toEqual(Array(attempts.length).fill([403, 'FORBIDDEN']));
+    expect(await storedApplication(inLiuji)).toEqual(before);
+    // Its own township's application it reads as before.
+    expect((await stack.call('GET', `/applications/${inZhenzhou}`, { token: reviewer })).status).toBe(200);
+  });
+
+  it('refuses a caseworker filing for a household in another township', async () => {
+    const caseworker = await scopedToken('caseworker', 'cw-zhenzhou', '真州镇');
+    const refused = await stack.call('POST', '/applications', { token: caseworker, body: applicationBody('DIBAO', [member(903)], { township: '刘集镇' }) });
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'FORBIDDEN']);
+    const filed = await stack.call('POST', '/applications', { token: caseworker, body: applicationBody('DIBAO', [member(904)], { township: '真州镇' }) });
+    expect(filed.status).toBe(201);
+  });
+});

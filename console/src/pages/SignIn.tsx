@@ -1,6 +1,7 @@
 // Local-only sign-in: choose a role and a subject; the local stack mints a dev token
 // (POST /local/dev-token). A deployed console signs in with the identity provider instead.
-import { Alert, Button, Card, Form, Input, Select } from 'antd';
+import { Alert, Button, Form, Input, Select } from 'antd';
+import { Panel } from '../Panel.tsx';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { homeOf, signIn, type Role } from '../session.ts';
@@ -71,9 +72,9 @@ export function SignIn() {
   const navigate = useNavigate();
   return (
     <main style={{ display: 'flex', justifyContent: 'center', paddingTop: '10vh' }}>
-      <Card title={<h1 style={{ fontSize: 18, margin: 0 }}>托底 · 社会救助工作台 — 本地开发登录</h1>} style={{ width: 420 }}>
+      <Panel level={1} title="托底 · 社会救助工作台 — 本地开发登录" style={{ width: 420 }}>
         <DevSignInForm onSignedIn={(role) => navigate(homeOf[role], { replace: true })} />
-      </Card>
+      </Panel>
     </main>
   );
 }

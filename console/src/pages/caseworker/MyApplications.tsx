@@ -1,5 +1,6 @@
 // 我的申请: the applications this caseworker filed (GET /applications?createdBy=, an addition).
-import { Button, Card } from 'antd';
+import { Button } from 'antd';
+import { Panel } from '../../Panel.tsx';
 import { useNavigate } from 'react-router';
 import { currentSession } from '../../session.ts';
 import { ApplicationList } from '../common/ApplicationList.tsx';
@@ -8,8 +9,8 @@ export function MyApplications() {
   const navigate = useNavigate();
   const sub = currentSession()?.sub ?? '';
   return (
-    <Card
-      title={<h2 style={{ margin: 0, fontSize: 18 }}>我的申请</h2>}
+    <Panel
+      title="我的申请"
       extra={
         <Button type="primary" onClick={() => navigate('/applications/new')}>
           新建申请
@@ -17,6 +18,6 @@ export function MyApplications() {
       }
     >
       <ApplicationList fixed={{ createdBy: sub }} caption={`${sub} 建立的申请`} />
-    </Card>
+    </Panel>
   );
 }

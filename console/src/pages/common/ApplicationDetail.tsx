@@ -17,6 +17,7 @@ import {
   documentKindText,
   enrolmentTypes,
   relationText,
+  assessmentReasons,
 } from '../../zh.ts';
 
 type Application = Schemas['Application'];
@@ -319,11 +320,13 @@ export function ApplicationDetail() {
             <Descriptions.Item label="评估日期">{a.assessment.assessedOn}</Descriptions.Item>
           </Descriptions>
           <Typography.Paragraph type="secondary" style={{ marginBottom: 4 }}>
-            评估依据（系统原文）：
+            评估依据：
           </Typography.Paragraph>
-          <ul lang="en">
-            {a.assessment.reasons.map((r) => (
-              <li key={r}>{r}</li>
+          <ul aria-label="评估依据">
+            {assessmentReasons(a.assessment).map((r, i) => (
+              <li key={i} lang={r.lang}>
+                {r.text}
+              </li>
             ))}
           </ul>
         </Card>

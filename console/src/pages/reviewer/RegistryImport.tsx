@@ -1,26 +1,73 @@
-// 名册导入: a registry CSV uploaded as is (the API checks it line by line in the background),
-// its progress, and every rejected line the API lists, downloadable as CSV.
+// 名册导入: the registry file's bytes go to the API as they are (a GBK CSV saved by Chinese Excel
+// arrives intact: the API decodes it), a dry run first (counts, encoding, the first rows as they
+// would be stored, every rejected line), then the import, its progress, and every rejected line
+// downloadable (the API's rejectionsCsvUrl).
 import { Alert, Button, Card, Descriptions, Space, Spin, Table } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, type Schemas } from '../../api/client.ts';
 import { showProblem, type Problem } from '../../errors.ts';
-import { chinaTime } from '../../format.ts';
+import { chinaTime, yuan } from '../../format.ts';
+import { categoryText, rejectionText } from '../../zh.ts';
 
 type Import = Schemas['RecipientImport'];
+type DryRun = Schemas['RecipientImportDryRun'];
+type Rejection = Import['rejected'][number];
 const statusText: Record<Import['status'], string> = { RUNNING: '正在导入', COMPLETED: '已完成', FAILED: '失败' };
+const maxFileBytes = 5 * 1024 * 1024;
 
-function rejectionsCsv(rejected: Import['rejected']): string {
+/** The dry run's rejections as the CSV the API writes after an import (UTF-8 with a BOM for Excel). */
+function rejectionsCsv(rejected: Rejection[]): string {
   const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  // A BOM so that Excel opens the Chinese text as UTF-8.
-  return `\uFEFF行号,原因\r\n${rejected.map((r) => `${r.line},${quote(r.message)}`).join('\r\n')}\r\n`;
+  return `\uFEFF行号,原因\r\n${rejected.map((r) => `${r.line},${quote(rejectionText(r.message))}`).join('\r\n')}\r\n`;
+}
+
+function saveBlob(blob: Blob, fileName: string) {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * The file's bytes, never `file.text()` (which would decode GBK as UTF-8 and replace every Chinese
+ * character). `application/vnd.ms-excel` is what Windows browsers label a .csv file and what the
+ * API takes as bytes (API Gateway would hand a text/csv body over as UTF-8 text).
+ */
+async function postRegistryFile(file: File, dryRun: boolean) {
+  return api.POST('/recipients/imports', {
+    params: { query: { dryRun: dryRun ? 'true' : 'false' } },
+    body: await file.arrayBuffer(),
+    headers: { 'content-type': 'application/vnd.ms-excel' },
+    bodySerializer: (body: ArrayBuffer) => body,
+  } as never);
+}
+
+function RejectedLines(props: { rejected: Rejection[]; total: number }) {
+  return (
+    <Table<Rejection>
+      style={{ marginTop: 8 }}
+      size="small"
+      rowKey="line"
+      caption={`未通过的行（共 ${props.total} 行${props.total > props.rejected.length ? `，此处列出前 ${props.rejected.length} 行，完整清单请下载` : ''}）`}
+      dataSource={props.rejected}
+      pagination={{ pageSize: 50, hideOnSinglePage: true }}
+      columns={[
+        { title: '行号', dataIndex: 'line', width: 80 },
+        { title: '原因', dataIndex: 'message', render: (message: string) => rejectionText(message) },
+      ]}
+    />
+  );
 }
 
 export function RegistryImport() {
   const [file, setFile] = useState<File>();
+  const [dryRun, setDryRun] = useState<DryRun>();
   const [importId, setImportId] = useState<string>();
   const [state, setState] = useState<Import>();
   const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
+  const [busy, setBusy] = useState<'dry-run' | 'import' | 'download'>();
 
   useEffect(() => {
     if (!importId || state?.status === 'COMPLETED' || state?.status === 'FAILED') return;
@@ -32,74 +79,125 @@ export function RegistryImport() {
     return () => clearTimeout(timer);
   }, [importId, state]);
 
-  const start = async () => {
+  const choose = (chosen: File | undefined) => {
+    setProblem(undefined);
+    setDryRun(undefined);
+    setImportId(undefined);
+    setState(undefined);
+    if (chosen && chosen.size > maxFileBytes) {
+      setFile(undefined);
+      setProblem({ summary: '文件不能超过 5 MB', general: [] });
+      return;
+    }
+    setFile(chosen);
+  };
+
+  const check = async () => {
     if (!file) return;
     setProblem(undefined);
-    setState(undefined);
-    setBusy(true);
-    const { data, error, response } = await api.POST('/recipients/imports', {
-      body: await file.text(),
-      headers: { 'content-type': 'text/csv' },
-      bodySerializer: (body: string) => body,
-    });
-    setBusy(false);
-    if (data && 'importId' in data) setImportId(data.importId);
+    setBusy('dry-run');
+    const { data, error, response } = await postRegistryFile(file, true);
+    setBusy(undefined);
+    if (data && 'dryRun' in data) setDryRun(data as DryRun);
     else setProblem(showProblem(error, response.status));
   };
 
-  const download = () => {
-    if (!state) return;
-    const url = URL.createObjectURL(new Blob([rejectionsCsv(state.rejected)], { type: 'text/csv;charset=utf-8' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `导入未通过行-${state.importId}.csv`;
-    link.click();
-    URL.revokeObjectURL(url);
+  const start = async () => {
+    if (!file) return;
+    setProblem(undefined);
+    setBusy('import');
+    const { data, error, response } = await postRegistryFile(file, false);
+    setBusy(undefined);
+    if (data && 'importId' in data) setImportId((data as { importId: string }).importId);
+    else setProblem(showProblem(error, response.status));
+  };
+
+  const download = async () => {
+    if (!state?.rejectionsCsvUrl) return;
+    setBusy('download');
+    try {
+      const response = await fetch(state.rejectionsCsvUrl);
+      if (!response.ok) throw new Error(String(response.status));
+      saveBlob(await response.blob(), `导入未通过行-${state.importId}.csv`);
+    } catch {
+      // The link is valid 15 minutes: a fresh read of the import gives a new one.
+      setProblem({ summary: '下载链接已过期或网络中断，请刷新页面后再下载', general: [] });
+    } finally {
+      setBusy(undefined);
+    }
   };
 
   return (
     <Card title={<h2 style={{ margin: 0, fontSize: 18 }}>名册导入</h2>}>
       <Space wrap>
         <label>
-          选择名册文件（CSV，5 MB 以内）：
-          <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0])} />
+          选择名册文件（CSV，5 MB 以内，UTF-8 或 Excel 另存的 GBK 均可）：
+          <input type="file" accept=".csv,text/csv,application/vnd.ms-excel" onChange={(e) => choose(e.target.files?.[0])} />
         </label>
-        <Button type="primary" disabled={!file} loading={busy} onClick={() => void start()}>
-          开始导入
+        <Button disabled={!file || Boolean(importId)} loading={busy === 'dry-run'} onClick={() => void check()}>
+          检查（试导入）
+        </Button>
+        <Button type="primary" disabled={!dryRun || Boolean(importId)} loading={busy === 'import'} onClick={() => void start()}>
+          确认导入
         </Button>
       </Space>
       {problem && (
         <Alert type="error" role="alert" title={problem.summary} description={problem.general.join('；') || undefined} style={{ marginTop: 16 }} />
       )}
+      {dryRun && !importId && (
+        <section aria-label="试导入结果" style={{ marginTop: 16 }}>
+          <Alert
+            type={dryRun.rejectedCount > 0 ? 'warning' : 'success'}
+            title={`试导入：共 ${dryRun.lines} 行，可导入 ${dryRun.wouldImport} 人，未通过 ${dryRun.rejectedCount} 行（文件编码 ${dryRun.encoding}）。尚未保存任何数据。`}
+          />
+          {dryRun.firstRows.length > 0 && (
+            <Table<DryRun['firstRows'][number]>
+              style={{ marginTop: 8 }}
+              size="small"
+              rowKey="line"
+              pagination={false}
+              caption={`将导入的前 ${dryRun.firstRows.length} 行`}
+              dataSource={dryRun.firstRows}
+              columns={[
+                { title: '行号', dataIndex: 'line' },
+                { title: '户编号', dataIndex: 'householdId' },
+                { title: '姓名', dataIndex: 'name' },
+                { title: '身份证号码', dataIndex: 'idNumberMasked' },
+                { title: '类别', dataIndex: 'category', render: (c: DryRun['firstRows'][number]['category']) => categoryText[c] },
+                { title: '乡镇', dataIndex: 'township' },
+                { title: '月保障金', dataIndex: 'monthlyBenefitFen', render: yuan },
+                { title: '起始日期', dataIndex: 'since' },
+              ]}
+            />
+          )}
+          {dryRun.rejected.length > 0 && (
+            <>
+              <Button style={{ marginTop: 16 }} onClick={() => saveBlob(new Blob([rejectionsCsv(dryRun.rejected)], { type: 'text/csv;charset=utf-8' }), '试导入未通过行.csv')}>
+                下载试导入未通过的行（CSV）
+              </Button>
+              <RejectedLines rejected={dryRun.rejected} total={dryRun.rejectedCount} />
+            </>
+          )}
+        </section>
+      )}
       {state && (
-        <>
-          <Descriptions bordered column={3} style={{ marginTop: 16 }}>
+        <section aria-label="导入结果" style={{ marginTop: 16 }}>
+          <Descriptions bordered column={3}>
             <Descriptions.Item label="状态">{statusText[state.status]}</Descriptions.Item>
             <Descriptions.Item label="已导入">{state.imported} 人</Descriptions.Item>
             <Descriptions.Item label="未通过">{state.rejectedCount} 行</Descriptions.Item>
             <Descriptions.Item label="开始时间">{chinaTime(state.createdAt)}</Descriptions.Item>
+            <Descriptions.Item label="文件编码">{state.encoding ?? '—'}</Descriptions.Item>
           </Descriptions>
-          {/* The API reports no line count while running yet: say it runs rather than draw a made-up bar. */}
+          {/* The API reports no line count while running: say it runs rather than draw a made-up bar. */}
           {state.status === 'RUNNING' && <Spin tip="正在逐行检查和导入……" style={{ marginTop: 16 }} aria-label="正在导入" />}
-          {state.rejected.length > 0 && (
-            <>
-              <Button style={{ marginTop: 16 }} onClick={download}>
-                下载未通过的行（CSV）
-              </Button>
-              <Table
-                style={{ marginTop: 8 }}
-                size="small"
-                rowKey="line"
-                caption="未通过的行"
-                dataSource={state.rejected}
-                columns={[
-                  { title: '行号', dataIndex: 'line' },
-                  { title: '原因（系统原文）', dataIndex: 'message' },
-                ]}
-              />
-            </>
+          {state.rejectionsCsvUrl && (
+            <Button style={{ marginTop: 16 }} loading={busy === 'download'} onClick={() => void download()}>
+              下载全部未通过的行（CSV）
+            </Button>
           )}
-        </>
+          {state.rejected.length > 0 && <RejectedLines rejected={state.rejected} total={state.rejectedCount} />}
+        </section>
       )}
     </Card>
   );
