@@ -857,3 +857,21 @@ export const auth = {
   localIssuer: 'https://tuodi.local/dev-issuer',
   localAudience: 'tuodi-api',
 } as const;
+
+/** The kind of token a role's caller holds: hospital systems one, the bureau's staff the other. */
+export const scopeKindOf = (role: Role): keyof typeof auth.scopes => (role === 'hospital' ? 'hospital' : 'staff');
+
+/**
+ * The scopes a route accepts at the authorizer, any one of them (API Gateway's authorizationScopes;
+ * the OpenAPI document's security alternatives; the local API's check): the scope of each kind of
+ * caller among `roles`, the roles its operation allows (shared/api). Public routes need none.
+ * `scopes` are the deployment's names (infra settings); auth.scopes by default.
+ */
+export function requiredScopes(
+  roles: readonly Role[] | 'public',
+  scopes: { hospital: string; staff: string } = auth.scopes,
+): string[] {
+  if (roles === 'public') return [];
+  const kinds = new Set(roles.map(scopeKindOf));
+  return (['hospital', 'staff'] as const).filter((kind) => kinds.has(kind)).map((kind) => scopes[kind]);
+}
