@@ -49,9 +49,9 @@ import {
   type FunctionSpec,
   type QueueName,
   type QueueSpec,
-  type Role,
   type TableName,
   type TableSpec,
+  requiredScopes,
 } from '../shared/topology.ts';
 import { bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../shared/grants.ts';
 import { operations } from '../shared/api/openapi.ts';
@@ -76,12 +76,7 @@ const alarmPeriod = Duration.minutes(5);
 export function routeScopes(name: FunctionName, scopes: { hospital: string; staff: string }): string[] {
   const operation = operations[name];
   if (!operation) throw new Error(`function ${name} has an http trigger but no operation in shared/api/openapi.ts`);
-  if (operation.roles === 'public') return [];
-  const allowed = operation.roles as readonly Role[];
-  return [
-    ...(allowed.includes('hospital') ? [scopes.hospital] : []),
-    ...(allowed.some((r) => r !== 'hospital') ? [scopes.staff] : []),
-  ];
+  return requiredScopes(operation.roles, scopes);
 }
 
 export interface TuodiStackProps extends StackProps {

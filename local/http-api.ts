@@ -1,12 +1,15 @@
 // Serves the topology's HTTP routes with API Gateway HTTP API's payload 2.0 event, after
-// verifying the bearer token as the JWT authorizer would.
+// verifying the bearer token as the JWT authorizer would: 401 without a valid token, 403 when it
+// carries none of the route's scopes (requiredScopes of the route's operation, as infra/ sets them
+// on the deployed routes).
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { operations } from '../shared/api/openapi.ts';
 import { errorResult } from '../shared/http/route.ts';
-import { functions, type FunctionName } from '../shared/topology.ts';
+import { functions, requiredScopes, type FunctionName } from '../shared/topology.ts';
 import { consoleRequest } from './console.ts';
-import { claimsAsApiGatewayPassesThem, type DevKeys } from './dev-auth.ts';
+import { claimsAsApiGatewayPassesThem, tokenScopes, type DevKeys } from './dev-auth.ts';
 import { lambdaContext, loadHandler, type Handler } from './lambda-runtime.ts';
 
 /** API Gateway's own limit on a request; routes set lower ones. */
@@ -19,28 +22,38 @@ interface Route {
   pattern: RegExp;
   parameters: string[];
   authenticated: boolean;
+  /** A token must carry one of these (none for a public route). */
+  scopes: string[];
   handler: Handler;
+}
+
+/** The route of the topology's HTTP function `name`, served by `handler`. */
+export function routeOf(name: FunctionName, handler: Handler): Route {
+  const trigger = functions[name].trigger;
+  if (trigger.type !== 'http') throw new Error(`function ${name} has no http trigger`);
+  const operation = operations[name];
+  if (!operation) throw new Error(`function ${name} has an http trigger but no operation in shared/api/openapi.ts`);
+  const parameters: string[] = [];
+  const source = trigger.path.replace(/\{(\w+)\}/g, (_, p: string) => {
+    parameters.push(p);
+    return '([^/]+)';
+  });
+  return {
+    name,
+    method: trigger.method,
+    routeKey: `${trigger.method} ${trigger.path}`,
+    pattern: new RegExp(`^${source}$`),
+    parameters,
+    authenticated: trigger.authenticated,
+    scopes: trigger.authenticated ? requiredScopes(operation.roles) : [],
+    handler,
+  };
 }
 
 export async function loadRoutes(): Promise<Route[]> {
   const routes: Route[] = [];
   for (const [name, spec] of Object.entries(functions) as Array<[FunctionName, (typeof functions)[FunctionName]]>) {
-    const trigger = spec.trigger;
-    if (trigger.type !== 'http') continue;
-    const parameters: string[] = [];
-    const source = trigger.path.replace(/\{(\w+)\}/g, (_, p: string) => {
-      parameters.push(p);
-      return '([^/]+)';
-    });
-    routes.push({
-      name,
-      method: trigger.method,
-      routeKey: `${trigger.method} ${trigger.path}`,
-      pattern: new RegExp(`^${source}$`),
-      parameters,
-      authenticated: trigger.authenticated,
-      handler: await loadHandler(name),
-    });
+    if (spec.trigger.type === 'http') routes.push(routeOf(name, await loadHandler(name)));
   }
   return routes;
 }
@@ -95,14 +108,25 @@ export function startHttpApi(routes: Route[], keys: DevKeys, port: number): Prom
         return send(res, errorResult('NOT_FOUND', `no route ${req.method} ${url.pathname}`));
       }
       let claims: Record<string, string> | undefined;
+      let scopes: string[] = [];
       if (route.authenticated) {
         const token = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1];
         if (!token) return send(res, errorResult('UNAUTHENTICATED', 'a bearer token is required'));
+        let payload;
         try {
-          claims = claimsAsApiGatewayPassesThem(await keys.verify(token));
+          payload = await keys.verify(token);
         } catch (error) {
           return send(res, errorResult('UNAUTHENTICATED', `the token was refused: ${(error as Error).message}`));
         }
+        scopes = tokenScopes(payload);
+        // As the deployed authorizer: a valid token with none of the route's scopes never reaches the function.
+        if (route.scopes.length && !route.scopes.some((scope) => scopes.includes(scope))) {
+          return send(
+            res,
+            errorResult('FORBIDDEN', `${route.routeKey} needs a token with the scope ${route.scopes.join(' or ')}; this token has ${scopes.join(' ') || 'no scope'}`),
+          );
+        }
+        claims = claimsAsApiGatewayPassesThem(payload);
       }
       const body = await readBody(req);
       if (body === 'too-large') {
@@ -149,7 +173,7 @@ export function startHttpApi(routes: Route[], keys: DevKeys, port: number): Prom
           stage: '$default',
           time: now.toISOString(),
           timeEpoch: now.getTime(),
-          ...(claims && { authorizer: { jwt: { claims, scopes: [] } } }),
+          ...(claims && { authorizer: { jwt: { claims, scopes } } }),
         },
         ...gatewayBody(body, headers['content-type']),
       };

@@ -302,6 +302,9 @@ export interface FunctionSpec {
 /** Powertools idempotency reads, conditionally puts and updates its record, and deletes it when the call fails. */
 const idempotencyAccess = { operations: ['get', 'put', 'update', 'delete'] } as const satisfies TableAccess;
 
+/** A reviewer's change to one registry record (status, payee): a conditional update, and a read to say why it was refused. */
+const recipientChangeAccess = { operations: ['get', 'update'] } as const satisfies TableAccess;
+
 // Bounds. Queues: the most concurrent workers each event source mapping starts, so background
 // work cannot take the account's Lambda concurrency (1,000 by default) from the API, nor push
 // one DynamoDB partition past its ~1,000 writes/s. Routes: per-route limits (all callers of the
@@ -356,7 +359,9 @@ export const functions = {
     timeoutSeconds: 300,
     memoryMiB: 1024,
     access: {
-      tables: { recipients: 'readwrite', recipientImports: { operations: ['get', 'update'] } },
+      // recipients: batchGet who holds each line's person, put creates only absent records (conditional);
+      // recipientImports: get, and update for the lease, the outcome and a dead-lettered import's failure.
+      tables: { recipients: { operations: ['batchGet', 'put'] }, recipientImports: { operations: ['get', 'update'] } },
       // put: writes every rejected line as a CSV beside the import file
       buckets: { documents: [{ prefix: 'registry-imports/', operations: ['get', 'put'] }] },
       secrets: { recipientIdKey: 'read' },
@@ -382,7 +387,8 @@ export const functions = {
         hospitals: 'read',
         idempotency: idempotencyAccess,
         recipients: 'read',
-        medicalAssistanceUsage: 'readwrite',
+        // As decideHospitalNotices: the year's usage read, then moved inside the settlement or reversal transaction.
+        medicalAssistanceUsage: { operations: ['get', 'update'] },
       },
       queues: { hospitalNotices: 'send' },
     },
@@ -496,15 +502,19 @@ export const functions = {
     memoryMiB: 2048,
     access: {
       tables: {
-        payoutBatches: 'readwrite',
-        payoutClaims: 'readwrite',
-        payments: 'readwrite',
-        payoutProgress: 'readwrite',
-        recipients: 'read',
-        grants: 'read',
+        // Reads the batch; moves it PLANNING → PENDING_APPROVAL or FAILED (also on the last receive).
+        payoutBatches: { operations: ['get', 'update'] },
+        // Claims and payments are created in one transaction per group (conditional puts).
+        payoutClaims: { operations: ['put'] },
+        payments: { operations: ['put', 'query'] },
+        // Segment items created, leased (update), read and queried; the lease's fence is a transaction's ConditionCheck.
+        payoutProgress: { operations: ['get', 'put', 'update', 'query', 'conditionCheck'] },
+        // The ACTIVE recipients of the categories, by parallel scan segments.
+        recipients: { operations: ['scan'] },
+        grants: { operations: [], queryIndexes: ['grantsByStatus'] },
         // HOSPITAL_REIMBURSEMENT: each hospital's month of notices, and its bank account.
-        hospitals: 'read',
-        hospitalNotices: 'read',
+        hospitals: { operations: ['scan'] },
+        hospitalNotices: { operations: [], queryIndexes: ['byHospitalMonth'] },
       },
       // A planner near its Lambda deadline hands the rest over in a new plan message.
       queues: { payoutPlans: 'send' },
@@ -516,8 +526,14 @@ export const functions = {
     timeoutSeconds: 120,
     memoryMiB: 1024,
     access: {
-      // payoutBatches readwrite: a chunk's last allowed receive marks the batch FAILED with the reason.
-      tables: { payoutBatches: 'readwrite', payments: 'readwrite', payoutProgress: 'readwrite' },
+      tables: {
+        // update: a chunk's last allowed receive marks the batch FAILED with the reason.
+        payoutBatches: { operations: ['get', 'update'] },
+        // A chunk's payments queried, each moved PLANNED → RECORDED by a conditional update.
+        payments: { operations: ['query', 'update'] },
+        // The chunk's lease item (put if absent, then leased by update), its done entry (get, put), the done entries queried.
+        payoutProgress: { operations: ['get', 'put', 'update', 'query'] },
+      },
       queues: { payoutChunks: 'send', payoutFiles: 'send' },
     },
   },
@@ -539,10 +555,13 @@ export const functions = {
     memoryMiB: 1024,
     access: {
       tables: {
-        payoutBatches: 'readwrite',
-        payments: 'readwrite',
-        payoutClaims: 'readwrite',
-        payoutProgress: 'readwrite',
+        // Reconciliation figures and PAID_OUT → RECONCILED: updates only.
+        payoutBatches: { operations: ['update'] },
+        // Each outcome a conditional update (a return in a transaction with its claim's release); counted by query.
+        payments: { operations: ['get', 'query', 'update'] },
+        payoutClaims: { operations: ['update'] },
+        // The report entry: leased (update), read, rewritten APPLIED (put).
+        payoutProgress: { operations: ['get', 'put', 'update'] },
       },
       buckets: { exports: [{ prefix: 'payouts/*/bank-results/', operations: ['get'] }] },
     },
@@ -586,7 +605,8 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMiB: 512,
     access: {
-      tables: { payoutBatches: 'readwrite', payoutProgress: 'readwrite', idempotency: idempotencyAccess },
+      // Reads the batch and the report, marks the report returnAll and the batch's history (conditional updates).
+      tables: { payoutBatches: { operations: ['get', 'update'] }, payoutProgress: { operations: ['get', 'update'] }, idempotency: idempotencyAccess },
       buckets: { exports: [{ prefix: 'payouts/*/bank-results/', operations: ['get'] }] },
       queues: { bankResults: 'send' },
     },
@@ -598,13 +618,16 @@ export const functions = {
     memoryMiB: 512,
     access: {
       tables: {
-        recipientImports: 'read',
+        // Scans for RUNNING imports and the batches to drive on; queries SUBMITTED applications.
+        recipientImports: { operations: ['scan'] },
         applications: { operations: [], queryIndexes: ['applicationsByStatus'] },
-        payoutBatches: 'readwrite',
+        // Finishing a retry or an ended batch's claim release (shared/usecases/payout-operator-actions.ts).
+        payoutBatches: { operations: ['scan', 'get', 'update'] },
         // Finishing an interrupted retry deletes the payments it excluded (as retryPayoutBatch does).
-        payments: { operations: ['get', 'batchGet', 'query', 'scan', 'put', 'update', 'batchWrite', 'delete'] },
-        payoutClaims: 'readwrite',
-        payoutProgress: 'readwrite',
+        payments: { operations: ['query', 'delete'] },
+        payoutClaims: { operations: ['update'] },
+        // Plan segments, chunk entries and leases, applying reports read; a retry's old chunk entries deleted in batches.
+        payoutProgress: { operations: ['query', 'batchWrite'] },
       },
       queues: { recipientImports: 'send', applicationAssessments: 'send', payoutPlans: 'send', payoutChunks: 'send', payoutFiles: 'send', bankResults: 'send' },
     },
@@ -703,7 +726,12 @@ export const functions = {
     trigger: { type: 'schedule', job: 'enroll-due', schedule: 'cron(30 16 * * ? *)' },
     timeoutSeconds: 300,
     memoryMiB: 512,
-    access: { tables: { applications: 'readwrite', recipients: 'readwrite' }, secrets: { recipientIdKey: 'read' } },
+    // Applications on notice by the status index, each read and moved ENROLLED in one transaction
+    // with its members' registry records (conditional updates that create or take over a record).
+    access: {
+      tables: { applications: { operations: ['get', 'update'], queryIndexes: ['applicationsByStatus'] }, recipients: { operations: ['update'] } },
+      secrets: { recipientIdKey: 'read' },
+    },
   },
   reviewDue: {
     entry: 'functions/review-due/handler.ts',
@@ -711,42 +739,43 @@ export const functions = {
     trigger: { type: 'schedule', job: 'review-due', schedule: 'cron(0 17 * * ? *)' },
     timeoutSeconds: 900,
     memoryMiB: 1024,
-    access: { tables: { recipients: 'readwrite' } },
+    // A scan for ACTIVE recipients due, each review opened by a conditional update.
+    access: { tables: { recipients: { operations: ['scan', 'update'] } } },
   },
   suspendRecipient: {
     entry: 'functions/suspend-recipient/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/suspensions', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: 'readwrite', idempotency: idempotencyAccess } },
+    access: { tables: { recipients: recipientChangeAccess, idempotency: idempotencyAccess } },
   },
   requestPayeeChange: {
     entry: 'functions/request-payee-change/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/payee-changes', authenticated: true },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: 'readwrite', idempotency: idempotencyAccess } },
+    access: { tables: { recipients: recipientChangeAccess, idempotency: idempotencyAccess } },
   },
   confirmPayeeChange: {
     entry: 'functions/confirm-payee-change/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/payee-changes/confirmations', authenticated: true },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: 'readwrite', idempotency: idempotencyAccess } },
+    access: { tables: { recipients: recipientChangeAccess, idempotency: idempotencyAccess } },
   },
   reinstateRecipient: {
     entry: 'functions/reinstate-recipient/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/reinstatements', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: 'readwrite', idempotency: idempotencyAccess } },
+    access: { tables: { recipients: recipientChangeAccess, idempotency: idempotencyAccess } },
   },
   terminateRecipient: {
     entry: 'functions/terminate-recipient/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/terminations', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: 'readwrite', idempotency: idempotencyAccess } },
+    access: { tables: { recipients: recipientChangeAccess, idempotency: idempotencyAccess } },
   },
   // 统计: the figures are maintained from each source table's stream; the reports read counters.
   maintainRegistryFigures: {
@@ -859,3 +888,21 @@ export const auth = {
   localIssuer: 'https://tuodi.local/dev-issuer',
   localAudience: 'tuodi-api',
 } as const;
+
+/** The kind of token a role's caller holds: hospital systems one, the bureau's staff the other. */
+export const scopeKindOf = (role: Role): keyof typeof auth.scopes => (role === 'hospital' ? 'hospital' : 'staff');
+
+/**
+ * The scopes a route accepts at the authorizer, any one of them (API Gateway's authorizationScopes;
+ * the OpenAPI document's security alternatives; the local API's check): the scope of each kind of
+ * caller among `roles`, the roles its operation allows (shared/api). Public routes need none.
+ * `scopes` are the deployment's names (infra settings); auth.scopes by default.
+ */
+export function requiredScopes(
+  roles: readonly Role[] | 'public',
+  scopes: { hospital: string; staff: string } = auth.scopes,
+): string[] {
+  if (roles === 'public') return [];
+  const kinds = new Set(roles.map(scopeKindOf));
+  return (['hospital', 'staff'] as const).filter((kind) => kinds.has(kind)).map((kind) => scopes[kind]);
+}

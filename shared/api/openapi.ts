@@ -3,7 +3,7 @@
 import * as z from 'zod';
 import { defineOperation, type Operation } from '../http/route.ts';
 import { errorEnvelopeSchema } from '../http/schemas.ts';
-import { functions, type FunctionName, type FunctionSpec } from '../topology.ts';
+import { auth, functions, requiredScopes, type FunctionName, type FunctionSpec } from '../topology.ts';
 import * as registry from './registry.ts';
 import * as hospitalNotices from './hospital-notices.ts';
 import * as payouts from './payouts.ts';
@@ -86,7 +86,7 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'he
 const errorDescriptions: Record<number, string> = {
   400: 'MALFORMED_JSON or VALIDATION_FAILED; details name each field at fault',
   401: 'UNAUTHENTICATED: no token, bad signature, expired',
-  403: 'FORBIDDEN: the role may not do this, or separation of duties forbids it',
+  403: "FORBIDDEN: the token lacks the route's scope, the role may not do this, or separation of duties forbids it",
   404: 'NOT_FOUND',
   409: 'CONFLICT, INVALID_STATE or IDEMPOTENCY_KEY_REUSED',
   413: 'PAYLOAD_TOO_LARGE',
@@ -133,7 +133,8 @@ export function openApiDocument() {
       summary: operation.summary,
       ...(operation.description && { description: operation.description }),
       'x-roles': operation.roles,
-      ...(operation.roles === 'public' ? { security: [] } : {}),
+      // Alternatives: a token with any one of the route's scopes passes the API's JWT authorizer.
+      security: requiredScopes(operation.roles).map((scope) => ({ bearer: [scope] })),
       parameters: [
         ...parameters(operation.path, 'path', components),
         ...parameters(operation.query, 'query', components),
@@ -185,7 +186,7 @@ export function openApiDocument() {
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: 'Cognito token; the role is in cognito:groups, a hospital also carries hospital_id.',
+          description: `An access token of the deployment's OIDC provider (Cognito, or another such as Keycloak). Its scope claim carries ${auth.scopes.hospital} (hospital systems) or ${auth.scopes.staff} (the bureau's staff); each operation's security lists the scopes it accepts (any one), and the API's JWT authorizer refuses a token with none of them (403) before the function runs. A deployment may name the scopes otherwise (infra settings). The role is in cognito:groups (or the claim the deployment names); a hospital's token also carries hospital_id.`,
         },
       },
     },

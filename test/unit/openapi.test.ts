@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openApiDocument, operations } from '../../shared/api/openapi.ts';
-import { functions, type FunctionSpec } from '../../shared/topology.ts';
+import { auth, functions, requiredScopes, type FunctionSpec } from '../../shared/topology.ts';
 
 const httpFunctions = (Object.entries(functions) as Array<[string, FunctionSpec]>).filter(
   ([, spec]) => spec.trigger.type === 'http',
@@ -23,6 +23,22 @@ describe('the OpenAPI document', () => {
       ];
       expect(operation?.operationId).toBe(name);
     }
+  });
+
+  it("declares on each operation the scopes the authorizer requires, from the operation's roles", () => {
+    const document = openApiDocument();
+    const securityOf = (path: string, method: string) =>
+      (document.paths[path] as Record<string, { security?: unknown }>)[method]?.security;
+    for (const [name, spec] of httpFunctions) {
+      if (spec.trigger.type !== 'http') continue;
+      const expected = spec.trigger.authenticated ? requiredScopes(operations[name as keyof typeof operations]!.roles).map((scope) => ({ bearer: [scope] })) : [];
+      expect(securityOf(spec.trigger.path, spec.trigger.method.toLowerCase()), name).toEqual(expected);
+    }
+    // From the contract (API.md): hospitals post notices, staff read reports; both list hospitals.
+    expect(securityOf('/hospital-notices', 'post')).toEqual([{ bearer: [auth.scopes.hospital] }]);
+    expect(securityOf('/reports/annual', 'get')).toEqual([{ bearer: [auth.scopes.staff] }]);
+    expect(securityOf('/hospitals', 'get')).toEqual([{ bearer: [auth.scopes.hospital] }, { bearer: [auth.scopes.staff] }]);
+    expect(securityOf('/health', 'get')).toEqual([]);
   });
 
   it('documents the discharge amounts as integer fen and the error envelope', () => {
