@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { runImport } from '../../shared/usecases/registry-import.ts';
-import { importGaveUp, leaseMsFor, runLeased, statusIs } from '../../shared/usecases/recovery.ts';
+import { importGaveUp, leaseMsFor, messageAttempt, runLeased, statusIs } from '../../shared/usecases/recovery.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
 export const handler = sqsWorker(
@@ -10,7 +10,7 @@ export const handler = sqsWorker(
     // One worker per import at a time: a redelivery or a sweeper's re-drive beside a live one leaves.
     const run = await runLeased(
       { table: 'recipientImports', key: { importId } },
-      { owner: record.messageId, durationMs: leaseMsFor('recipientImports'), condition: statusIs('RUNNING') },
+      { ...messageAttempt(record), durationMs: leaseMsFor('recipientImports'), condition: statusIs('RUNNING') },
       () => runImport(importId, new Date()),
     );
     logger.info('recipient import', { importId, outcome: run.ran ? run.result : 'finished-or-running-elsewhere' });

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { writeBankFiles } from '../../shared/usecases/payouts.ts';
-import { leaseMsFor, payoutStepGaveUp, runLeased, statusIs } from '../../shared/usecases/recovery.ts';
+import { leaseMsFor, messageAttempt, payoutStepGaveUp, runLeased, statusIs } from '../../shared/usecases/recovery.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
 export const handler = sqsWorker(
@@ -10,7 +10,7 @@ export const handler = sqsWorker(
     // The "files" lease on the batch: one writer of a batch's bank files at a time.
     const run = await runLeased(
       { table: 'payoutBatches', key: { batchId }, name: 'files' },
-      { owner: record.messageId, durationMs: leaseMsFor('payoutFiles'), condition: statusIs('PAYING') },
+      { ...messageAttempt(record), durationMs: leaseMsFor('payoutFiles'), condition: statusIs('PAYING') },
       () => writeBankFiles(batchId, new Date()),
     );
     logger.info('bank files', { batchId, outcome: run.ran ? run.result : 'not-paying-or-written-elsewhere' });

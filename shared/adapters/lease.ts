@@ -63,11 +63,27 @@ export interface AcquireOptions {
    * not start with #lease/:lease. The item must exist either way.
    */
   condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+  /**
+   * The owner is one attempt of a piece of work that is retried under one name (a queue message:
+   * see attemptOwner): a lease still held by an earlier attempt of the same name is taken over at
+   * once instead of waiting for it to expire. That attempt is over (SQS receives a message again
+   * only after the earlier receive's visibility ended, and a worker's own failure is what makes its
+   * message visible again); if it were not, the higher token fences it out like any expired holder.
+   */
+  attemptOf?: string;
 }
 
 /**
- * Takes the lease if nobody holds it, its holder released it, or it expired at `now`; the token
- * grows by one. Returns the lease and the item as it is now, or null when someone else holds a
+ * The owner name of attempt `attempt` (1, 2, …) of the work named `of`: names of later attempts
+ * sort after earlier ones (zero-padded), which is what `AcquireOptions.attemptOf` compares.
+ */
+export function attemptOwner(of: string, attempt: number): { owner: string; attemptOf: string } {
+  return { owner: `${of}#attempt-${String(attempt).padStart(6, '0')}`, attemptOf: of };
+}
+
+/**
+ * Takes the lease if nobody holds it, its holder released it, it expired at `now`, or (with
+ * `attemptOf`) an earlier attempt of the same work holds it; the token grows by one. Returns the lease and the item as it is now, or null when someone else holds a
  * live lease, the item is missing, or `condition` is false.
  */
 export async function acquireLease(
@@ -78,9 +94,13 @@ export async function acquireLease(
   const a = attributes(name);
   const expiresAt = options.now.getTime() + options.durationMs;
   const keyName = Object.keys(target.key)[0]!;
+  const earlierAttempt = options.attemptOf === undefined ? '' : ' OR (begins_with(#leaseOwner, :leaseAttemptOf) AND #leaseOwner < :leaseOwner)';
+  if (options.attemptOf !== undefined && !options.owner.startsWith(`${options.attemptOf}#`)) {
+    throw new Error(`lease owner ${options.owner} is not an attempt of ${options.attemptOf} (see attemptOwner)`);
+  }
   const conditions = [
     'attribute_exists(#leaseKey)',
-    '(attribute_not_exists(#leaseOwner) OR #leaseExpiresAt <= :leaseNow)',
+    `(attribute_not_exists(#leaseOwner) OR #leaseExpiresAt <= :leaseNow${earlierAttempt})`,
     ...(options.condition ? [`(${options.condition.expression})`] : []),
   ];
   try {
@@ -105,6 +125,7 @@ export async function acquireLease(
           ':leaseNow': options.now.getTime(),
           ':leaseZero': 0,
           ':leaseOne': 1,
+          ...(options.attemptOf === undefined ? {} : { ':leaseAttemptOf': `${options.attemptOf}#` }),
         },
         ReturnValues: 'ALL_NEW',
       }),

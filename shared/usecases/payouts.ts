@@ -121,6 +121,8 @@ async function candidatesFor(batch: PayoutBatch, segment: number, segments: numb
 export interface PlanOptions {
   /** Who plans (unique per invocation): the lease owner. */
   owner?: string;
+  /** The owner is an attempt of this (recovery.ts messageAttempt): it takes over segments an earlier attempt left held. */
+  attemptOf?: string;
   /** How long a segment's lease lasts between renewals. */
   leaseMs?: number;
   /**
@@ -233,7 +235,7 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
         if (outOfTime()) return 'handed-over';
         const acquired = await acquireLease(
           { table: 'payoutProgress', key, name: 'plan' },
-          { owner, durationMs: leaseMs, now: new Date(), condition: { expression: 'attribute_not_exists(planDoneAt)' } },
+          { owner, attemptOf: options.attemptOf, durationMs: leaseMs, now: new Date(), condition: { expression: 'attribute_not_exists(planDoneAt)' } },
         );
         if (acquired) {
           try {

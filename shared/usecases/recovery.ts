@@ -20,7 +20,7 @@ import { dateInChina } from '../domain/clock.ts';
 import { chunkEntry, planAttemptPrefix, reportEntry, type PayoutBatch } from '../domain/payouts/batch.ts';
 import { parseRegistryCsv, validateRegistryRows } from '../domain/registry.ts';
 import { consumerOf, type QueueName } from '../topology.ts';
-import { acquireLease, leaseIsFree, releaseLease, renewLease, type Lease, type LeaseTarget } from '../adapters/lease.ts';
+import { acquireLease, attemptOwner, leaseIsFree, releaseLease, renewLease, type Lease, type LeaseTarget } from '../adapters/lease.ts';
 import { chunksDone, enqueue, getBatch, progressEntries } from '../adapters/payout-store.ts';
 import { enqueueAssessment } from '../adapters/application-store.ts';
 import { payChunk } from './payouts.ts';
@@ -42,6 +42,17 @@ import { logger } from '../observability/logger.ts';
 import { finishRetry, releaseEndedBatchClaims } from './payout-operator-actions.ts';
 
 /**
+ * The lease owner of one receive of a queue message: its message id and receive count. A later
+ * receive of the same message takes over a lease an earlier receive left behind (it died after
+ * taking it, or failed to give it back) instead of finding it "held elsewhere" and dropping the
+ * message, which left the work to wait for the lease to expire and the sweeper (seed 13).
+ */
+export function messageAttempt(record: { messageId: string; attributes?: { ApproximateReceiveCount?: string } }) {
+  const receive = Number(record.attributes?.ApproximateReceiveCount ?? '1');
+  return attemptOwner(`message-${record.messageId}`, Number.isInteger(receive) && receive > 0 ? receive : 1);
+}
+
+/**
  * Runs `work` under a lease on the target record, renewing it every third of `durationMs` and
  * releasing it at the end (also when `work` throws). Returns `{ ran: false }` without running when
  * another worker holds a live lease or `condition` is false (the work is done or ended); throws
@@ -49,7 +60,7 @@ import { finishRetry, releaseEndedBatchClaims } from './payout-operator-actions.
  */
 export async function runLeased<T>(
   target: LeaseTarget,
-  options: { owner: string; durationMs: number; condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> } },
+  options: { owner: string; attemptOf?: string; durationMs: number; condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> } },
   work: (lease: Lease) => Promise<T>,
 ): Promise<{ ran: true; result: T } | { ran: false }> {
   const acquired = await acquireLease(target, { ...options, now: new Date() });
@@ -106,10 +117,10 @@ export const chunkLeaseEntry = (chunk: number) => `chunklease#${String(chunk).pa
  * Records one chunk under its lease, each payment written PLANNED → RECORDED conditionally
  * (recordPlannedPayments). A second delivery while a worker holds the chunk leaves it alone.
  */
-export async function payChunkLeased(batchId: string, chunk: number, owner: string) {
+export async function payChunkLeased(batchId: string, chunk: number, attempt: { owner: string; attemptOf?: string }) {
   const key = { batchId, entry: chunkLeaseEntry(chunk) };
   await ensureLeaseItem('payoutProgress', key);
-  const run = await runLeased({ table: 'payoutProgress', key }, { owner, durationMs: leaseMsFor('payoutChunks') }, () =>
+  const run = await runLeased({ table: 'payoutProgress', key }, { ...attempt, durationMs: leaseMsFor('payoutChunks') }, () =>
     payChunk(batchId, chunk, new Date(), async (payments) => {
       await recordPlannedPayments(payments);
     }),

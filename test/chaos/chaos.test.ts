@@ -3,8 +3,11 @@
 // message delivered one to three times (some copies concurrently, one planner copy held back until
 // the batch is approved or paid), an adapter call failing before or after it is applied or timing
 // out, racing approvals and repeated bank reports, then a late overlapping import and more batches
-// for the same program and period. After the run settles the invariants are checked:
-//   1. each person is paid at most once per program and period (a returned payment frees them);
+// for the same program and period; then one-off grants filed and decided through the API (two
+// may be for one person) and ONE_OFF_GRANTS batches racing to pay them. After the run settles the
+// invariants are checked:
+//   1. each person is paid at most once per program and period (a returned payment frees them),
+//      and each one-off grant at most once whatever the period;
 //   2. every accepted import and batch ends processed or visibly failed with a reason, and nothing
 //      is left in a state nobody can leave (RUNNING, PLANNING, PAYING, APPLYING);
 //   3. every import accounts for each line: imported + rejected = lines;
@@ -23,7 +26,8 @@ import { recoverStalledWork } from '../../shared/usecases/recovery.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 import { scaled } from '../support/timeouts.ts';
 import { eventually, startTestStack, type ConcurrentDelivery, type TestStack } from '../support/local-stack.ts';
-import { describePlan, faultPlanFor, type FaultPlan, type RoundPlan } from './fault-plan.ts';
+import { applicationBody } from '../support/applications.ts';
+import { describePlan, faultPlanFor, type FaultPlan, type GrantRoundPlan, type RoundPlan } from './fault-plan.ts';
 import { aroundAdapterCalls, ArmedFault, isWrite } from './faults.ts';
 
 export function seedsFrom(spec: string): number[] {
@@ -57,7 +61,7 @@ function periodOf(monthsBack: number): string {
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
 }
 
-async function scan(table: 'payments' | 'payoutBatches' | 'recipientImports' | 'payoutProgress' | 'recipients') {
+async function scan(table: 'payments' | 'payoutBatches' | 'recipientImports' | 'payoutProgress' | 'recipients' | 'grants') {
   const items: Array<Record<string, any>> = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
@@ -179,9 +183,9 @@ async function waitBatches(ids: string[], leave: string[]) {
   ).catch(() => undefined); // what stays is reported as stranded by settled()
 }
 
-async function payoutRound(run: Run, round: 1 | 2 | 3, plan: RoundPlan) {
+async function payoutRound(run: Run, round: number, plan: RoundPlan, request?: Record<string, unknown>) {
   armCopies(run, 'payoutPlans', plan.planCopies);
-  const body = {
+  const body = request ?? {
     program: run.plan.program,
     period: run.period,
     title: `chaos ${run.plan.seed} round ${round}`,
@@ -228,6 +232,52 @@ async function postBankReports(run: Run, ids: string[]) {
   await Promise.all(reports);
 }
 
+/**
+ * Round 4: one-off grants filed, submitted and decided through the API (racing decisions by two
+ * reviewers when the plan says so), then ONE_OFF_GRANTS batches racing to pay them, and batches for
+ * another period that must find every grant already paid.
+ */
+async function grantRound(run: Run, plan: GrantRoundPlan) {
+  const caseworker = await run.stack.token('caseworker', 'caseworker-1');
+  const reviewers = [run.reviewer, await run.stack.token('reviewer', 'reviewer-2')];
+  for (const [index, grant] of plan.grants.entries()) {
+    const head = { name: personName(grant.person), idNumber: idNumberOf(grant.person), relation: 'HEAD', monthlyIncomeFen: 0, disability: 'NONE' };
+    const payee = { bankName: '江苏银行', bankAccount: `62289${index}${String(grant.person).padStart(10, '0')}` };
+    const filed = await run.stack.call('POST', '/applications', {
+      token: caseworker,
+      body: applicationBody(grant.type, [head], { requestedAmountFen: grant.amountFen, payee }),
+    });
+    if (filed.status !== 201) {
+      run.notes.push(`grant application refused: ${filed.status} ${filed.text.slice(0, 200)}`);
+      continue;
+    }
+    const id = filed.body.id as string;
+    await run.stack.call('POST', `/applications/${id}/submit`, { token: caseworker });
+    const assessed = await eventually(async () => {
+      const view = (await run.stack.call('GET', `/applications/${id}`, { token: run.reviewer })).body;
+      return view?.status === 'SUBMITTED' ? undefined : view;
+    }, undefined, `the assessment of grant application ${id}`);
+    if (!assessed.assessment?.eligible) {
+      run.notes.push(`grant application ${id} not eligible: ${assessed.assessment?.reasons?.join(' ')}`);
+      continue;
+    }
+    const decisions = await Promise.all(
+      reviewers.slice(0, plan.decisions).map((token) =>
+        run.stack.call('POST', `/applications/${id}/decision`, { token, body: { decision: 'APPROVE', reason: '临时困难，同意救助' } }),
+      ),
+    );
+    const granted = decisions.filter((d) => d.status === 200).length;
+    if (granted !== 1) run.notes.push(`grant ${id}: ${granted} of ${plan.decisions} decisions accepted (${decisions.map((d) => d.status).join(', ')})`);
+  }
+  const request = (period: string, title: string) => ({ program: 'ONE_OFF_GRANTS', period, title });
+  await payoutRound(run, 4, plan.round, request(run.period, `chaos ${run.plan.seed} grants`));
+  await settled(run.notes);
+  if (plan.laterBatches > 0) {
+    const later = periodOf(run.plan.periodMonthsBack === 0 ? 1 : run.plan.periodMonthsBack - 1);
+    await payoutRound(run, 5, { imports: [], batches: plan.laterBatches, planCopies: [], chunkCopies: [], approvals: 1 }, request(later, `chaos ${run.plan.seed} grants again`));
+  }
+}
+
 /** The invariants over everything the run left in the tables and the bank files. */
 async function violations(run: Run): Promise<string[]> {
   const found: string[] = [];
@@ -241,13 +291,22 @@ async function violations(run: Run): Promise<string[]> {
   const byPerson = new Map<string, Array<Record<string, any>>>();
   for (const p of payments.filter(live)) {
     const b = batchById.get(p.batchId)!;
-    const key = `${b.program} ${b.period} ${p.creditorName}`;
+    // A grant is paid once whatever the period (two grants to one person are two payments).
+    const key = b.program === 'ONE_OFF_GRANTS' ? `ONE_OFF_GRANTS grant ${p.recipientId} (${p.creditorName})` : `${b.program} ${b.period} ${p.creditorName}`;
     byPerson.set(key, [...(byPerson.get(key) ?? []), p]);
   }
   for (const [key, paid] of byPerson) {
     if (paid.length > 1) {
       found.push(`paid twice: ${key} in ${paid.map((p) => `${p.batchId} (${p.status}, account …${String(p.bankAccount).slice(-12)})`).join(' and ')}`);
     }
+  }
+
+  // 1b. Nothing accepted is lost: a granted grant with a bank account is paid once, unless a grants batch failed visibly.
+  const grants = await scan('grants');
+  const grantBatchFailed = batches.some((b) => b.program === 'ONE_OFF_GRANTS' && b.status === 'FAILED' && (b.planned?.count ?? 0) > 0);
+  for (const grant of grants.filter((g) => g.status === 'GRANTED' && g.bankAccount)) {
+    const paid = payments.filter((p) => p.recipientId === grant.grantId && live(p));
+    if (paid.length === 0 && !grantBatchFailed) found.push(`grant ${grant.grantId} (${grant.type}, ${grant.amountFen} fen) granted but never paid`);
   }
 
   // 2 and 3. Everything accepted ends processed or visibly failed; every line accounted for.
@@ -376,6 +435,8 @@ async function runSeed(seed: number) {
     run.interleave?.secondArrived.open();
     found.push(...(await settled(run.notes)));
     await payoutRound(run, 3, plan.rounds[2]);
+    found.push(...(await settled(run.notes)));
+    await grantRound(run, plan.grants);
     found.push(...(await settled(run.notes)));
     await copiesFinished(run);
     found = [...new Set([...found, ...(await violations(run))])];

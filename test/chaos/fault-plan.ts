@@ -84,6 +84,24 @@ export interface FaultPlan {
   /** Copies of the first bank-file messages and bank-report messages as they arrive. */
   filesCopies: number[];
   reportCopies: number[];
+  /** Round 4: one-off grants (drawn after everything above, so older seeds keep their plans). */
+  grants: GrantRoundPlan;
+}
+
+export type GrantType = 'TEMPORARY' | 'EMERGENCY' | 'MEDICAL_EXPENSE' | 'EDUCATION';
+
+/**
+ * One-off grants filed through the API for people of the run (two may be for one person: two
+ * different grants are both paid), each approved by `decisions` reviewers at once, then
+ * ONE_OFF_GRANTS batches racing to pay them: each grant is paid at most once, whatever the period.
+ */
+export interface GrantRoundPlan {
+  grants: Array<{ person: number; type: GrantType; amountFen: number }>;
+  decisions: number;
+  /** Batches, plan copies, chunk copies and approvals as in the other rounds. */
+  round: RoundPlan;
+  /** A second period's batches after the first are paid: a grant once paid is never paid again. */
+  laterBatches: number;
 }
 
 export function faultPlanFor(seed: number): FaultPlan {
@@ -131,7 +149,7 @@ export function faultPlanFor(seed: number): FaultPlan {
   }
   const heldPlanner = round1.planCopies.some((c) => c >= 2) && r.chance(0.6) ? r.pick(['PENDING_APPROVAL', 'PAID_OUT'] as const) : undefined;
   const returned = Array.from({ length: people }, (_, n) => n).filter(() => r.chance(0.2));
-  const plan: Omit<FaultPlan, 'filesCopies' | 'reportCopies'> = {
+  const plan: Omit<FaultPlan, 'filesCopies' | 'reportCopies' | 'grants'> = {
     seed,
     people,
     program: r.pick(['PRICE_SUBSIDY', 'ONE_TIME_LIVING', 'MONTHLY_BENEFIT'] as const),
@@ -145,7 +163,16 @@ export function faultPlanFor(seed: number): FaultPlan {
   // Drawn last, so the seeds quoted before these existed keep the rest of their plans.
   const filesCopies = Array.from({ length: 3 }, () => r.int(1, 3));
   const reportCopies = Array.from({ length: 2 }, () => r.int(1, 3));
-  return { ...plan, filesCopies, reportCopies };
+  const grantTypes: GrantType[] = ['TEMPORARY', 'EMERGENCY', 'MEDICAL_EXPENSE', 'EDUCATION'];
+  const grantList = Array.from({ length: r.int(2, 5) }, () => ({
+    person: r.int(0, people - 1),
+    type: r.pick(grantTypes),
+    amountFen: r.int(1, 90) * 10_000,
+  }));
+  // Sometimes two grants for one person: both are legitimate and both are paid.
+  if (r.chance(0.5)) grantList.push({ ...grantList[0]!, type: r.pick(grantTypes) });
+  const grants: GrantRoundPlan = { grants: grantList, decisions: r.int(1, 2), round: round([]), laterBatches: r.int(0, 2) };
+  return { ...plan, filesCopies, reportCopies, grants };
 }
 
 /** One line saying what the plan injects. */
@@ -158,6 +185,8 @@ export function describePlan(plan: FaultPlan): string {
     `${plan.people} people, ${plan.program} -${plan.periodMonthsBack}mo | round 1: ${round(plan.rounds[0])} | ` +
     `bank report returns ${plan.bankReport.returned.length} ×${plan.bankReport.posts} | round 2${plan.interleaved ? ' (imports interleaved with its batches)' : ''}: ` +
     `${round(plan.rounds[1])} | round 3: ${round(plan.rounds[2])} | ` +
-    `files×${plan.filesCopies.join('/')} reports×${plan.reportCopies.join('/')} | faults: ${faults}${plan.heldPlanner ? ` | plan copy 2 held until ${plan.heldPlanner}` : ''}`
+    `files×${plan.filesCopies.join('/')} reports×${plan.reportCopies.join('/')} | ` +
+    `grants: ${plan.grants.grants.map((g) => `${g.type} ${g.amountFen} fen to ${g.person}`).join(', ')}, decided×${plan.grants.decisions}, ` +
+    `${round(plan.grants.round)}, then ${plan.grants.laterBatches} batch(es) for another period | faults: ${faults}${plan.heldPlanner ? ` | plan copy 2 held until ${plan.heldPlanner}` : ''}`
   );
 }

@@ -46,6 +46,13 @@ export function aroundAdapterCalls(around: (call: AdapterCall, send: () => Promi
   };
 }
 
+/** Which write a fault hit, enough to tell a lease's acquire from the work's own writes: the table and the update's first clause. */
+function describeCall(call: AdapterCall): string {
+  const table = String(call.input?.TableName ?? '').split('-').at(-1);
+  const update = String(call.input?.UpdateExpression ?? '').slice(0, 48);
+  return `${table ? `, ${table}` : ''}${update ? `: ${update}` : ''}`;
+}
+
 export class InjectedFault extends Error {
   constructor(message: string, name = 'InjectedFault') {
     super(message);
@@ -69,7 +76,7 @@ export class ArmedFault {
   /** Runs the call, failing it as planned if this is the k-th match. */
   async run(call: AdapterCall, send: () => Promise<unknown>): Promise<unknown> {
     if (this.firedOn || !this.matches(call) || ++this.seen !== this.fault.k) return send();
-    const what = `${this.fault.queue} ${call.name} #${this.fault.k} (copy ${call.delivery?.copy})`;
+    const what = `${this.fault.queue} ${call.name} #${this.fault.k} (copy ${call.delivery?.copy}${describeCall(call)})`;
     this.firedOn = what;
     if (this.fault.when === 'before') throw new InjectedFault(`injected: ${what} failed before it was applied`);
     if (this.fault.when === 'timeout') {

@@ -4,6 +4,7 @@ import { documents } from '../../shared/adapters/clients.ts';
 import { tableName } from '../../shared/adapters/resources.ts';
 import {
   acquireLease,
+  attemptOwner,
   fencedTransact,
   fencedUpdate,
   leaseIsFree,
@@ -92,6 +93,22 @@ describe('leases with fencing tokens', () => {
     expect(item.status).toBe('COMPLETED');
     expect(item.leaseOwner).toBeUndefined();
     expect(item.leaseToken).toBe(1);
+  });
+
+  it("lets a later attempt of the same work take over a lease an earlier attempt left held, and no one else", async () => {
+    const target = await workItem();
+    const first = await acquireLease(target, { ...attemptOwner('message-m1', 1), durationMs: 60_000, now: t0 });
+    expect(first?.lease.token).toBe(1);
+    // Another message, and the same attempt again, wait for the expiry like anyone.
+    expect(await acquireLease(target, { ...attemptOwner('message-m2', 2), durationMs: 60_000, now: later(1_000) })).toBeNull();
+    expect(await acquireLease(target, { ...attemptOwner('message-m1', 1), durationMs: 60_000, now: later(1_000) })).toBeNull();
+    // The retry of message m1 (receive 2, and 10 sorts after 2) takes it at once, fencing the first out.
+    const retry = await acquireLease(target, { ...attemptOwner('message-m1', 2), durationMs: 60_000, now: later(1_000) });
+    expect(retry?.lease.token).toBe(2);
+    await expect(fencedUpdate(first!.lease, { set: { done: 1 } })).rejects.toBeInstanceOf(LeaseLostError);
+    expect(await acquireLease(target, { ...attemptOwner('message-m1', 1), durationMs: 60_000, now: later(2_000) })).toBeNull();
+    expect((await acquireLease(target, { ...attemptOwner('message-m1', 10), durationMs: 60_000, now: later(2_000) }))?.lease.token).toBe(3);
+    await expect(acquireLease(target, { owner: 'someone', attemptOf: 'message-m1', durationMs: 1, now: t0 })).rejects.toThrow(/not an attempt/);
   });
 
   it('keeps several named leases on one item apart', async () => {
