@@ -302,6 +302,13 @@ export interface FunctionSpec {
 /** Powertools idempotency reads, conditionally puts and updates its record, and deletes it when the call fails. */
 const idempotencyAccess = { operations: ['get', 'put', 'update', 'delete'] } as const satisfies TableAccess;
 
+/**
+ * A figures maintainer reads the ledger entries a change touches (one consistent BatchGetItem),
+ * writes entries and counter deltas in one transaction of puts and updates, and notes the
+ * registry's first recorded day (an update).
+ */
+const figureMaintainerAccess = { operations: ['batchGet', 'put', 'update'] } as const satisfies TableAccess;
+
 /** A reviewer's change to one registry record (status, payee): a conditional update, and a read to say why it was refused. */
 const recipientChangeAccess = { operations: ['get', 'update'] } as const satisfies TableAccess;
 
@@ -386,7 +393,7 @@ export const functions = {
         hospitalNotices: { operations: ['get', 'put', 'update', 'delete'] /* the one-open-stay item is claimed and released */ },
         hospitals: 'read',
         idempotency: idempotencyAccess,
-        recipients: 'read',
+        recipients: { operations: ['get'] /* the patient's registry record */ },
         // As decideHospitalNotices: the year's usage read, then moved inside the settlement or reversal transaction.
         medicalAssistanceUsage: { operations: ['get', 'update'] },
       },
@@ -406,7 +413,12 @@ export const functions = {
     timeoutSeconds: 5,
     memoryMiB: 256,
     access: {
-      tables: { hospitalNotices: 'readwrite', hospitals: 'read', medicalAssistanceUsage: 'read', idempotency: idempotencyAccess },
+      tables: {
+        hospitalNotices: 'readwrite',
+        hospitals: 'read',
+        medicalAssistanceUsage: { operations: ['get'] /* the patient's year so far */ },
+        idempotency: idempotencyAccess,
+      },
     },
   },
   getWatchList: {
@@ -414,7 +426,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/medical-assistance/watch-list', authenticated: true },
     timeoutSeconds: 30,
     memoryMiB: 512,
-    access: { tables: { medicalAssistanceUsage: 'read', recipients: { operations: ['batchGet'] } } },
+    access: { tables: { medicalAssistanceUsage: { operations: ['scan'] }, recipients: { operations: ['batchGet'] } } },
   },
   getHospitalNotice: {
     entry: 'functions/get-hospital-notice/handler.ts',
@@ -693,7 +705,7 @@ export const functions = {
     trigger: { type: 'queue', queue: 'applicationAssessments', batchSize: 10, maxConcurrency: 5 /* caseworker-paced: a few submissions a minute */ },
     timeoutSeconds: 30,
     memoryMiB: 512,
-    access: { tables: { applications: { operations: ['get', 'update'] }, recipients: 'read' } },
+    access: { tables: { applications: { operations: ['get', 'update'] }, recipients: { operations: ['batchGet'] /* the members' registry records */ } } },
   },
   decideApplication: {
     entry: 'functions/decide-application/handler.ts',
@@ -783,14 +795,14 @@ export const functions = {
     trigger: { type: 'stream', table: 'recipients', batchSize: 100 },
     timeoutSeconds: 60,
     memoryMiB: 512,
-    access: { tables: { figures: 'readwrite' } },
+    access: { tables: { figures: figureMaintainerAccess } },
   },
   maintainPaymentFigures: {
     entry: 'functions/maintain-figures/handler.ts',
     trigger: { type: 'stream', table: 'payments', batchSize: 100 },
     timeoutSeconds: 60,
     memoryMiB: 512,
-    access: { tables: { figures: 'readwrite', payoutBatches: { operations: ['get'] }, grants: 'read' } },
+    access: { tables: { figures: figureMaintainerAccess, payoutBatches: { operations: ['get'] }, grants: { operations: ['get'] /* a grant's type */ } } },
   },
   maintainNoticeFigures: {
     entry: 'functions/maintain-figures/handler.ts',
@@ -798,7 +810,7 @@ export const functions = {
     timeoutSeconds: 60,
     memoryMiB: 512,
     // recipientIdKey: a patient is counted by their recipientId (keyed HMAC), never by the ID number.
-    access: { tables: { figures: 'readwrite' }, secrets: { recipientIdKey: 'read' } },
+    access: { tables: { figures: figureMaintainerAccess }, secrets: { recipientIdKey: 'read' } },
   },
   getAnnualReport: {
     entry: 'functions/get-annual-report/handler.ts',
@@ -821,7 +833,7 @@ export const functions = {
     trigger: { type: 'http', method: 'POST', path: '/reports/monthly/{month}/filings', authenticated: true },
     timeoutSeconds: 15,
     memoryMiB: 512,
-    access: { tables: { figures: 'readwrite', idempotency: idempotencyAccess } },
+    access: { tables: { figures: { operations: ['query', 'get', 'put'] /* the month's counters, then the filed copy */ }, idempotency: idempotencyAccess } },
   },
   listMonthlyFilings: {
     entry: 'functions/list-monthly-filings/handler.ts',
@@ -837,7 +849,15 @@ export const functions = {
     timeoutSeconds: 900,
     memoryMiB: 2048,
     access: {
-      tables: { figures: 'read', recipients: 'read', payments: 'read', payoutBatches: 'read', grants: 'read', hospitalNotices: 'read' },
+      // The source records, read by code independent of the maintainers: whole tables, a batch's payments, a grant's type.
+      tables: {
+        figures: 'read',
+        recipients: { operations: ['scan'] },
+        payments: { operations: ['query'] },
+        payoutBatches: { operations: ['scan'] },
+        grants: { operations: ['get'] },
+        hospitalNotices: { operations: ['scan'] },
+      },
       secrets: { recipientIdKey: 'read' },
     },
   },
