@@ -391,7 +391,7 @@ export const functions = {
       // `Prefer: wait` decides the notice in the request, as the worker would.
       tables: {
         hospitalNotices: { operations: ['get', 'put', 'update', 'delete'] /* the one-open-stay item is claimed and released */ },
-        hospitals: 'read',
+        hospitals: { operations: ['get'] /* the caller's designated hospital */ },
         idempotency: idempotencyAccess,
         recipients: { operations: ['get'] /* the patient's registry record */ },
         // As decideHospitalNotices: the year's usage read, then moved inside the settlement or reversal transaction.
@@ -405,7 +405,10 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/hospital-notices', authenticated: true },
     timeoutSeconds: 10,
     memoryMiB: 256,
-    access: { tables: { hospitalNotices: 'read', hospitals: 'read' }, secrets: { paginationTokenKey: 'read' } },
+    access: {
+      tables: { hospitalNotices: { operations: [], queryIndexes: ['byHospitalMonth'] }, hospitals: { operations: ['get'] } },
+      secrets: { paginationTokenKey: 'read' },
+    },
   },
   postPreSettlement: {
     entry: 'functions/post-pre-settlement/handler.ts',
@@ -414,8 +417,10 @@ export const functions = {
     memoryMiB: 256,
     access: {
       tables: {
-        hospitalNotices: 'readwrite',
-        hospitals: 'read',
+        // The admission and discharge read; the hospital's per-minute allowance is one counter item
+        // (an update). An admission still undecided is answered "try again", never decided here.
+        hospitalNotices: { operations: ['get', 'update'] },
+        hospitals: { operations: ['get'] },
         medicalAssistanceUsage: { operations: ['get'] /* the patient's year so far */ },
         idempotency: idempotencyAccess,
       },
@@ -818,7 +823,7 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMiB: 1024,
     bundleAllowance: { kib: 1000, reason: 'exceljs, which writes the .xlsx workbook (only the report functions carry it)' },
-    access: { tables: { figures: 'read' } },
+    access: { tables: { figures: { operations: ['query', 'get'] /* counters; the registry's first day */ } } },
   },
   getMonthlyReport: {
     entry: 'functions/get-monthly-report/handler.ts',
@@ -826,7 +831,7 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMiB: 1024,
     bundleAllowance: { kib: 1000, reason: 'exceljs, which writes the .xlsx workbook (only the report functions carry it)' },
-    access: { tables: { figures: 'read' } },
+    access: { tables: { figures: { operations: ['query', 'get'] } } },
   },
   fileMonthlyReport: {
     entry: 'functions/file-monthly-report/handler.ts',
@@ -840,7 +845,7 @@ export const functions = {
     trigger: { type: 'http', method: 'GET', path: '/reports/monthly/{month}/filings', authenticated: true },
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { figures: 'read' } },
+    access: { tables: { figures: { operations: ['query'] /* a month's filed copies */ } } },
   },
   recountFigures: {
     entry: 'functions/recount-figures/handler.ts',
@@ -851,7 +856,7 @@ export const functions = {
     access: {
       // The source records, read by code independent of the maintainers: whole tables, a batch's payments, a grant's type.
       tables: {
-        figures: 'read',
+        figures: { operations: ['query'] /* the maintained counters, to compare */ },
         recipients: { operations: ['scan'] },
         payments: { operations: ['query'] },
         payoutBatches: { operations: ['scan'] },

@@ -10,6 +10,8 @@ import { auditLogger } from '../../shared/observability/audit.ts';
 import { decideNotice, receiveNotice } from '../../shared/usecases/hospital-notices.ts';
 import type { HospitalNoticeRequest } from '../../shared/api/hospital-notices.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
+import { beforeDynamoDbCommand } from '../support/dynamodb-hooks.ts';
+import { runningFunction } from '../../local/grant-guard.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 
 let stack: TestStack;
@@ -33,6 +35,7 @@ const person = {
   watched: p(11, '褚重'),
   tekun: p(12, '卫特', '19400101'),
   october: p(13, '蒋清'),
+  waiting: p(14, '沈候'),
 };
 
 let sequence = 0;
@@ -98,13 +101,14 @@ beforeAll(async () => {
     row(person.watched, 'MARGINAL', '2022-03-01', 'HH-WATCH'),
     row(person.tekun, 'TEKUN'),
     row(person.october, 'DIBAO'),
+    row(person.waiting, 'DIBAO'),
   ].join('\n');
   const created = await stack.call('POST', '/recipients/imports', { token: reviewer, rawBody: csv, contentType: 'text/csv' });
   const done = await eventually(async () => {
     const r = await stack.call('GET', `/recipients/imports/${created.body.importId}`, { token: reviewer });
     return r.body.status === 'COMPLETED' ? r.body : undefined;
   });
-  expect(done.imported).toBe(13);
+  expect(done.imported).toBe(Object.keys(person).length);
 });
 afterAll(async () => stack?.stop());
 
@@ -299,6 +303,29 @@ describe('at the desk', () => {
     expect((await usage(person.trial)).usedFen).toBe(0);
     const refused = await stack.call('POST', '/hospital-notices/pre-settlements', { token: hospital, body: { ...body, admissionNoticeNo: 'ZY-NONE' } });
     expect(refused.body).toMatchObject({ settlement: null, decision: { eligible: false } });
+  });
+
+  it('answers a trial settlement against an admission still waiting for its worker with "try again", deciding nothing', async () => {
+    // The notice worker is held, so the pre-settlement meets the admission undecided.
+    let release!: () => void;
+    const workerMayGoOn = new Promise<void>((resolve) => (release = resolve));
+    const removeHook = beforeDynamoDbCommand(async () => {
+      if (runningFunction.getStore() === 'decideHospitalNotices') await workerMayGoOn;
+    });
+    try {
+      const a = admission(person.waiting);
+      const posted = await post(a);
+      expect(posted.status).toBe(202);
+      const { noticeNo: _n, kind: _k, ...body } = discharge(a.noticeNo);
+      const trial = await stack.call('POST', '/hospital-notices/pre-settlements', { token: hospital, body });
+      expect(trial.status).toBe(200);
+      expect(trial.body).toMatchObject({ settlement: null, decision: { eligible: false, reason: expect.stringMatching(/still being decided/) } });
+      const stored = await documents().send(new GetCommand({ TableName: tableName('hospitalNotices'), Key: { id: posted.body.id } }));
+      expect(stored.Item?.status).toBe('RECEIVED');
+    } finally {
+      removeHook();
+      release();
+    }
   });
 
   it('matches a minority name sent with another interpunct', async () => {
