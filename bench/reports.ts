@@ -15,11 +15,12 @@
 // the consumer what that flow would leave and times how long it takes to catch up.
 // BENCH_MONTHS (default 12) shortens the year when the machine cannot take the full run.
 import { loadavg } from 'node:os';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from '../local/stack.ts';
 import { documents } from '../shared/adapters/clients.ts';
 import { batchPut } from '../shared/adapters/dynamo-batch.ts';
 import { tableName } from '../shared/adapters/resources.ts';
+import { counterRanges } from '../shared/domain/figures.ts';
 import { recipientCategories } from '../shared/domain/registry.ts';
 import { recountYear } from '../shared/usecases/figures.ts';
 import { benchIdNumber } from './fixtures.ts';
@@ -105,6 +106,30 @@ try {
       `(consumer throughput at least ${(paymentsWritten / (paymentsWrittenIn + paymentsCaughtUp)).toFixed(0)} payments/s)`,
   );
   console.log(`load average after seeding: ${load()}`);
+
+  // What a report costs is the counter items it reads (counterRanges), bounded by the years of
+  // history and the townships, not by the people or payments counted.
+  const itemsRead = async (until: string) => {
+    let items = 0;
+    for (const { pk, from, to } of counterRanges(until)) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await documents().send(
+          new QueryCommand({
+            TableName: tableName('figures'),
+            Select: 'COUNT',
+            KeyConditionExpression: from === undefined ? 'pk = :pk AND sk < :to' : 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': pk, ':to': to, ...(from !== undefined && { ':from': from }) },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items += page.Count ?? 0;
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+    }
+    return items;
+  };
+  console.log(`counter items a report reads: annual ${year} ${await itemsRead(year)}, monthly ${year}-06 ${await itemsRead(`${year}-06`)}`);
 
   const token = await stack.keys.sign({ role: 'reviewer', sub: 'bench' });
   const time = async (label: string, paths: string[]) => {

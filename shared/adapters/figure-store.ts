@@ -3,7 +3,7 @@
 // on the version read, each counter delta an ADD on one of the counter's shards.
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CounterRow } from '../domain/figures.ts';
+import { counterRanges, type CounterRow } from '../domain/figures.ts';
 import type { LedgerEntry, LedgerPlan } from '../domain/figure-ledger.ts';
 import { documents } from './clients.ts';
 import { batchGet } from './dynamo-batch.ts';
@@ -70,20 +70,19 @@ export async function writePlan(plan: LedgerPlan, shard: number): Promise<'writt
   }
 }
 
-const families = ['reg#DIBAO', 'reg#MARGINAL', 'reg#TEKUN', 'hh#DIBAO', 'hh#MARGINAL', 'hh#TEKUN', 'rec#DIBAO', 'rec#MARGINAL', 'rec#TEKUN', 'pay', 'grant', 'med', 'medp'];
-
 /**
- * Every counter row up to `until` (YYYY or YYYY-MM, inclusive), shards summed: one query per
- * counter family, in parallel. Registry stocks need every month before the period.
+ * The counter rows a report up to `until` (YYYY or YYYY-MM, inclusive) needs (counterRanges),
+ * shards summed: one query per counter family, in parallel.
  */
 export async function counterRows(until: string): Promise<CounterRow[]> {
   const pages = await Promise.all(
-    families.map(async (pk) => {
+    counterRanges(until).map(async ({ pk, from, to }) => {
       const rows = new Map<string, Record<string, number>>();
       for await (const item of queryAll({
         TableName: tableName('figures'),
-        KeyConditionExpression: 'pk = :pk AND sk < :until',
-        ExpressionAttributeValues: { ':pk': pk, ':until': `${until}~` },
+        // Roll-ups: the years before the period's (its own year's months are read instead).
+        KeyConditionExpression: from === undefined ? 'pk = :pk AND sk < :to' : 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':to': to, ...(from !== undefined && { ':from': from }) },
       })) {
         const sk = item.sk as string;
         const key = `${pk}|${sk.slice(0, sk.lastIndexOf('#s'))}`;

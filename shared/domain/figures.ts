@@ -160,6 +160,11 @@ export type Contribution = Record<string, Record<string, number>>;
 
 export const counterKey = {
   registry: (c: RecipientCategory, month: string, township: string) => `reg#${c}|${month}#${township}`,
+  /** The year's sum of a registry row's stock fields: a report reads a year's row, not its 12 × shards months. */
+  registryYear: (c: RecipientCategory, year: string, township: string) => `regY#${c}|${year}#${township}`,
+  /** Distinct households per category across townships (month rows, and the year's sum as for registry). */
+  householdTotals: (c: RecipientCategory, month: string) => `hh#${c}|${month}`,
+  householdTotalsYear: (c: RecipientCategory, year: string) => `hhY#${c}|${year}`,
   recognised: (c: RecipientCategory, year: string) => `rec#${c}|${year}`,
   payout: (program: string, period: string, category: string) => `pay|${period}#${program}#${category}`,
   grant: (type: string, period: string) => `grant|${period}#${type}`,
@@ -173,6 +178,21 @@ function add(into: Contribution, key: string, field: string, amount: number): vo
   fields[field] = (fields[field] ?? 0) + amount;
 }
 
+/**
+ * A stock delta (people or households in the registry) in `month`: on the month's row and on its
+ * year's roll-up row in the same write, so a stock at any month is the roll-ups of the years
+ * before plus that year's months, however long the history (registryFromCounters).
+ */
+function addStock(into: Contribution, keys: { month: string; year: string }, field: 'people' | 'households', amount: number): void {
+  add(into, keys.month, field, amount);
+  add(into, keys.year, field, amount);
+}
+
+const registryKeys = (c: RecipientCategory, day: string, township: string) => ({
+  month: counterKey.registry(c, day.slice(0, 7), township),
+  year: counterKey.registryYear(c, day.slice(0, 4), township),
+});
+
 /** One person's counters: stock deltas and movements per category, month and township; recognitions. */
 export function personContribution(spans: MembershipSpan[]): Contribution {
   const out: Contribution = {};
@@ -180,10 +200,10 @@ export function personContribution(spans: MembershipSpan[]): Contribution {
   for (const s of spans) {
     if (s.recognised) recognisedIn.add(counterKey.recognised(s.category, s.from.slice(0, 4)));
     if (!counts(s)) continue;
-    add(out, counterKey.registry(s.category, s.from.slice(0, 7), s.township), 'people', 1);
+    addStock(out, registryKeys(s.category, s.from, s.township), 'people', 1);
     add(out, counterKey.registry(s.category, s.from.slice(0, 7), s.township), 'peopleAdded', 1);
     if (s.until) {
-      add(out, counterKey.registry(s.category, s.until.slice(0, 7), s.township), 'people', -1);
+      addStock(out, registryKeys(s.category, s.until, s.township), 'people', -1);
       add(out, counterKey.registry(s.category, s.until.slice(0, 7), s.township), 'peopleLeft', 1);
     }
   }
@@ -220,10 +240,10 @@ export function householdSpans(memberSpans: MembershipSpan[][]): Array<Omit<Memb
 export function householdContribution(memberSpans: MembershipSpan[][]): Contribution {
   const out: Contribution = {};
   for (const s of householdSpans(memberSpans)) {
-    add(out, counterKey.registry(s.category, s.from.slice(0, 7), s.township), 'households', 1);
+    addStock(out, registryKeys(s.category, s.from, s.township), 'households', 1);
     add(out, counterKey.registry(s.category, s.from.slice(0, 7), s.township), 'householdsAdded', 1);
     if (s.until) {
-      add(out, counterKey.registry(s.category, s.until.slice(0, 7), s.township), 'households', -1);
+      addStock(out, registryKeys(s.category, s.until, s.township), 'households', -1);
       add(out, counterKey.registry(s.category, s.until.slice(0, 7), s.township), 'householdsLeft', 1);
     }
   }
@@ -356,9 +376,49 @@ export interface CounterRow {
   fields: Record<string, number>;
 }
 
+/** The rows of one counter family (its partition) a report reads: sort keys from `from` (inclusive; none: from the start) to `to` (inclusive; `from` absent: exclusive). */
+export interface CounterRange {
+  pk: string;
+  from?: string;
+  to: string;
+}
+
+/**
+ * What a report up to `until` reads of each counter family (sort keys start with the time):
+ * registry stocks, their months of the period's year and the yearly roll-ups of the years before;
+ * flows (recognitions, payouts, grants, medical assistance), the period's year only. Rows read
+ * grow with the years of history, not with its months × townships × shards.
+ */
+export function counterRanges(until: string): CounterRange[] {
+  const year = until.slice(0, 4);
+  const through = `${until}~`;
+  return [
+    ...recipientCategories.flatMap((c) => [
+      { pk: `reg#${c}`, from: year, to: through },
+      { pk: `hh#${c}`, from: year, to: through },
+      { pk: `regY#${c}`, to: year },
+      { pk: `hhY#${c}`, to: year },
+      { pk: `rec#${c}`, from: year, to: through },
+    ]),
+    ...['pay', 'grant', 'med', 'medp'].map((pk) => ({ pk, from: year, to: through })),
+  ];
+}
+
+/**
+ * Whether a stock row (a month's, or a year's roll-up) counts toward the stock at the end of
+ * `month`: the roll-ups of the years before, and the months of `month`'s year up to it. Rows
+ * outside that (other years' months, later roll-ups) are ignored, so any superset of rows may be given.
+ */
+function countsTowardStock(row: { month?: string; year?: string }, month: string): boolean {
+  const year = month.slice(0, 4);
+  return row.year !== undefined ? row.year < year : row.month!.startsWith(year) && row.month! <= month;
+}
+
 const parseRegistryKey = (key: string) => {
-  const m = /^reg#([A-Z]+)\|(\d{4}-\d{2})#(.*)$/.exec(key);
-  return m ? { category: m[1] as RecipientCategory, month: m[2]!, township: m[3]! } : undefined;
+  const m = /^reg(Y?)#([A-Z]+)\|(\d{4}(?:-\d{2})?)#(.*)$/.exec(key);
+  if (!m || (m[1] === 'Y') !== (m[3]!.length === 4)) return undefined;
+  const time = m[1] === 'Y' ? { year: m[3]! } : { month: m[3]! };
+  return { category: m[2] as RecipientCategory, township: m[4]!, ...time };
 };
 
 /** Stock and movements per category and township at the end of `month`, from registry counter rows. */
@@ -367,7 +427,7 @@ function registryFromCounters(rows: CounterRow[], month: string) {
   const moves = byCategory(() => ({ peopleAdded: 0, peopleLeft: 0, householdsAdded: 0, householdsLeft: 0 }));
   for (const row of rows) {
     const k = parseRegistryKey(row.key);
-    if (!k || k.month > month) continue;
+    if (!k || !countsTowardStock(k, month)) continue;
     const id = `${k.category}\u0000${k.township}`;
     const s = stock.get(id) ?? { households: 0, people: 0 };
     s.households += row.fields.households ?? 0;
@@ -459,8 +519,10 @@ function medicalFromRows(rows: CounterRow[], prefix: string) {
 function householdsFromCounters(rows: CounterRow[], month: string): ByCategory<number> {
   const out = byCategory(() => 0);
   for (const row of rows) {
-    const m = /^hh#([A-Z]+)\|(\d{4}-\d{2})$/.exec(row.key);
-    if (m && m[2]! <= month) out[m[1] as RecipientCategory] += row.fields.households ?? 0;
+    const m = /^hh(Y?)#([A-Z]+)\|(\d{4}(?:-\d{2})?)$/.exec(row.key);
+    if (!m || (m[1] === 'Y') !== (m[3]!.length === 4)) continue;
+    const time = m[1] === 'Y' ? { year: m[3]! } : { month: m[3]! };
+    if (countsTowardStock(time, month)) out[m[2] as RecipientCategory] += row.fields.households ?? 0;
   }
   return out;
 }
@@ -518,8 +580,9 @@ export function householdTotalsContribution(memberSpans: MembershipSpan[][]): Co
   const out: Contribution = {};
   const relabelled = memberSpans.map((spans) => spans.map((s) => ({ ...s, township: '' })));
   for (const s of householdSpans(relabelled)) {
-    add(out, `hh#${s.category}|${s.from.slice(0, 7)}`, 'households', 1);
-    if (s.until) add(out, `hh#${s.category}|${s.until.slice(0, 7)}`, 'households', -1);
+    const at = (day: string) => ({ month: counterKey.householdTotals(s.category, day.slice(0, 7)), year: counterKey.householdTotalsYear(s.category, day.slice(0, 4)) });
+    addStock(out, at(s.from), 'households', 1);
+    if (s.until) addStock(out, at(s.until), 'households', -1);
   }
   return out;
 }

@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   annualFromCounters,
+  counterRanges,
+  type CounterRow,
   membershipSpans,
   monthlyFromCounters,
   payeeCategory,
@@ -332,6 +334,15 @@ function simulate(ops: Array<{ op: Op; days: number }>) {
   return { source: { recipients: [...recipients.values()], payments, notices }, changes };
 }
 
+/** The rows a report up to `until` reads: counter keys are `pk|sk`, each range a key condition on the sort key. */
+function rowsRead(rows: CounterRow[], until: string): CounterRow[] {
+  return rows.filter((row) => {
+    const bar = row.key.indexOf('|');
+    const [pk, sk] = [row.key.slice(0, bar), row.key.slice(bar + 1)];
+    return counterRanges(until).some((r) => r.pk === pk && (r.from === undefined ? sk < r.to : sk >= r.from && sk <= r.to));
+  });
+}
+
 describe('maintained figures', () => {
   it('always equal a brute-force recount, whatever the redelivery and order', () => {
     fc.assert(
@@ -346,11 +357,12 @@ describe('maintained figures', () => {
           const shuffled = deliveries.map((c) => ({ c, k: order.next().value as number })).sort((a, b) => a.k - b.k);
           const ledger = new InMemoryLedger();
           for (const { c } of shuffled) c.apply(ledger);
+          // Each report from only the rows the figures store reads for it (counterRanges), as a Query would.
           for (const year of ['2021', '2022', '2023', '2024']) {
-            expect(annualFromCounters(ledger.rows(), year)).toEqual(recountAnnual(source, year));
+            expect(annualFromCounters(rowsRead(ledger.rows(), year), year)).toEqual(recountAnnual(source, year));
           }
           for (const month of ['2021-08', '2022-01', '2022-06', '2022-12', '2023-05']) {
-            expect(monthlyFromCounters(ledger.rows(), month)).toEqual(recountMonthly(source, month));
+            expect(monthlyFromCounters(rowsRead(ledger.rows(), month), month)).toEqual(recountMonthly(source, month));
           }
         },
       ),
