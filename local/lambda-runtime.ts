@@ -13,6 +13,11 @@ export async function loadHandler(name: FunctionName): Promise<Handler> {
   const module = (await import(pathToFileURL(join(projectRoot, functions[name].entry)).href)) as { handler?: Handler };
   const handler = module.handler;
   if (typeof handler !== 'function') throw new Error(`${functions[name].entry} exports no handler`);
+  // A route that takes POSTs must be built with idempotentPosts (shared/http/idempotency.ts): only those bundles carry it.
+  const trigger = functions[name].trigger;
+  if (trigger.type === 'http' && trigger.method === 'POST' && (handler as { idempotent?: boolean }).idempotent !== true) {
+    throw new Error(`${functions[name].entry} takes POSTs but its httpRoute was built without idempotentPosts`);
+  }
   // Every SDK call inside is checked against this function's grants (local/grant-guard.ts).
   return (event, context) => runningFunction.run(name, () => handler(event, context));
 }

@@ -1,4 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
+import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { createRecipientImport } from '../../shared/api/registry.ts';
 import { dryRunImport, startImport } from '../../shared/usecases/registry-import.ts';
 
@@ -9,4 +10,4 @@ export const handler = httpRoute({
     const record = await startImport(body, actor.sub, new Date());
     return { status: 202, body: { importId: record.importId, status: record.status } };
   },
-});
+}, idempotentPosts);

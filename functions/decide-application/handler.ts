@@ -1,8 +1,9 @@
 import { httpRoute } from '../../shared/http/route.ts';
+import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { decideApplication } from '../../shared/api/applications.ts';
 import { decide } from '../../shared/usecases/applications.ts';
 
 export const handler = httpRoute({
   ...decideApplication,
   handle: async ({ path, body, actor }) => ({ status: 200, body: await decide(path.id, body, actor, new Date()) }),
-});
+}, idempotentPosts);

@@ -1,8 +1,9 @@
 import { httpRoute } from '../../shared/http/route.ts';
+import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { objectToApplication } from '../../shared/api/applications.ts';
 import { object } from '../../shared/usecases/applications.ts';
 
 export const handler = httpRoute({
   ...objectToApplication,
   handle: async ({ path, body, actor }) => ({ status: 201, body: await object(path.id, body.text, actor, new Date()) }),
-});
+}, idempotentPosts);

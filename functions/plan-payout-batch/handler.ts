@@ -1,16 +1,30 @@
 import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
-import { planBatch } from '../../shared/usecases/payouts.ts';
+import { fanOutPlanning, planBatch } from '../../shared/usecases/payouts.ts';
 import { messageAttempt, payoutStepGaveUp } from '../../shared/usecases/recovery.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
+// A plan message fans the batch out into one planSegment message per segment; workers plan the
+// segments in parallel, and the last to finish one asks for approval.
 export const handler = sqsWorker(
-  z.object({ kind: z.literal('plan'), batchId: z.string() }),
-  async ({ batchId }, record, context) => {
+  z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('plan'), batchId: z.string() }),
+    z.object({ kind: z.literal('planSegment'), batchId: z.string(), segment: z.number().int().min(0) }),
+  ]),
+  async (message, record, context) => {
+    const now = new Date();
+    if (message.kind === 'plan') {
+      logger.info('payout batch planning fanned out', { batchId: message.batchId, outcome: await fanOutPlanning(message.batchId, now) });
+      return;
+    }
     // Hand over before Lambda ends the invocation, never in the middle of a write. A retry of this
-    // message takes over the segments its failed receive left held (no wait for their leases).
-    const outcome = await planBatch(batchId, new Date(), { ...messageAttempt(record), timeLeftMs: () => context.getRemainingTimeInMillis() });
-    logger.info('payout batch planned', { batchId, outcome });
+    // message takes over the segment its failed receive left held (no wait for the lease).
+    const outcome = await planBatch(message.batchId, now, {
+      ...messageAttempt(record),
+      segments: [message.segment],
+      timeLeftMs: () => context.getRemainingTimeInMillis(),
+    });
+    logger.info('payout batch segment planned', { batchId: message.batchId, segment: message.segment, outcome });
   },
   { queue: 'payoutPlans', onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
 );

@@ -1,4 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
+import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { postBankResults } from '../../shared/api/payouts.ts';
 import { receiveBankReport } from '../../shared/usecases/payouts.ts';
 
@@ -8,4 +9,4 @@ export const handler = httpRoute({
     status: 202,
     body: await receiveBankReport(path.id, body, actor, new Date()),
   }),
-});
+}, idempotentPosts);

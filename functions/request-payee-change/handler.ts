@@ -1,8 +1,9 @@
 import { httpRoute } from '../../shared/http/route.ts';
+import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { requestPayeeChange } from '../../shared/api/registry.ts';
 import { requestPayeeChange as request } from '../../shared/usecases/recipient-management.ts';
 
 export const handler = httpRoute({
   ...requestPayeeChange,
   handle: async ({ body, actor }) => ({ status: 201, body: await request(body, actor, new Date()) }),
-});
+}, idempotentPosts);

@@ -1,4 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
+import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { returnWholeFile } from '../../shared/api/payout-operator-actions.ts';
 import { returnWholeFile as applyWholeFileReturn } from '../../shared/usecases/payout-operator-actions.ts';
 
@@ -8,4 +9,4 @@ export const handler = httpRoute({
     status: 202,
     body: await applyWholeFileReturn(path.id, path.reportId, actor, body.reason, new Date()),
   }),
-});
+}, idempotentPosts);

@@ -3,6 +3,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -123,6 +124,62 @@ export async function activeRecipients(
     ),
   );
   return segmentsFound.flat();
+}
+
+/** Parallel-scan segments the registry estimate samples: one of them is read, its count multiplied back. */
+const estimateSampleSegments = 1_000;
+
+/**
+ * About how many ACTIVE recipients of the categories the registry holds, from one segment of a
+ * 1,000-segment parallel scan (a scan segment covers an even slice of the key hashes): reads about
+ * a thousandth of the table, so it costs little at any size. Sizes the planning fan-out, nothing more.
+ */
+export async function estimatedActiveRecipients(categories: readonly RecipientCategory[]): Promise<number> {
+  const values: Record<string, unknown> = { ':active': 'ACTIVE' };
+  categories.forEach((c, i) => (values[`:c${i}`] = c));
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents().send(
+      new ScanCommand({
+        TableName: tableName('recipients'),
+        Segment: 0,
+        TotalSegments: estimateSampleSegments,
+        Select: 'COUNT',
+        FilterExpression: `#status = :active AND category IN (${categories.map((_, i) => `:c${i}`).join(', ')})`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return count * estimateSampleSegments;
+}
+
+/**
+ * Fixes how many planning segments the batch has, once (the first planner to ask sets it, while
+ * the batch is PLANNING); every planner then reads the same number. Returns the batch's number.
+ */
+export async function fixPlanSegmentCount(batchId: string, count: number): Promise<number | undefined> {
+  try {
+    const result = await documents().send(
+      new UpdateCommand({
+        TableName: tableName('payoutBatches'),
+        Key: { batchId },
+        UpdateExpression: 'SET planSegments = :count',
+        ConditionExpression: 'attribute_not_exists(planSegments) AND #status = :planning',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':count': count, ':planning': 'PLANNING' },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return result.Attributes!.planSegments as number;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return (await getBatch(batchId))?.planSegments;
+  }
 }
 
 /** Grants decided GRANTED, whether or not some batch already claimed them. */
@@ -425,6 +482,7 @@ export async function paymentStatusCounts(batchId: string): Promise<Record<Payme
 
 type PayoutMessage =
   | { kind: 'plan'; batchId: string }
+  | { kind: 'planSegment'; batchId: string; segment: number }
   | { kind: 'dispatch'; batchId: string }
   | { kind: 'chunk'; batchId: string; chunk: number }
   | { kind: 'files'; batchId: string }
@@ -432,6 +490,7 @@ type PayoutMessage =
 
 const queueFor = {
   plan: 'payoutPlans',
+  planSegment: 'payoutPlans',
   dispatch: 'payoutChunks',
   chunk: 'payoutChunks',
   files: 'payoutFiles',
@@ -450,6 +509,18 @@ export async function enqueueChunks(batchId: string, chunkCount: number): Promis
     }));
     const result = await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl('payoutChunks'), Entries: entries }));
     if (result.Failed?.length) throw new Error(`${result.Failed.length} chunk messages were not sent`);
+  }
+}
+
+/** One planning message per segment (the fan-out), ten to a SendMessageBatch call. */
+export async function enqueuePlanSegments(batchId: string, segments: readonly number[]): Promise<void> {
+  for (let start = 0; start < segments.length; start += 10) {
+    const entries = segments.slice(start, start + 10).map((segment) => ({
+      Id: String(segment),
+      MessageBody: JSON.stringify({ kind: 'planSegment', batchId, segment }),
+    }));
+    const result = await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl('payoutPlans'), Entries: entries }));
+    if (result.Failed?.length) throw new Error(`${result.Failed.length} planning segment messages were not sent`);
   }
 }
 

@@ -3,12 +3,6 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyValidationError,
-} from '@aws-lambda-powertools/idempotency';
 import type {
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
@@ -18,8 +12,7 @@ import type { z } from 'zod';
 import { AppError, type ErrorCode } from '../domain/errors.ts';
 import { replacedBytesMessage } from '../domain/text-decoding.ts';
 import { auth, roles as allRoles, type Role } from '../topology.ts';
-import { dynamodb } from '../adapters/clients.ts';
-import { tableName } from '../adapters/resources.ts';
+import type { IdempotencyRunner } from './idempotency.ts';
 import { logger } from '../observability/logger.ts';
 import { parseOrThrow } from './validation.ts';
 
@@ -198,46 +191,20 @@ function readBody<B>(event: HttpEvent, spec: BodySpec<B>): B | FileBody {
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,128}$/;
 
-const idempotencyConfig = new IdempotencyConfig({
-  eventKeyJmesPath: 'key',
-  payloadValidationJmesPath: 'bodyHash',
-  throwOnNoIdempotencyKey: true,
-  expiresAfterSeconds: 24 * 60 * 60,
-});
-let idempotentRun: ((input: IdempotentInput) => Promise<RouteResult>) | undefined;
-
-interface IdempotentInput {
-  key: string;
-  bodyHash: string;
-  run: () => Promise<RouteResult>;
-}
-
-/** Same key and body: the first response again. Same key, other body: 409. */
-function runIdempotently(input: IdempotentInput): Promise<RouteResult> {
-  idempotentRun ??= makeIdempotent(async (i: IdempotentInput) => i.run(), {
-    persistenceStore: new DynamoDBPersistenceLayer({
-      tableName: tableName('idempotency'),
-      awsSdkV3Client: dynamodb(),
-    }),
-    config: idempotencyConfig,
-  });
-  return idempotentRun(input);
-}
-
 export function toErrorResult(error: unknown): APIGatewayProxyStructuredResultV2 {
   if (error instanceof AppError) return errorResult(error.code, error.message, error.details);
-  if (error instanceof IdempotencyValidationError) {
-    return errorResult('IDEMPOTENCY_KEY_REUSED', 'this Idempotency-Key was used with another body');
-  }
-  if (error instanceof IdempotencyAlreadyInProgressError) {
-    return errorResult('CONFLICT', 'a request with this Idempotency-Key is still in progress; retry shortly');
-  }
   logger.error('unhandled error', { error: error as Error });
   return errorResult('INTERNAL', 'internal error; the request may be retried');
 }
 
+/**
+ * The handler of one route. A route that takes POSTs passes `idempotency` (idempotentPosts from
+ * ./idempotency.ts), so only those bundles load Powertools idempotency; the local runtime refuses
+ * to load a POST route's handler without it (`handler.idempotent`).
+ */
 export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<string, never>>(
   definition: RouteDefinition<B, P, Q>,
+  idempotency?: IdempotencyRunner,
 ) {
   const base = async (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
     try {
@@ -261,13 +228,13 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
             { path: 'Idempotency-Key', message: 'must be 1-128 printable ASCII characters' },
           ]);
         }
-        idempotencyConfig.registerLambdaContext(context);
-        const result = await runIdempotently({
+        if (!idempotency) throw new Error(`route ${event.routeKey} takes POSTs but was built without idempotency`);
+        const result = await idempotency({
           // Scoped by tenant and role as well as subject: two clients sharing a `sub` never share responses.
           key: `${actor.role}|${actor.hospitalId ?? ''}|${actor.sub}|${event.routeKey}|${JSON.stringify(event.pathParameters ?? {})}|${key}`,
           bodyHash: createHash('sha256').update(event.body ?? '').digest('hex'),
           run: () => definition.handle(request),
-        });
+        }, context);
         return jsonResult(result.status, result.body);
       }
       const result = await definition.handle(request);
@@ -276,5 +243,5 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
       return toErrorResult(error);
     }
   };
-  return middy(base).use(injectLambdaContext(logger));
+  return Object.assign(middy(base).use(injectLambdaContext(logger)), { idempotent: idempotency !== undefined });
 }

@@ -29,6 +29,9 @@ import {
   createPlanSegments,
   enqueue,
   enqueueChunks,
+  enqueuePlanSegments,
+  estimatedActiveRecipients,
+  fixPlanSegmentCount,
   getBatch,
   getChunkDone,
   getProgressEntry,
@@ -102,9 +105,30 @@ export async function createBatch(request: NewPayoutBatch, actor: Actor, now: Da
   return { id: batch.batchId, status: 'PLANNING' as const };
 }
 
-/** Planning segments per batch: each is one slice of a parallel scan of the registry (grants: one). */
-export function planSegmentCount(program: PayoutBatch['program']): number {
-  return program === 'ONE_OFF_GRANTS' || program === 'HOSPITAL_REIMBURSEMENT' ? 1 : 8;
+/** Recipients a planning segment holds, about: one segment message plans this many however large the registry. */
+export const recipientsPerPlanSegment = 5_000;
+/** At least this many segments (a small registry still plans in parallel), at most this many (one fan-out). */
+export const planSegmentBounds = { min: 8, max: 1_000 } as const;
+
+/**
+ * How many segments a batch's planning fans out to: grants and hospital reimbursement one (they are
+ * few); registry programs one per recipientsPerPlanSegment of the estimated candidates, within
+ * planSegmentBounds, so the time a segment takes stays about the same as the registry grows.
+ */
+export function planSegmentCount(program: PayoutBatch['program'], estimatedCandidates = 0): number {
+  if (program === 'ONE_OFF_GRANTS' || program === 'HOSPITAL_REIMBURSEMENT') return 1;
+  const wanted = Math.ceil(estimatedCandidates / recipientsPerPlanSegment);
+  return Math.min(planSegmentBounds.max, Math.max(planSegmentBounds.min, wanted));
+}
+
+/** The batch's segment count: fixed once by the first planner that asks (older batches: the program's default). */
+async function segmentCountOf(batch: PayoutBatch): Promise<number> {
+  if (batch.planSegments !== undefined) return batch.planSegments;
+  const isRegistry = batch.program !== 'ONE_OFF_GRANTS' && batch.program !== 'HOSPITAL_REIMBURSEMENT';
+  const estimate = isRegistry ? await estimatedActiveRecipients(batch.categories) : 0;
+  const fixed = await fixPlanSegmentCount(batch.batchId, planSegmentCount(batch.program, estimate));
+  // Undefined only when the batch left PLANNING without a count (a batch planned before counts were stored).
+  return fixed ?? planSegmentCount(batch.program);
 }
 
 async function candidatesFor(batch: PayoutBatch, segment: number, segments: number): Promise<PayeeCandidate[]> {
@@ -138,6 +162,9 @@ export interface PlanOptions {
   segments?: number[];
 }
 
+/** Planning transactions one segment keeps in flight (each 25 claim + payment pairs). */
+const transactionsInFlightPerSegment = 4;
+
 interface SegmentOutcome {
   selected: number;
   noBankAccount: number;
@@ -158,9 +185,10 @@ async function planSegment(
   leaseMs: number,
   at: string,
   outOfTime: () => boolean,
+  segments: number,
 ): Promise<'done' | 'handed-over'> {
   let lease = held;
-  const segments = planSegmentCount(batch.program);
+  const started = Date.now();
   const candidates = (await candidatesFor(batch, segment, segments)).filter((c) => c.amountFen > 0);
   // Records older than the edges' ceilings are not paid blind: no single payment above the largest ceiling.
   const payable = candidates.filter((c) => c.bankName && c.bankAccount && c.amountFen <= maxCeilingFen);
@@ -186,7 +214,7 @@ async function planSegment(
   const slice = 500;
   for (let i = 0; i < payments.length; i += slice) {
     if (lease.expiresAt - Date.now() < leaseMs / 2) lease = await renewLease(lease, leaseMs, new Date());
-    const claimed = await claimAndPlan(payments.slice(i, i + slice), at, lease, 1, outOfTime);
+    const claimed = await claimAndPlan(payments.slice(i, i + slice), at, lease, transactionsInFlightPerSegment, outOfTime);
     outcome.heldElsewhere += claimed.heldElsewhere;
     await pausePoint('plan-segment-claimed', { batchId: batch.batchId, segment });
     if (claimed.stopped) {
@@ -195,7 +223,8 @@ async function planSegment(
       return 'handed-over';
     }
   }
-  await fencedUpdate(lease, { set: { ...outcome, planDoneAt: at } }, { release: true });
+  // planMs: how long the segment took (bench/payouts.ts prints it; flat as the registry grows).
+  await fencedUpdate(lease, { set: { ...outcome, planDoneAt: at, planMs: Date.now() - started } }, { release: true });
   return 'done';
 }
 
@@ -209,10 +238,34 @@ export function handoverMarginMs(timeAtStartMs: number): number {
 }
 
 /**
- * Plans the batch, segment by segment, each under a lease; then derives the plan (count, total,
- * chunks) from the payments as stored and asks for approval. Safe under duplicates: a second
- * planner of the same batch waits for segments others hold, takes over those whose lease lapsed,
- * and writes nothing already written; the status moves PLANNING → PENDING_APPROVAL once.
+ * The plan message's step (the fan-out): fixes the batch's segment count, creates each segment's
+ * progress entry and queues one planSegment message per segment not yet done; when every segment
+ * is done already (a late copy), finishes the plan instead. Safe to repeat: a segment planned or
+ * being planned is never planned twice (planBatch's leases), and the plan is derived once.
+ */
+export async function fanOutPlanning(batchId: string, now: Date): Promise<string> {
+  const batch = await getBatch(batchId);
+  if (!batch) throw new Error(`payout batch ${batchId} does not exist`);
+  if (batch.status !== 'PLANNING') return 'already-planned';
+  const count = await segmentCountOf(batch);
+  const all = Array.from({ length: count }, (_, i) => i);
+  await createPlanSegments(batchId, all, batch.planAttempt);
+  const done = new Set(
+    (await progressEntries(batchId, planAttemptPrefix(batch.planAttempt))).filter((s) => s.planDoneAt).map((s) => s.entry),
+  );
+  const pending = all.filter((segment) => !done.has(planSegmentEntry(segment, batch.planAttempt)));
+  if (pending.length === 0) return finishPlanning({ ...batch, planSegments: count }, now.toISOString());
+  await enqueuePlanSegments(batchId, pending);
+  return `fanned-out:${pending.length}`;
+}
+
+/**
+ * Plans the given segments of the batch (all by default; a planSegment message names one), each
+ * under a lease; the last planner to finish a segment derives the plan (count, total, chunks) from
+ * the payments as stored and asks for approval. Safe under duplicates: a second planner of a
+ * segment waits while another holds it, takes it over once that lease lapsed, and writes nothing
+ * already written; the status moves PLANNING → PENDING_APPROVAL once. Near its deadline it hands
+ * its unfinished segments over as new planSegment messages.
  */
 export async function planBatch(batchId: string, now: Date, options: PlanOptions = {}): Promise<string> {
   const batch = await getBatch(batchId);
@@ -225,8 +278,8 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
   const margin = handoverMarginMs(timeLeftMs());
   const outOfTime = () => timeLeftMs() < margin;
   const at = now.toISOString();
-  const all = Array.from({ length: planSegmentCount(batch.program) }, (_, i) => i);
-  const segments = options.segments ?? all;
+  const count = await segmentCountOf(batch);
+  const segments = (options.segments ?? Array.from({ length: count }, (_, i) => i)).filter((s) => s < count);
   await createPlanSegments(batchId, segments, batch.planAttempt);
   const outcomes = await Promise.all(
     segments.map(async (segment): Promise<'done' | 'handed-over'> => {
@@ -239,7 +292,7 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
         );
         if (acquired) {
           try {
-            return await planSegment(batch, segment, acquired.lease, leaseMs, at, outOfTime);
+            return await planSegment(batch, segment, acquired.lease, leaseMs, at, outOfTime, count);
           } catch (error) {
             if (error instanceof LeaseLostError) continue; // someone took over: wait for them like any holder
             // A failed planner frees its segment for the retry at once (a crashed one's lease expires).
@@ -252,12 +305,15 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
       }
     }),
   );
-  if (outcomes.includes('handed-over')) {
-    // A new message rather than a failed one: handing over spends none of the queue's receives.
-    await enqueue({ kind: 'plan', batchId });
+  const handedOver = segments.filter((_, i) => outcomes[i] === 'handed-over');
+  if (handedOver.length > 0) {
+    // New messages rather than a failed one: handing over spends none of the queue's receives.
+    await enqueuePlanSegments(batchId, handedOver);
     return 'handed-over';
   }
-  return finishPlanning(batch, at);
+  // Every planner writes its segment's end before reading the others' (consistently), so the
+  // last to finish sees all done; finishing twice is harmless (the status moves once).
+  return finishPlanning({ ...batch, planSegments: count }, at);
 }
 
 /** Once every segment is done: the plan from the stored payments, and PLANNING → PENDING_APPROVAL (or FAILED) once. */
@@ -265,7 +321,7 @@ async function finishPlanning(batch: PayoutBatch, at: string): Promise<string> {
   const { batchId } = batch;
   const segments = await progressEntries(batchId, planAttemptPrefix(batch.planAttempt));
   const done = segments.filter((s) => s.planDoneAt);
-  if (done.length < planSegmentCount(batch.program)) return 'segments-pending';
+  if (done.length < (batch.planSegments ?? planSegmentCount(batch.program))) return 'segments-pending';
   const sum = (field: keyof SegmentOutcome) => done.reduce((total, s) => total + ((s[field] as number) ?? 0), 0);
   const skipped = { alreadyPlannedOrPaid: sum('heldElsewhere'), noBankAccount: sum('noBankAccount'), overCeiling: sum('overCeiling') };
   const selected = sum('selected');

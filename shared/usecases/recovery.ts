@@ -270,7 +270,7 @@ export async function importGaveUp(importId: string, reason: string, receiveCoun
  * reason (finance may retry or cancel); a bank report becomes FAILED (finance may post it again).
  */
 export async function payoutStepGaveUp(
-  message: { kind: 'plan' | 'dispatch' | 'chunk' | 'files' | 'report'; batchId: string; chunk?: number; reportId?: string },
+  message: { kind: 'plan' | 'planSegment' | 'dispatch' | 'chunk' | 'files' | 'report'; batchId: string; chunk?: number; segment?: number; reportId?: string },
   reason: string,
   receiveCount: number,
 ): Promise<void> {
@@ -282,9 +282,15 @@ export async function payoutStepGaveUp(
     return;
   }
   await recordLastFailure('payoutBatches', { batchId: message.batchId }, failure);
-  const step = message.kind === 'chunk' ? `chunk ${message.chunk}` : message.kind === 'plan' ? 'planning' : message.kind === 'files' ? 'bank files' : 'dispatch';
+  const planning = message.kind === 'plan' || message.kind === 'planSegment';
+  const step =
+    message.kind === 'chunk' ? `chunk ${message.chunk}`
+    : message.kind === 'planSegment' ? `planning segment ${message.segment}`
+    : message.kind === 'plan' ? 'planning'
+    : message.kind === 'files' ? 'bank files'
+    : 'dispatch';
   const why = `${step} failed ${receiveCount} times: ${reason}`;
-  const from = message.kind === 'plan' ? (['PLANNING'] as const) : (['PAYING'] as const);
+  const from = planning ? (['PLANNING'] as const) : (['PAYING'] as const);
   const moved = await transitionBatchFrom(message.batchId, from, 'FAILED', { at: failure.at, by: 'tuodi:payout-worker', action: 'FAILED', reason: why }, {
     set: { failureReason: why },
   });

@@ -95,3 +95,25 @@ it('a plan message delivered again while planning runs changes nothing that was 
     removeHook();
   }
 });
+
+// Issue 14: planning fans out as one message per segment; every segment message comes three
+// times at once (a redelivery and two duplicates), and the plan message twice.
+it('segment messages delivered three times at once plan each person once, and the batch leaves PLANNING once', async () => {
+  const plans = stack.deliverConcurrently('payoutPlans', (body) => body.kind === 'plan', 2);
+  const segments = Array.from({ length: 8 }, () => stack.deliverConcurrently('payoutPlans', (body) => body.kind === 'planSegment', 3));
+  const created = await stack.call('POST', '/payout-batches', {
+    token: maker,
+    body: { program: 'ONE_TIME_LIVING', period: '2026-12', title: '一次性生活补贴', categories: ['DIBAO'], perPersonFen: 20_000 },
+  });
+  expect(created.status).toBe(201);
+  const id = created.body.id as string;
+  await plans.finished();
+  const outcomes = (await Promise.all(segments.map((s) => s.finished()))).flat();
+  expect(outcomes.filter((o) => o.error)).toEqual([]);
+  const planned = await batchInStatus(id, ['PENDING_APPROVAL', 'FAILED']);
+  expect(planned).toMatchObject({ status: 'PENDING_APPROVAL', planned: { count: recipients, totalFen: recipients * 20_000 } });
+  expect(planned.history.filter((h: { action: string }) => h.action === 'PLANNED')).toHaveLength(1);
+  const stored = await payments(id);
+  expect(stored).toHaveLength(recipients);
+  expect(new Set(stored.map((p) => p.recipientId)).size).toBe(recipients);
+});

@@ -43,6 +43,8 @@ export interface PayoutBatch {
   batchId: string;
   /** Planning attempt (0 first; a retry after a planning failure plans again as the next). */
   planAttempt?: number;
+  /** How many segments planning fans out to, fixed by the first planner (older batches: the program's default). */
+  planSegments?: number;
   program: PayoutProgram;
   period: string;
   title: string;
