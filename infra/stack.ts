@@ -120,6 +120,8 @@ export class TuodiStack extends Stack {
   readonly helperFunctions: lambda.IFunction[] = [];
   readonly httpApi: apigwv2.HttpApi;
   readonly userPool?: cognito.UserPool;
+  /** The staff's app client: the console signs in with it (authorization code with PKCE, no secret). */
+  readonly staffClient?: cognito.UserPoolClient;
   readonly alarmTopic: sns.Topic;
   readonly alarms: cloudwatch.Alarm[] = [];
   readonly dashboard: cloudwatch.Dashboard;
@@ -165,6 +167,7 @@ export class TuodiStack extends Stack {
     if (identity.provider === 'cognito') {
       const pool = this.addUserPool(hospitals, identity);
       this.userPool = pool.userPool;
+      this.staffClient = pool.staffClient;
       // Cognito access tokens carry no `aud`; API Gateway then checks `client_id` against the audience.
       authorizer = new HttpJwtAuthorizer('JwtAuthorizer', `https://${pool.userPool.userPoolProviderUrl}`, {
         jwtAudience: pool.clientIds,
@@ -189,7 +192,14 @@ export class TuodiStack extends Stack {
         connectOrigins: [`https://${this.buckets.documents.bucketRegionalDomainName}`, signInOrigin],
         allowedCountries: this.settings.consoleCountries,
       });
-      new CfnOutput(this, 'ConsoleUrl', { value: `https://${this.consoleHosting.distribution.distributionDomainName}/console/` });
+      const consoleUrl = `https://${this.consoleHosting.distribution.distributionDomainName}/console/`;
+      new CfnOutput(this, 'ConsoleUrl', { value: consoleUrl });
+      if (this.staffClient && identity.provider === 'cognito') {
+        // The console's hosted-UI sign-in (authorization code with PKCE) returns to its callback page.
+        const client = this.staffClient.node.defaultChild as cognito.CfnUserPoolClient;
+        client.callbackUrLs = [...identity.staffCallbackUrls, `${consoleUrl}signed-in`];
+        client.logoutUrLs = [...identity.staffLogoutUrls, consoleUrl];
+      }
       new CfnOutput(this, 'ConsoleBucketName', { value: this.consoleHosting.bucket.bucketName });
     }
     this.seedHospitals(hospitals);

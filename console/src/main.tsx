@@ -11,6 +11,8 @@ const router = createBrowserRouter(
   [
     // The sign-in form is also the shell's sign-in-again dialog: it is in the first chunk anyway.
     { path: '/sign-in', Component: SignIn },
+    // The identity provider's callback (authorization code with PKCE).
+    { path: '/signed-in', lazy: async () => ({ Component: (await import('./pages/SignedIn.tsx')).SignedIn }) },
     {
       path: '/',
       Component: Shell,

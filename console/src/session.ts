@@ -1,5 +1,7 @@
 // Who is signed in: the token and the claims the console reads from it (role, subject,
 // township). The API verifies the token; the console only decodes it to shape its screens.
+import type { PendingSignIn } from './identity-provider.ts';
+
 export type Role = 'caseworker' | 'reviewer' | 'finance' | 'hospital';
 
 export interface Session {
@@ -20,6 +22,8 @@ export const homeOf: Record<Role, string> = {
 };
 
 const storageKey = 'tuodi.session';
+const pendingKey = 'tuodi.pendingSignIn';
+const refreshKey = 'tuodi.refreshToken';
 
 function claimsOf(token: string): Record<string, unknown> {
   const payload = token.split('.')[1] ?? '';
@@ -62,6 +66,7 @@ export function signIn(token: string): Session {
 export function signOut(): void {
   current = undefined;
   sessionStorage.removeItem(storageKey);
+  sessionStorage.removeItem(refreshKey);
   listeners.forEach((l) => l());
 }
 
@@ -78,4 +83,24 @@ export function isExpired(): boolean {
 export function onSessionChange(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
+}
+
+/** A sign-in through the identity provider in flight (identity-provider.ts): kept for the callback page. */
+export function keepPendingSignIn(pending: PendingSignIn): void {
+  sessionStorage.setItem(pendingKey, JSON.stringify(pending));
+}
+
+/** The pending sign-in, removed as it is read: a callback can finish it once. */
+export function takePendingSignIn(): PendingSignIn | undefined {
+  const stored = sessionStorage.getItem(pendingKey);
+  sessionStorage.removeItem(pendingKey);
+  return stored ? (JSON.parse(stored) as PendingSignIn) : undefined;
+}
+
+/** The provider's refresh token, for signing in again without leaving the page (this tab only). */
+export function keepRefreshToken(token: string | undefined): void {
+  if (token) sessionStorage.setItem(refreshKey, token);
+}
+export function refreshToken(): string | undefined {
+  return sessionStorage.getItem(refreshKey) ?? undefined;
 }

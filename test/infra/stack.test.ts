@@ -832,6 +832,20 @@ describe('console hosting (CloudFront)', () => {
     expect(await route('/')).toMatchObject({ statusCode: 302, headers: { location: { value: '/console/' } } });
   });
 
+  it("signs staff in through the hosted UI: the staff client is public (PKCE, code grant), returns to the console's callback page and is an audience of the authorizer", () => {
+    const [clientId, client] = Object.entries(resourcesOf('AWS::Cognito::UserPoolClient')).find(([id]) => id.startsWith('UserPoolStaffClient'))!;
+    const props = client.Properties as Record<string, any>;
+    expect(props.GenerateSecret).toBe(false);
+    expect(props.AllowedOAuthFlows).toEqual(['code']);
+    expect(props.AllowedOAuthScopes).toContain('openid');
+    const consoleCallback = JSON.stringify(props.CallbackURLs.at(-1));
+    expect(consoleCallback).toContain('ConsoleHosting');
+    expect(consoleCallback).toContain('/console/signed-in');
+    expect(props.CallbackURLs).toEqual(expect.arrayContaining(settings.identity.provider === 'cognito' ? settings.identity.staffCallbackUrls : []));
+    const [authorizer] = Object.values(resourcesOf('AWS::ApiGatewayV2::Authorizer'));
+    expect((authorizer!.Properties as Record<string, any>).JwtConfiguration.Audience).toContainEqual({ Ref: clientId });
+  });
+
   it('is not built where CloudFront cannot serve it without an ICP-filed domain (aws-cn)', () => {
     expect(partitionFeatures('aws-cn').consoleOnCloudFront).toBe(false);
     expect(template().toJSON().Outputs).toHaveProperty('ConsoleUrl');

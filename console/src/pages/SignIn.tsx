@@ -1,10 +1,12 @@
-// Local-only sign-in: choose a role and a subject; the local stack mints a dev token
-// (POST /local/dev-token). A deployed console signs in with the identity provider instead.
+// Sign-in. A console built with the identity provider's settings signs in there (authorization
+// code with PKCE, identity-provider.ts); otherwise the local-only dev sign-in: choose a role and
+// a subject, and the local stack mints a dev token (POST /local/dev-token).
 import { Alert, Button, Form, Input, Select } from 'antd';
 import { Panel } from '../Panel.tsx';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { homeOf, signIn, type Role } from '../session.ts';
+import { builtInSignInConfig, startSignIn } from '../identity-provider.ts';
+import { homeOf, keepPendingSignIn, signIn, type Role } from '../session.ts';
 import { roleText } from '../zh.ts';
 
 interface Values {
@@ -68,12 +70,28 @@ export function DevSignInForm(props: { fixedRole?: Role; fixedSub?: string; onSi
   );
 }
 
+/** Leaves for the identity provider's sign-in page; the callback page returns to `returnTo`. */
+export async function signInWithProvider(returnTo: string): Promise<void> {
+  const config = builtInSignInConfig(window.location.origin);
+  if (!config) return;
+  const { pending, url } = await startSignIn(config, returnTo);
+  keepPendingSignIn(pending);
+  window.location.assign(url);
+}
+
 export function SignIn() {
   const navigate = useNavigate();
+  const provider = builtInSignInConfig(window.location.origin);
   return (
     <main style={{ display: 'flex', justifyContent: 'center', paddingTop: '10vh' }}>
-      <Panel level={1} title="托底 · 社会救助工作台 — 本地开发登录" style={{ width: 420 }}>
-        <DevSignInForm onSignedIn={(role) => navigate(homeOf[role], { replace: true })} />
+      <Panel level={1} title={provider ? '托底 · 社会救助工作台 — 登录' : '托底 · 社会救助工作台 — 本地开发登录'} style={{ width: 420 }}>
+        {provider ? (
+          <Button type="primary" block onClick={() => void signInWithProvider('/')}>
+            使用统一身份认证登录
+          </Button>
+        ) : (
+          <DevSignInForm onSignedIn={(role) => navigate(homeOf[role], { replace: true })} />
+        )}
       </Panel>
     </main>
   );
