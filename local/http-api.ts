@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { operations } from '../shared/api/openapi.ts';
-import { errorResult } from '../shared/http/route.ts';
+import { errorResult, toErrorResult } from '../shared/http/route.ts';
+import { refusal } from '../shared/domain/errors.ts';
+import { languageOf } from '../shared/domain/reasons.ts';
 import { functions, requiredScopes, type FunctionName } from '../shared/topology.ts';
 import { consoleRequest } from './console.ts';
 import { claimsAsApiGatewayPassesThem, tokenScopes, type DevKeys } from './dev-auth.ts';
@@ -123,7 +125,10 @@ export function startHttpApi(routes: Route[], keys: DevKeys, port: number): Prom
         if (route.scopes.length && !route.scopes.some((scope) => scopes.includes(scope))) {
           return send(
             res,
-            errorResult('FORBIDDEN', `${route.routeKey} needs a token with the scope ${route.scopes.join(' or ')}; this token has ${scopes.join(' ') || 'no scope'}`),
+            toErrorResult(
+              refusal('FORBIDDEN', 'ROUTE_SCOPE_MISSING', { route: route.routeKey, scopes: route.scopes.join(','), held: scopes.join(' ') }),
+              languageOf(req.headers['accept-language']),
+            ),
           );
         }
         claims = claimsAsApiGatewayPassesThem(payload);

@@ -55,6 +55,16 @@ export const tables = {
     backup: 'money',
     partitionKey: { name: 'idNumber', type: 'S' },
     stream: 'NEW_AND_OLD_IMAGES',
+    globalSecondaryIndexes: [
+      // Sparse: only a recipient whose periodic review is open carries `reviewQueue` ('OPEN') and
+      // `reviewQueueKey` (township#openedOn), so the reviews-due list reads just those, by
+      // township (a key prefix) and oldest first. One partition: a county's open reviews.
+      {
+        indexName: 'openReviews',
+        partitionKey: { name: 'reviewQueue', type: 'S' },
+        sortKey: { name: 'reviewQueueKey', type: 'S' },
+      },
+    ],
   },
   recipientImports: {
     partitionKey: { name: 'importId', type: 'S' },
@@ -352,6 +362,13 @@ export const functions = {
     timeoutSeconds: 5,
     memoryMiB: 256,
     access: { tables: { recipients: { operations: ['get'] } } },
+  },
+  listReviewsDue: {
+    entry: 'functions/list-reviews-due/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/recipients/reviews-due', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
+    timeoutSeconds: 5,
+    memoryMiB: 256,
+    access: { tables: { recipients: { operations: [], queryIndexes: ['openReviews'] } }, secrets: { paginationTokenKey: 'read' } },
   },
   listHospitals: {
     entry: 'functions/list-hospitals/handler.ts',

@@ -17,6 +17,7 @@ const menus: Record<Role, Array<{ key: string; label: string }>> = {
     { key: '/review', label: '审核队列' },
     { key: '/enrolments', label: '纳入保障' },
     { key: '/recipients', label: '对象管理' },
+    { key: '/reviews-due', label: '定期复核' },
     { key: '/payee-changes', label: '账户变更' },
     { key: '/registry/import', label: '名册导入' },
     { key: '/persons', label: '人员查询' },

@@ -2,6 +2,7 @@
 // each detail on its form field (details[].path, money fields ending Fen shown as …Yuan).
 import type { FormInstance } from 'antd';
 import type { ErrorEnvelope } from './api/client.ts';
+import { reasonText } from '../../shared/domain/reasons.ts';
 import { detailText, errorCodeText } from './zh.ts';
 
 export interface Problem {
@@ -37,7 +38,9 @@ export function showProblem(error: ErrorEnvelope | undefined, status: number, fo
     else general.push(`${detail.path && detail.path !== 'body' ? `${detail.path}：` : ''}${detailText(detail)}`);
   }
   if (form && fields.length) form.setFields(fields.map((f) => ({ name: f.name, errors: f.errors })));
-  // FORBIDDEN and INVALID_STATE explain a rule: keep the API's reason beside the Chinese summary.
-  if (!details?.length && (code === 'FORBIDDEN' || code === 'INVALID_STATE' || code === 'CONFLICT')) general.push(message);
+  // A refusal explains a rule: its reason in Chinese from the code (reasons.ts), else the API's words.
+  const reason = error.error.reason && reasonText(error.error.reason, 'zh-CN');
+  if (reason) general.push(reason);
+  else if (!details?.length && (code === 'FORBIDDEN' || code === 'INVALID_STATE' || code === 'CONFLICT')) general.push(message);
   return { summary, general };
 }

@@ -25,6 +25,7 @@ const router = createBrowserRouter(
         { path: 'review', lazy: async () => ({ Component: (await import('./pages/reviewer/ReviewQueue.tsx')).ReviewQueue }) },
         { path: 'registry/import', lazy: async () => ({ Component: (await import('./pages/reviewer/RegistryImport.tsx')).RegistryImport }) },
         { path: 'recipients', lazy: async () => ({ Component: (await import('./pages/reviewer/RecipientStatus.tsx')).RecipientStatus }) },
+        { path: 'reviews-due', lazy: async () => ({ Component: (await import('./pages/reviewer/ReviewsDue.tsx')).ReviewsDue }) },
         { path: 'enrolments', lazy: async () => ({ Component: (await import('./pages/reviewer/Enrolments.tsx')).Enrolments }) },
         { path: 'payee-changes', lazy: async () => ({ Component: (await import('./pages/common/PayeeChange.tsx')).PayeeChange }) },
         { path: '*', lazy: async () => ({ Component: (await import('./pages/NotFound.tsx')).NotFound }) },

@@ -1,7 +1,7 @@
 // Chinese for every code the API answers with: enum values, error codes and the stable codes of
 // validation details. Typed against the generated schema, so a new enum value fails the build.
-import { idNumberMessages, type IdNumberProblemCode } from '../../shared/domain/id-number.ts';
-import { formatYuan, type YuanProblem } from '../../shared/domain/yuan.ts';
+import { formatYuan } from '../../shared/domain/yuan.ts';
+import { chineseLineMessage } from '../../shared/domain/reasons.ts';
 import type { Schemas } from './api/client.ts';
 
 type Application = Schemas['Application'];
@@ -62,95 +62,14 @@ export const categoryText: Record<Schemas['Recipient']['category'], string> = {
 
 export const roleText = { caseworker: '乡镇经办人', reviewer: '县级审核人', finance: '财务', hospital: '定点医院' } as const;
 
-/** The contract's error codes (API.md, Errors, and the 429 extension). */
-export const errorCodeText: Record<string, string> = {
-  MALFORMED_JSON: '提交的内容无法解析',
-  VALIDATION_FAILED: '填写有误，请按提示修改',
-  UNAUTHENTICATED: '登录已失效，请重新登录',
-  FORBIDDEN: '无权进行此操作',
-  NOT_FOUND: '未找到该记录',
-  CONFLICT: '与已有记录冲突',
-  INVALID_STATE: '当前状态不允许此操作',
-  IDEMPOTENCY_KEY_REUSED: '重复提交的请求内容不一致',
-  PAYLOAD_TOO_LARGE: '内容过大',
-  UNSUPPORTED_MEDIA_TYPE: '文件类型不支持',
-  RATE_LIMITED: '操作过于频繁，请稍后再试',
-  INTERNAL: '系统内部错误，请稍后重试',
-};
-
-/** The stable codes of validation details (details[].code) and of the console's own checks. */
-export const detailCodeText: Record<string, string> = {
-  REQUIRED: '此项必填',
-  INVALID_TYPE: '格式不正确',
-  TOO_SMALL: '数值过小或内容过短',
-  TOO_BIG: '数值过大或内容过长',
-  INVALID_VALUE: '不是允许的选项',
-  INVALID_FORMAT: '格式不正确',
-  UNKNOWN_FIELD: '包含无法识别的内容',
-  NOT_MULTIPLE_OF: '数值不符合要求',
-  ...({
-    ID_NUMBER_EXCEL_NUMBER: 'Excel 把身份证号码变成了数字（如 3.21081E+17），后几位已丢失：请把该列设置为“文本”后重新输入',
-    ID_NUMBER_LENGTH: '身份证号码应为18位',
-    ID_NUMBER_FORMAT: '身份证号码应为17位数字加1位数字或X',
-    ID_NUMBER_BIRTH_DATE: '身份证号码中的出生日期无效',
-    ID_NUMBER_BIRTH_FUTURE: '身份证号码中的出生日期晚于今天',
-    ID_NUMBER_CHECK_DIGIT: '身份证号码校验位不正确（GB 11643）',
-  } satisfies Record<IdNumberProblemCode, string>),
-  ...({
-    YUAN_EMPTY: '请输入金额',
-    YUAN_FORMAT: '请输入金额，如 900 或 900.50',
-    YUAN_TOO_MANY_DECIMALS: '金额最多两位小数（到分）',
-    YUAN_TOO_LARGE: '金额过大',
-  } satisfies Record<YuanProblem, string>),
-  FILE_TYPE: '只能上传 PDF、JPG 或 PNG 文件',
-  FILE_TOO_LARGE: '文件不能超过 10 MB',
-  FILE_EMPTY: '文件是空的',
-  FILE_ENCODING_UNREADABLE: '无法识别文件的编码：请在 Excel 中“文件 › 另存为”，选择“CSV UTF-8（逗号分隔）(*.csv)”后重新上传',
-};
-
-/** Chinese for a detail: its code's text; a code without one keeps the API's own words beside it. */
-export function detailText(detail: { code?: string; message: string }): string {
-  const text = detail.code ? detailCodeText[detail.code] : undefined;
-  return text ?? `不符合要求（${detail.message}）`;
-}
-
-/** The registry file's columns (README, "Registry CSV as Excel writes it"). */
-const registryColumnText: Record<string, string> = {
-  householdId: '户编号',
-  name: '姓名',
-  idNumber: '身份证号码',
-  category: '类别',
-  township: '乡镇',
-  monthlyBenefitFen: '月保障金',
-  since: '起始日期',
-  bankName: '开户行',
-  bankAccount: '账号',
-};
-
-const idNumberCodeOf = new Map(
-  (Object.entries(idNumberMessages) as Array<[IdNumberProblemCode, string]>).map(([code, message]) => [message, code]),
-);
+export { detailCodeText, detailText, errorCodeText } from '../../shared/domain/reasons.ts';
 
 /**
- * A rejected registry line (`field: message; field: message`) in Chinese: the column's Chinese
- * name, and the reason's Chinese text where the console knows it; otherwise the API's own words.
+ * A rejected registry line in Chinese: each problem's column and reason from its codes (the API's
+ * `details`); a line of an import stored before codes existed shows the API's English.
  */
-export function rejectionText(message: string): string {
-  return message
-    .split('; ')
-    .map((part) => {
-      const match = /^([A-Za-z]+): (.*)$/.exec(part);
-      if (!match) return part;
-      const [, field, reason] = match as unknown as [string, string, string];
-      const column = registryColumnText[field] ?? field;
-      const idCode = idNumberCodeOf.get(reason);
-      if (idCode) return `${column}：${detailCodeText[idCode]}`;
-      if (reason === 'already in the registry') return `${column}：此人已在名册中`;
-      const duplicate = /^duplicates line (\d+)$/.exec(reason);
-      if (duplicate) return `${column}：与第 ${duplicate[1]} 行重复`;
-      return `${column}：${reason}`;
-    })
-    .join('；');
+export function rejectionText(rejection: { message: string; details?: Array<{ path: string; message: string; code?: string; values?: Record<string, string | number> }> }): string {
+  return rejection.details?.length ? chineseLineMessage(rejection.details) : rejection.message;
 }
 
 type AssessmentReason = Schemas['Assessment']['reasonCodes'][number];

@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { HistoryEntry, LineRejection, Recipient, RecipientStatus } from '../domain/registry.ts';
+import type { HistoryEntry, Recipient, RecipientStatus } from '../domain/registry.ts';
+import type { ErrorDetail } from '../domain/errors.ts';
 import { documents, s3, sqs } from './clients.ts';
 import { batchGet, putAllIfAbsent } from './dynamo-batch.ts';
 import { collect, scanAll } from './dynamo-pages.ts';
@@ -16,16 +17,42 @@ export interface RecipientImport {
   objectKey: string;
   imported: number;
   /** The first rejections, capped so the record stays within DynamoDB's item size. */
-  rejected: LineRejection[];
+  /** The first rejected lines; `details` on imports since reason codes (the message is derived from them). */
+  rejected: Array<{ line: number; message?: string; details?: ErrorDetail[] }>;
   rejectedCount: number;
   createdAt: string;
   createdBy: string;
   /** The encoding the file was read in (absent on imports from before it was recorded). */
   encoding?: string;
+  /** Data lines in the file and lines checked or written so far, while the worker runs. */
+  progress?: ImportProgress;
   history: HistoryEntry[];
 }
 
 export const maxStoredRejections = 1000;
+
+export interface ImportProgress {
+  lines: number;
+  processed: number;
+}
+
+/** Records how far a running import has got (a plain SET: a redelivery recounts from its own start). */
+export async function recordImportProgress(importId: string, progress: ImportProgress): Promise<void> {
+  try {
+    await documents().send(
+      new UpdateCommand({
+        TableName: tableName('recipientImports'),
+        Key: { importId },
+        UpdateExpression: 'SET progress = :progress',
+        ConditionExpression: '#status = :running',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':progress': progress, ':running': 'RUNNING' },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error; // finished meanwhile: its final counts stand
+  }
+}
 
 export async function getRecipient(idNumber: string): Promise<Recipient | undefined> {
   const result = await documents().send(
@@ -149,15 +176,34 @@ export async function getRecipients(idNumbers: readonly string[]): Promise<Recip
   )) as unknown as Recipient[];
 }
 
+type Condition = { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
+
+/** `condition`, and with `inTownship` also that the record is in that township (township scoping, in the write itself). */
+function withTownship(condition: Condition | undefined, inTownship: string | undefined): Condition {
+  if (inTownship === undefined) return condition!;
+  const township = { expression: '#township = :township', names: { '#township': 'township' }, values: { ':township': inTownship } };
+  if (!condition) return township;
+  return {
+    expression: `(${condition.expression}) AND ${township.expression}`,
+    names: { ...condition.names, ...township.names },
+    values: { ...condition.values, ...township.values },
+  };
+}
+
+/** What marks a recipient's periodic review open (and puts it on the `openReviews` index). */
+export const openReviewAttributes = ['reviewOpenedOn', 'reviewQueue', 'reviewQueueKey'] as const;
+
 /**
  * Moves a recipient from one of `from` to `to`, recording why, and closes any open review.
- * Answers the record as it now is, or as it was when its status allowed no such move.
+ * With `inTownship`, only a recipient of that township moves (township scoping).
+ * Answers the record as it now is, or as it was when its status or township allowed no such move.
  */
 export async function changeRecipientStatus(
   idNumber: string,
   from: readonly RecipientStatus[],
   to: RecipientStatus,
   entry: HistoryEntry,
+  inTownship?: string,
 ): Promise<{ changed: true; recipient: Recipient } | { changed: false; recipient: Recipient | undefined }> {
   try {
     const result = await documents().send(
@@ -165,7 +211,13 @@ export async function changeRecipientStatus(
         ...updateParams(
           tableName('recipients'),
           { idNumber },
-          { set: { status: to }, append: { history: [entry] }, remove: ['reviewOpenedOn'], statusIn: from },
+          {
+            set: { status: to },
+            append: { history: [entry] },
+            remove: [...openReviewAttributes],
+            statusIn: from,
+            ...(inTownship !== undefined && { condition: withTownship(undefined, inTownship) }),
+          },
         ),
         ReturnValues: 'ALL_NEW',
       }),
@@ -179,7 +231,7 @@ export async function changeRecipientStatus(
 
 export type ReviewCandidate = Pick<
   Recipient,
-  'idNumber' | 'recipientId' | 'since' | 'nextReviewOn' | 'reviewEveryMonths' | 'status'
+  'idNumber' | 'recipientId' | 'since' | 'nextReviewOn' | 'reviewEveryMonths' | 'status' | 'township'
 >;
 
 /**
@@ -193,12 +245,35 @@ export async function recipientsDueForReview(asOf: string, sinceOnOrBefore: stri
       TableName: tableName('recipients'),
       FilterExpression:
         '#status = :active AND (nextReviewOn <= :asOf OR (attribute_not_exists(nextReviewOn) AND since <= :since))',
-      ProjectionExpression: 'idNumber, recipientId, since, nextReviewOn, reviewEveryMonths, #status',
+      ProjectionExpression: 'idNumber, recipientId, since, nextReviewOn, reviewEveryMonths, #status, township',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':active': 'ACTIVE', ':asOf': asOf, ':since': sinceOnOrBefore },
     }),
     (item) => item as ReviewCandidate,
   );
+}
+
+/**
+ * Recipients whose periodic review is open, from the sparse `openReviews` index (a Query, never
+ * a scan): one township's (a key prefix) or the county's, by township then oldest first.
+ */
+export async function queryOpenReviews(
+  township: string | undefined,
+  limit: number,
+  startKey: Record<string, unknown> | undefined,
+): Promise<{ items: Recipient[]; lastKey: Record<string, unknown> | undefined }> {
+  const page = await documents().send(
+    new QueryCommand({
+      TableName: tableName('recipients'),
+      IndexName: 'openReviews',
+      KeyConditionExpression:
+        township === undefined ? 'reviewQueue = :open' : 'reviewQueue = :open AND begins_with(reviewQueueKey, :township)',
+      ExpressionAttributeValues: { ':open': 'OPEN', ...(township !== undefined && { ':township': `${township}#` }) },
+      Limit: limit,
+      ExclusiveStartKey: startKey,
+    }),
+  );
+  return { items: (page.Items ?? []) as Recipient[], lastKey: page.LastEvaluatedKey };
 }
 
 /** Opens a review unless the recipient moved on since it was read (another run, or a reviewer). */
@@ -213,7 +288,12 @@ export async function openReview(
           tableName('recipients'),
           { idNumber: candidate.idNumber },
           {
-            set: { reviewOpenedOn: review.openedOn, nextReviewOn: review.nextReviewOn },
+            set: {
+              reviewOpenedOn: review.openedOn,
+              nextReviewOn: review.nextReviewOn,
+              reviewQueue: 'OPEN',
+              reviewQueueKey: `${candidate.township}#${review.openedOn}`,
+            },
             append: { history: [review.entry] },
             statusIn: ['ACTIVE'],
             condition: candidate.nextReviewOn
@@ -240,14 +320,19 @@ export interface PendingPayeeChange {
 }
 
 /** Stores a pending payee change unless one is pending already; false when the recipient has one, or none exists. */
-export async function putPendingPayeeChange(idNumber: string, change: PendingPayeeChange, entry: HistoryEntry): Promise<boolean> {
+export async function putPendingPayeeChange(
+  idNumber: string,
+  change: PendingPayeeChange,
+  entry: HistoryEntry,
+  inTownship?: string,
+): Promise<boolean> {
   try {
     await documents().send(
       new UpdateCommand(
         updateParams(tableName('recipients'), { idNumber }, {
           set: { pendingPayeeChange: change },
           append: { history: [entry] },
-          condition: { expression: 'attribute_exists(idNumber) AND attribute_not_exists(pendingPayeeChange)' },
+          condition: withTownship({ expression: 'attribute_exists(idNumber) AND attribute_not_exists(pendingPayeeChange)' }, inTownship),
         }),
       ),
     );
@@ -267,6 +352,7 @@ export async function confirmPendingPayeeChange(
   change: PendingPayeeChange,
   confirmedBy: string,
   entry: HistoryEntry,
+  inTownship?: string,
 ): Promise<boolean> {
   try {
     await documents().send(
@@ -275,10 +361,13 @@ export async function confirmPendingPayeeChange(
           set: { bankName: change.bankName, bankAccount: change.bankAccount },
           append: { history: [entry] },
           remove: ['pendingPayeeChange'],
-          condition: {
-            expression: 'pendingPayeeChange.changeId = :changeId AND pendingPayeeChange.requestedBy <> :checker',
-            values: { ':changeId': change.changeId, ':checker': confirmedBy },
-          },
+          condition: withTownship(
+            {
+              expression: 'pendingPayeeChange.changeId = :changeId AND pendingPayeeChange.requestedBy <> :checker',
+              values: { ':changeId': change.changeId, ':checker': confirmedBy },
+            },
+            inTownship,
+          ),
         }),
       ),
     );

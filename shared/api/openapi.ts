@@ -23,6 +23,7 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   createRecipientImport: registry.createRecipientImport,
   getRecipientImport: registry.getRecipientImport,
   searchRecipients: registry.searchRecipients,
+  listReviewsDue: registry.listReviewsDue,
   listHospitals: registry.listHospitals,
   getOpenApi,
   postHospitalNotice: hospitalNotices.postHospitalNotice,

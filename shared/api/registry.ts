@@ -1,19 +1,36 @@
 // The registry routes and /health: schemas and operation definitions.
 import * as z from 'zod';
 import { defineOperation, type FileBody } from '../http/route.ts';
-import { idNumberSchema } from '../http/schemas.ts';
-import { pageSchema } from '../http/pagination.ts';
+import { errorDetailSchema, idNumberSchema } from '../http/schemas.ts';
+import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
 import { bankAccountSchema, bankNameSchema, registryCsvColumns } from '../domain/registry.ts';
 import { textLimits, textSchema } from '../domain/values.ts';
 import { roles } from '../topology.ts';
+
+const rejectedLineSchema = z
+  .object({
+    line: z.number().int(),
+    message: z.string().meta({ description: 'Each problem as `column: text`; Chinese under `Accept-Language: zh-CN`' }),
+    details: z.array(errorDetailSchema).meta({
+      description:
+        'Addition to the contract: each problem with its column (`path`) and stable code (the validation detail codes, LINE_FIELD_COUNT, DUPLICATES_LINE, ALREADY_IN_REGISTRY, SINCE_OUT_OF_RANGE, BENEFIT_OVER_CEILING); empty on imports stored before codes existed.',
+    }),
+  })
+  .meta({ id: 'RejectedLine' });
 
 const importSummarySchema = z
   .object({
     importId: z.string(),
     status: z.enum(['RUNNING', 'COMPLETED', 'FAILED']),
     imported: z.number().int(),
-    rejected: z.array(z.object({ line: z.number().int(), message: z.string() })),
+    rejected: z.array(rejectedLineSchema),
     rejectedCount: z.number().int().meta({ description: 'All rejected lines; `rejected` lists the first 1,000.' }),
+    progress: z
+      .object({
+        lines: z.number().int().nullable().meta({ description: 'Data lines in the file; null until the worker has read it' }),
+        processed: z.number().int().meta({ description: 'Lines checked and written so far (all of them once finished)' }),
+      })
+      .meta({ description: 'How far the import has got, counted while it runs. Addition to the contract.' }),
     rejectionsCsvUrl: z
       .string()
       .nullable()
@@ -30,8 +47,9 @@ const importSummarySchema = z
       importId: '0b5e3c1a-4f0e-4d8e-9a55-1c2d3e4f5a6b',
       status: 'COMPLETED',
       imported: 482,
-      rejected: [{ line: 17, message: 'idNumber: check digit does not match' }],
+      rejected: [{ line: 17, message: 'idNumber: check digit does not match', details: [{ path: 'idNumber', message: 'check digit does not match', code: 'ID_NUMBER_CHECK_DIGIT' }] }],
       rejectedCount: 1,
+      progress: { lines: 483, processed: 483 },
       rejectionsCsvUrl: 'https://…/registry-imports/0b5e3c1a-….rejections.csv?X-Amz-Signature=…',
       encoding: 'GB18030',
       createdAt: '2026-11-29T01:02:03.000Z',
@@ -69,7 +87,7 @@ const dryRunSchema = z
     lines: z.number().int().meta({ description: 'Data lines read (all-empty rows are not counted)' }),
     wouldImport: z.number().int(),
     rejectedCount: z.number().int(),
-    rejected: z.array(z.object({ line: z.number().int(), message: z.string() })),
+    rejected: z.array(rejectedLineSchema),
     firstRows: z.array(dryRunRowSchema).meta({ description: 'The first 20 rows as they would be stored' }),
   })
   .meta({ id: 'RecipientImportDryRun' });
@@ -106,6 +124,24 @@ export const searchRecipients = defineOperation({
   roles: ['caseworker', 'reviewer'],
   query: z.object({ idNumber: idNumberSchema }),
   responses: { 200: { description: 'Zero or one recipient', schema: pageSchema(recipientSchema) } },
+});
+
+const reviewDueSchema = recipientSchema
+  .extend({
+    township: z.string(),
+    reviewOpenedOn: z.string().meta({ description: 'The China-time date the review-due job opened the review' }),
+    nextReviewOn: z.string().nullable().meta({ description: 'When the review after this one falls due' }),
+    reviewEveryMonths: z.union([z.literal(6), z.literal(12)]),
+  })
+  .meta({ id: 'ReviewDue' });
+
+export const listReviewsDue = defineOperation({
+  summary: 'Periodic reviews due: recipients whose review the review-due job opened and nobody has acted on yet.',
+  description:
+    'By township, oldest first (a township scoped token: its own only; another `township` is 403 FORBIDDEN). A review closes when a reviewer suspends, reinstates or terminates the recipient. Addition to the contract.',
+  roles: ['reviewer'],
+  query: pageQuerySchema.extend({ township: z.string().trim().min(1).max(64).regex(/^[^#]+$/, 'must not contain #').optional() }),
+  responses: { 200: { description: 'Open reviews', schema: pageSchema(reviewDueSchema) } },
 });
 
 export const listHospitals = defineOperation({

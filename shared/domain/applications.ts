@@ -2,7 +2,7 @@
 // application holds, the state machine it moves through, and the assessment against the policy.
 // Pure: no AWS SDK, no clock; callers pass dates.
 import { addMonths, ageOn } from './clock.ts';
-import { AppError, validationFailed } from './errors.ts';
+import { AppError, refusal, validationFailed } from './errors.ts';
 import { birthDateOf, maskIdNumber } from './id-number.ts';
 import { maskName } from './masking.ts';
 import { depositsLimitFen, marginalThresholdFen, oneOffGrantCeilingFen, type PolicyVersion } from './policy.ts';
@@ -244,10 +244,12 @@ export function invalidState(
   application: Pick<ApplicationRecord, 'id' | 'status'>,
   action: ApplicationAction,
 ): AppError {
-  return new AppError(
-    'INVALID_STATE',
-    `application ${application.id} is ${application.status}: ${action} is allowed only when it is ${transitions[action].from.join(' or ')}`,
-  );
+  return refusal('INVALID_STATE', 'APPLICATION_STATUS_FORBIDS', {
+    applicationId: application.id,
+    status: application.status,
+    action,
+    allowed: transitions[action].from.join(','),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

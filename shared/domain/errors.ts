@@ -1,4 +1,6 @@
 // Domain failures that the HTTP edge maps to the contract's error envelope.
+import { refusalReasons, type ReasonValues, type RefusalReasonCode } from './reasons.ts';
+
 export type ErrorCode =
   | 'MALFORMED_JSON'
   | 'VALIDATION_FAILED'
@@ -33,6 +35,14 @@ export interface ErrorDetail {
   message: string;
   /** A stable reason a client can render in its own language (addition to the contract). */
   code?: string;
+  /** The figures the code's text names (reasons.ts), where it names any. */
+  values?: ReasonValues;
+}
+
+/** Why a request was refused, as a stable code with its figures (reasons.ts; addition to the contract). */
+export interface ErrorReason {
+  code: RefusalReasonCode;
+  values: ReasonValues;
 }
 
 export class AppError extends Error {
@@ -40,6 +50,7 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetail[] = [],
+    readonly reason?: ErrorReason,
   ) {
     super(message);
     this.name = 'AppError';
@@ -48,6 +59,11 @@ export class AppError extends Error {
   get status(): number {
     return statusOf[this.code];
   }
+}
+
+/** A 403 or 409 whose message is its reason's English text (reasons.ts). */
+export function refusal(code: 'FORBIDDEN' | 'INVALID_STATE', reason: RefusalReasonCode, values: ReasonValues = {}): AppError {
+  return new AppError(code, refusalReasons[reason].en(values), [], { code: reason, values });
 }
 
 export function validationFailed(details: ErrorDetail[]): AppError {

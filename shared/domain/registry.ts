@@ -2,9 +2,12 @@
 import * as z from 'zod';
 import { addMonths } from './clock.ts';
 import { readCsvRecords, headerNames, CsvFormatError, type CsvRecord } from './csv.ts';
-import { excelNumberAdvice, idNumberProblem, maskIdNumber } from './id-number.ts';
+import { excelNumberAdvice, idNumberMessages, idNumberProblemCode, maskIdNumber } from './id-number.ts';
+import type { ErrorDetail } from './errors.ts';
+import { chineseLineMessage, detailText, lineReasons, type Language, type LineReasonCode, type ReasonValues } from './reasons.ts';
+import { zodDetails } from '../http/validation.ts';
 import type { PolicyVersion } from './policy.ts';
-import { amountProblem, pastDateProblem, textLimits, textSchema } from './values.ts';
+import { amountProblem, earliestSince, pastDateProblem, textLimits, textSchema } from './values.ts';
 
 export const registryCsvColumns = [
   'householdId',
@@ -97,7 +100,36 @@ export interface CsvRow {
 
 export interface LineRejection {
   line: number;
+  /** In English: each problem as `column: text`. */
   message: string;
+  /** Each problem with its column and stable code (reasons.ts, the validation detail codes). */
+  details: ErrorDetail[];
+}
+
+/** A rejected line from its problems; the English message joins them. */
+export function lineRejection(line: number, details: ErrorDetail[]): LineRejection {
+  return { line, message: details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; '), details };
+}
+
+/**
+ * A rejected line as the API answers it, in `language`: each problem as `column: text` (Chinese
+ * column names and texts under zh-CN). A line stored before details existed keeps its English.
+ */
+export function presentRejection(rejection: { line: number; message?: string; details?: ErrorDetail[] }, language: Language): LineRejection {
+  const details = rejection.details ?? [];
+  if (details.length === 0) return { line: rejection.line, message: rejection.message ?? '', details };
+  if (language === 'en') return lineRejection(rejection.line, details);
+  return { line: rejection.line, message: chineseLineMessage(details), details: details.map((d) => ({ ...d, message: detailText(d) })) };
+}
+
+/** A rejection as the import record keeps it: its details only (the message is derived), to stay small. */
+export function storedRejection(rejection: LineRejection): { line: number; details: ErrorDetail[] } {
+  return { line: rejection.line, details: rejection.details };
+}
+
+/** One of a line's problems with a reason of reasons.ts. */
+export function lineProblem(path: string, code: LineReasonCode, values: ReasonValues = {}): ErrorDetail {
+  return { path, code, message: lineReasons[code].en(values), values };
 }
 
 export type RegistryColumn = (typeof registryCsvColumns)[number];
@@ -206,7 +238,7 @@ export function parseRegistryCsv(text: string): CsvParse {
   const rejected: LineRejection[] = [];
   for (const record of data) {
     if (record.cells.length < names.length) {
-      rejected.push({ line: record.line, message: `has ${record.cells.length} fields; expected ${names.length}` });
+      rejected.push(lineRejection(record.line, [lineProblem('', 'LINE_FIELD_COUNT', { found: record.cells.length, expected: names.length })]));
       continue;
     }
     const cells = registryCsvColumns.map((column) => {
@@ -269,8 +301,8 @@ const registryLineSchema = z.object({
   householdId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
   name: singleLine(textLimits.personName),
   idNumber: z.string().superRefine((value, ctx) => {
-    const problem = idNumberProblem(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    const problem = idNumberProblemCode(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: idNumberMessages[problem], params: { code: problem } });
   }),
   category: z.preprocess(
     (value) => (typeof value === 'string' && Object.hasOwn(categoryAliases, value) ? categoryAliases[value] : value),
@@ -307,18 +339,17 @@ export function validateRegistryRows(rows: CsvRow[], today: string, policy: Poli
     const record = Object.fromEntries(registryCsvColumns.map((c, i) => [c, row.cells[i]]));
     const parsed = registryLineSchema.safeParse(record);
     if (!parsed.success) {
-      const message = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      rejected.push({ line: row.line, message });
+      rejected.push(lineRejection(row.line, zodDetails(parsed.error)));
       continue;
     }
     const sinceProblem = pastDateProblem(parsed.data.since, today);
     if (sinceProblem) {
-      rejected.push({ line: row.line, message: `since: ${sinceProblem}` });
+      rejected.push(lineRejection(row.line, [lineProblem('since', 'SINCE_OUT_OF_RANGE', { problem: sinceProblem, earliest: earliestSince })]));
       continue;
     }
-    const idProblem = idNumberProblem(parsed.data.idNumber, today);
+    const idProblem = idNumberProblemCode(parsed.data.idNumber, today);
     if (idProblem) {
-      rejected.push({ line: row.line, message: `idNumber: ${idProblem}` });
+      rejected.push(lineRejection(row.line, [{ path: 'idNumber', code: idProblem, message: idNumberMessages[idProblem] }]));
       continue;
     }
     const benefitProblem = amountProblem(
@@ -327,12 +358,19 @@ export function validateRegistryRows(rows: CsvRow[], today: string, policy: Poli
       `the ${parsed.data.category} monthly benefit ceiling`,
     );
     if (benefitProblem) {
-      rejected.push({ line: row.line, message: `monthlyBenefitFen: ${benefitProblem}` });
+      rejected.push(
+        lineRejection(row.line, [
+          lineProblem('monthlyBenefitFen', 'BENEFIT_OVER_CEILING', {
+            problem: benefitProblem,
+            ceilingFen: policy.amountCeilingsFen.monthlyBenefit[parsed.data.category],
+          }),
+        ]),
+      );
       continue;
     }
     const earlier = firstLineOf.get(parsed.data.idNumber);
     if (earlier !== undefined) {
-      rejected.push({ line: row.line, message: `idNumber: duplicates line ${earlier}` });
+      rejected.push(lineRejection(row.line, [lineProblem('idNumber', 'DUPLICATES_LINE', { line: earlier })]));
       continue;
     }
     firstLineOf.set(parsed.data.idNumber, row.line);

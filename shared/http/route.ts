@@ -9,7 +9,8 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
-import { AppError, type ErrorCode } from '../domain/errors.ts';
+import { AppError, refusal, type ErrorCode, type ErrorReason } from '../domain/errors.ts';
+import { chineseMessage, detailText, languageOf, reasonText, type Language } from '../domain/reasons.ts';
 import { replacedBytesMessage } from '../domain/text-decoding.ts';
 import { auth, roles as allRoles, type Role } from '../topology.ts';
 import type { IdempotencyRunner } from './idempotency.ts';
@@ -50,6 +51,8 @@ export interface RouteRequest<B, P, Q> {
   path: P;
   query: Q;
   event: HttpEvent;
+  /** `Accept-Language`: zh-CN or en (the default). */
+  language: Language;
 }
 
 export interface RouteResult {
@@ -84,8 +87,28 @@ interface RouteDefinition<B, P, Q> extends Operation<B, P, Q> {
   handle: (request: RouteRequest<B, P, Q>) => Promise<RouteResult>;
 }
 
-export function errorResult(code: ErrorCode, message: string, details: AppError['details'] = []) {
-  return jsonResult(new AppError(code, message).status, { error: { code, message, details } });
+/**
+ * The contract's error envelope; `reason` (a refusal's code and figures) is an addition. Under
+ * `language` zh-CN the message and each detail's message are Chinese (reasons.ts); codes stay.
+ */
+export function errorResult(
+  code: ErrorCode,
+  message: string,
+  details: AppError['details'] = [],
+  reason?: ErrorReason,
+  language: Language = 'en',
+) {
+  const error =
+    language === 'en'
+      ? { code, message, details, ...(reason && { reason }) }
+      : {
+          code,
+          message: (reason && reasonText(reason, language)) ?? chineseMessage(code, details),
+          details: details.map((d) => ({ ...d, message: detailText(d) })),
+          ...(reason && { reason }),
+        };
+  const result = jsonResult(new AppError(code, message).status, { error });
+  return { ...result, headers: { ...result.headers, 'content-language': language } };
 }
 
 function jsonResult(status: number, body: unknown): APIGatewayProxyStructuredResultV2 {
@@ -131,16 +154,13 @@ function actorOf(event: HttpEvent, allowed: readonly Role[]): Actor {
   const role = allowed.find((r) => groups.includes(r));
   if (!role) {
     const held = groups.filter((g) => (allRoles as readonly string[]).includes(g));
-    throw new AppError(
-      'FORBIDDEN',
-      `this action needs the role ${allowed.join(' or ')}; the token has ${held.join(', ') || 'no role'}`,
-    );
+    throw refusal('FORBIDDEN', 'ROLE_NOT_ALLOWED', { allowed: allowed.join(','), held: held.join(', ') });
   }
   if (role === 'hospital') {
     const hospitalClaim = claimName('hospital', auth.hospitalClaim);
     const hospitalId = claims[hospitalClaim];
     if (typeof hospitalId !== 'string' || !hospitalId) {
-      throw new AppError('FORBIDDEN', `a hospital token must carry ${hospitalClaim}`);
+      throw refusal('FORBIDDEN', 'HOSPITAL_CLAIM_MISSING', { claim: hospitalClaim });
     }
     return { sub, role, hospitalId };
   }
@@ -191,10 +211,15 @@ function readBody<B>(event: HttpEvent, spec: BodySpec<B>): B | FileBody {
 
 const idempotencyKeyPattern = /^[\x21-\x7e]{1,128}$/;
 
-export function toErrorResult(error: unknown): APIGatewayProxyStructuredResultV2 {
-  if (error instanceof AppError) return errorResult(error.code, error.message, error.details);
+export function toErrorResult(error: unknown, language: Language = 'en'): APIGatewayProxyStructuredResultV2 {
+  if (error instanceof AppError) return errorResult(error.code, error.message, error.details, error.reason, language);
   logger.error('unhandled error', { error: error as Error });
-  return errorResult('INTERNAL', 'internal error; the request may be retried');
+  return errorResult('INTERNAL', 'internal error; the request may be retried', [], undefined, language);
+}
+
+/** The language a request asks for in `Accept-Language` (English unless Chinese comes first). */
+export function requestLanguage(event: HttpEvent): Language {
+  return languageOf(header(event, 'accept-language'));
 }
 
 /**
@@ -207,6 +232,7 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
   idempotency?: IdempotencyRunner,
 ) {
   const base = async (event: HttpEvent, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
+    const language = requestLanguage(event);
     try {
       const actor: Actor =
         definition.roles === 'public'
@@ -219,7 +245,7 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
         ? parseOrThrow(definition.query, event.queryStringParameters ?? {})
         : ({} as Q);
       const body = definition.body ? (readBody(event, definition.body) as B) : (undefined as B);
-      const request: RouteRequest<B, P, Q> = { actor, body, path, query, event };
+      const request: RouteRequest<B, P, Q> = { actor, body, path, query, event, language };
 
       const key = header(event, 'idempotency-key');
       if (key !== undefined && event.requestContext.http.method === 'POST') {
@@ -240,7 +266,7 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
       const result = await definition.handle(request);
       return result.file ? fileResult(result.status, result.file) : jsonResult(result.status, result.body);
     } catch (error) {
-      return toErrorResult(error);
+      return toErrorResult(error, language);
     }
   };
   return Object.assign(middy(base).use(injectLambdaContext(logger)), { idempotent: idempotency !== undefined });

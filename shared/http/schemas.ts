@@ -20,19 +20,34 @@ export const isoDateSchema = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
 
 
 
+const reasonValuesSchema = z
+  .record(z.string(), z.union([z.string(), z.number()]))
+  .meta({ description: 'The figures the code\'s text names (amounts in fen), for a client to render it in its own language.' });
+
+/** One problem of a request or of a registry line: the field, the text, a stable code. */
+export const errorDetailSchema = z
+  .object({
+    path: z.string(),
+    message: z.string().meta({ description: 'English, or Chinese under `Accept-Language: zh-CN` (addition to the contract).' }),
+    code: z.string().optional().meta({
+      description:
+        'Addition to the contract: a stable machine-readable reason (e.g. REQUIRED, TOO_BIG, INVALID_VALUE, ID_NUMBER_CHECK_DIGIT, DUPLICATES_LINE, ALREADY_IN_REGISTRY) that clients render in their own language.',
+    }),
+    values: reasonValuesSchema.optional(),
+  })
+  .meta({ id: 'ErrorDetail' });
+
 export const errorEnvelopeSchema = z.object({
   error: z.object({
     code: z.string(),
-    message: z.string(),
-    details: z.array(
-      z.object({
-        path: z.string(),
-        message: z.string(),
-        code: z.string().optional().meta({
-          description:
-            'Addition to the contract: a stable machine-readable reason (e.g. REQUIRED, TOO_BIG, INVALID_VALUE, ID_NUMBER_CHECK_DIGIT) that clients render in their own language.',
-        }),
+    message: z.string().meta({ description: 'English by default; Chinese under `Accept-Language: zh-CN` (addition to the contract; codes stay the same).' }),
+    details: z.array(errorDetailSchema),
+    reason: z
+      .object({ code: z.string(), values: reasonValuesSchema })
+      .optional()
+      .meta({
+        description:
+          'Addition to the contract: why a 403 or 409 was answered, as a stable code with its figures (e.g. FILER_MAY_NOT_DECIDE, TOWNSHIP_OUT_OF_SCOPE, RECIPIENT_STATUS_FORBIDS, BATCH_STATUS_FORBIDS; README, Chinese from codes).',
       }),
-    ),
   }),
 });

@@ -28,7 +28,8 @@ import {
   type EnrolmentType,
 } from '../domain/applications.ts';
 import { addDays, dateInChina } from '../domain/clock.ts';
-import { AppError } from '../domain/errors.ts';
+import { AppError, refusal } from '../domain/errors.ts';
+import { checkTownship } from '../domain/township-scope.ts';
 import { maskIdNumber } from '../domain/id-number.ts';
 import { maskBankAccount } from '../domain/masking.ts';
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
@@ -50,7 +51,7 @@ import {
   type GrantItem,
 } from '../adapters/application-store.ts';
 import { presignDownload, presignUpload } from '../adapters/presigned-urls.ts';
-import { getRecipients } from '../adapters/registry-store.ts';
+import { getRecipients, openReviewAttributes } from '../adapters/registry-store.ts';
 import type { UpdateSpec } from '../adapters/dynamo-update.ts';
 
 const assessmentWorker = 'tuodi:assessment-worker';
@@ -70,12 +71,6 @@ async function load(id: string, actor?: Actor): Promise<ApplicationRecord> {
   return application;
 }
 
-/** Throws 403 when the actor's token is scoped to another township than `township`. */
-export function checkTownship(actor: Actor, township: string, what: string): void {
-  if (actor.township !== undefined && actor.township !== township) {
-    throw new AppError('FORBIDDEN', `${what} is in ${township}; ${actor.sub}'s token is scoped to ${actor.township}`);
-  }
-}
 
 /** One status change: the new status, the history entry naming both ends, and what else changes. */
 function transition(
@@ -219,7 +214,7 @@ export async function decide(id: string, request: DecisionRequest, actor: Actor,
   const application = await load(id, actor);
   // Separation of duties: whoever filed or submitted the application does not decide it.
   if (actor.sub === application.createdBy || actor.sub === application.submittedBy) {
-    throw new AppError('FORBIDDEN', `${actor.sub} filed or submitted application ${id} and so may not decide it`);
+    throw refusal('FORBIDDEN', 'FILER_MAY_NOT_DECIDE', { subject: actor.sub, applicationId: id });
   }
   const action = request.decision === 'APPROVE' ? 'APPROVE' : 'REJECT';
   nextStatus(application, action);
@@ -232,10 +227,10 @@ export async function decide(id: string, request: DecisionRequest, actor: Actor,
     return view(await load(id));
   }
   if (!application.assessment?.eligible) {
-    throw new AppError(
-      'INVALID_STATE',
-      `application ${id} was assessed not eligible, so it can only be rejected: ${application.assessment?.reasons.join('; ') ?? 'no assessment'}`,
-    );
+    throw refusal('INVALID_STATE', 'APPLICATION_NOT_ELIGIBLE', {
+      applicationId: id,
+      reasons: application.assessment?.reasons.join('; ') ?? 'no assessment',
+    });
   }
   const policy = policyOn(today);
   const amounts = approvalAmounts(application, request, policy);
@@ -356,7 +351,7 @@ async function enrolHousehold(
             ],
           },
           // A re-enrolled person keeps nothing of the old enrolment but its history and id.
-          remove: ['importId', 'reviewOpenedOn', ...(application.payee ? [] : ['bankName', 'bankAccount'])],
+          remove: ['importId', ...openReviewAttributes, ...(application.payee ? [] : ['bankName', 'bankAccount'])],
           condition: {
             expression: 'attribute_not_exists(idNumber) OR #registered = :terminated',
             names: { '#registered': 'status' },

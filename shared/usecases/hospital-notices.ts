@@ -3,7 +3,7 @@
 // every assistance group, reversals, trial settlement, the daily list and the watch list.
 import type { HospitalNoticeRequest, NoticeView, PreSettlementRequest } from '../api/hospital-notices.ts';
 import { addDays, dateInChina } from '../domain/clock.ts';
-import { AppError, validationFailed } from '../domain/errors.ts';
+import { AppError, refusal, validationFailed } from '../domain/errors.ts';
 import {
   admissionOutcome,
   coveredAdmissionDecision,
@@ -52,7 +52,7 @@ export const defaultEligibilityChecksPerMinute = 120;
 async function designatedHospitalOf(actor: Actor): Promise<HospitalRecord> {
   const hospital = actor.hospitalId ? await getHospital(actor.hospitalId) : undefined;
   if (!hospital) {
-    throw new AppError('FORBIDDEN', `hospital ${actor.hospitalId ?? '(none)'} is not a designated hospital`);
+    throw refusal('FORBIDDEN', 'HOSPITAL_NOT_DESIGNATED', { hospitalId: actor.hospitalId ?? '(none)' });
   }
   return hospital;
 }

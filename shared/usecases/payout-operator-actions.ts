@@ -11,7 +11,7 @@
 //   return-all PAID_OUT, a report that rejects the whole file → every recorded payment RETURNED
 //
 // After PAID_OUT money comes back only through the bank's status report (API.md, payout batches).
-import { AppError } from '../domain/errors.ts';
+import { AppError, refusal } from '../domain/errors.ts';
 import { chunkRanges, reportEntry, type BatchStatus, type PayoutBatch } from '../domain/payouts/batch.ts';
 import { wholeFileRejection } from '../domain/payouts/whole-file-rejection.ts';
 import type { StatusEntry } from '../domain/payouts/status-report.ts';
@@ -39,11 +39,8 @@ async function existingBatch(batchId: string): Promise<PayoutBatch> {
 
 async function refuse(batchId: string, action: string, allowed: readonly string[]): Promise<never> {
   const current = await existingBatch(batchId);
-  const hint =
-    current.status === 'PAID_OUT' || current.status === 'RECONCILED'
-      ? "; its bank files are released, so money comes back only through the bank's status report"
-      : '';
-  throw new AppError('INVALID_STATE', `batch ${batchId} is ${current.status}; only ${allowed.join(', ')} can be ${action}${hint}`);
+  const released = current.status === 'PAID_OUT' || current.status === 'RECONCILED' ? 1 : 0;
+  throw refusal('INVALID_STATE', 'BATCH_STATUS_FORBIDS', { batchId, status: current.status, allowed: allowed.join(','), action, released });
 }
 
 /**
@@ -61,7 +58,7 @@ export async function releaseEndedBatchClaims(batchId: string, now: Date): Promi
 export async function rejectBatch(batchId: string, actor: Actor, reason: string, now: Date) {
   const batch = await existingBatch(batchId);
   if (batch.createdBy === actor.sub || batch.retriedBy === actor.sub) {
-    throw new AppError('FORBIDDEN', 'maker-checker: only a checker (not who prepared or retried the batch) may reject it');
+    throw refusal('FORBIDDEN', 'BATCH_MAKER_MAY_NOT_REJECT');
   }
   const entry = { at: now.toISOString(), by: actor.sub, action: 'REJECTED', reason };
   if (!(await transitionBatchFrom(batchId, ['PENDING_APPROVAL'], 'REJECTED', entry))) {
@@ -104,7 +101,7 @@ export async function retryBatch(
   const batch = await existingBatch(batchId);
   if (batch.status !== 'FAILED') await refuse(batchId, 'retried', ['FAILED']);
   if (batch.pendingRetry) {
-    throw new AppError('INVALID_STATE', `a retry asked for by ${batch.pendingRetry.by} at ${batch.pendingRetry.at} is being applied`);
+    throw refusal('INVALID_STATE', 'BATCH_RETRY_IN_PROGRESS', { by: batch.pendingRetry.by, at: batch.pendingRetry.at });
   }
   const exclude = [...new Set(request.excludeEndToEndIds ?? [])];
   const at = now.toISOString();
@@ -130,7 +127,7 @@ export async function retryBatch(
   );
   if (details.length) throw new AppError('VALIDATION_FAILED', details.map((d) => `${d.path}: ${d.message}`).join('; '), details);
   if (exclude.length === payments.size) {
-    throw new AppError('INVALID_STATE', 'excluding every payment leaves nothing to pay: cancel the batch instead');
+    throw refusal('INVALID_STATE', 'BATCH_EXCLUDES_EVERY_PAYMENT');
   }
   const pendingRetry = { at, by: actor.sub, reason: request.reason, excludeEndToEndIds: exclude };
   const recorded = await updateBatchIn(batchId, ['FAILED'], {
@@ -190,17 +187,14 @@ export async function returnWholeFile(batchId: string, reportId: string, actor: 
   if (!report) throw new AppError('NOT_FOUND', `report ${reportId} of batch ${batchId} does not exist`);
   if (batch.status !== 'PAID_OUT') await refuse(batchId, 'returned as a whole', ['PAID_OUT']);
   if (report.returnAll) {
-    throw new AppError('INVALID_STATE', `report ${reportId} was already applied as every payment returned`);
+    throw refusal('INVALID_STATE', 'BANK_REPORT_ALREADY_RETURNED', { reportId });
   }
   const rejection = wholeFileRejection(await readExport(report.objectKey as string));
   if (!rejection) {
-    throw new AppError(
-      'INVALID_STATE',
-      `report ${reportId} does not reject the whole file (a pain.002 with group status RJCT and no transactions); it is applied payment by payment`,
-    );
+    throw refusal('INVALID_STATE', 'BANK_REPORT_NOT_WHOLE_FILE', { reportId });
   }
   if (rejection.originalMessageId !== batchId) {
-    throw new AppError('INVALID_STATE', `report ${reportId} rejects file ${rejection.originalMessageId ?? '(not named)'}, not this batch's ${batchId}`);
+    throw refusal('INVALID_STATE', 'BANK_REPORT_OTHER_FILE', { reportId, fileId: rejection.originalMessageId ?? '(not named)', batchId });
   }
   const at = now.toISOString();
   const why = `whole file rejected by the bank${rejection.reasonCode ? ` (${rejection.reasonCode})` : ''}: ${reason}`;
@@ -208,7 +202,7 @@ export async function returnWholeFile(batchId: string, reportId: string, actor: 
   const marked = await updateReportEntry(batchId, reportEntry(reportId), { returnAll, status: 'APPLYING' }, {
     expression: 'attribute_not_exists(returnAll)',
   });
-  if (!marked) throw new AppError('INVALID_STATE', `report ${reportId} was already applied as every payment returned`);
+  if (!marked) throw refusal('INVALID_STATE', 'BANK_REPORT_ALREADY_RETURNED', { reportId });
   await updateBatchIn(batchId, ['PAID_OUT'], {
     entry: { at, by: actor.sub, action: 'WHOLE_FILE_RETURNED', reason: `report ${reportId}: ${why}` },
   });

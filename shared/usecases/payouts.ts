@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { NewPayoutBatch } from '../api/payouts.ts';
 import { dateInChina } from '../domain/clock.ts';
-import { AppError } from '../domain/errors.ts';
+import { AppError, refusal } from '../domain/errors.ts';
 import { endToEndId } from '../domain/payouts/end-to-end-id.ts';
 import { BankFileError, writePain001, writePaymentsCsv, type Payment } from '../domain/payouts/bank-files.ts';
 import { finalStatusesSchema, parseStatusReport, StatusReportError, type FinalStatuses } from '../domain/payouts/status-report.ts';
@@ -357,7 +357,7 @@ async function finishPlanning(batch: PayoutBatch, at: string): Promise<string> {
 export async function approveBatch(batchId: string, actor: Actor, now: Date) {
   const batch = await existingBatch(batchId);
   if (batch.createdBy === actor.sub || batch.retriedBy === actor.sub) {
-    throw new AppError('FORBIDDEN', 'maker-checker: the officer who prepared (or retried) a batch may not approve it');
+    throw refusal('FORBIDDEN', 'BATCH_MAKER_MAY_NOT_APPROVE');
   }
   const at = now.toISOString();
   const approved = await transitionBatch(
@@ -372,7 +372,7 @@ export async function approveBatch(batchId: string, actor: Actor, now: Date) {
     // The same approver retrying (say, after the dispatch failed to queue) picks it up again.
     const retry = current.status === 'PAYING' && current.approvedBy === actor.sub;
     if (!retry) {
-      throw new AppError('INVALID_STATE', `batch ${batchId} is ${current.status}; only PENDING_APPROVAL can be approved`);
+      throw refusal('INVALID_STATE', 'BATCH_STATUS_FORBIDS', { batchId, status: current.status, allowed: 'PENDING_APPROVAL', action: 'approved' });
     }
   }
   await enqueue({ kind: 'dispatch', batchId });
@@ -593,7 +593,7 @@ export async function receiveBankReport(batchId: string, file: FileBody, actor: 
   const contentType = file.contentType;
   const batch = await existingBatch(batchId);
   if (batch.status !== 'PAID_OUT' && batch.status !== 'RECONCILED') {
-    throw new AppError('INVALID_STATE', `batch ${batchId} is ${batch.status}; bank results apply to a paid-out batch`);
+    throw refusal('INVALID_STATE', 'BATCH_STATUS_FORBIDS', { batchId, status: batch.status, allowed: 'PAID_OUT', action: 'given bank results' });
   }
   let report;
   try {

@@ -1,7 +1,7 @@
 // Dynamic management (动态管理) of enrolled people: periodic reviews opened by the review-due job,
 // and reviewers suspending, reinstating or terminating a recipient with a reason.
 import { addMonths } from '../domain/clock.ts';
-import { AppError } from '../domain/errors.ts';
+import { AppError, refusal } from '../domain/errors.ts';
 import { publicRecipient, recipientStatusChanges, reviewDueOn, type RecipientStatusChange } from '../domain/registry.ts';
 import type { Actor } from '../http/route.ts';
 import { randomUUID } from 'node:crypto';
@@ -11,10 +11,13 @@ import {
   getRecipient,
   openReview,
   putPendingPayeeChange,
+  queryOpenReviews,
   recipientsDueForReview,
   type PendingPayeeChange,
 } from '../adapters/registry-store.ts';
 import { maskBankAccount } from '../domain/masking.ts';
+import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
+import { checkTownship } from '../domain/township-scope.ts';
 
 const reviewJob = 'tuodi:review-due';
 
@@ -32,14 +35,12 @@ export async function changeStatus(
 ) {
   const { from, to } = recipientStatusChanges[change];
   const entry = { at: now.toISOString(), by: actor.sub, action: pastTense[change], reason: request.reason, status: to };
-  const result = await changeRecipientStatus(request.idNumber, from, to, entry);
+  const result = await changeRecipientStatus(request.idNumber, from, to, entry, actor.township);
   if (result.changed) return publicRecipient(result.recipient);
   // The number stays out of the message: errors are logged.
   if (!result.recipient) throw new AppError('NOT_FOUND', 'no recipient is registered under this ID number');
-  throw new AppError(
-    'INVALID_STATE',
-    `the recipient is ${result.recipient.status}: ${change} is allowed only when it is ${from.join(' or ')}`,
-  );
+  checkTownship(actor, result.recipient.township, 'the recipient');
+  throw refusal('INVALID_STATE', 'RECIPIENT_STATUS_FORBIDS', { status: result.recipient.status, action: change, allowed: from.join(',') });
 }
 
 /**
@@ -63,6 +64,33 @@ export async function openDueReviews(asOf: string, now: Date): Promise<{ asOf: s
     if (opened) recipientIds.push(candidate.recipientId);
   }
   return { asOf, opened: recipientIds.length, recipientIds };
+}
+
+/**
+ * Periodic reviews due (open reviews), masked: a township-scoped token lists its own township
+ * only, and asking for another is 403 FORBIDDEN.
+ */
+export async function listReviewsDue(
+  query: { township?: string; limit: number; nextToken?: string },
+  actor: Actor,
+  binding: PageBinding,
+) {
+  if (query.township !== undefined) checkTownship(actor, query.township, 'the township asked for');
+  const { items, lastKey } = await queryOpenReviews(
+    actor.township ?? query.township,
+    query.limit,
+    await decodeNextToken(query.nextToken, binding),
+  );
+  return {
+    items: items.map((r) => ({
+      ...publicRecipient(r),
+      township: r.township,
+      reviewOpenedOn: r.reviewOpenedOn!,
+      nextReviewOn: r.nextReviewOn ?? null,
+      reviewEveryMonths: r.reviewEveryMonths ?? 12,
+    })),
+    nextToken: await encodeNextToken(lastKey, binding),
+  };
 }
 
 function payeeChangeView(change: PendingPayeeChange, confirmed?: { by: string; at: string }) {
@@ -99,9 +127,10 @@ export async function requestPayeeChange(
     action: 'PAYEE_CHANGE_REQUESTED',
     reason: `${request.reason} (to ${request.bankName} ${maskBankAccount(request.bankAccount)}, change ${change.changeId})`,
   };
-  if (await putPendingPayeeChange(request.idNumber, change, entry)) return payeeChangeView(change);
+  if (await putPendingPayeeChange(request.idNumber, change, entry, actor.township)) return payeeChangeView(change);
   const recipient = await getRecipient(request.idNumber);
   if (!recipient) throw new AppError('NOT_FOUND', 'no recipient is registered under this ID number');
+  checkTownship(actor, recipient.township, 'the recipient');
   throw new AppError('CONFLICT', 'a change of payee is already pending for this recipient: confirm it first');
 }
 
@@ -115,12 +144,13 @@ export async function confirmPayeeChange(
     | (Awaited<ReturnType<typeof getRecipient>> & { pendingPayeeChange?: PendingPayeeChange })
     | undefined;
   if (!recipient) throw new AppError('NOT_FOUND', 'no recipient is registered under this ID number');
+  checkTownship(actor, recipient.township, 'the recipient');
   const change = recipient.pendingPayeeChange;
   if (!change || change.changeId !== request.changeId) {
     throw new AppError('CONFLICT', `change ${request.changeId} is not the recipient's pending change of payee`);
   }
   if (change.requestedBy === actor.sub) {
-    throw new AppError('FORBIDDEN', 'maker-checker: the officer who asked for a change of payee may not confirm it');
+    throw refusal('FORBIDDEN', 'PAYEE_CHANGE_MAKER_MAY_NOT_CONFIRM');
   }
   const at = now.toISOString();
   const old = recipient.bankAccount ? `${recipient.bankName} ${maskBankAccount(recipient.bankAccount)}` : 'no account';
@@ -130,7 +160,7 @@ export async function confirmPayeeChange(
     action: 'PAYEE_CHANGED',
     reason: `${request.reason} (change ${change.changeId} asked by ${change.requestedBy}: ${old} → ${change.bankName} ${maskBankAccount(change.bankAccount)})`,
   };
-  if (!(await confirmPendingPayeeChange(request.idNumber, change, actor.sub, entry))) {
+  if (!(await confirmPendingPayeeChange(request.idNumber, change, actor.sub, entry, actor.township))) {
     throw new AppError('CONFLICT', `change ${request.changeId} was confirmed or replaced meanwhile`);
   }
   return payeeChangeView(change, { by: actor.sub, at });

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { dateInChina } from '../domain/clock.ts';
 import { AppError } from '../domain/errors.ts';
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
+import type { Language } from '../domain/reasons.ts';
+import type { Actor } from '../http/route.ts';
+import { refusal } from '../domain/errors.ts';
 import {
+  lineProblem,
+  lineRejection,
+  presentRejection,
+  storedRejection,
   parseRegistryCsv,
   plausibleRegistryText,
   publicRecipient,
@@ -24,6 +31,7 @@ import {
   registeredImportIds,
   storeImportFile,
   type RecipientImport,
+  recordImportProgress,
 } from '../adapters/registry-store.ts';
 import { recipientIdOf } from '../adapters/recipient-id-key.ts';
 import { pausePoint } from '../observability/pause-point.ts';
@@ -47,6 +55,16 @@ export function decodeRegistryFile(file: FileBody): { text: string; encoding: Te
   }
 }
 
+/** A registry import is a county action: a township-scoped token may neither start nor read one (403). */
+export function checkCountyActor(actor: Actor): void {
+  if (actor.township !== undefined) {
+    throw refusal('FORBIDDEN', 'TOWNSHIP_SCOPED_IMPORT', { subject: actor.sub, scopedTo: actor.township });
+  }
+}
+
+/** Registry lines written between two updates of an import's progress counts. */
+export const importProgressSlice = 200;
+
 /** Where an import's full list of rejected lines is kept (CSV, UTF-8 with a BOM so Excel reads it). */
 export const rejectionsObjectKey = (importId: string) => `registry-imports/${importId}.rejections.csv`;
 
@@ -58,7 +76,7 @@ export const dryRunPreviewRows = 20;
  * as they would be stored (ID numbers masked) and every rejection, including lines whose person
  * is already in the registry.
  */
-export async function dryRunImport(file: FileBody, now: Date) {
+export async function dryRunImport(file: FileBody, now: Date, language: Language = 'en') {
   const { text, encoding } = decodeRegistryFile(file);
   const parsed = parseRegistryCsv(text);
   if (!parsed.ok) refuse(parsed.message);
@@ -68,7 +86,7 @@ export async function dryRunImport(file: FileBody, now: Date) {
   const rejections: LineRejection[] = [...parsed.rejected, ...rejected];
   const wouldImport = valid.filter((line) => {
     if (!registered.has(line.idNumber)) return true;
-    rejections.push({ line: line.line, message: 'idNumber: already in the registry' });
+    rejections.push(lineRejection(line.line, [lineProblem('idNumber', 'ALREADY_IN_REGISTRY')]));
     return false;
   });
   rejections.sort((a, b) => a.line - b.line);
@@ -78,7 +96,7 @@ export async function dryRunImport(file: FileBody, now: Date) {
     lines: parsed.rows.length + parsed.rejected.length,
     wouldImport: wouldImport.length,
     rejectedCount: rejections.length,
-    rejected: rejections,
+    rejected: rejections.map((r) => presentRejection(r, language)),
     firstRows: wouldImport.slice(0, dryRunPreviewRows).map(({ line, ...fields }) => ({
       line,
       ...publicRecipient({ ...fields, recipientId: '', status: 'ACTIVE', history: [] }),
@@ -172,14 +190,24 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
         ],
       });
     } else if (writers.get(line.idNumber) === importId) alreadyWritten++;
-    else rejections.push({ line: line.line, message: 'idNumber: already in the registry' });
+    else rejections.push(lineRejection(line.line, [lineProblem('idNumber', 'ALREADY_IN_REGISTRY')]));
   }
-  const lost = await createRecipients(toWrite);
+  // Written a slice at a time, the record's progress counted after each, so the reviewer sees it move.
+  const lines = parsed.rows.length + parsed.rejected.length;
+  let processed = lines - toWrite.length;
+  await recordImportProgress(importId, { lines, processed });
+  const lost = new Set<string>();
+  for (let start = 0; start < toWrite.length; start += importProgressSlice) {
+    const slice = toWrite.slice(start, start + importProgressSlice);
+    for (const idNumber of await createRecipients(slice)) lost.add(idNumber);
+    processed += slice.length;
+    await recordImportProgress(importId, { lines, processed });
+  }
   if (lost.size > 0) {
     const holders = await registeredImportIds([...lost]);
     for (const idNumber of lost) {
       if (holders.get(idNumber) === importId) alreadyWritten++;
-      else rejections.push({ line: lineOf.get(idNumber)!, message: 'idNumber: already in the registry' });
+      else rejections.push(lineRejection(lineOf.get(idNumber)!, [lineProblem('idNumber', 'ALREADY_IN_REGISTRY')]));
     }
   }
   const created = toWrite.length - lost.size;
@@ -193,7 +221,7 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
     {
       status: 'COMPLETED',
       imported: created + alreadyWritten,
-      rejected: rejections.slice(0, maxStoredRejections),
+      rejected: rejections.slice(0, maxStoredRejections).map(storedRejection),
       rejectedCount: rejections.length,
     },
     {

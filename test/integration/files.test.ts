@@ -85,7 +85,7 @@ describe('dry run and the full list of rejections', () => {
     const dry = await post('/recipients/imports?dryRun=true', csv, 'text/csv');
     expect(dry.status).toBe(200);
     expect(dry.body).toMatchObject({ dryRun: true, encoding: 'UTF-8', lines: 3, wouldImport: 2, rejectedCount: 1 });
-    expect(dry.body.rejected).toEqual([{ line: 4, message: expect.stringContaining('check digit') }]);
+    expect(dry.body.rejected).toEqual([{ line: 4, message: expect.stringContaining('check digit'), details: [expect.objectContaining({ code: 'ID_NUMBER_CHECK_DIGIT' })] }]);
     expect(dry.body.firstRows[1]).toMatchObject({ line: 3, name: '张三', idNumberMasked: expect.stringMatching(/^\d{6}\*{8}/) });
     expect([await count('recipients'), await count('recipientImports')]).toEqual(before);
   });

@@ -98,7 +98,7 @@ describe('registry import through HTTP, S3, SQS and the worker', () => {
     const created = await importCsv([header, line(validIdNumber(1)), line(validIdNumber(7))].join('\n'));
     const result = await finished(created.body.importId);
     expect(result).toMatchObject({ status: 'COMPLETED', imported: 1 });
-    expect(result.rejected).toEqual([{ line: 2, message: 'idNumber: already in the registry' }]);
+    expect(result.rejected).toEqual([{ line: 2, message: 'idNumber: already in the registry', details: [expect.objectContaining({ code: 'ALREADY_IN_REGISTRY' })] }]);
   });
 
   it('applies a redelivered import once, even after a crash before it was marked finished', async () => {

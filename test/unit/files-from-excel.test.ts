@@ -85,7 +85,7 @@ describe('a registry CSV from Chinese Excel', () => {
     const parsed = parsedRows(text);
     expect(parsed.rows.map((r) => r.line)).toEqual([2, 4]);
     const { rejected, valid } = validateRegistryRows(parsed.rows, '2026-11-29', policy);
-    expect(rejected).toEqual([{ line: 2, message: expect.stringMatching(/^name: must be on one line/) }]);
+    expect(rejected).toEqual([{ line: 2, message: expect.stringMatching(/^name: must be on one line/), details: [expect.objectContaining({ path: 'name', code: 'INVALID_FORMAT' })] }]);
     expect(valid.map((v) => v.line)).toEqual([4]);
   });
 

@@ -15,7 +15,7 @@ describe('registry CSV', () => {
     expect(parseRegistryCsv(`\uFEFF${header}\r\nA,b,c`)).toMatchObject({
       ok: true,
       rows: [],
-      rejected: [{ line: 2, message: 'has 3 fields; expected 9' }],
+      rejected: [{ line: 2, message: 'has 3 fields; expected 9', details: [expect.objectContaining({ path: '', code: 'LINE_FIELD_COUNT', values: { found: 3, expected: 9 } })] }],
     });
   });
 
@@ -28,8 +28,8 @@ describe('registry CSV', () => {
     expect(result.valid.map((v) => v.line)).toEqual([2]);
     expect(result.valid[0]).toMatchObject({ monthlyBenefitFen: 90000, category: 'DIBAO' });
     expect(result.rejected).toEqual([
-      { line: 4, message: 'idNumber: duplicates line 2' },
-      { line: 5, message: 'since: must not be in the future' },
+      { line: 4, message: 'idNumber: duplicates line 2', details: [expect.objectContaining({ path: 'idNumber', code: 'DUPLICATES_LINE', values: { line: 2 } })] },
+      { line: 5, message: 'since: must not be in the future', details: [expect.objectContaining({ path: 'since', code: 'SINCE_OUT_OF_RANGE' })] },
     ]);
   });
 

@@ -1,7 +1,7 @@
 // 收款账户变更 (maker–checker): one officer asks for a recipient's new bank account, another
 // reviewer confirms it; batches planned afterwards pay the new account. Both steps need a reason.
 import { Alert, Button, Card, Descriptions, Form, Input } from 'antd';
-import { useState } from 'react';
+import { useState, type CSSProperties } from 'react';
 import { dateInChina } from '../../../../shared/domain/clock.ts';
 import { idNumberProblemCode } from '../../../../shared/domain/id-number.ts';
 import { api, type Schemas } from '../../api/client.ts';
@@ -32,76 +32,36 @@ function ChangeResult(props: { change: Change }) {
   );
 }
 
-function RequestChange() {
-  const [form] = Form.useForm<{ idNumber: string; bankName: string; bankAccount: string; reason: string }>();
-  const [change, setChange] = useState<Change>();
-  const [problem, setProblem] = useState<Problem>();
-  const [busy, setBusy] = useState(false);
-  const send = async (v: { idNumber: string; bankName: string; bankAccount: string; reason: string }) => {
-    setProblem(undefined);
-    setBusy(true);
-    const { data, error, response } = await api.POST('/recipients/payee-changes', {
-      body: { idNumber: v.idNumber.trim().toUpperCase(), bankName: v.bankName.trim(), bankAccount: v.bankAccount.trim(), reason: v.reason.trim() },
-    });
-    setBusy(false);
-    if (data) setChange(data);
-    else setProblem(showProblem(error, response.status, form));
-  };
-  return (
-    <Card type="inner" title="提出变更">
-      <Form form={form} layout="vertical" onFinish={send} style={{ maxWidth: 560 }}>
-        <Form.Item label="身份证号码" name="idNumber" rules={[idNumberRule]}>
-          <Input maxLength={18} />
-        </Form.Item>
-        <Form.Item label="新开户银行" name="bankName" rules={[required]}>
-          <Input />
-        </Form.Item>
-        <Form.Item label="新银行账号" name="bankAccount" rules={[required]}>
-          <Input inputMode="numeric" />
-        </Form.Item>
-        <Form.Item label="变更理由" name="reason" rules={[required]}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        {problem && <Alert type="error" role="alert" title={problem.summary} description={problem.general.join('；') || undefined} style={{ marginBottom: 16 }} />}
-        <Button type="primary" htmlType="submit" loading={busy}>
-          提出变更
-        </Button>
-      </Form>
-      {change && <ChangeResult change={change} />}
-    </Card>
-  );
-}
+type Path = '/recipients/payee-changes' | '/recipients/payee-changes/confirmations';
+type Field = { name: string; label: string; kind?: 'idNumber' | 'numeric' | 'text' };
 
-function ConfirmChange() {
-  const [form] = Form.useForm<{ idNumber: string; changeId: string; reason: string }>();
+/** One step of the maker–checker pair: its form, the API call, the answer or the problem on the fields. */
+function ChangeStep(props: { title: string; path: Path; fields: Field[]; submit: string; style?: CSSProperties }) {
+  const [form] = Form.useForm<Record<string, string>>();
   const [change, setChange] = useState<Change>();
   const [problem, setProblem] = useState<Problem>();
   const [busy, setBusy] = useState(false);
-  const send = async (v: { idNumber: string; changeId: string; reason: string }) => {
+  const send = async (values: Record<string, string>) => {
     setProblem(undefined);
     setBusy(true);
-    const { data, error, response } = await api.POST('/recipients/payee-changes/confirmations', {
-      body: { idNumber: v.idNumber.trim().toUpperCase(), changeId: v.changeId.trim(), reason: v.reason.trim() },
-    });
+    const body = Object.fromEntries(props.fields.map((f) => [f.name, f.kind === 'idNumber' ? values[f.name]!.trim().toUpperCase() : values[f.name]!.trim()]));
+    const { data, error, response } = await api.POST(props.path, { body: body as never });
     setBusy(false);
     if (data) setChange(data);
     else setProblem(showProblem(error, response.status, form));
   };
   return (
-    <Card type="inner" title="确认变更（须由提出人以外的审核人确认）" style={{ marginTop: 16 }}>
-      <Form form={form} layout="vertical" onFinish={send} style={{ maxWidth: 560 }}>
-        <Form.Item label="身份证号码" name="idNumber" rules={[idNumberRule]}>
-          <Input maxLength={18} />
-        </Form.Item>
-        <Form.Item label="变更编号" name="changeId" rules={[required]}>
-          <Input />
-        </Form.Item>
-        <Form.Item label="确认意见" name="reason" rules={[required]}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
+    <Card type="inner" title={props.title} style={props.style}>
+      {/* The form's name prefixes its fields' ids: both steps have an ID number field, and each label must name its own. */}
+      <Form form={form} name={props.path === '/recipients/payee-changes' ? 'ask' : 'confirm'} layout="vertical" onFinish={send} style={{ maxWidth: 560 }}>
+        {props.fields.map((f) => (
+          <Form.Item key={f.name} label={f.label} name={f.name} rules={[f.kind === 'idNumber' ? idNumberRule : required]}>
+            {f.kind === 'text' ? <Input.TextArea rows={2} /> : <Input maxLength={f.kind === 'idNumber' ? 18 : undefined} inputMode={f.kind === 'numeric' ? 'numeric' : undefined} />}
+          </Form.Item>
+        ))}
         {problem && <Alert type="error" role="alert" title={problem.summary} description={problem.general.join('；') || undefined} style={{ marginBottom: 16 }} />}
         <Button type="primary" htmlType="submit" loading={busy}>
-          确认变更
+          {props.submit}
         </Button>
       </Form>
       {change && <ChangeResult change={change} />}
@@ -113,8 +73,30 @@ export function PayeeChange() {
   const reviewer = currentSession()?.role === 'reviewer';
   return (
     <Card title={<h2 style={{ margin: 0, fontSize: 18 }}>收款账户变更</h2>}>
-      <RequestChange />
-      {reviewer && <ConfirmChange />}
+      <ChangeStep
+        title="提出变更"
+        path="/recipients/payee-changes"
+        submit="提出变更"
+        fields={[
+          { name: 'idNumber', label: '身份证号码', kind: 'idNumber' },
+          { name: 'bankName', label: '新开户银行' },
+          { name: 'bankAccount', label: '新银行账号', kind: 'numeric' },
+          { name: 'reason', label: '变更理由', kind: 'text' },
+        ]}
+      />
+      {reviewer && (
+        <ChangeStep
+          title="确认变更（须由提出人以外的审核人确认）"
+          path="/recipients/payee-changes/confirmations"
+          submit="确认变更"
+          style={{ marginTop: 16 }}
+          fields={[
+            { name: 'idNumber', label: '身份证号码', kind: 'idNumber' },
+            { name: 'changeId', label: '变更编号' },
+            { name: 'reason', label: '确认意见', kind: 'text' },
+          ]}
+        />
+      )}
     </Card>
   );
 }

@@ -2,7 +2,7 @@
 // arrives intact: the API decodes it), a dry run first (counts, encoding, the first rows as they
 // would be stored, every rejected line), then the import, its progress, and every rejected line
 // downloadable (the API's rejectionsCsvUrl).
-import { Alert, Button, Card, Descriptions, Space, Spin, Table } from 'antd';
+import { Alert, Button, Card, Descriptions, Progress, Space, Table } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, type Schemas } from '../../api/client.ts';
 import { showProblem, type Problem } from '../../errors.ts';
@@ -18,7 +18,7 @@ const maxFileBytes = 5 * 1024 * 1024;
 /** The dry run's rejections as the CSV the API writes after an import (UTF-8 with a BOM for Excel). */
 function rejectionsCsv(rejected: Rejection[]): string {
   const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
-  return `\uFEFF行号,原因\r\n${rejected.map((r) => `${r.line},${quote(rejectionText(r.message))}`).join('\r\n')}\r\n`;
+  return `\uFEFF行号,原因\r\n${rejected.map((r) => `${r.line},${quote(rejectionText(r))}`).join('\r\n')}\r\n`;
 }
 
 function saveBlob(blob: Blob, fileName: string) {
@@ -55,7 +55,7 @@ function RejectedLines(props: { rejected: Rejection[]; total: number }) {
       pagination={{ pageSize: 50, hideOnSinglePage: true }}
       columns={[
         { title: '行号', dataIndex: 'line', width: 80 },
-        { title: '原因', dataIndex: 'message', render: (message: string) => rejectionText(message) },
+        { title: '原因', key: 'reason', render: (_: unknown, rejection: Rejection) => rejectionText(rejection) },
       ]}
     />
   );
@@ -112,13 +112,11 @@ export function RegistryImport() {
     else setProblem(showProblem(error, response.status));
   };
 
-  const download = async () => {
-    if (!state?.rejectionsCsvUrl) return;
+  /** One download handler: the dry run's rejections made here, or the import's from the API's link. */
+  const download = async (blobOf: () => Promise<Blob>, fileName: string) => {
     setBusy('download');
     try {
-      const response = await fetch(state.rejectionsCsvUrl);
-      if (!response.ok) throw new Error(String(response.status));
-      saveBlob(await response.blob(), `导入未通过行-${state.importId}.csv`);
+      saveBlob(await blobOf(), fileName);
     } catch {
       // The link is valid 15 minutes: a fresh read of the import gives a new one.
       setProblem({ summary: '下载链接已过期或网络中断，请刷新页面后再下载', general: [] });
@@ -126,6 +124,12 @@ export function RegistryImport() {
       setBusy(undefined);
     }
   };
+  const importRejections = async (url: string) => {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(String(response.status));
+    return response.blob();
+  };
+  const percent = state?.progress.lines ? Math.floor((100 * state.progress.processed) / state.progress.lines) : 0;
 
   return (
     <Card title={<h2 style={{ margin: 0, fontSize: 18 }}>名册导入</h2>}>
@@ -172,7 +176,10 @@ export function RegistryImport() {
           )}
           {dryRun.rejected.length > 0 && (
             <>
-              <Button style={{ marginTop: 16 }} onClick={() => saveBlob(new Blob([rejectionsCsv(dryRun.rejected)], { type: 'text/csv;charset=utf-8' }), '试导入未通过行.csv')}>
+              <Button
+                style={{ marginTop: 16 }}
+                onClick={() => void download(async () => new Blob([rejectionsCsv(dryRun.rejected)], { type: 'text/csv;charset=utf-8' }), '试导入未通过行.csv')}
+              >
                 下载试导入未通过的行（CSV）
               </Button>
               <RejectedLines rejected={dryRun.rejected} total={dryRun.rejectedCount} />
@@ -189,10 +196,21 @@ export function RegistryImport() {
             <Descriptions.Item label="开始时间">{chinaTime(state.createdAt)}</Descriptions.Item>
             <Descriptions.Item label="文件编码">{state.encoding ?? '—'}</Descriptions.Item>
           </Descriptions>
-          {/* The API reports no line count while running: say it runs rather than draw a made-up bar. */}
-          {state.status === 'RUNNING' && <Spin tip="正在逐行检查和导入……" style={{ marginTop: 16 }} aria-label="正在导入" />}
+          {/* The API's own counts (progress.processed of progress.lines), polled each second. */}
+          <div style={{ marginTop: 16 }}>
+            <Progress
+              percent={state.status === 'RUNNING' ? percent : 100}
+              status={state.status === 'FAILED' ? 'exception' : state.status === 'RUNNING' ? 'active' : 'success'}
+              aria-label="导入进度"
+              format={() => (state.progress.lines === null ? '读取文件中' : `${state.progress.processed} / ${state.progress.lines} 行`)}
+            />
+          </div>
           {state.rejectionsCsvUrl && (
-            <Button style={{ marginTop: 16 }} loading={busy === 'download'} onClick={() => void download()}>
+            <Button
+              style={{ marginTop: 16 }}
+              loading={busy === 'download'}
+              onClick={() => void download(() => importRejections(state.rejectionsCsvUrl!), `导入未通过行-${state.importId}.csv`)}
+            >
               下载全部未通过的行（CSV）
             </Button>
           )}
