@@ -123,14 +123,7 @@ async function createTable(client: DynamoDBClient, tableName: string, spec: Tabl
           { AttributeName: spec.partitionKey.name, KeyType: 'HASH' },
           ...(spec.sortKey ? [{ AttributeName: spec.sortKey.name, KeyType: 'RANGE' as const }] : []),
         ],
-        GlobalSecondaryIndexes: spec.globalSecondaryIndexes?.map((g) => ({
-          IndexName: g.indexName,
-          KeySchema: [
-            { AttributeName: g.partitionKey.name, KeyType: 'HASH' as const },
-            ...(g.sortKey ? [{ AttributeName: g.sortKey.name, KeyType: 'RANGE' as const }] : []),
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
+        GlobalSecondaryIndexes: spec.globalSecondaryIndexes?.map((g) => ({ IndexName: g.indexName, KeySchema: indexKeySchema(g), Projection: { ProjectionType: 'ALL' } })),
         ...(spec.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }),
       }),
     );
@@ -151,7 +144,26 @@ async function createTable(client: DynamoDBClient, tableName: string, spec: Tabl
         new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }),
       );
     }
+    // And the indexes declared since (one per update, as DynamoDB allows), so a kept `.local/`
+    // answers the routes that query them instead of failing on a missing index.
+    const present = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName));
+    for (const index of (spec.globalSecondaryIndexes ?? []).filter((g) => !present.has(g.indexName))) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [index.partitionKey, index.sortKey].flatMap((k) => (k ? [attributes.get(k.name)!] : [])),
+          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.indexName, KeySchema: indexKeySchema(index), Projection: { ProjectionType: 'ALL' } } }],
+        }),
+      );
+    }
   }
+}
+
+function indexKeySchema(index: NonNullable<TableSpec['globalSecondaryIndexes']>[number]) {
+  return [
+    { AttributeName: index.partitionKey.name, KeyType: 'HASH' as const },
+    ...(index.sortKey ? [{ AttributeName: index.sortKey.name, KeyType: 'RANGE' as const }] : []),
+  ];
 }
 
 /** The designated hospitals, from the data file a deployment replaces with its own. */
