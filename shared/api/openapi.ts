@@ -34,6 +34,8 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   approvePayoutBatch: payouts.approvePayoutBatch,
   getPayoutBatch: payouts.getPayoutBatch,
   listPayments: payouts.listPayments,
+  listPayoutBatches: payouts.listPayoutBatches,
+  listPayoutReturns: payouts.listPayoutReturns,
   postBankResults: payouts.postBankResults,
   getBankResults: payouts.getBankResults,
   rejectPayoutBatch: operatorActions.rejectPayoutBatch,

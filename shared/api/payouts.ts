@@ -91,6 +91,7 @@ const batchViewSchema = z
     failureReason: z.string().nullable(),
     createdBy: z.string(),
     approvedBy: z.string().nullable(),
+    retriedBy: z.string().nullable().meta({ description: 'Who asked for the last retry: like the maker, they may not approve it. Addition to the contract.' }),
     history: z.array(z.object({ at: z.string(), by: z.string(), action: z.string(), reason: z.string() })),
   })
   .meta({ id: 'PayoutBatch' });
@@ -120,6 +121,69 @@ export const getPayoutBatch = defineOperation({
   roles: ['finance'],
   path: idPath,
   responses: { 200: { description: 'The batch', schema: batchViewSchema } },
+});
+
+const batchSummarySchema = z
+  .object({
+    id: z.string(),
+    program: z.enum(payoutPrograms),
+    period: z.string(),
+    title: z.string(),
+    status: z.enum(batchStatuses),
+    planned: z.object({ count: z.number().int(), totalFen: z.number().int() }).nullable(),
+    reconciliation: z.object({ settled: z.number().int(), returned: z.number().int(), pending: z.number().int() }).nullable(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    approvedBy: z.string().nullable(),
+  })
+  .meta({ id: 'PayoutBatchSummary' });
+
+export const listPayoutBatchesQuerySchema = pageQuerySchema.extend({
+  status: z.enum(batchStatuses).optional(),
+  program: z.enum(payoutPrograms).optional(),
+  period: periodSchema.optional(),
+});
+export type ListPayoutBatchesQuery = z.output<typeof listPayoutBatchesQuerySchema>;
+
+export const listPayoutBatches = defineOperation({
+  summary: 'Payout batches, newest period first, filtered by status, program and period (addition to the contract).',
+  description:
+    'Within a period, the newest batch first. A query on an index (status, or every batch), never a scan. With `program`, a page may hold fewer than `limit` items while `nextToken` is not null: keep going until it is.',
+  roles: ['finance'],
+  query: listPayoutBatchesQuerySchema,
+  responses: { 200: { description: 'A page of batches', schema: pageSchema(batchSummarySchema) } },
+});
+
+const returnSchema = z
+  .object({
+    endToEndId: z.string(),
+    recipientId: z.string().meta({ description: 'The payee: a recipientId, a grant id (ONE_OFF_GRANTS) or a hospital id (HOSPITAL_REIMBURSEMENT).' }),
+    name: z.string().meta({ description: 'The creditor name the bank file carried.' }),
+    bankName: z.string(),
+    bankAccountMasked: z.string(),
+    amountFen: z.number().int(),
+    returnedAt: z.string(),
+    returnReason: z.string(),
+    next: z
+      .object({
+        state: z.enum(['READY', 'PLANNED_AGAIN']),
+        batchId: z.string().nullable().meta({ description: 'PLANNED_AGAIN: the later batch holding the claim now.' }),
+      })
+      .meta({
+        description:
+          "READY: the claim for (program, period, payee) is released and no batch holds it: the next batch for the same program and period plans this payee (if still ACTIVE in its categories, with a bank account). PLANNED_AGAIN: a later batch holds it.",
+      }),
+  })
+  .meta({ id: 'PayoutReturn' });
+
+export const listPayoutReturns = defineOperation({
+  summary: "A batch's returned payments and whether each payee is ready for the next batch (addition to the contract).",
+  description:
+    "The payments the bank returned (RETURNED, oldest return first), read from a sparse index of returns only, each with the bank's reason and where its claim stands now. A returned payee is paid again by a later batch of the same program and period (ONE_OFF_GRANTS: any later ONE_OFF_GRANTS batch).",
+  roles: ['finance'],
+  path: idPath,
+  query: pageQuerySchema,
+  responses: { 200: { description: 'A page of returns', schema: pageSchema(returnSchema) } },
 });
 
 export const listPayments = defineOperation({

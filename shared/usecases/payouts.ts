@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { NewPayoutBatch } from '../api/payouts.ts';
+import type { ListPayoutBatchesQuery, NewPayoutBatch } from '../api/payouts.ts';
+import { maskBankAccount } from '../domain/masking.ts';
 import { dateInChina } from '../domain/clock.ts';
 import { AppError } from '../domain/errors.ts';
 import { endToEndId } from '../domain/payouts/end-to-end-id.ts';
@@ -23,6 +24,9 @@ import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagi
 import {
   activeRecipients,
   applyBankOutcome,
+  batchesPage,
+  claimsByKey,
+  returnsPage,
   chunkPayments,
   chunksDone,
   claimAndPlan,
@@ -540,6 +544,7 @@ export async function viewBatch(batchId: string) {
     failureReason: batch.failureReason ?? null,
     createdBy: batch.createdBy,
     approvedBy: batch.approvedBy ?? null,
+    retriedBy: batch.retriedBy ?? null,
     history: batch.history,
   };
 }
@@ -559,6 +564,60 @@ export async function listBatchPayments(
       status: p.status,
       ...(p.returnReason && { returnReason: p.returnReason }),
     })),
+    nextToken: await encodeNextToken(page.lastKey, binding),
+  };
+}
+
+/** GET /payout-batches: summaries, newest period first (see batchesPage for the indexes). */
+export async function listBatches(query: ListPayoutBatchesQuery, binding: PageBinding) {
+  const page = await batchesPage(
+    { status: query.status, program: query.program, period: query.period },
+    query.limit,
+    await decodeNextToken(query.nextToken, binding),
+  );
+  return {
+    items: page.items.map((batch) => ({
+      id: batch.batchId,
+      program: batch.program,
+      period: batch.period,
+      title: batch.title,
+      status: batch.status,
+      planned: batch.planned ?? null,
+      reconciliation: batch.reconciliation ?? null,
+      createdBy: batch.createdBy,
+      createdAt: batch.createdAt,
+      approvedBy: batch.approvedBy ?? null,
+    })),
+    nextToken: await encodeNextToken(page.lastKey, binding),
+  };
+}
+
+/**
+ * GET /payout-batches/{id}/returns: the batch's returned payments, each with where its claim stands
+ * now. The return released the claim (applyBankOutcome); a later batch of the same program and
+ * period takes it over (HELD under its batchId): PLANNED_AGAIN; a released claim is READY.
+ */
+export async function listBatchReturns(batchId: string, query: { limit: number; nextToken?: string }, binding: PageBinding) {
+  await existingBatch(batchId);
+  const page = await returnsPage(batchId, query.limit, await decodeNextToken(query.nextToken, binding));
+  const claims = await claimsByKey(page.items.map((p) => p.claimKey));
+  return {
+    items: page.items.map((p) => {
+      const claim = claims.get(p.claimKey);
+      // Held by another batch: planned again there. Released (by this return, or by a later batch's own return or end): ready.
+      const takenBy = claim && claim.claimStatus === 'HELD' && claim.batchId !== batchId ? claim.batchId : undefined;
+      return {
+        endToEndId: p.endToEndId,
+        recipientId: p.recipientId,
+        name: p.creditorName,
+        bankName: p.bankName,
+        bankAccountMasked: maskBankAccount(p.bankAccount),
+        amountFen: p.amountFen,
+        returnedAt: p.returnedAt!,
+        returnReason: p.returnReason ?? 'returned by the bank',
+        next: takenBy ? { state: 'PLANNED_AGAIN' as const, batchId: takenBy } : { state: 'READY' as const, batchId: null },
+      };
+    }),
     nextToken: await encodeNextToken(page.lastKey, binding),
   };
 }
