@@ -201,7 +201,7 @@ export const listPayments = defineOperation({
           amountFen: z.number().int(),
           status: z.enum(paymentStatuses),
           returnReason: z.string().optional(),
-        }),
+        }).meta({ id: 'PayoutPayment' }),
       ),
     },
   },
