@@ -27,6 +27,7 @@ let financeToken: string;
 const people = Array.from({ length: 6 }, (_, n) => ({ name: `付款人${'甲乙丙丁戊己'[n]}`, idNumber: validIdNumber(820 + n, '19550101'), account: `62284800${String(820 + n).padStart(8, '0')}` }));
 const period = dateInChina(new Date()).slice(0, 7);
 let batchId = '';
+let reissueId = '';
 
 beforeAll(async () => {
   ensureConsoleBuilt();
@@ -180,6 +181,39 @@ describe('finance in the console: maker, checker, bank files, status report, rec
     await screenshot(page, 'finance-05-reconciled');
   });
 
+  it('pays the returned payees in the next batch of the program and period, saying who it left out and why', async () => {
+    await signIn('fin-maker');
+    const nextId = await createBatch('价格临时补贴', `${period} 价格临时补贴（退回重发）`, '50.50');
+    const plan = page.getByRole('region', { name: '支付名单' });
+    await plan.getByText('101.00 元').waitFor();
+    await plan.getByText('本项目本期已列入其他批次或已支付：4 人').waitFor();
+    expect(await apiBatch(nextId)).toMatchObject({ planned: { count: 2, totalFen: 10_100 }, skipped: { alreadyPlannedOrPaid: 4 } });
+    // The first batch's returns now point at it.
+    await page.goto(`${stack.url}/console/payouts/${batchId}`);
+    const returns = page.getByRole('table').filter({ hasText: '被退回的收款人' });
+    await returns.getByRole('link', { name: '已列入新批次' }).nth(1).waitFor();
+    expect(await returns.getByRole('link', { name: '已列入新批次' }).count()).toBe(2);
+    await screenshot(page, 'finance-05b-returns-planned-again');
+    reissueId = nextId;
+  });
+
+  it('lets a checker reject that batch with the reason asked for; the returned payees are ready again', async () => {
+    await signIn('fin-checker');
+    await page.goto(`${stack.url}/console/payouts/${reissueId}`);
+    await page.getByRole('button', { name: /^驳\s?回$/ }).click();
+    const form = page.getByRole('region', { name: '驳回' });
+    await form.getByRole('button', { name: '确认驳回' }).click();
+    await form.getByText('此项必填').waitFor();
+    await form.getByLabel('驳回理由').fill('退回账户尚未更正，暂缓重发');
+    await form.getByRole('button', { name: '确认驳回' }).click();
+    await batchStatus('已驳回').waitFor();
+    await page.getByRole('table').filter({ hasText: '办理记录' }).getByText('退回账户尚未更正，暂缓重发').waitFor();
+    expect((await apiBatch(reissueId)).history.at(-1)).toMatchObject({ by: 'fin-checker', action: 'REJECTED', reason: '退回账户尚未更正，暂缓重发' });
+    await page.goto(`${stack.url}/console/payouts/${batchId}`);
+    const returns = page.getByRole('table').filter({ hasText: '被退回的收款人' });
+    await returns.getByText('可列入下一批').nth(1).waitFor();
+  });
+
   it('saw no page errors, failed requests, 5xx or 4xx on the way', () => {
     expect(seen).toEqual({ pageErrors: [], failedRequests: [], serverErrors: [], clientErrors: [] });
   });
@@ -240,6 +274,35 @@ describe('a failed batch retried with one payment excluded, and approved again b
     expect(await apiBatch(failedId)).toMatchObject({ status: 'PAID_OUT', approvedBy: 'fin-third', planned: { count: 5 } });
     expect((await apiPayments(failedId)).map((p) => p.endToEndId)).not.toContain(tampered);
     await screenshot(page, 'finance-08-retried-paid');
+  });
+
+  it('applies a pain.002 rejecting the whole file, sent as XML, as every payment returned, with the reason asked for', async () => {
+    const rejection = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><CstmrPmtStsRpt>
+<GrpHdr><MsgId>RPT-DUPL</MsgId><CreDtTm>2026-11-30T10:00:00+08:00</CreDtTm></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>${failedId}</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><GrpSts>RJCT</GrpSts>
+<StsRsnInf><Rsn><Cd>DUPL</Cd></Rsn><AddtlInf>duplicate file</AddtlInf></StsRsnInf></OrgnlGrpInfAndSts>
+</CstmrPmtStsRpt></Document>`;
+    // No type guessed at all (an unknown extension): the console still sends XML.
+    await page.locator('input[type=file]').setInputFiles({ name: 'huizhi.rpt', mimeType: '', buffer: Buffer.from(rejection) });
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith(`/payout-batches/${failedId}/bank-results`)),
+      page.getByRole('button', { name: '上传银行回执' }).click(),
+    ]);
+    expect(request.headers()['content-type']).toBe('application/xml');
+    await page.getByText('银行拒绝了整个支付文件').waitFor();
+    await page.getByRole('button', { name: '按整批退回处理' }).click();
+    const form = page.getByRole('region', { name: '按整批退回处理' });
+    await form.getByLabel('整批退回理由').fill('银行以重复文件整批退回');
+    await form.getByRole('button', { name: '确认整批退回' }).click();
+    await batchStatus('已对账').waitFor();
+    const reconciliation = page.getByRole('region', { name: '对账' });
+    await reconciliation.getByText('5 笔', { exact: true }).waitFor();
+    const returns = reconciliation.getByRole('table').filter({ hasText: '被退回的收款人' });
+    await returns.getByText('可列入下一批').nth(4).waitFor();
+    expect(await apiBatch(failedId)).toMatchObject({ status: 'RECONCILED', reconciliation: { settled: 0, returned: 5, pending: 0 } });
+    expect(await seriousViolations('whole-file return')).toEqual([]);
+    await screenshot(page, 'finance-09-whole-file-returned');
   });
 
   it('saw no page errors, failed requests, 5xx or 4xx on the way', () => {
