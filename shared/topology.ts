@@ -518,23 +518,16 @@ export const functions = {
     memoryMiB: 256,
     access: { tables: { payoutBatches: { operations: [], queryIndexes: ['batchesListed', 'batchesByStatus'] } }, secrets: { paginationTokenKey: 'read' } },
   },
-  listPayoutReturns: {
-    entry: 'functions/list-payout-returns/handler.ts',
-    trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/returns', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
-    timeoutSeconds: 10,
-    memoryMiB: 256,
-    // The batch, its returns by the sparse index, and each return's claim: released (ready) or taken by a later batch.
-    access: {
-      tables: { payoutBatches: { operations: ['get'] }, payments: { operations: [], queryIndexes: ['returnsByBatch'] }, payoutClaims: { operations: ['batchGet'] } },
-      secrets: { paginationTokenKey: 'read' },
-    },
-  },
   listPayments: {
     entry: 'functions/list-payments/handler.ts',
     trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/payments', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { payoutBatches: { operations: ['get'] }, payments: { operations: ['query'] } }, secrets: { paginationTokenKey: 'read' } },
+    // status=RETURNED: the returns by the sparse index, and each return's claim (released: ready; or taken by a later batch).
+    access: {
+      tables: { payoutBatches: { operations: ['get'] }, payments: { operations: ['query'], queryIndexes: ['returnsByBatch'] }, payoutClaims: { operations: ['batchGet'] } },
+      secrets: { paginationTokenKey: 'read' },
+    },
   },
   postBankResults: {
     entry: 'functions/post-bank-results/handler.ts',

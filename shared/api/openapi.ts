@@ -35,7 +35,6 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   getPayoutBatch: payouts.getPayoutBatch,
   listPayments: payouts.listPayments,
   listPayoutBatches: payouts.listPayoutBatches,
-  listPayoutReturns: payouts.listPayoutReturns,
   postBankResults: payouts.postBankResults,
   getBankResults: payouts.getBankResults,
   rejectPayoutBatch: operatorActions.rejectPayoutBatch,

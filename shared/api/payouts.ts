@@ -154,40 +154,21 @@ export const listPayoutBatches = defineOperation({
   responses: { 200: { description: 'A page of batches', schema: pageSchema(batchSummarySchema) } },
 });
 
-const returnSchema = z
+const paymentNextSchema = z
   .object({
-    endToEndId: z.string(),
-    recipientId: z.string().meta({ description: 'The payee: a recipientId, a grant id (ONE_OFF_GRANTS) or a hospital id (HOSPITAL_REIMBURSEMENT).' }),
-    name: z.string().meta({ description: 'The creditor name the bank file carried.' }),
-    bankName: z.string(),
-    bankAccountMasked: z.string(),
-    amountFen: z.number().int(),
-    returnedAt: z.string(),
-    returnReason: z.string(),
-    next: z
-      .object({
-        state: z.enum(['READY', 'PLANNED_AGAIN']),
-        batchId: z.string().nullable().meta({ description: 'PLANNED_AGAIN: the later batch holding the claim now.' }),
-      })
-      .meta({
-        description:
-          "READY: the claim for (program, period, payee) is released and no batch holds it: the next batch for the same program and period plans this payee (if still ACTIVE in its categories, with a bank account). PLANNED_AGAIN: a later batch holds it.",
-      }),
+    state: z.enum(['READY', 'PLANNED_AGAIN']),
+    batchId: z.string().nullable().meta({ description: 'PLANNED_AGAIN: the later batch holding the claim now.' }),
   })
-  .meta({ id: 'PayoutReturn' });
-
-export const listPayoutReturns = defineOperation({
-  summary: "A batch's returned payments and whether each payee is ready for the next batch (addition to the contract).",
-  description:
-    "The payments the bank returned (RETURNED, oldest return first), read from a sparse index of returns only, each with the bank's reason and where its claim stands now. A returned payee is paid again by a later batch of the same program and period (ONE_OFF_GRANTS: any later ONE_OFF_GRANTS batch).",
-  roles: ['finance'],
-  path: idPath,
-  query: pageQuerySchema,
-  responses: { 200: { description: 'A page of returns', schema: pageSchema(returnSchema) } },
-});
+  .meta({
+    id: 'PaymentNext',
+    description:
+      'On each item of `status=RETURNED` (addition to the contract). READY: the return released the claim for (program, period, payee) and no batch holds it, so the next batch of the same program and period plans this payee (if still ACTIVE in its categories, with a bank account; ONE_OFF_GRANTS: any later ONE_OFF_GRANTS batch). PLANNED_AGAIN: a later batch holds it.',
+  });
 
 export const listPayments = defineOperation({
-  summary: "A batch's payments.",
+  summary: "A batch's payments; with status=RETURNED, the returned payees and whether the next batch will pay them.",
+  description:
+    "With `status=RETURNED` (addition to the contract): read from a sparse index that holds returned payments only, oldest return first, each with `returnedAt` and `next`; otherwise in endToEndId order. Every item also carries the payee's `name` and masked account as the bank file had them (addition).",
   roles: ['finance'],
   path: idPath,
   query: pageQuerySchema.extend({ status: z.enum(paymentStatuses).optional() }),
@@ -195,13 +176,20 @@ export const listPayments = defineOperation({
     200: {
       description: 'A page of payments',
       schema: pageSchema(
-        z.object({
-          endToEndId: z.string(),
-          recipientId: z.string(),
-          amountFen: z.number().int(),
-          status: z.enum(paymentStatuses),
-          returnReason: z.string().optional(),
-        }).meta({ id: 'PayoutPayment' }),
+        z
+          .object({
+            endToEndId: z.string(),
+            recipientId: z.string().meta({ description: 'The payee: a recipientId, a grant id (ONE_OFF_GRANTS) or a hospital id (HOSPITAL_REIMBURSEMENT).' }),
+            name: z.string().meta({ description: 'The creditor name the bank file carries. Addition to the contract.' }),
+            bankName: z.string().meta({ description: 'Addition to the contract.' }),
+            bankAccountMasked: z.string().meta({ description: 'All but the last 4 digits masked. Addition to the contract.' }),
+            amountFen: z.number().int(),
+            status: z.enum(paymentStatuses),
+            returnReason: z.string().optional(),
+            returnedAt: z.string().optional(),
+            next: paymentNextSchema.optional(),
+          })
+          .meta({ id: 'PayoutPayment' }),
       ),
     },
   },

@@ -549,20 +549,38 @@ export async function viewBatch(batchId: string) {
   };
 }
 
+/**
+ * GET /payout-batches/{id}/payments. With status RETURNED, the returns from the sparse index
+ * `returnsByBatch`, each with where its claim stands now: the return released it
+ * (applyBankOutcome); a later batch of the same program and period takes it over (HELD under its
+ * batchId): PLANNED_AGAIN; released (by this return, or by the later batch's own return or end): READY.
+ */
 export async function listBatchPayments(
   batchId: string,
   query: { status?: PaymentStatus; limit: number; nextToken?: string },
   binding: PageBinding,
 ) {
   await existingBatch(batchId);
-  const page = await paymentsPage(batchId, query.status, query.limit, await decodeNextToken(query.nextToken, binding));
+  const startKey = await decodeNextToken(query.nextToken, binding);
+  const returns = query.status === 'RETURNED';
+  const page = returns ? await returnsPage(batchId, query.limit, startKey) : await paymentsPage(batchId, query.status, query.limit, startKey);
+  const claims = returns ? await claimsByKey(page.items.map((p) => p.claimKey)) : new Map();
+  const nextOf = (p: PaymentRecord) => {
+    const claim = claims.get(p.claimKey);
+    const takenBy = claim && claim.claimStatus === 'HELD' && claim.batchId !== batchId ? claim.batchId : undefined;
+    return takenBy ? { state: 'PLANNED_AGAIN' as const, batchId: takenBy } : { state: 'READY' as const, batchId: null };
+  };
   return {
     items: page.items.map((p) => ({
       endToEndId: p.endToEndId,
       recipientId: p.recipientId,
+      name: p.creditorName,
+      bankName: p.bankName,
+      bankAccountMasked: maskBankAccount(p.bankAccount),
       amountFen: p.amountFen,
       status: p.status,
       ...(p.returnReason && { returnReason: p.returnReason }),
+      ...(p.status === 'RETURNED' && { returnedAt: p.returnedAt, ...(returns && { next: nextOf(p) }) }),
     })),
     nextToken: await encodeNextToken(page.lastKey, binding),
   };
@@ -588,36 +606,6 @@ export async function listBatches(query: ListPayoutBatchesQuery, binding: PageBi
       createdAt: batch.createdAt,
       approvedBy: batch.approvedBy ?? null,
     })),
-    nextToken: await encodeNextToken(page.lastKey, binding),
-  };
-}
-
-/**
- * GET /payout-batches/{id}/returns: the batch's returned payments, each with where its claim stands
- * now. The return released the claim (applyBankOutcome); a later batch of the same program and
- * period takes it over (HELD under its batchId): PLANNED_AGAIN; a released claim is READY.
- */
-export async function listBatchReturns(batchId: string, query: { limit: number; nextToken?: string }, binding: PageBinding) {
-  await existingBatch(batchId);
-  const page = await returnsPage(batchId, query.limit, await decodeNextToken(query.nextToken, binding));
-  const claims = await claimsByKey(page.items.map((p) => p.claimKey));
-  return {
-    items: page.items.map((p) => {
-      const claim = claims.get(p.claimKey);
-      // Held by another batch: planned again there. Released (by this return, or by a later batch's own return or end): ready.
-      const takenBy = claim && claim.claimStatus === 'HELD' && claim.batchId !== batchId ? claim.batchId : undefined;
-      return {
-        endToEndId: p.endToEndId,
-        recipientId: p.recipientId,
-        name: p.creditorName,
-        bankName: p.bankName,
-        bankAccountMasked: maskBankAccount(p.bankAccount),
-        amountFen: p.amountFen,
-        returnedAt: p.returnedAt!,
-        returnReason: p.returnReason ?? 'returned by the bank',
-        next: takenBy ? { state: 'PLANNED_AGAIN' as const, batchId: takenBy } : { state: 'READY' as const, batchId: null },
-      };
-    }),
     nextToken: await encodeNextToken(page.lastKey, binding),
   };
 }

@@ -174,7 +174,7 @@ describe('finance in the console: maker, checker, bank files, status report, rec
     await returns.getByText('账号有误（AC01 incorrect account number）').waitFor();
     expect(await returns.getByText('可列入下一批').count()).toBe(2);
     expect(await apiBatch()).toMatchObject({ status: 'RECONCILED', reconciliation: { settled: 4, returned: 2, pending: 0 } });
-    const apiReturns = (await stack.call('GET', `/payout-batches/${batchId}/returns`, { token: financeToken })).body.items;
+    const apiReturns = (await stack.call('GET', `/payout-batches/${batchId}/payments?status=RETURNED`, { token: financeToken })).body.items;
     expect(apiReturns.map((r: { endToEndId: string }) => r.endToEndId).sort()).toEqual(returned.map((p) => p.endToEndId).sort());
     for (const r of apiReturns) await returns.getByText(r.name, { exact: true }).waitFor();
     expect(await seriousViolations('reconciliation')).toEqual([]);

@@ -4,8 +4,8 @@ import { eventually, startTestStack, type TestStack } from '../support/local-sta
 import { validIdNumber } from '../support/id-numbers.ts';
 
 // Additions to the contract for the finance console: GET /payout-batches (filters: status, program,
-// period; paged) and GET /payout-batches/{id}/returns (the returned payees and whether the next
-// batch will pay them). Both read by Query on an index: the grant guard fails this file if either
+// period; paged) and GET /payout-batches/{id}/payments?status=RETURNED from a sparse index (the
+// returned payees and whether the next batch will pay them). Both read by Query on an index: the grant guard fails this file if either
 // function scans (their topology entries grant Query on the indexes only).
 let stack: TestStack;
 let maker: string;
@@ -135,9 +135,9 @@ describe('GET /payout-batches', () => {
   });
 });
 
-describe('GET /payout-batches/{id}/returns', () => {
+describe('GET /payout-batches/{id}/payments?status=RETURNED', () => {
   it('is empty before the bank has returned anything', async () => {
-    const none = await stack.call('GET', `/payout-batches/${paid.id}/returns`, { token: maker });
+    const none = await stack.call('GET', `/payout-batches/${paid.id}/payments?status=RETURNED`, { token: maker });
     expect(none.status).toBe(200);
     expect(none.body).toEqual({ items: [], nextToken: null });
   });
@@ -154,7 +154,7 @@ describe('GET /payout-batches/{id}/returns', () => {
     const reconciled = await inStatus(paid.id, ['RECONCILED']);
     expect(reconciled.reconciliation).toEqual({ settled: people - 2, returned: 2, pending: 0 });
 
-    const r = await stack.call('GET', `/payout-batches/${paid.id}/returns`, { token: maker });
+    const r = await stack.call('GET', `/payout-batches/${paid.id}/payments?status=RETURNED`, { token: maker });
     expect(r.status).toBe(200);
     const byId = new Map(r.body.items.map((item: { endToEndId: string }) => [item.endToEndId, item]));
     expect(byId.get(returned[0]!.endToEndId)).toEqual({
@@ -164,34 +164,42 @@ describe('GET /payout-batches/{id}/returns', () => {
       bankName: '江苏银行',
       bankAccountMasked: expect.stringMatching(/^\*{12}\d{4}$/),
       amountFen: 5_000,
+      status: 'RETURNED',
       returnedAt: expect.any(String),
       returnReason: 'AC04 closed account',
       next: { state: 'READY', batchId: null },
     });
     expect(byId.get(returned[1]!.endToEndId)).toMatchObject({ returnReason: 'AC01 incorrect account number', next: { state: 'READY' } });
     expect(r.body.items).toHaveLength(2);
+    // Without the filter: every payment, in endToEndId order, the returns among them without `next`.
+    const all = await allPages(`/payout-batches/${paid.id}/payments`, 500);
+    expect(all.items.map((p) => p.endToEndId)).toEqual(payments.map((p) => p.endToEndId));
+    expect(all.items.filter((p) => p.status === 'RETURNED').map((p) => [p.returnReason, p.next])).toEqual([
+      ['AC04 closed account', undefined],
+      ['AC01 incorrect account number', undefined],
+    ]);
     // Paged like every list: one a page.
-    const paged = await allPages(`/payout-batches/${paid.id}/returns`, 1);
+    const paged = await allPages(`/payout-batches/${paid.id}/payments?status=RETURNED`, 1);
     expect(paged.items.map((i) => i.endToEndId).sort()).toEqual(returned.map((p) => p.endToEndId).sort());
   });
 
   it('shows a returned payee PLANNED_AGAIN once the next batch for the program and period takes them', async () => {
     const next = await plannedBatch('PRICE_SUBSIDY', '2025-01');
     expect(next).toMatchObject({ status: 'PENDING_APPROVAL', planned: { count: 2 } });
-    const r = await stack.call('GET', `/payout-batches/${paid.id}/returns`, { token: maker });
+    const r = await stack.call('GET', `/payout-batches/${paid.id}/payments?status=RETURNED`, { token: maker });
     expect(r.body.items.map((i: { next: unknown }) => i.next)).toEqual([
       { state: 'PLANNED_AGAIN', batchId: next.id },
       { state: 'PLANNED_AGAIN', batchId: next.id },
     ]);
     // Rejected by the checker: its claims are released, and the payees are ready again.
     expect((await stack.call('POST', `/payout-batches/${next.id}/reject`, { token: checker, body: { reason: '复核' } })).status).toBe(200);
-    const again = await stack.call('GET', `/payout-batches/${paid.id}/returns`, { token: maker });
+    const again = await stack.call('GET', `/payout-batches/${paid.id}/payments?status=RETURNED`, { token: maker });
     expect(again.body.items.map((i: { next: { state: string } }) => i.next.state)).toEqual(['READY', 'READY']);
   });
 
   it('is 404 for a batch that does not exist and 403 for other roles', async () => {
-    const missing = await stack.call('GET', '/payout-batches/pb_nosuchbatch/returns', { token: maker });
+    const missing = await stack.call('GET', '/payout-batches/pb_nosuchbatch/payments?status=RETURNED', { token: maker });
     expect([missing.status, missing.body.error.code]).toEqual([404, 'NOT_FOUND']);
-    expect((await stack.call('GET', `/payout-batches/${paid.id}/returns`, { token: caseworker })).status).toBe(403);
+    expect((await stack.call('GET', `/payout-batches/${paid.id}/payments?status=RETURNED`, { token: caseworker })).status).toBe(403);
   });
 });

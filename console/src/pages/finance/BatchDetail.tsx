@@ -27,7 +27,6 @@ import { ReasonAction } from './ReasonAction.tsx';
 
 type Batch = Schemas['PayoutBatch'];
 type Payment = Schemas['PayoutPayment'];
-type Return = Schemas['PayoutReturn'];
 type Report = Schemas['BankReport'];
 
 const working: ReadonlyArray<Batch['status']> = ['PLANNING', 'PAYING'];
@@ -247,7 +246,7 @@ function BankReport({ batch, reload }: { batch: Batch; reload: () => Promise<voi
 }
 
 function Reconciliation({ batch }: { batch: Batch }) {
-  const [returns, setReturns] = useState<Return[]>([]);
+  const [returns, setReturns] = useState<Payment[]>([]);
   const [status, setStatus] = useState<Payment['status']>();
   const [payments, setPayments] = useState<Payment[]>([]);
   const reconciliation = batch.reconciliation;
@@ -256,7 +255,7 @@ function Reconciliation({ batch }: { batch: Batch }) {
   useEffect(() => {
     if (returned === undefined) return;
     void (async () => {
-      const { data } = await api.GET('/payout-batches/{id}/returns', { params: { path: { id: batch.id }, query: { limit: 500 } } });
+      const { data } = await api.GET('/payout-batches/{id}/payments', { params: { path: { id: batch.id }, query: { status: 'RETURNED', limit: 500 } } });
       if (data) setReturns(data.items);
     })();
   }, [batch.id, returned]);
@@ -278,7 +277,7 @@ function Reconciliation({ batch }: { batch: Batch }) {
       {returns.length === 0 ? (
         <Typography.Paragraph style={{ marginTop: 16 }}>没有被退回的付款。</Typography.Paragraph>
       ) : (
-        <Table<Return>
+        <Table<Payment>
           style={{ marginTop: 16 }}
           size="small"
           rowKey="endToEndId"
@@ -295,10 +294,10 @@ function Reconciliation({ batch }: { batch: Batch }) {
             {
               title: '下一批',
               render: (_, r) =>
-                r.next.state === 'READY' ? (
-                  <Tag>{returnNextText.READY}</Tag>
-                ) : (
+                r.next?.state === 'PLANNED_AGAIN' ? (
                   <Link to={`/payouts/${r.next.batchId}`}>{returnNextText.PLANNED_AGAIN}</Link>
+                ) : (
+                  <Tag>{returnNextText.READY}</Tag>
                 ),
             },
           ]}

@@ -75,7 +75,7 @@ export function returnReasonText(reason: string | null | undefined): string {
   return text ? `${text}（${reason}）` : reason;
 }
 
-export const returnNextText: Record<Schemas['PayoutReturn']['next']['state'], string> = {
+export const returnNextText: Record<Schemas['PaymentNext']['state'], string> = {
   READY: '可列入下一批',
   PLANNED_AGAIN: '已列入新批次',
 };
