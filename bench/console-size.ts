@@ -18,6 +18,7 @@ type Manifest = Record<string, ManifestChunk>;
 const landing: Record<string, string> = {
   caseworker: 'src/pages/caseworker/MyApplications.tsx',
   reviewer: 'src/pages/reviewer/ReviewQueue.tsx',
+  finance: 'src/pages/finance/Batches.tsx',
 };
 const targetKb = 350;
 

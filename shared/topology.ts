@@ -133,6 +133,21 @@ export const tables = {
   payoutBatches: {
     backup: 'money',
     partitionKey: { name: 'batchId', type: 'S' },
+    // GET /payout-batches: every batch under one constant key (`listed`), newest period first. A
+    // bureau makes tens of batches a year and writes a batch item a handful of times, so one
+    // partition is never hot; by status for the filtered queue (PENDING_APPROVAL is the checkers' inbox).
+    globalSecondaryIndexes: [
+      {
+        indexName: 'batchesListed',
+        partitionKey: { name: 'listed', type: 'S' },
+        sortKey: { name: 'periodCreated', type: 'S' },
+      },
+      {
+        indexName: 'batchesByStatus',
+        partitionKey: { name: 'status', type: 'S' },
+        sortKey: { name: 'periodCreated', type: 'S' },
+      },
+    ],
   },
   /** One item per (program, period, recipient): the data model's guarantee of paying once. */
   payoutClaims: {
@@ -144,6 +159,15 @@ export const tables = {
     partitionKey: { name: 'batchId', type: 'S' },
     sortKey: { name: 'endToEndId', type: 'S' },
     stream: 'NEW_AND_OLD_IMAGES',
+    // Sparse: only a returned payment carries `returnedAt`, so a batch's returns are read without
+    // its other (up to 100,000) payments, and planning and paying write nothing to the index.
+    globalSecondaryIndexes: [
+      {
+        indexName: 'returnsByBatch',
+        partitionKey: { name: 'batchId', type: 'S' },
+        sortKey: { name: 'returnedAt', type: 'S' },
+      },
+    ],
   },
   /** Per batch: one item per finished chunk and per applied bank report (progress, derived). */
   payoutProgress: {
@@ -504,12 +528,23 @@ export const functions = {
       buckets: { bankFiles: [{ prefix: 'payouts/', operations: ['get'] }] },
     },
   },
+  listPayoutBatches: {
+    entry: 'functions/list-payout-batches/handler.ts',
+    trigger: { type: 'http', method: 'GET', path: '/payout-batches', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
+    timeoutSeconds: 10,
+    memoryMiB: 256,
+    access: { tables: { payoutBatches: { operations: [], queryIndexes: ['batchesListed', 'batchesByStatus'] } }, secrets: { paginationTokenKey: 'read' } },
+  },
   listPayments: {
     entry: 'functions/list-payments/handler.ts',
     trigger: { type: 'http', method: 'GET', path: '/payout-batches/{id}/payments', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { payoutBatches: { operations: ['get'] }, payments: { operations: ['query'] } }, secrets: { paginationTokenKey: 'read' } },
+    // status=RETURNED: the returns by the sparse index, and each return's claim (released: ready; or taken by a later batch).
+    access: {
+      tables: { payoutBatches: { operations: ['get'] }, payments: { operations: ['query'], queryIndexes: ['returnsByBatch'] }, payoutClaims: { operations: ['batchGet'] } },
+      secrets: { paginationTokenKey: 'read' },
+    },
   },
   postBankResults: {
     entry: 'functions/post-bank-results/handler.ts',

@@ -22,7 +22,10 @@ const menus: Record<Role, Array<{ key: string; label: string }>> = {
     { key: '/registry/import', label: '名册导入' },
     { key: '/persons', label: '人员查询' },
   ],
-  finance: [],
+  finance: [
+    { key: '/payouts', label: '支付批次' },
+    { key: '/payouts/new', label: '新建批次' },
+  ],
   hospital: [],
 };
 

@@ -17,7 +17,7 @@ export interface Session {
 export const homeOf: Record<Role, string> = {
   caseworker: '/applications/mine',
   reviewer: '/review',
-  finance: '/',
+  finance: '/payouts',
   hospital: '/',
 };
 

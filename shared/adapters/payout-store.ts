@@ -22,15 +22,112 @@ import {
 } from '../domain/payouts/batch.ts';
 import { isConditionFailure, cancellationCodes, updateParams } from './dynamo-update.ts';
 import { documents, s3, sqs } from './clients.ts';
-import { batchPut, putAllIfAbsent } from './dynamo-batch.ts';
+import { batchGet, batchPut, putAllIfAbsent } from './dynamo-batch.ts';
+import { AppError } from '../domain/errors.ts';
 import { collect, queryAll, scanAll } from './dynamo-pages.ts';
 import { bucketName, queueUrl, tableName } from './resources.ts';
 import { fenceCheck, LeaseLostError, type Lease } from './lease.ts';
 
+/** The keys of the batch list's indexes (topology: batchesListed, batchesByStatus): newest period, then newest batch, first. */
+const listedKeys = (batch: PayoutBatch) => ({ listed: 'BATCH', periodCreated: `${batch.period}#${batch.createdAt}` });
+
 export async function putNewBatch(batch: PayoutBatch): Promise<void> {
   await documents().send(
-    new PutCommand({ TableName: tableName('payoutBatches'), Item: batch, ConditionExpression: 'attribute_not_exists(batchId)' }),
+    new PutCommand({
+      TableName: tableName('payoutBatches'),
+      Item: { ...batch, ...listedKeys(batch) },
+      ConditionExpression: 'attribute_not_exists(batchId)',
+    }),
   );
+}
+
+/** At most this many DynamoDB calls per page, so a sparse program filter cannot keep a request running. */
+const maxCallsPerPage = 10;
+
+/**
+ * A page of batches, newest period first: a Query on `batchesByStatus` when a status is given, else
+ * on `batchesListed` (every batch); the period narrows the sort key, the program filters.
+ */
+export async function batchesPage(
+  filter: { status?: BatchStatus; program?: string; period?: string },
+  limit: number,
+  startKey: Record<string, unknown> | undefined,
+): Promise<{ items: PayoutBatch[]; lastKey?: Record<string, unknown> }> {
+  const byStatus = filter.status !== undefined;
+  const names: Record<string, string> = { '#pk': byStatus ? 'status' : 'listed' };
+  const values: Record<string, unknown> = { ':pk': byStatus ? filter.status : 'BATCH' };
+  let keyCondition = '#pk = :pk';
+  if (filter.period) {
+    names['#sk'] = 'periodCreated';
+    values[':period'] = `${filter.period}#`;
+    keyCondition += ' AND begins_with(#sk, :period)';
+  }
+  if (filter.program) {
+    names['#program'] = 'program';
+    values[':program'] = filter.program;
+  }
+  const items: PayoutBatch[] = [];
+  let lastKey = startKey;
+  try {
+    for (let call = 0; call < maxCallsPerPage && items.length < limit; call++) {
+      const page = await documents().send(
+        new QueryCommand({
+          TableName: tableName('payoutBatches'),
+          IndexName: byStatus ? 'batchesByStatus' : 'batchesListed',
+          KeyConditionExpression: keyCondition,
+          ...(filter.program && { FilterExpression: '#program = :program' }),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ScanIndexForward: false,
+          Limit: limit - items.length,
+          ExclusiveStartKey: lastKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as PayoutBatch[]));
+      lastKey = page.LastEvaluatedKey;
+      if (!lastKey) break;
+    }
+  } catch (error) {
+    if (startKey && (error as Error).name === 'ValidationException') throw tokenOfOtherList();
+    throw error;
+  }
+  return { items, lastKey };
+}
+
+const tokenOfOtherList = () =>
+  new AppError('VALIDATION_FAILED', 'nextToken: belongs to a list with other filters', [
+    { path: 'nextToken', message: 'belongs to a list with other filters' },
+  ]);
+
+/** A page of the batch's returned payments, oldest return first (the sparse index `returnsByBatch`). */
+export async function returnsPage(
+  batchId: string,
+  limit: number,
+  startKey: Record<string, unknown> | undefined,
+): Promise<{ items: PaymentRecord[]; lastKey?: Record<string, unknown> }> {
+  try {
+    const page = await documents().send(
+      new QueryCommand({
+        TableName: tableName('payments'),
+        IndexName: 'returnsByBatch',
+        KeyConditionExpression: 'batchId = :batch',
+        ExpressionAttributeValues: { ':batch': batchId },
+        Limit: limit,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    return { items: (page.Items ?? []) as PaymentRecord[], lastKey: page.LastEvaluatedKey };
+  } catch (error) {
+    if (startKey && (error as Error).name === 'ValidationException') throw tokenOfOtherList();
+    throw error;
+  }
+}
+
+/** The claims of these keys as stored now (absent keys are left out). */
+export async function claimsByKey(claimKeys: readonly string[]): Promise<Map<string, { batchId: string; claimStatus: 'HELD' | 'RELEASED' }>> {
+  const unique = [...new Set(claimKeys)];
+  const items = unique.length ? await batchGet(tableName('payoutClaims'), unique.map((claimKey) => ({ claimKey })), undefined, 4, true) : [];
+  return new Map(items.map((item) => [item.claimKey as string, { batchId: item.batchId as string, claimStatus: item.claimStatus as 'HELD' | 'RELEASED' }]));
 }
 
 export async function getBatch(batchId: string): Promise<PayoutBatch | undefined> {

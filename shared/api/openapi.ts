@@ -35,6 +35,7 @@ export const operations: Partial<Record<FunctionName, Operation<any, any, any>>>
   approvePayoutBatch: payouts.approvePayoutBatch,
   getPayoutBatch: payouts.getPayoutBatch,
   listPayments: payouts.listPayments,
+  listPayoutBatches: payouts.listPayoutBatches,
   postBankResults: payouts.postBankResults,
   getBankResults: payouts.getBankResults,
   rejectPayoutBatch: operatorActions.rejectPayoutBatch,

@@ -91,6 +91,7 @@ const batchViewSchema = z
     failureReason: z.string().nullable(),
     createdBy: z.string(),
     approvedBy: z.string().nullable(),
+    retriedBy: z.string().nullable().meta({ description: 'Who asked for the last retry: like the maker, they may not approve it. Addition to the contract.' }),
     history: z.array(z.object({ at: z.string(), by: z.string(), action: z.string(), reason: z.string() })),
   })
   .meta({ id: 'PayoutBatch' });
@@ -122,8 +123,52 @@ export const getPayoutBatch = defineOperation({
   responses: { 200: { description: 'The batch', schema: batchViewSchema } },
 });
 
+const batchSummarySchema = z
+  .object({
+    id: z.string(),
+    program: z.enum(payoutPrograms),
+    period: z.string(),
+    title: z.string(),
+    status: z.enum(batchStatuses),
+    planned: z.object({ count: z.number().int(), totalFen: z.number().int() }).nullable(),
+    reconciliation: z.object({ settled: z.number().int(), returned: z.number().int(), pending: z.number().int() }).nullable(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    approvedBy: z.string().nullable(),
+  })
+  .meta({ id: 'PayoutBatchSummary' });
+
+export const listPayoutBatchesQuerySchema = pageQuerySchema.extend({
+  status: z.enum(batchStatuses).optional(),
+  program: z.enum(payoutPrograms).optional(),
+  period: periodSchema.optional(),
+});
+export type ListPayoutBatchesQuery = z.output<typeof listPayoutBatchesQuerySchema>;
+
+export const listPayoutBatches = defineOperation({
+  summary: 'Payout batches, newest period first, filtered by status, program and period (addition to the contract).',
+  description:
+    'Within a period, the newest batch first. A query on an index (status, or every batch), never a scan. With `program`, a page may hold fewer than `limit` items while `nextToken` is not null: keep going until it is.',
+  roles: ['finance'],
+  query: listPayoutBatchesQuerySchema,
+  responses: { 200: { description: 'A page of batches', schema: pageSchema(batchSummarySchema) } },
+});
+
+const paymentNextSchema = z
+  .object({
+    state: z.enum(['READY', 'PLANNED_AGAIN']),
+    batchId: z.string().nullable().meta({ description: 'PLANNED_AGAIN: the later batch holding the claim now.' }),
+  })
+  .meta({
+    id: 'PaymentNext',
+    description:
+      'On each item of `status=RETURNED` (addition to the contract). READY: the return released the claim for (program, period, payee) and no batch holds it, so the next batch of the same program and period plans this payee (if still ACTIVE in its categories, with a bank account; ONE_OFF_GRANTS: any later ONE_OFF_GRANTS batch). PLANNED_AGAIN: a later batch holds it.',
+  });
+
 export const listPayments = defineOperation({
-  summary: "A batch's payments.",
+  summary: "A batch's payments; with status=RETURNED, the returned payees and whether the next batch will pay them.",
+  description:
+    "With `status=RETURNED` (addition to the contract): read from a sparse index that holds returned payments only, oldest return first, each with `returnedAt` and `next`; otherwise in endToEndId order. Every item also carries the payee's `name` and masked account as the bank file had them (addition).",
   roles: ['finance'],
   path: idPath,
   query: pageQuerySchema.extend({ status: z.enum(paymentStatuses).optional() }),
@@ -131,13 +176,20 @@ export const listPayments = defineOperation({
     200: {
       description: 'A page of payments',
       schema: pageSchema(
-        z.object({
-          endToEndId: z.string(),
-          recipientId: z.string(),
-          amountFen: z.number().int(),
-          status: z.enum(paymentStatuses),
-          returnReason: z.string().optional(),
-        }),
+        z
+          .object({
+            endToEndId: z.string(),
+            recipientId: z.string().meta({ description: 'The payee: a recipientId, a grant id (ONE_OFF_GRANTS) or a hospital id (HOSPITAL_REIMBURSEMENT).' }),
+            name: z.string().meta({ description: 'The creditor name the bank file carries. Addition to the contract.' }),
+            bankName: z.string().meta({ description: 'Addition to the contract.' }),
+            bankAccountMasked: z.string().meta({ description: 'All but the last 4 digits masked. Addition to the contract.' }),
+            amountFen: z.number().int(),
+            status: z.enum(paymentStatuses),
+            returnReason: z.string().optional(),
+            returnedAt: z.string().optional(),
+            next: paymentNextSchema.optional(),
+          })
+          .meta({ id: 'PayoutPayment' }),
       ),
     },
   },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { NewPayoutBatch } from '../api/payouts.ts';
+import type { ListPayoutBatchesQuery, NewPayoutBatch } from '../api/payouts.ts';
+import { maskBankAccount } from '../domain/masking.ts';
 import { dateInChina } from '../domain/clock.ts';
 import { AppError, refusal } from '../domain/errors.ts';
 import { endToEndId } from '../domain/payouts/end-to-end-id.ts';
@@ -23,6 +24,9 @@ import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagi
 import {
   activeRecipients,
   applyBankOutcome,
+  batchesPage,
+  claimsByKey,
+  returnsPage,
   chunkPayments,
   chunksDone,
   claimAndPlan,
@@ -540,24 +544,67 @@ export async function viewBatch(batchId: string) {
     failureReason: batch.failureReason ?? null,
     createdBy: batch.createdBy,
     approvedBy: batch.approvedBy ?? null,
+    retriedBy: batch.retriedBy ?? null,
     history: batch.history,
   };
 }
 
+/**
+ * GET /payout-batches/{id}/payments. With status RETURNED, the returns from the sparse index
+ * `returnsByBatch`, each with where its claim stands now: the return released it
+ * (applyBankOutcome); a later batch of the same program and period takes it over (HELD under its
+ * batchId): PLANNED_AGAIN; released (by this return, or by the later batch's own return or end): READY.
+ */
 export async function listBatchPayments(
   batchId: string,
   query: { status?: PaymentStatus; limit: number; nextToken?: string },
   binding: PageBinding,
 ) {
   await existingBatch(batchId);
-  const page = await paymentsPage(batchId, query.status, query.limit, await decodeNextToken(query.nextToken, binding));
+  const startKey = await decodeNextToken(query.nextToken, binding);
+  const returns = query.status === 'RETURNED';
+  const page = returns ? await returnsPage(batchId, query.limit, startKey) : await paymentsPage(batchId, query.status, query.limit, startKey);
+  const claims = returns ? await claimsByKey(page.items.map((p) => p.claimKey)) : new Map();
+  const nextOf = (p: PaymentRecord) => {
+    const claim = claims.get(p.claimKey);
+    const takenBy = claim && claim.claimStatus === 'HELD' && claim.batchId !== batchId ? claim.batchId : undefined;
+    return takenBy ? { state: 'PLANNED_AGAIN' as const, batchId: takenBy } : { state: 'READY' as const, batchId: null };
+  };
   return {
     items: page.items.map((p) => ({
       endToEndId: p.endToEndId,
       recipientId: p.recipientId,
+      name: p.creditorName,
+      bankName: p.bankName,
+      bankAccountMasked: maskBankAccount(p.bankAccount),
       amountFen: p.amountFen,
       status: p.status,
       ...(p.returnReason && { returnReason: p.returnReason }),
+      ...(p.status === 'RETURNED' && { returnedAt: p.returnedAt, ...(returns && { next: nextOf(p) }) }),
+    })),
+    nextToken: await encodeNextToken(page.lastKey, binding),
+  };
+}
+
+/** GET /payout-batches: summaries, newest period first (see batchesPage for the indexes). */
+export async function listBatches(query: ListPayoutBatchesQuery, binding: PageBinding) {
+  const page = await batchesPage(
+    { status: query.status, program: query.program, period: query.period },
+    query.limit,
+    await decodeNextToken(query.nextToken, binding),
+  );
+  return {
+    items: page.items.map((batch) => ({
+      id: batch.batchId,
+      program: batch.program,
+      period: batch.period,
+      title: batch.title,
+      status: batch.status,
+      planned: batch.planned ?? null,
+      reconciliation: batch.reconciliation ?? null,
+      createdBy: batch.createdBy,
+      createdAt: batch.createdAt,
+      approvedBy: batch.approvedBy ?? null,
     })),
     nextToken: await encodeNextToken(page.lastKey, binding),
   };

@@ -157,7 +157,7 @@ describe('retry', () => {
     expect(retried.status).toBe(200);
     expect(retried.body).toEqual({ id: batch.id, status: 'PENDING_APPROVAL' });
     const pending = await view(batch.id);
-    expect(pending).toMatchObject({ status: 'PENDING_APPROVAL', planned: { count: people - 1, totalFen: (people - 1) * 5_000 }, failureReason: null, approvedBy: null });
+    expect(pending).toMatchObject({ status: 'PENDING_APPROVAL', planned: { count: people - 1, totalFen: (people - 1) * 5_000 }, failureReason: null, approvedBy: null, retriedBy: 'finance-checker' });
     expect(pending.history.map((h: { action: string }) => h.action).slice(-2)).toEqual(['RETRY_REQUESTED', 'RETRIED']);
     expect(pending.history.at(-2)).toMatchObject({ by: 'finance-checker', reason: expect.stringContaining(tampered!.endToEndId) });
 

@@ -6,5 +6,5 @@ export function Home() {
   const session = currentSession();
   if (!session) return <Navigate to="/sign-in" replace />;
   if (homeOf[session.role] !== '/') return <Navigate to={homeOf[session.role]} replace />;
-  return <Result status="info" title="此角色的工作台将在下一期提供（财务、定点医院）" />;
+  return <Result status="info" title="此角色的工作台将在下一期提供（定点医院）" />;
 }

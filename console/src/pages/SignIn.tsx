@@ -51,7 +51,7 @@ export function DevSignInForm(props: { fixedRole?: Role; fixedSub?: string; onSi
       <Form.Item label="角色" name="role" rules={[{ required: true, message: '请选择角色' }]}>
         <Select
           disabled={Boolean(props.fixedRole)}
-          options={(['caseworker', 'reviewer'] as const).map((r) => ({ value: r, label: roleText[r] }))}
+          options={(['caseworker', 'reviewer', 'finance'] as const).map((r) => ({ value: r, label: roleText[r] }))}
         />
       </Form.Item>
       <Form.Item label="账号" name="sub" rules={[{ required: true, message: '请输入账号' }]}>
