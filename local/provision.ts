@@ -155,7 +155,19 @@ async function createTable(client: DynamoDBClient, tableName: string, spec: Tabl
           GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.indexName, KeySchema: indexKeySchema(index), Projection: { ProjectionType: 'ALL' } } }],
         }),
       );
+      await untilIndexActive(client, tableName, index.indexName);
     }
+  }
+}
+
+/** Waits while DynamoDB Local builds an index over the kept items (seconds; it gives up after five minutes). */
+async function untilIndexActive(client: DynamoDBClient, tableName: string, indexName: string): Promise<void> {
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    const table = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (table.Table?.GlobalSecondaryIndexes?.find((g) => g.IndexName === indexName)?.IndexStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`index ${indexName} of ${tableName} did not become ACTIVE in five minutes`);
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 
