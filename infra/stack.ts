@@ -130,6 +130,11 @@ export class TuodiStack extends Stack {
    * so the main stack stays under CloudFormation's 500 resources per stack.
    */
   readonly functionMonitoring: NestedStack;
+  /**
+   * Each function's log group: a nested stack too (one resource a function, at 480 resources the
+   * main stack could not take another route's seven).
+   */
+  readonly functionLogs: NestedStack;
   readonly backupPlan: backup.BackupPlan;
   /** The console's bucket and CloudFront distribution; absent where the partition has no CloudFront for it. */
   readonly consoleHosting?: ConsoleHosting;
@@ -149,6 +154,7 @@ export class TuodiStack extends Stack {
 
     this.alarmTopic = this.addAlarmTopic();
     this.functionMonitoring = new NestedStack(this, 'FunctionMonitoring');
+    this.functionLogs = new NestedStack(this, 'FunctionLogs');
     for (const [name, spec] of entriesOf<TableName, TableSpec>(tables)) this.addTable(name, spec);
     for (const [name, spec] of entriesOf<QueueName, QueueSpec>(queues)) this.addQueue(name, spec);
     this.scheduledJobsDeadLetterQueue = this.addDeadLetterQueue('ScheduledJobs', 'scheduled jobs whose retries failed');
@@ -374,7 +380,7 @@ export class TuodiStack extends Stack {
 
   /** Bundling and runtime settings every function shares. */
   private nodejsProps(id: string, timeoutSeconds: number, memoryMiB: number, root = projectRoot): NodejsFunctionProps {
-    const logGroup = new logs.LogGroup(this, `${id}Logs`, { retention: logRetention });
+    const logGroup = new logs.LogGroup(this.functionLogs, `${id}Logs`, { retention: logRetention });
     // Its own role, allowed to write its own log group only (the managed basic execution role
     // would let it write to every log group of the account).
     const role = new iam.Role(this, `${id}Role`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });

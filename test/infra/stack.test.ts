@@ -71,6 +71,9 @@ const resourcesOf = (type: string, props?: object) =>
 /** The nested stack that holds each function's alarms and error-log filter. */
 const functionMonitoring = () => Template.fromStack(stack.functionMonitoring);
 const json = (value: unknown) => JSON.stringify(stack.resolve(value));
+/** The parameters the main stack passes to the function monitoring nested stack. */
+const monitoringParameters = () =>
+  resourcesOf('AWS::CloudFormation::Stack')[logicalId(stack.functionMonitoring.nestedStackResource!)]!.Properties!.Parameters as Record<string, unknown>;
 
 describe('cdk-nag', () => {
   // Synth bundles nothing here but still takes over a minute on a loaded 2-core machine.
@@ -436,7 +439,7 @@ describe('alarms', () => {
       expect(alarm.Properties!.OKActions, id).toEqual([topic()]);
     }
     // In the nested stack the topic arrives as a parameter, which the main stack sets to the topic.
-    const parameters = Object.values(resourcesOf('AWS::CloudFormation::Stack'))[0]!.Properties!.Parameters as Record<string, unknown>;
+    const parameters = monitoringParameters();
     for (const [id, alarm] of nested) {
       const [action] = alarm.Properties!.AlarmActions as Array<{ Ref: string }>;
       expect(alarm.Properties!.AlarmActions, id).toHaveLength(1);
@@ -451,8 +454,11 @@ describe('alarms', () => {
 
   it.each(fnEntries)('%s alarms on errors and throttles, and counts its ERROR log lines', (name) => {
     // Names cross into the nested stack as parameters: find the ones the main stack sets to this function's.
-    const parameters = Object.values(resourcesOf('AWS::CloudFormation::Stack'))[0]!.Properties!.Parameters as Record<string, unknown>;
+    const parameters = monitoringParameters();
     const parameterFor = (ref: string) => Object.entries(parameters).find(([, value]) => JSON.stringify(value) === JSON.stringify({ Ref: ref }))?.[0];
+    // The log group lives in the function logs nested stack: its name arrives as a parameter
+    // carrying that stack's output, named after the log group's path.
+    const logGroupParameter = Match.stringLikeRegexp(`^referenceto.*FunctionLogsNestedStack.*Outputs.*FunctionLogs${stack.logGroups[name].node.id}[0-9A-F]{8}Ref$`);
     const fn = { Name: 'FunctionName', Value: { Ref: parameterFor(logicalId(stack.functions[name])) } };
     for (const metric of ['Errors', 'Throttles']) {
       functionMonitoring().hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -463,7 +469,7 @@ describe('alarms', () => {
       });
     }
     functionMonitoring().hasResourceProperties('AWS::Logs::MetricFilter', {
-      LogGroupName: { Ref: parameterFor(logicalId(stack.logGroups[name])) },
+      LogGroupName: { Ref: logGroupParameter },
       FilterPattern: '{ $.level = "ERROR" }',
       MetricTransformations: [Match.objectLike({ MetricName: 'ErrorsLogged', MetricNamespace: 'Tuodi' })],
     });
