@@ -2,14 +2,13 @@
 // S3, and the two transactions that end an application: a grant, or an enrolment.
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ApplicationRecord, ApplicationType } from '../domain/applications.ts';
 import { AppError } from '../domain/errors.ts';
 import type { HistoryEntry } from '../domain/registry.ts';
 import { collect, queryAll } from './dynamo-pages.ts';
-import { documents, s3, sqs } from './clients.ts';
+import { documents, s3 } from './clients.ts';
 import { cancellationCodes, isConditionFailure, updateParams, type UpdateSpec } from './dynamo-update.ts';
-import { bucketName, queueUrl, tableName } from './resources.ts';
+import { bucketName, tableName } from './resources.ts';
 
 export const applicationIndexes = { byStatus: 'applicationsByStatus', byTownship: 'applicationsByTownship' } as const;
 
@@ -213,12 +212,6 @@ export async function noticesEndedBy(asOf: string): Promise<string[]> {
       ProjectionExpression: 'id',
     }),
     (item) => item.id as string,
-  );
-}
-
-export async function enqueueAssessment(id: string): Promise<void> {
-  await sqs().send(
-    new SendMessageCommand({ QueueUrl: queueUrl('applicationAssessments'), MessageBody: JSON.stringify({ id }) }),
   );
 }
 

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { HistoryEntry } from '../domain/registry.ts';
 import type {
   AdmissionRecord,
@@ -12,9 +11,9 @@ import type {
   SettlementFigures,
 } from '../domain/hospital-notices.ts';
 import { cancellationCodes, isConditionFailure } from './dynamo-update.ts';
-import { documents, sqs } from './clients.ts';
+import { documents } from './clients.ts';
 import { collect, queryAll, scanAll } from './dynamo-pages.ts';
-import { queueUrl, tableName } from './resources.ts';
+import { tableName } from './resources.ts';
 
 /** Stores a new notice; returns the notice already stored under the same id instead, if any. */
 export async function storeNewNotice(record: NoticeRecord): Promise<NoticeRecord | 'stored'> {
@@ -40,12 +39,6 @@ export async function getNotice(id: string): Promise<NoticeRecord | undefined> {
     new GetCommand({ TableName: tableName('hospitalNotices'), Key: { id }, ConsistentRead: true }),
   );
   return result.Item as NoticeRecord | undefined;
-}
-
-export async function enqueueNotice(id: string): Promise<void> {
-  await sqs().send(
-    new SendMessageCommand({ QueueUrl: queueUrl('hospitalNotices'), MessageBody: JSON.stringify({ id }) }),
-  );
 }
 
 /** Undecided notices received before the cutoff, oldest first, from the sparse index. */

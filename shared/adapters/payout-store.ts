@@ -8,7 +8,6 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { HistoryEntry, RecipientCategory } from '../domain/registry.ts';
 import {
@@ -21,10 +20,10 @@ import {
   type PayoutBatch,
 } from '../domain/payouts/batch.ts';
 import { isConditionFailure, cancellationCodes, updateParams } from './dynamo-update.ts';
-import { documents, s3, sqs } from './clients.ts';
+import { documents, s3 } from './clients.ts';
 import { batchPut, putAllIfAbsent } from './dynamo-batch.ts';
 import { collect, queryAll, scanAll } from './dynamo-pages.ts';
-import { bucketName, queueUrl, tableName } from './resources.ts';
+import { bucketName, tableName } from './resources.ts';
 import { fenceCheck, LeaseLostError, type Lease } from './lease.ts';
 
 export async function putNewBatch(batch: PayoutBatch): Promise<void> {
@@ -478,50 +477,6 @@ export async function paymentStatusCounts(batchId: string): Promise<Record<Payme
     counts[item.status as PaymentStatus]++;
   }
   return counts;
-}
-
-type PayoutMessage =
-  | { kind: 'plan'; batchId: string }
-  | { kind: 'planSegment'; batchId: string; segment: number }
-  | { kind: 'dispatch'; batchId: string }
-  | { kind: 'chunk'; batchId: string; chunk: number }
-  | { kind: 'files'; batchId: string }
-  | { kind: 'report'; batchId: string; reportId: string };
-
-const queueFor = {
-  plan: 'payoutPlans',
-  planSegment: 'payoutPlans',
-  dispatch: 'payoutChunks',
-  chunk: 'payoutChunks',
-  files: 'payoutFiles',
-  report: 'bankResults',
-} as const;
-
-export async function enqueue(message: PayoutMessage): Promise<void> {
-  await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl(queueFor[message.kind]), MessageBody: JSON.stringify(message) }));
-}
-
-export async function enqueueChunks(batchId: string, chunkCount: number): Promise<void> {
-  for (let start = 0; start < chunkCount; start += 10) {
-    const entries = Array.from({ length: Math.min(10, chunkCount - start) }, (_, i) => ({
-      Id: String(start + i),
-      MessageBody: JSON.stringify({ kind: 'chunk', batchId, chunk: start + i }),
-    }));
-    const result = await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl('payoutChunks'), Entries: entries }));
-    if (result.Failed?.length) throw new Error(`${result.Failed.length} chunk messages were not sent`);
-  }
-}
-
-/** One planning message per segment (the fan-out), ten to a SendMessageBatch call. */
-export async function enqueuePlanSegments(batchId: string, segments: readonly number[]): Promise<void> {
-  for (let start = 0; start < segments.length; start += 10) {
-    const entries = segments.slice(start, start + 10).map((segment) => ({
-      Id: String(segment),
-      MessageBody: JSON.stringify({ kind: 'planSegment', batchId, segment }),
-    }));
-    const result = await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl('payoutPlans'), Entries: entries }));
-    if (result.Failed?.length) throw new Error(`${result.Failed.length} planning segment messages were not sent`);
-  }
 }
 
 /** Streams a bank file into its Object Lock bucket (multipart): a failing stream leaves no object. */

@@ -1,12 +1,11 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { HistoryEntry, LineRejection, Recipient, RecipientStatus } from '../domain/registry.ts';
-import { documents, s3, sqs } from './clients.ts';
+import { documents, s3 } from './clients.ts';
 import { batchGet, putAllIfAbsent } from './dynamo-batch.ts';
 import { collect, scanAll } from './dynamo-pages.ts';
 import { isConditionFailure, updateParams } from './dynamo-update.ts';
-import { bucketName, queueUrl, tableName } from './resources.ts';
+import { bucketName, tableName } from './resources.ts';
 
 export type ImportStatus = 'RUNNING' | 'COMPLETED' | 'FAILED';
 
@@ -117,12 +116,6 @@ export async function finishImport(
     if (isConditionFailure(error)) return false;
     throw error;
   }
-}
-
-export async function enqueueImport(importId: string): Promise<void> {
-  await sqs().send(
-    new SendMessageCommand({ QueueUrl: queueUrl('recipientImports'), MessageBody: JSON.stringify({ importId }) }),
-  );
 }
 
 export async function listHospitals(): Promise<Array<{ hospitalId: string; name: string }>> {

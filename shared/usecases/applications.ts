@@ -1,6 +1,7 @@
 // What each application route, the assessment worker and the enroll-due job do. Every status
 // change is one conditional write on the status it starts from, so two concurrent actions cannot
 // both succeed; the loser gets 409 INVALID_STATE and changes nothing.
+import { send } from '../adapters/queue.ts';
 import { recipientIdOf } from '../adapters/recipient-id-key.ts';
 import { randomBytes } from 'node:crypto';
 import type {
@@ -37,7 +38,6 @@ import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagi
 import type { Actor } from '../http/route.ts';
 import {
   deletePublicNotice,
-  enqueueAssessment,
   enrolAtomically,
   getApplication,
   grantAtomically,
@@ -170,7 +170,7 @@ export async function addDocument(id: string, request: DocumentRequest, actor: A
 export async function submit(id: string, actor: Actor, now: Date) {
   const application = await load(id, actor);
   if (application.status === 'SUBMITTED') {
-    await enqueueAssessment(id);
+    await send('applicationAssessments', { id });
     return { id, status: 'SUBMITTED' as const };
   }
   const at = now.toISOString();
@@ -179,7 +179,7 @@ export async function submit(id: string, actor: Actor, now: Date) {
   });
   await applyOrConflict(application, 'SUBMIT', spec);
   try {
-    await enqueueAssessment(id);
+    await send('applicationAssessments', { id });
   } catch (error) {
     await undoSubmission(id, application.history.length, application.updatedAt);
     throw error;

@@ -1,6 +1,7 @@
 // Hospital notices (先诊疗、后付费), as hospitals settle (API.md, "Hospital notices v1.1"):
 // admissions decided on the date of service, one open stay per person, discharges settled for
 // every assistance group, reversals, trial settlement, the daily list and the watch list.
+import { send } from '../adapters/queue.ts';
 import type { HospitalNoticeRequest, NoticeView, PreSettlementRequest } from '../api/hospital-notices.ts';
 import { addDays, dateInChina } from '../domain/clock.ts';
 import { AppError, validationFailed } from '../domain/errors.ts';
@@ -27,7 +28,6 @@ import { auditEligibilityCheck } from '../observability/audit.ts';
 import {
   annualUsage,
   claimStay,
-  enqueueNotice,
   getHospital,
   getNotice,
   hospitalNoticesBetween,
@@ -133,10 +133,10 @@ export async function receiveNotice(request: HospitalNoticeRequest, actor: Actor
         { path: 'noticeNo', message: 'already used for a different notice' },
       ]);
     }
-    if (stored.status === 'RECEIVED') await enqueueNotice(id);
+    if (stored.status === 'RECEIVED') await send('hospitalNotices', { id });
     return { id, status: 'RECEIVED' as const };
   }
-  await enqueueNotice(id);
+  await send('hospitalNotices', { id });
   return { id, status: 'RECEIVED' as const };
 }
 
@@ -606,6 +606,6 @@ export async function watchList(year: string, now: Date) {
 /** Queues again the notices still undecided after a grace period (an enqueue that failed). */
 export async function requeuePendingNotices(now: Date, graceSeconds = 120): Promise<number> {
   const ids = await pendingNoticeIds(new Date(now.getTime() - graceSeconds * 1000).toISOString());
-  for (const id of ids) await enqueueNotice(id);
+  for (const id of ids) await send('hospitalNotices', { id });
   return ids.length;
 }

@@ -1,3 +1,4 @@
+import { send, sendAll } from '../adapters/queue.ts';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { NewPayoutBatch } from '../api/payouts.ts';
@@ -27,9 +28,6 @@ import {
   chunksDone,
   claimAndPlan,
   createPlanSegments,
-  enqueue,
-  enqueueChunks,
-  enqueuePlanSegments,
   estimatedActiveRecipients,
   fixPlanSegmentCount,
   getBatch,
@@ -92,7 +90,7 @@ export async function createBatch(request: NewPayoutBatch, actor: Actor, now: Da
   };
   await putNewBatch(batch);
   try {
-    await enqueue({ kind: 'plan', batchId: batch.batchId });
+    await send('payoutPlans', { kind: 'plan', batchId: batch.batchId });
   } catch (error) {
     await transitionBatch(batch.batchId, 'PLANNING', 'FAILED', {
       at: new Date().toISOString(),
@@ -255,7 +253,7 @@ export async function fanOutPlanning(batchId: string, now: Date): Promise<string
   );
   const pending = all.filter((segment) => !done.has(planSegmentEntry(segment, batch.planAttempt)));
   if (pending.length === 0) return finishPlanning({ ...batch, planSegments: count }, now.toISOString());
-  await enqueuePlanSegments(batchId, pending);
+  await sendAll('payoutPlans', pending.map((segment) => ({ kind: 'planSegment' as const, batchId, segment })));
   return `fanned-out:${pending.length}`;
 }
 
@@ -308,7 +306,7 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
   const handedOver = segments.filter((_, i) => outcomes[i] === 'handed-over');
   if (handedOver.length > 0) {
     // New messages rather than a failed one: handing over spends none of the queue's receives.
-    await enqueuePlanSegments(batchId, handedOver);
+    await sendAll('payoutPlans', handedOver.map((segment) => ({ kind: 'planSegment' as const, batchId, segment })));
     return 'handed-over';
   }
   // Every planner writes its segment's end before reading the others' (consistently), so the
@@ -375,14 +373,14 @@ export async function approveBatch(batchId: string, actor: Actor, now: Date) {
       throw new AppError('INVALID_STATE', `batch ${batchId} is ${current.status}; only PENDING_APPROVAL can be approved`);
     }
   }
-  await enqueue({ kind: 'dispatch', batchId });
+  await send('payoutChunks', { kind: 'dispatch', batchId });
   return { id: batchId, status: 'PAYING' as const };
 }
 
 export async function dispatchChunks(batchId: string): Promise<void> {
   const batch = await getBatch(batchId);
   if (batch?.status !== 'PAYING') return;
-  await enqueueChunks(batchId, batch.chunks!.length);
+  await sendAll('payoutChunks', batch.chunks!.map((_, chunk) => ({ kind: 'chunk' as const, batchId, chunk })));
 }
 
 /**
@@ -418,7 +416,7 @@ export async function payChunk(
     });
   }
   // Checked on every delivery, so a worker that died after marking its chunk still gets the files queued.
-  if ((await chunksDone(batchId)).length === batch.chunks!.length) await enqueue({ kind: 'files', batchId });
+  if ((await chunksDone(batchId)).length === batch.chunks!.length) await send('payoutFiles', { kind: 'files', batchId });
   return 'recorded';
 }
 
@@ -620,7 +618,7 @@ export async function receiveBankReport(batchId: string, file: FileBody, actor: 
   // Stored as the text it was read as (UTF-8), so applying it later reads exactly what was checked here.
   await putExport(record.objectKey, report.text, `${report.format === 'csv' ? 'text/csv' : 'application/xml'}; charset=utf-8`);
   await putProgressEntry(record as unknown as Record<string, unknown> & { batchId: string; entry: string });
-  await enqueue({ kind: 'report', batchId, reportId });
+  await send('bankResults', { kind: 'report', batchId, reportId });
   return { reportId, status: 'APPLYING' as const, entries: report.entries.length };
 }
 

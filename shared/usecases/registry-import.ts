@@ -1,3 +1,4 @@
+import { send } from '../adapters/queue.ts';
 import { randomUUID } from 'node:crypto';
 import { dateInChina } from '../domain/clock.ts';
 import { AppError } from '../domain/errors.ts';
@@ -15,7 +16,6 @@ import { charsetOf, decodeText, TextDecodingError, type TextEncodingName } from 
 import type { FileBody } from '../http/route.ts';
 import {
   createImport,
-  enqueueImport,
   finishImport,
   getImport,
   maxStoredRejections,
@@ -110,7 +110,7 @@ export async function startImport(file: FileBody, actor: string, now: Date): Pro
   await storeImportFile(record.objectKey, csv);
   await createImport(record);
   try {
-    await enqueueImport(importId);
+    await send('recipientImports', { importId });
   } catch (error) {
     await finishImport(
       importId,
