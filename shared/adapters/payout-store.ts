@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream';
 import {
   GetCommand,
   PutCommand,
-  QueryCommand,
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
@@ -19,10 +18,10 @@ import {
   type PaymentStatus,
   type PayoutBatch,
 } from '../domain/payouts/batch.ts';
-import { isConditionFailure, cancellationCodes, updateParams } from './dynamo-update.ts';
+import { isConditionFailure, cancellationCodes, updateItem } from './dynamo-update.ts';
 import { documents, s3 } from './clients.ts';
 import { batchPut, putAllIfAbsent } from './dynamo-batch.ts';
-import { collect, queryAll, scanAll } from './dynamo-pages.ts';
+import { collect, queryAll, scanAll, readPage } from './dynamo-pages.ts';
 import { bucketName, tableName } from './resources.ts';
 import { fenceCheck, LeaseLostError, type Lease } from './lease.ts';
 
@@ -47,32 +46,15 @@ export async function transitionBatch(
   entry: HistoryEntry,
   fields: Partial<PayoutBatch> = {},
 ): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand(
-        updateParams(tableName('payoutBatches'), { batchId }, {
-          set: { ...fields, status: to },
-          append: { history: [entry] },
-          statusIn: [from],
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('payoutBatches', { batchId }, {
+    set: { ...fields, status: to },
+    append: { history: [entry] },
+    statusIn: [from],
+  });
 }
 
 export async function setReconciliation(batchId: string, reconciliation: PayoutBatch['reconciliation']): Promise<void> {
-  await documents().send(
-    new UpdateCommand({
-      TableName: tableName('payoutBatches'),
-      Key: { batchId },
-      UpdateExpression: 'SET reconciliation = :r',
-      ExpressionAttributeValues: { ':r': reconciliation },
-    }),
-  );
+  await updateItem('payoutBatches', { batchId }, { set: { reconciliation } });
 }
 
 export interface PayeeCandidate {
@@ -327,20 +309,19 @@ export async function progressEntries(batchId: string, prefix: string): Promise<
 }
 
 export async function chunkPayments(batchId: string, range: ChunkRange): Promise<PaymentRecord[]> {
-  const items: PaymentRecord[] = [];
-  for await (const item of queryAll({
-    TableName: tableName('payments'),
-    KeyConditionExpression: 'batchId = :batch AND endToEndId BETWEEN :first AND :last',
-    ExpressionAttributeValues: { ':batch': batchId, ':first': range.first, ':last': range.last },
-    ConsistentRead: true,
-  })) {
-    items.push(item as unknown as PaymentRecord);
-  }
-  return items;
+  return collect(
+    queryAll<PaymentRecord>({
+      TableName: tableName('payments'),
+      KeyConditionExpression: 'batchId = :batch AND endToEndId BETWEEN :first AND :last',
+      ExpressionAttributeValues: { ':batch': batchId, ':first': range.first, ':last': range.last },
+      ConsistentRead: true,
+    }),
+    (item) => item,
+  );
 }
 
 export async function putPayments(payments: PaymentRecord[]): Promise<void> {
-  await batchPut(tableName('payments'), payments as unknown as Record<string, unknown>[]);
+  await batchPut(tableName('payments'), payments);
 }
 
 export async function paymentsPage(
@@ -349,17 +330,18 @@ export async function paymentsPage(
   limit: number,
   startKey: Record<string, unknown> | undefined,
 ): Promise<{ items: PaymentRecord[]; lastKey?: Record<string, unknown> }> {
-  const page = await documents().send(
-    new QueryCommand({
-      TableName: tableName('payments'),
-      KeyConditionExpression: 'batchId = :batch',
-      ...(status && { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
-      ExpressionAttributeValues: { ':batch': batchId, ...(status && { ':status': status }) },
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
+  return readPage<PaymentRecord>(
+    {
+      query: {
+        TableName: tableName('payments'),
+        KeyConditionExpression: 'batchId = :batch',
+        ...(status && { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
+        ExpressionAttributeValues: { ':batch': batchId, ...(status && { ':status': status }) },
+        Limit: limit,
+      },
+    },
+    startKey,
   );
-  return { items: (page.Items ?? []) as PaymentRecord[], lastKey: page.LastEvaluatedKey };
 }
 
 export interface ChunkDone {
@@ -382,16 +364,15 @@ export async function putChunkDone(done: ChunkDone): Promise<void> {
 }
 
 export async function chunksDone(batchId: string): Promise<ChunkDone[]> {
-  const done: ChunkDone[] = [];
-  for await (const item of queryAll({
-    TableName: tableName('payoutProgress'),
-    KeyConditionExpression: 'batchId = :batch AND begins_with(entry, :chunk)',
-    ExpressionAttributeValues: { ':batch': batchId, ':chunk': 'chunk#' },
-    ConsistentRead: true,
-  })) {
-    done.push(item as unknown as ChunkDone);
-  }
-  return done;
+  return collect(
+    queryAll<ChunkDone>({
+      TableName: tableName('payoutProgress'),
+      KeyConditionExpression: 'batchId = :batch AND begins_with(entry, :chunk)',
+      ExpressionAttributeValues: { ':batch': batchId, ':chunk': 'chunk#' },
+      ConsistentRead: true,
+    }),
+    (item) => item,
+  );
 }
 
 export async function putProgressEntry(item: Record<string, unknown> & { batchId: string; entry: string }): Promise<void> {

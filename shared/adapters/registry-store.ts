@@ -4,7 +4,7 @@ import type { HistoryEntry, LineRejection, Recipient, RecipientStatus } from '..
 import { documents, s3 } from './clients.ts';
 import { batchGet, putAllIfAbsent } from './dynamo-batch.ts';
 import { collect, scanAll } from './dynamo-pages.ts';
-import { isConditionFailure, updateParams } from './dynamo-update.ts';
+import { isConditionFailure, updateParams, updateItem } from './dynamo-update.ts';
 import { bucketName, tableName } from './resources.ts';
 
 export type ImportStatus = 'RUNNING' | 'COMPLETED' | 'FAILED';
@@ -48,7 +48,7 @@ export async function registeredImportIds(idNumbers: string[]): Promise<Map<stri
  * holding one person, the first to commit wins. Answers the ID numbers that were not created.
  */
 export async function createRecipients(recipients: Recipient[]): Promise<Set<string>> {
-  const existing = await putAllIfAbsent(tableName('recipients'), 'idNumber', recipients as unknown as Record<string, unknown>[]);
+  const existing = await putAllIfAbsent(tableName('recipients'), 'idNumber', recipients);
   return new Set(existing.map((r) => r.idNumber as string));
 }
 
@@ -92,30 +92,11 @@ export async function finishImport(
   outcome: Pick<RecipientImport, 'status' | 'imported' | 'rejected' | 'rejectedCount'>,
   entry: HistoryEntry,
 ): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand({
-        TableName: tableName('recipientImports'),
-        Key: { importId },
-        UpdateExpression:
-          'SET #status = :status, imported = :imported, rejected = :rejected, rejectedCount = :rejectedCount, history = list_append(history, :entry)',
-        ConditionExpression: '#status = :running',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': outcome.status,
-          ':imported': outcome.imported,
-          ':rejected': outcome.rejected,
-          ':rejectedCount': outcome.rejectedCount,
-          ':entry': [entry],
-          ':running': 'RUNNING',
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('recipientImports', { importId }, {
+    set: { status: outcome.status, imported: outcome.imported, rejected: outcome.rejected, rejectedCount: outcome.rejectedCount },
+    append: { history: [entry] },
+    statusIn: ['RUNNING'],
+  });
 }
 
 export async function listHospitals(): Promise<Array<{ hospitalId: string; name: string }>> {
@@ -136,10 +117,10 @@ export async function isDesignatedHospital(hospitalId: string): Promise<boolean>
 /** The registry records of those of `idNumbers` who have one. */
 export async function getRecipients(idNumbers: readonly string[]): Promise<Recipient[]> {
   if (idNumbers.length === 0) return [];
-  return (await batchGet(
+  return batchGet<Recipient>(
     tableName('recipients'),
     idNumbers.map((idNumber) => ({ idNumber })),
-  )) as unknown as Recipient[];
+  );
 }
 
 /**
@@ -199,28 +180,14 @@ export async function openReview(
   candidate: ReviewCandidate,
   review: { openedOn: string; nextReviewOn: string; entry: HistoryEntry },
 ): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand(
-        updateParams(
-          tableName('recipients'),
-          { idNumber: candidate.idNumber },
-          {
-            set: { reviewOpenedOn: review.openedOn, nextReviewOn: review.nextReviewOn },
-            append: { history: [review.entry] },
-            statusIn: ['ACTIVE'],
-            condition: candidate.nextReviewOn
-              ? { expression: 'nextReviewOn = :seen', values: { ':seen': candidate.nextReviewOn } }
-              : { expression: 'attribute_not_exists(nextReviewOn)' },
-          },
-        ),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('recipients', { idNumber: candidate.idNumber }, {
+    set: { reviewOpenedOn: review.openedOn, nextReviewOn: review.nextReviewOn },
+    append: { history: [review.entry] },
+    statusIn: ['ACTIVE'],
+    condition: candidate.nextReviewOn
+      ? { expression: 'nextReviewOn = :seen', values: { ':seen': candidate.nextReviewOn } }
+      : { expression: 'attribute_not_exists(nextReviewOn)' },
+  });
 }
 
 export interface PendingPayeeChange {
@@ -234,21 +201,11 @@ export interface PendingPayeeChange {
 
 /** Stores a pending payee change unless one is pending already; false when the recipient has one, or none exists. */
 export async function putPendingPayeeChange(idNumber: string, change: PendingPayeeChange, entry: HistoryEntry): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand(
-        updateParams(tableName('recipients'), { idNumber }, {
-          set: { pendingPayeeChange: change },
-          append: { history: [entry] },
-          condition: { expression: 'attribute_exists(idNumber) AND attribute_not_exists(pendingPayeeChange)' },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('recipients', { idNumber }, {
+    set: { pendingPayeeChange: change },
+    append: { history: [entry] },
+    condition: { expression: 'attribute_exists(idNumber) AND attribute_not_exists(pendingPayeeChange)' },
+  });
 }
 
 /**
@@ -261,23 +218,13 @@ export async function confirmPendingPayeeChange(
   confirmedBy: string,
   entry: HistoryEntry,
 ): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand(
-        updateParams(tableName('recipients'), { idNumber }, {
-          set: { bankName: change.bankName, bankAccount: change.bankAccount },
-          append: { history: [entry] },
-          remove: ['pendingPayeeChange'],
-          condition: {
-            expression: 'pendingPayeeChange.changeId = :changeId AND pendingPayeeChange.requestedBy <> :checker',
-            values: { ':changeId': change.changeId, ':checker': confirmedBy },
-          },
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('recipients', { idNumber }, {
+    set: { bankName: change.bankName, bankAccount: change.bankAccount },
+    append: { history: [entry] },
+    remove: ['pendingPayeeChange'],
+    condition: {
+      expression: 'pendingPayeeChange.changeId = :changeId AND pendingPayeeChange.requestedBy <> :checker',
+      values: { ':changeId': change.changeId, ':checker': confirmedBy },
+    },
+  });
 }

@@ -1,6 +1,7 @@
 // What each application route, the assessment worker and the enroll-due job do. Every status
 // change is one conditional write on the status it starts from, so two concurrent actions cannot
 // both succeed; the loser gets 409 INVALID_STATE and changes nothing.
+import { pauseBeforeRetry } from '../retry.ts';
 import { send } from '../adapters/queue.ts';
 import { recipientIdOf } from '../adapters/recipient-id-key.ts';
 import { randomBytes } from 'node:crypto';
@@ -35,7 +36,7 @@ import { maskBankAccount } from '../domain/masking.ts';
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
 import { publicNoticeText } from '../domain/public-notice.ts';
 import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
-import type { Actor } from '../http/route.ts';
+import type { Actor } from '../domain/actor.ts';
 import {
   deletePublicNotice,
   enrolAtomically,
@@ -385,7 +386,7 @@ async function enrolHousehold(
       if (await updateApplication(id, back)) return 'returned-to-review';
       continue;
     }
-    await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    await pauseBeforeRetry(attempt, { baseMs: 50, capMs: 1000 });
   }
   return 'retry-later';
 }

@@ -15,7 +15,7 @@ import { AppError } from '../domain/errors.ts';
 import { chunkRanges, reportEntry, type BatchStatus, type PayoutBatch } from '../domain/payouts/batch.ts';
 import { wholeFileRejection } from '../domain/payouts/whole-file-rejection.ts';
 import type { StatusEntry } from '../domain/payouts/status-report.ts';
-import type { Actor } from '../http/route.ts';
+import type { Actor } from '../domain/actor.ts';
 import { chunkSizeSetting } from '../adapters/resources.ts';
 import { getBatch, getProgressEntry, readExport } from '../adapters/payout-store.ts';
 import { send } from '../adapters/queue.ts';

@@ -1,4 +1,5 @@
 import { send, sendAll } from '../adapters/queue.ts';
+import pMap from 'p-map';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { NewPayoutBatch } from '../api/payouts.ts';
@@ -18,7 +19,7 @@ import {
   type PaymentStatus,
   type PayoutBatch,
 } from '../domain/payouts/batch.ts';
-import type { Actor } from '../http/route.ts';
+import type { Actor } from '../domain/actor.ts';
 import { chunkSizeSetting } from '../adapters/resources.ts';
 import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
 import {
@@ -55,7 +56,7 @@ import { acquireLease, fencedUpdate, LeaseLostError, releaseLease, renewLease, t
 import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
 import { checkReimbursementPeriod, reimbursementCandidates } from './hospital-reimbursement.ts';
 import payerFile from '../../data/payer.json' with { type: 'json' };
-import type { FileBody } from '../http/route.ts';
+import type { FileBody } from '../domain/actor.ts';
 import { pausePoint } from '../observability/pause-point.ts';
 
 // The payer's bank decides which pain.002 statuses are final (`finalStatuses` in data/payer.json).
@@ -632,18 +633,16 @@ export async function applyBankReport(batchId: string, reportId: string, now: Da
     : parseStatusReport(await readExport(record.objectKey), { finalStatuses: payerFinalStatuses }).entries;
   const at = now.toISOString();
   const tally = { applied: { SETTLED: 0, RETURNED: 0 }, already: 0, conflicts: 0, unknown: [] as string[] };
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < entries.length) {
-        const entry = entries[next++]!;
-        const result = await applyBankOutcome(batchId, entry.endToEndId, { status: entry.status, reason: [entry.reasonCode, entry.reason].filter(Boolean).join(' ') || undefined }, at);
-        if (result === 'applied') tally.applied[entry.status]++;
-        else if (result === 'already') tally.already++;
-        else if (result === 'unknown') tally.unknown.push(entry.endToEndId);
-        else tally.conflicts++;
-      }
-    }),
+  await pMap(
+    entries,
+    async (entry) => {
+      const result = await applyBankOutcome(batchId, entry.endToEndId, { status: entry.status, reason: [entry.reasonCode, entry.reason].filter(Boolean).join(' ') || undefined }, at);
+      if (result === 'applied') tally.applied[entry.status]++;
+      else if (result === 'already') tally.already++;
+      else if (result === 'unknown') tally.unknown.push(entry.endToEndId);
+      else tally.conflicts++;
+    },
+    { concurrency: 16 },
   );
   const counts = await paymentStatusCounts(batchId);
   const reconciliation = { settled: counts.SETTLED, returned: counts.RETURNED, pending: counts.RECORDED };

@@ -13,7 +13,7 @@ import {
   type Recipient,
 } from '../domain/registry.ts';
 import { charsetOf, decodeText, TextDecodingError, type TextEncodingName } from '../domain/text-decoding.ts';
-import type { FileBody } from '../http/route.ts';
+import type { FileBody } from '../domain/actor.ts';
 import {
   createImport,
   finishImport,
