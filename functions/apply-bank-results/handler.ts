@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { reportEntry } from '../../shared/domain/payouts/batch.ts';
 import { applyBankReport } from '../../shared/usecases/payouts.ts';
@@ -6,7 +5,7 @@ import { leaseMsFor, messageAttempt, payoutStepGaveUp, runLeased, statusIs } fro
 import { logger } from '../../shared/observability/logger.ts';
 
 export const handler = sqsWorker(
-  z.object({ kind: z.literal('report'), batchId: z.string(), reportId: z.string() }),
+  'bankResults',
   async ({ batchId, reportId }, record) => {
     // One worker applies a report at a time (its lease is on the report's entry).
     const run = await runLeased(
@@ -16,5 +15,5 @@ export const handler = sqsWorker(
     );
     logger.info('bank report', { batchId, reportId, outcome: run.ran ? run.result : 'applied-or-applying-elsewhere' });
   },
-  { queue: 'bankResults', onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
+  { onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
 );

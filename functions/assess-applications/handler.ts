@@ -1,13 +1,11 @@
-import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { assessApplication } from '../../shared/usecases/applications.ts';
 import { recordGaveUp } from '../../shared/usecases/work-failures.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
-export const handler = sqsWorker(z.object({ id: z.string().min(1) }), async ({ id }) => {
+export const handler = sqsWorker('applicationAssessments', async ({ id }) => {
   const outcome = await assessApplication(id, new Date());
   logger.info('application assessment', { applicationId: id, outcome });
 }, {
-  queue: 'applicationAssessments',
   onLastReceive: ({ id }, reason, count) => recordGaveUp('applications', { id }, reason, count),
 });

@@ -1,13 +1,11 @@
-import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { decideNotice } from '../../shared/usecases/hospital-notices.ts';
 import { recordGaveUp } from '../../shared/usecases/work-failures.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
-export const handler = sqsWorker(z.object({ id: z.string().min(1) }), async ({ id }) => {
+export const handler = sqsWorker('hospitalNotices', async ({ id }) => {
   const outcome = await decideNotice(id, new Date());
   logger.info('hospital notice decided', { noticeId: id, outcome });
 }, {
-  queue: 'hospitalNotices',
   onLastReceive: ({ id }, reason, count) => recordGaveUp('hospitalNotices', { id }, reason, count),
 });

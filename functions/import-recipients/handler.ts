@@ -1,11 +1,10 @@
-import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { runImport } from '../../shared/usecases/registry-import.ts';
 import { importGaveUp, leaseMsFor, messageAttempt, runLeased, statusIs } from '../../shared/usecases/recovery.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
 export const handler = sqsWorker(
-  z.object({ importId: z.string().min(1) }),
+  'recipientImports',
   async ({ importId }, record) => {
     // One worker per import at a time: a redelivery or a sweeper's re-drive beside a live one leaves.
     const run = await runLeased(
@@ -15,5 +14,5 @@ export const handler = sqsWorker(
     );
     logger.info('recipient import', { importId, outcome: run.ran ? run.result : 'finished-or-running-elsewhere' });
   },
-  { queue: 'recipientImports', onLastReceive: ({ importId }, reason, count) => importGaveUp(importId, reason, count) },
+  { onLastReceive: ({ importId }, reason, count) => importGaveUp(importId, reason, count) },
 );

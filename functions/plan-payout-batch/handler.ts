@@ -1,4 +1,3 @@
-import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { fanOutPlanning, planBatch } from '../../shared/usecases/payouts.ts';
 import { messageAttempt, payoutStepGaveUp } from '../../shared/usecases/recovery.ts';
@@ -7,10 +6,7 @@ import { logger } from '../../shared/observability/logger.ts';
 // A plan message fans the batch out into one planSegment message per segment; workers plan the
 // segments in parallel, and the last to finish one asks for approval.
 export const handler = sqsWorker(
-  z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('plan'), batchId: z.string() }),
-    z.object({ kind: z.literal('planSegment'), batchId: z.string(), segment: z.number().int().min(0) }),
-  ]),
+  'payoutPlans',
   async (message, record, context) => {
     const now = new Date();
     if (message.kind === 'plan') {
@@ -26,5 +22,5 @@ export const handler = sqsWorker(
     });
     logger.info('payout batch segment planned', { batchId: message.batchId, segment: message.segment, outcome });
   },
-  { queue: 'payoutPlans', onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
+  { onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
 );

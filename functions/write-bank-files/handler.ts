@@ -1,11 +1,10 @@
-import * as z from 'zod';
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { writeBankFiles } from '../../shared/usecases/payouts.ts';
 import { leaseMsFor, messageAttempt, payoutStepGaveUp, runLeased, statusIs } from '../../shared/usecases/recovery.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
 export const handler = sqsWorker(
-  z.object({ kind: z.literal('files'), batchId: z.string() }),
+  'payoutFiles',
   async ({ batchId }, record) => {
     // The "files" lease on the batch: one writer of a batch's bank files at a time.
     const run = await runLeased(
@@ -15,5 +14,5 @@ export const handler = sqsWorker(
     );
     logger.info('bank files', { batchId, outcome: run.ran ? run.result : 'not-paying-or-written-elsewhere' });
   },
-  { queue: 'payoutFiles', onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
+  { onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
 );

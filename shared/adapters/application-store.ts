@@ -1,15 +1,14 @@
 // Relief applications in DynamoDB, their assessment queue, their documents and public notices in
 // S3, and the two transactions that end an application: a grant, or an enrolment.
-import { GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ApplicationRecord, ApplicationType } from '../domain/applications.ts';
 import { AppError } from '../domain/errors.ts';
 import type { HistoryEntry } from '../domain/registry.ts';
-import { collect, queryAll } from './dynamo-pages.ts';
-import { documents, s3, sqs } from './clients.ts';
-import { cancellationCodes, isConditionFailure, updateParams, type UpdateSpec } from './dynamo-update.ts';
-import { bucketName, queueUrl, tableName } from './resources.ts';
+import { collect, queryAll, readPage } from './dynamo-pages.ts';
+import { documents, s3 } from './clients.ts';
+import { cancellationCodes, updateParams, type UpdateSpec, updateIf } from './dynamo-update.ts';
+import { bucketName, tableName } from './resources.ts';
 
 export const applicationIndexes = { byStatus: 'applicationsByStatus', byTownship: 'applicationsByTownship' } as const;
 
@@ -34,13 +33,7 @@ const applicationUpdate = (id: string, spec: UpdateSpec) => updateParams(tableNa
 
 /** Applies the update if its condition (usually the status it starts from) holds; false if not. */
 export async function updateApplication(id: string, spec: UpdateSpec): Promise<boolean> {
-  try {
-    await documents().send(new UpdateCommand(applicationUpdate(id, spec)));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateIf(applicationUpdate(id, spec));
 }
 
 /**
@@ -173,19 +166,21 @@ export async function queryApplications(
   let lastKey = startKey;
   try {
     for (let call = 0; call < maxCallsPerPage && items.length < limit; call++) {
-      const page = await documents().send(
+      const page = await readPage<ApplicationRecord>(
         keyed
-          ? new QueryCommand({
-              ...base,
-              IndexName: keyed === 'status' ? applicationIndexes.byStatus : applicationIndexes.byTownship,
-              KeyConditionExpression: `#${keyed} = :${keyed}`,
-              Limit: limit - items.length,
-              ExclusiveStartKey: lastKey,
-            })
-          : new ScanCommand({ ...base, Limit: limit - items.length, ExclusiveStartKey: lastKey }),
+          ? {
+              query: {
+                ...base,
+                IndexName: keyed === 'status' ? applicationIndexes.byStatus : applicationIndexes.byTownship,
+                KeyConditionExpression: `#${keyed} = :${keyed}`,
+                Limit: limit - items.length,
+              },
+            }
+          : { scan: { ...base, Limit: limit - items.length } },
+        lastKey,
       );
-      items.push(...((page.Items ?? []) as ApplicationRecord[]));
-      lastKey = page.LastEvaluatedKey;
+      items.push(...page.items);
+      lastKey = page.lastKey;
       if (!lastKey) break;
     }
   } catch (error) {
@@ -213,12 +208,6 @@ export async function noticesEndedBy(asOf: string): Promise<string[]> {
       ProjectionExpression: 'id',
     }),
     (item) => item.id as string,
-  );
-}
-
-export async function enqueueAssessment(id: string): Promise<void> {
-  await sqs().send(
-    new SendMessageCommand({ QueueUrl: queueUrl('applicationAssessments'), MessageBody: JSON.stringify({ id }) }),
   );
 }
 

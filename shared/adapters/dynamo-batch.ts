@@ -1,8 +1,10 @@
 // Batch reads and writes with DynamoDB's limits (25 puts, 100 gets a call) and retries
 // of unprocessed items, run a few calls at a time.
-import { BatchGetCommand, BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import pMap from 'p-map';
+import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from './clients.ts';
-import { isConditionFailure } from './dynamo-update.ts';
+import { putIf } from './dynamo-update.ts';
+import { pauseBeforeRetry } from '../retry.ts';
 
 type Item = Record<string, unknown>;
 
@@ -14,26 +16,18 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-async function inParallel<T>(tasks: readonly T[], concurrency: number, run: (task: T) => Promise<void>) {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(concurrency, tasks.length) }, async () => {
-    while (next < tasks.length) await run(tasks[next++]!);
-  });
-  await Promise.all(workers);
-}
+const backoff = (attempt: number) => pauseBeforeRetry(attempt, { baseMs: 20, capMs: 1000 });
 
-const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 20 * 2 ** attempt)));
-
-export async function batchPut(table: string, items: readonly Item[], concurrency = 8): Promise<void> {
-  await inParallel(chunks(items, 25), concurrency, async (chunk) => {
-    let pending: Array<{ PutRequest: { Item: Item } }> = chunk.map((Item) => ({ PutRequest: { Item } }));
+export async function batchPut(table: string, items: readonly object[], concurrency = 8): Promise<void> {
+  await pMap(chunks(items, 25), async (chunk) => {
+    let pending = chunk.map((item) => ({ PutRequest: { Item: item as Item } }));
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt === maxAttempts) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
       if (attempt > 0) await backoff(attempt);
       const result = await documents().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
       pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
     }
-  });
+  }, { concurrency });
 }
 
 /**
@@ -42,31 +36,29 @@ export async function batchPut(table: string, items: readonly Item[], concurrenc
  * transactions would make writers of overlapping keys cancel each other). Of two writers creating
  * one key, the first to commit wins and the other is answered the item it could not create.
  */
-export async function putAllIfAbsent(table: string, keyAttribute: string, items: readonly Item[], concurrency = 32): Promise<Item[]> {
-  const existing: Item[] = [];
-  await inParallel(items, concurrency, async (Item) => {
-    try {
-      await documents().send(
-        new PutCommand({ TableName: table, Item, ConditionExpression: 'attribute_not_exists(#key)', ExpressionAttributeNames: { '#key': keyAttribute } }),
-      );
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      existing.push(Item);
-    }
-  });
+export async function putAllIfAbsent<T extends object>(table: string, keyAttribute: string, items: readonly T[], concurrency = 32): Promise<T[]> {
+  const existing: T[] = [];
+  await pMap(
+    items,
+    async (item) => {
+      const created = await putIf({ TableName: table, Item: item as Item, ConditionExpression: 'attribute_not_exists(#key)', ExpressionAttributeNames: { '#key': keyAttribute } });
+      if (!created) existing.push(item);
+    },
+    { concurrency },
+  );
   return existing;
 }
 
-export async function batchGet(
+export async function batchGet<T = Item>(
   table: string,
   keys: readonly Item[],
   projection?: string[],
   concurrency = 8,
   consistentRead = false,
-): Promise<Item[]> {
-  const found: Item[] = [];
+): Promise<T[]> {
+  const found: T[] = [];
   const names = projection ? Object.fromEntries(projection.map((p, i) => [`#p${i}`, p])) : undefined;
-  await inParallel(chunks(keys, 100), concurrency, async (chunk) => {
+  await pMap(chunks(keys, 100), async (chunk) => {
     let pending: Item[] = chunk;
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt === maxAttempts) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
@@ -85,9 +77,9 @@ export async function batchGet(
           },
         }),
       );
-      found.push(...(result.Responses?.[table] ?? []));
+      found.push(...((result.Responses?.[table] ?? []) as T[]));
       pending = result.UnprocessedKeys?.[table]?.Keys ?? [];
     }
-  });
+  }, { concurrency });
   return found;
 }

@@ -1,5 +1,11 @@
 // One builder for the conditional updates that move a record from one status to another: what
-// to set, what to append to a list (its history), what to remove, and the statuses it must be in.
+// to set, what to append to a list (its history), what to remove, and the statuses it must be in;
+// and the one conditional write: applied (true) or its condition false (false, nothing written).
+import { PutCommand, UpdateCommand, type PutCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { TableName } from '../topology.ts';
+import { documents } from './clients.ts';
+import { tableName } from './resources.ts';
+
 type Values = Record<string, unknown>;
 
 export interface UpdateSpec {
@@ -69,6 +75,28 @@ export function updateParams(tableName: string, key: Values, spec: UpdateSpec) {
 }
 
 export const isConditionFailure = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
+
+/** Runs a conditional write: true when applied, false when its condition was false (nothing written); any other error throws. */
+async function appliedUnlessConditionFailed(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** A conditional UpdateItem: true when applied, false when its ConditionExpression was false. */
+export const updateIf = (input: UpdateCommandInput): Promise<boolean> =>
+  appliedUnlessConditionFailed(() => documents().send(new UpdateCommand(input)));
+
+/** A conditional PutItem: true when written, false when its ConditionExpression was false. */
+export const putIf = (input: PutCommandInput): Promise<boolean> =>
+  appliedUnlessConditionFailed(() => documents().send(new PutCommand(input)));
+
+/** `spec` applied to one item of `table` (see UpdateSpec): true when applied, false when its condition was false. */
+export const updateItem = (table: TableName, key: Values, spec: UpdateSpec): Promise<boolean> => updateIf(updateParams(tableName(table), key, spec));
 
 /** Why each action of a cancelled transaction failed ('ConditionalCheckFailed', 'None', ...), or null if it was not cancelled. */
 export function cancellationCodes(error: unknown): string[] | null {

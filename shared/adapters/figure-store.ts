@@ -2,13 +2,13 @@
 // and filed reports. A plan from the ledger is written in one transaction: each entry conditioned
 // on the version read, each counter delta an ADD on one of the counter's shards.
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand} from '@aws-sdk/lib-dynamodb';
 import { counterRanges, type CounterRow } from '../domain/figures.ts';
 import type { LedgerEntry, LedgerPlan } from '../domain/figure-ledger.ts';
 import { documents } from './clients.ts';
 import { batchGet } from './dynamo-batch.ts';
 import { queryAll } from './dynamo-pages.ts';
-import { cancellationCodes, isConditionFailure } from './dynamo-update.ts';
+import { cancellationCodes, isConditionFailure, updateItem } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
 
 /** Shards per counter: a 100,000-line bank report spreads its ADDs over these items. */
@@ -78,7 +78,7 @@ export async function counterRows(until: string): Promise<CounterRow[]> {
   const pages = await Promise.all(
     counterRanges(until).map(async ({ pk, from, to }) => {
       const rows = new Map<string, Record<string, number>>();
-      for await (const item of queryAll({
+      for await (const item of queryAll<Filing & { pk: string; sk: string }>({
         TableName: tableName('figures'),
         // Roll-ups: the years before the period's (its own year's months are read instead).
         KeyConditionExpression: from === undefined ? 'pk = :pk AND sk < :to' : 'pk = :pk AND sk BETWEEN :from AND :to',
@@ -101,19 +101,11 @@ export async function counterRows(until: string): Promise<CounterRow[]> {
 
 /** The earliest registry record's China-time day, kept as a minimum. */
 export async function noteRegistryRecordedOn(day: string): Promise<void> {
-  try {
-    await documents().send(
-      new UpdateCommand({
-        TableName: tableName('figures'),
-        Key: { pk: 'meta', sk: 'coverage' },
-        UpdateExpression: 'SET registryRecordedFrom = :day',
-        ConditionExpression: 'attribute_not_exists(registryRecordedFrom) OR registryRecordedFrom > :day',
-        ExpressionAttributeValues: { ':day': day },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-  }
+  // False (nothing written) when an earlier day is already noted.
+  await updateItem('figures', { pk: 'meta', sk: 'coverage' }, {
+    set: { registryRecordedFrom: day },
+    condition: { expression: 'attribute_not_exists(registryRecordedFrom) OR registryRecordedFrom > :day', values: { ':day': day } },
+  });
 }
 
 export async function registryRecordedFrom(): Promise<string | null> {
@@ -142,13 +134,13 @@ export async function putFiling(filing: Filing): Promise<void> {
 
 export async function filings(month: string): Promise<Filing[]> {
   const out: Filing[] = [];
-  for await (const item of queryAll({
+  for await (const item of queryAll<Filing & { pk: string; sk: string }>({
     TableName: tableName('figures'),
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': `filing#${month}` },
   })) {
     const { pk: _pk, sk: _sk, ...filing } = item;
-    out.push(filing as unknown as Filing);
+    out.push(filing);
   }
   return out;
 }

@@ -12,7 +12,7 @@ import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { TableName } from '../topology.ts';
 import { documents } from './clients.ts';
-import { cancellationCodes, isConditionFailure, updateParams, type UpdateSpec } from './dynamo-update.ts';
+import { cancellationCodes, isConditionFailure, updateParams, type UpdateSpec, updateItem } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
 
 type Key = Record<string, unknown>;
@@ -164,15 +164,7 @@ export async function renewLease(lease: Lease, durationMs: number, now: Date): P
 /** Gives the lease up (the token stays, so the next acquire still gets a higher one). False if it was already lost. */
 export async function releaseLease(lease: Lease): Promise<boolean> {
   const a = attributes(lease.name);
-  try {
-    await documents().send(
-      new UpdateCommand(updateParams(tableName(lease.table), lease.key, { remove: [a.owner, a.expiresAt], condition: fence(lease) })),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem(lease.table, lease.key, { remove: [a.owner, a.expiresAt], condition: fence(lease) });
 }
 
 /**

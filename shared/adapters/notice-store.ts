@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { HistoryEntry } from '../domain/registry.ts';
 import type {
   AdmissionRecord,
@@ -11,10 +10,10 @@ import type {
   ReversalMark,
   SettlementFigures,
 } from '../domain/hospital-notices.ts';
-import { cancellationCodes, isConditionFailure } from './dynamo-update.ts';
-import { documents, sqs } from './clients.ts';
-import { collect, queryAll, scanAll } from './dynamo-pages.ts';
-import { queueUrl, tableName } from './resources.ts';
+import { cancellationCodes, isConditionFailure, updateIf } from './dynamo-update.ts';
+import { documents } from './clients.ts';
+import { collect, queryAll, scanAll, readPage } from './dynamo-pages.ts';
+import { tableName } from './resources.ts';
 
 /** Stores a new notice; returns the notice already stored under the same id instead, if any. */
 export async function storeNewNotice(record: NoticeRecord): Promise<NoticeRecord | 'stored'> {
@@ -40,12 +39,6 @@ export async function getNotice(id: string): Promise<NoticeRecord | undefined> {
     new GetCommand({ TableName: tableName('hospitalNotices'), Key: { id }, ConsistentRead: true }),
   );
   return result.Item as NoticeRecord | undefined;
-}
-
-export async function enqueueNotice(id: string): Promise<void> {
-  await sqs().send(
-    new SendMessageCommand({ QueueUrl: queueUrl('hospitalNotices'), MessageBody: JSON.stringify({ id }) }),
-  );
 }
 
 /** Undecided notices received before the cutoff, oldest first, from the sparse index. */
@@ -97,13 +90,7 @@ function decisionUpdate(id: string, decided: Decided, settlement?: SettlementFig
 
 /** Records a decision that moves no money; false when the notice was already decided. */
 export async function recordDecision(id: string, decided: Decided): Promise<boolean> {
-  try {
-    await documents().send(new UpdateCommand(decisionUpdate(id, decided)));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateIf(decisionUpdate(id, decided));
 }
 
 export async function annualUsage(personYear: string): Promise<{ usedFen: number; exists: boolean }> {
@@ -358,56 +345,38 @@ export async function hospitalNoticesPage(
   limit: number,
   startKey: Record<string, unknown> | undefined,
 ): Promise<{ items: NoticeRecord[]; lastKey: Record<string, unknown> | undefined }> {
-  const page = await documents().send(
-    new QueryCommand({
-      TableName: tableName('hospitalNotices'),
-      IndexName: 'byHospitalMonth',
-      KeyConditionExpression: 'hospitalMonth = :month AND receivedAt BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':month': hospitalMonth, ':from': fromInstant, ':to': toInstant },
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
-  );
-  return { items: (page.Items ?? []) as NoticeRecord[], lastKey: page.LastEvaluatedKey };
+  return readPage<NoticeRecord>({ query: { ...hospitalMonthBetween(hospitalMonth, fromInstant, toInstant), Limit: limit } }, startKey);
 }
 
 /** Every notice of a hospital received in [fromInstant, toInstant] (for totals). */
 export async function hospitalNoticesBetween(hospitalMonth: string, fromInstant: string, toInstant: string): Promise<NoticeRecord[]> {
-  return collect(
-    queryAll({
-      TableName: tableName('hospitalNotices'),
-      IndexName: 'byHospitalMonth',
-      KeyConditionExpression: 'hospitalMonth = :month AND receivedAt BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':month': hospitalMonth, ':from': fromInstant, ':to': toInstant },
-    }),
-    (item) => item as unknown as NoticeRecord,
-  );
+  return collect(queryAll<NoticeRecord>(hospitalMonthBetween(hospitalMonth, fromInstant, toInstant)), (item) => item);
 }
+
+/** A hospital's notices received in [fromInstant, toInstant], from the byHospitalMonth index. */
+const hospitalMonthBetween = (hospitalMonth: string, fromInstant: string, toInstant: string) => ({
+  TableName: tableName('hospitalNotices'),
+  IndexName: 'byHospitalMonth',
+  KeyConditionExpression: 'hospitalMonth = :month AND receivedAt BETWEEN :from AND :to',
+  ExpressionAttributeValues: { ':month': hospitalMonth, ':from': fromInstant, ':to': toInstant },
+});
 
 /**
  * Takes one slot of a hospital's per-minute allowance; false when the minute's allowance is
  * used up. The counter item expires after a day (TTL).
  */
 export async function takeRateSlot(hospitalId: string, minute: string, limit: number): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand({
-        TableName: tableName('hospitalNotices'),
-        Key: { id: `rate_${hospitalId}_${minute}` },
-        UpdateExpression: 'ADD used :one SET expiration = if_not_exists(expiration, :expires)',
-        ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':limit': limit,
-          ':expires': Math.floor(Date.now() / 1000) + 24 * 60 * 60,
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateIf({
+    TableName: tableName('hospitalNotices'),
+    Key: { id: `rate_${hospitalId}_${minute}` },
+    UpdateExpression: 'ADD used :one SET expiration = if_not_exists(expiration, :expires)',
+    ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
+    ExpressionAttributeValues: {
+      ':one': 1,
+      ':limit': limit,
+      ':expires': Math.floor(Date.now() / 1000) + 24 * 60 * 60,
+    },
+  });
 }
 
 export interface HospitalRecord {
@@ -421,7 +390,7 @@ export interface HospitalRecord {
 
 /** Every designated hospital with its bank details. */
 export async function hospitalRecords(): Promise<HospitalRecord[]> {
-  return collect(scanAll({ TableName: tableName('hospitals') }), (item) => item as unknown as HospitalRecord);
+  return collect(scanAll<HospitalRecord>({ TableName: tableName('hospitals') }), (item) => item);
 }
 
 export async function getHospital(hospitalId: string): Promise<HospitalRecord | undefined> {

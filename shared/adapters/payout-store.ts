@@ -8,7 +8,6 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { HistoryEntry, RecipientCategory } from '../domain/registry.ts';
 import {
@@ -20,12 +19,12 @@ import {
   type PaymentStatus,
   type PayoutBatch,
 } from '../domain/payouts/batch.ts';
-import { isConditionFailure, cancellationCodes, updateParams } from './dynamo-update.ts';
-import { documents, s3, sqs } from './clients.ts';
+import { isConditionFailure, cancellationCodes, updateItem } from './dynamo-update.ts';
+import { documents, s3 } from './clients.ts';
 import { batchGet, batchPut, putAllIfAbsent } from './dynamo-batch.ts';
 import { AppError } from '../domain/errors.ts';
-import { collect, queryAll, scanAll } from './dynamo-pages.ts';
-import { bucketName, queueUrl, tableName } from './resources.ts';
+import { collect, queryAll, scanAll, readPage } from './dynamo-pages.ts';
+import { bucketName, tableName } from './resources.ts';
 import { fenceCheck, LeaseLostError, type Lease } from './lease.ts';
 
 /** The keys of the batch list's indexes (topology: batchesListed, batchesByStatus): newest period, then newest batch, first. */
@@ -145,32 +144,15 @@ export async function transitionBatch(
   entry: HistoryEntry,
   fields: Partial<PayoutBatch> = {},
 ): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand(
-        updateParams(tableName('payoutBatches'), { batchId }, {
-          set: { ...fields, status: to },
-          append: { history: [entry] },
-          statusIn: [from],
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('payoutBatches', { batchId }, {
+    set: { ...fields, status: to },
+    append: { history: [entry] },
+    statusIn: [from],
+  });
 }
 
 export async function setReconciliation(batchId: string, reconciliation: PayoutBatch['reconciliation']): Promise<void> {
-  await documents().send(
-    new UpdateCommand({
-      TableName: tableName('payoutBatches'),
-      Key: { batchId },
-      UpdateExpression: 'SET reconciliation = :r',
-      ExpressionAttributeValues: { ':r': reconciliation },
-    }),
-  );
+  await updateItem('payoutBatches', { batchId }, { set: { reconciliation } });
 }
 
 export interface PayeeCandidate {
@@ -425,20 +407,19 @@ export async function progressEntries(batchId: string, prefix: string): Promise<
 }
 
 export async function chunkPayments(batchId: string, range: ChunkRange): Promise<PaymentRecord[]> {
-  const items: PaymentRecord[] = [];
-  for await (const item of queryAll({
-    TableName: tableName('payments'),
-    KeyConditionExpression: 'batchId = :batch AND endToEndId BETWEEN :first AND :last',
-    ExpressionAttributeValues: { ':batch': batchId, ':first': range.first, ':last': range.last },
-    ConsistentRead: true,
-  })) {
-    items.push(item as unknown as PaymentRecord);
-  }
-  return items;
+  return collect(
+    queryAll<PaymentRecord>({
+      TableName: tableName('payments'),
+      KeyConditionExpression: 'batchId = :batch AND endToEndId BETWEEN :first AND :last',
+      ExpressionAttributeValues: { ':batch': batchId, ':first': range.first, ':last': range.last },
+      ConsistentRead: true,
+    }),
+    (item) => item,
+  );
 }
 
 export async function putPayments(payments: PaymentRecord[]): Promise<void> {
-  await batchPut(tableName('payments'), payments as unknown as Record<string, unknown>[]);
+  await batchPut(tableName('payments'), payments);
 }
 
 export async function paymentsPage(
@@ -447,17 +428,18 @@ export async function paymentsPage(
   limit: number,
   startKey: Record<string, unknown> | undefined,
 ): Promise<{ items: PaymentRecord[]; lastKey?: Record<string, unknown> }> {
-  const page = await documents().send(
-    new QueryCommand({
-      TableName: tableName('payments'),
-      KeyConditionExpression: 'batchId = :batch',
-      ...(status && { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
-      ExpressionAttributeValues: { ':batch': batchId, ...(status && { ':status': status }) },
-      Limit: limit,
-      ExclusiveStartKey: startKey,
-    }),
+  return readPage<PaymentRecord>(
+    {
+      query: {
+        TableName: tableName('payments'),
+        KeyConditionExpression: 'batchId = :batch',
+        ...(status && { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
+        ExpressionAttributeValues: { ':batch': batchId, ...(status && { ':status': status }) },
+        Limit: limit,
+      },
+    },
+    startKey,
   );
-  return { items: (page.Items ?? []) as PaymentRecord[], lastKey: page.LastEvaluatedKey };
 }
 
 export interface ChunkDone {
@@ -480,16 +462,15 @@ export async function putChunkDone(done: ChunkDone): Promise<void> {
 }
 
 export async function chunksDone(batchId: string): Promise<ChunkDone[]> {
-  const done: ChunkDone[] = [];
-  for await (const item of queryAll({
-    TableName: tableName('payoutProgress'),
-    KeyConditionExpression: 'batchId = :batch AND begins_with(entry, :chunk)',
-    ExpressionAttributeValues: { ':batch': batchId, ':chunk': 'chunk#' },
-    ConsistentRead: true,
-  })) {
-    done.push(item as unknown as ChunkDone);
-  }
-  return done;
+  return collect(
+    queryAll<ChunkDone>({
+      TableName: tableName('payoutProgress'),
+      KeyConditionExpression: 'batchId = :batch AND begins_with(entry, :chunk)',
+      ExpressionAttributeValues: { ':batch': batchId, ':chunk': 'chunk#' },
+      ConsistentRead: true,
+    }),
+    (item) => item,
+  );
 }
 
 export async function putProgressEntry(item: Record<string, unknown> & { batchId: string; entry: string }): Promise<void> {
@@ -575,50 +556,6 @@ export async function paymentStatusCounts(batchId: string): Promise<Record<Payme
     counts[item.status as PaymentStatus]++;
   }
   return counts;
-}
-
-type PayoutMessage =
-  | { kind: 'plan'; batchId: string }
-  | { kind: 'planSegment'; batchId: string; segment: number }
-  | { kind: 'dispatch'; batchId: string }
-  | { kind: 'chunk'; batchId: string; chunk: number }
-  | { kind: 'files'; batchId: string }
-  | { kind: 'report'; batchId: string; reportId: string };
-
-const queueFor = {
-  plan: 'payoutPlans',
-  planSegment: 'payoutPlans',
-  dispatch: 'payoutChunks',
-  chunk: 'payoutChunks',
-  files: 'payoutFiles',
-  report: 'bankResults',
-} as const;
-
-export async function enqueue(message: PayoutMessage): Promise<void> {
-  await sqs().send(new SendMessageCommand({ QueueUrl: queueUrl(queueFor[message.kind]), MessageBody: JSON.stringify(message) }));
-}
-
-export async function enqueueChunks(batchId: string, chunkCount: number): Promise<void> {
-  for (let start = 0; start < chunkCount; start += 10) {
-    const entries = Array.from({ length: Math.min(10, chunkCount - start) }, (_, i) => ({
-      Id: String(start + i),
-      MessageBody: JSON.stringify({ kind: 'chunk', batchId, chunk: start + i }),
-    }));
-    const result = await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl('payoutChunks'), Entries: entries }));
-    if (result.Failed?.length) throw new Error(`${result.Failed.length} chunk messages were not sent`);
-  }
-}
-
-/** One planning message per segment (the fan-out), ten to a SendMessageBatch call. */
-export async function enqueuePlanSegments(batchId: string, segments: readonly number[]): Promise<void> {
-  for (let start = 0; start < segments.length; start += 10) {
-    const entries = segments.slice(start, start + 10).map((segment) => ({
-      Id: String(segment),
-      MessageBody: JSON.stringify({ kind: 'planSegment', batchId, segment }),
-    }));
-    const result = await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl('payoutPlans'), Entries: entries }));
-    if (result.Failed?.length) throw new Error(`${result.Failed.length} planning segment messages were not sent`);
-  }
 }
 
 /** Streams a bank file into its Object Lock bucket (multipart): a failing stream leaves no object. */

@@ -1,13 +1,14 @@
 // Storage for the operator actions and the sweeper: moves from several statuses, claim
 // release for a whole batch or named payments, the pieces a retry rewrites, and the scans the
 // sweeper reads. Planning, paying and claims as planned live in payout-store.ts.
+import pMap from 'p-map';
 import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableName } from '../topology.ts';
 import type { HistoryEntry } from '../domain/registry.ts';
 import type { BatchStatus, PaymentRecord, PayoutBatch } from '../domain/payouts/batch.ts';
 import { documents } from './clients.ts';
 import { collect, queryAll, scanAll } from './dynamo-pages.ts';
-import { isConditionFailure, updateParams } from './dynamo-update.ts';
+import { isConditionFailure, updateParams, updateItem } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
 import { applicationIndexes } from './application-store.ts';
 
@@ -22,22 +23,12 @@ export async function transitionBatchFrom(
   entry: HistoryEntry,
   changes: { set?: Partial<PayoutBatch>; remove?: Array<keyof PayoutBatch> } = {},
 ): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand(
-        updateParams(tableName('payoutBatches'), { batchId }, {
-          set: { ...changes.set, status: to },
-          append: { history: [entry] },
-          remove: changes.remove,
-          statusIn: from,
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('payoutBatches', { batchId }, {
+    set: { ...changes.set, status: to },
+    append: { history: [entry] },
+    remove: changes.remove,
+    statusIn: from,
+  });
 }
 
 /** Sets fields on a batch only while it is in one of `statusIn`, with a history entry; false otherwise. */
@@ -46,23 +37,13 @@ export async function updateBatchIn(
   statusIn: readonly BatchStatus[],
   changes: { set?: Record<string, unknown>; remove?: string[]; entry?: HistoryEntry; condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> } },
 ): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand(
-        updateParams(tableName('payoutBatches'), { batchId }, {
-          set: changes.set,
-          remove: changes.remove,
-          ...(changes.entry && { append: { history: [changes.entry] } }),
-          statusIn,
-          condition: changes.condition,
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('payoutBatches', { batchId }, {
+    set: changes.set,
+    remove: changes.remove,
+    ...(changes.entry && { append: { history: [changes.entry] } }),
+    statusIn,
+    condition: changes.condition,
+  });
 }
 
 /** Every payment of a batch: key, claim, amount and status (no bank details). */
@@ -93,30 +74,16 @@ export async function batchPaymentSummaries(
  * condition as a bank return in payout-store's applyBankOutcome). Returns how many it released.
  */
 export async function releaseBatchClaims(batchId: string, claimKeys: readonly string[], at: string, concurrency = 16): Promise<number> {
-  let next = 0;
-  let released = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, claimKeys.length) }, async () => {
-      while (next < claimKeys.length) {
-        const claimKey = claimKeys[next++]!;
-        try {
-          await documents().send(
-            new UpdateCommand({
-              TableName: tableName('payoutClaims'),
-              Key: { claimKey },
-              UpdateExpression: 'SET claimStatus = :released, releasedAt = :at',
-              ConditionExpression: 'batchId = :batch AND claimStatus <> :released',
-              ExpressionAttributeValues: { ':released': 'RELEASED', ':at': at, ':batch': batchId },
-            }),
-          );
-          released++;
-        } catch (error) {
-          if (!isConditionFailure(error)) throw error;
-        }
-      }
-    }),
+  const outcomes = await pMap(
+    claimKeys,
+    (claimKey) =>
+      updateItem('payoutClaims', { claimKey }, {
+        set: { claimStatus: 'RELEASED', releasedAt: at },
+        condition: { expression: 'batchId = :batch AND claimStatus <> :released', values: { ':batch': batchId, ':released': 'RELEASED' } },
+      }),
+    { concurrency },
   );
-  return released;
+  return outcomes.filter(Boolean).length;
 }
 
 /** Removes payments from a batch (excluded by an operator); missing ones are fine. */
@@ -152,7 +119,7 @@ export async function deleteChunkEntries(batchId: string): Promise<void> {
 /** Batches the sweeper may have to drive on: PLANNING, PAYING, FAILED with a retry half applied, ended with claims held. */
 export async function batchesNeedingRecovery(): Promise<PayoutBatch[]> {
   return collect(
-    scanAll({
+    scanAll<PayoutBatch>({
       TableName: tableName('payoutBatches'),
       FilterExpression:
         '#status IN (:planning, :paying) OR (#status = :failed AND attribute_exists(pendingRetry)) OR (#status IN (:rejected, :cancelled) AND attribute_not_exists(claimsReleasedAt)) OR #status = :paidOut',
@@ -167,7 +134,7 @@ export async function batchesNeedingRecovery(): Promise<PayoutBatch[]> {
       },
       ConsistentRead: true,
     }),
-    (item) => item as unknown as PayoutBatch,
+    (item) => item,
   );
 }
 
@@ -193,13 +160,7 @@ export async function updateReportEntry(
   set: Record<string, unknown>,
   condition: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
 ): Promise<boolean> {
-  try {
-    await documents().send(new UpdateCommand(updateParams(tableName('payoutProgress'), { batchId, entry }, { set, condition })));
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('payoutProgress', { batchId, entry }, { set, condition });
 }
 
 /** RUNNING imports, for the sweeper (the imports table is small: one item per uploaded file). */
@@ -285,31 +246,16 @@ export async function chunkLeases(batchId: string): Promise<Array<Record<string,
  * record one twice. Returns how many it recorded.
  */
 export async function recordPlannedPayments(payments: ReadonlyArray<Pick<PaymentRecord, 'batchId' | 'endToEndId' | 'recordedAt'>>, concurrency = 16): Promise<number> {
-  let next = 0;
-  let recorded = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, payments.length) }, async () => {
-      while (next < payments.length) {
-        const p = payments[next++]!;
-        try {
-          await documents().send(
-            new UpdateCommand({
-              TableName: tableName('payments'),
-              Key: { batchId: p.batchId, endToEndId: p.endToEndId },
-              UpdateExpression: 'SET #status = :recorded, recordedAt = :at',
-              ConditionExpression: '#status = :planned',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':recorded': 'RECORDED', ':planned': 'PLANNED', ':at': p.recordedAt },
-            }),
-          );
-          recorded++;
-        } catch (error) {
-          if (!isConditionFailure(error)) throw error;
-        }
-      }
-    }),
+  const outcomes = await pMap(
+    payments,
+    (p) =>
+      updateItem('payments', { batchId: p.batchId, endToEndId: p.endToEndId }, {
+        set: { status: 'RECORDED', recordedAt: p.recordedAt },
+        statusIn: ['PLANNED'],
+      }),
+    { concurrency },
   );
-  return recorded;
+  return outcomes.filter(Boolean).length;
 }
 
 export async function itemExists(table: TableName, key: Record<string, unknown>): Promise<boolean> {

@@ -1,13 +1,12 @@
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { HistoryEntry, Recipient, RecipientStatus } from '../domain/registry.ts';
 import type { ErrorDetail } from '../domain/errors.ts';
-import { documents, s3, sqs } from './clients.ts';
+import { documents, s3 } from './clients.ts';
 import { batchGet, putAllIfAbsent } from './dynamo-batch.ts';
 import { collect, scanAll } from './dynamo-pages.ts';
-import { isConditionFailure, updateParams } from './dynamo-update.ts';
-import { bucketName, queueUrl, tableName } from './resources.ts';
+import { isConditionFailure, updateParams, updateItem } from './dynamo-update.ts';
+import { bucketName, tableName } from './resources.ts';
 
 export type ImportStatus = 'RUNNING' | 'COMPLETED' | 'FAILED';
 
@@ -76,7 +75,7 @@ export async function registeredImportIds(idNumbers: string[]): Promise<Map<stri
  * holding one person, the first to commit wins. Answers the ID numbers that were not created.
  */
 export async function createRecipients(recipients: Recipient[]): Promise<Set<string>> {
-  const existing = await putAllIfAbsent(tableName('recipients'), 'idNumber', recipients as unknown as Record<string, unknown>[]);
+  const existing = await putAllIfAbsent(tableName('recipients'), 'idNumber', recipients);
   return new Set(existing.map((r) => r.idNumber as string));
 }
 
@@ -120,36 +119,11 @@ export async function finishImport(
   outcome: Pick<RecipientImport, 'status' | 'imported' | 'rejected' | 'rejectedCount'>,
   entry: HistoryEntry,
 ): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand({
-        TableName: tableName('recipientImports'),
-        Key: { importId },
-        UpdateExpression:
-          'SET #status = :status, imported = :imported, rejected = :rejected, rejectedCount = :rejectedCount, history = list_append(history, :entry)',
-        ConditionExpression: '#status = :running',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':status': outcome.status,
-          ':imported': outcome.imported,
-          ':rejected': outcome.rejected,
-          ':rejectedCount': outcome.rejectedCount,
-          ':entry': [entry],
-          ':running': 'RUNNING',
-        },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
-export async function enqueueImport(importId: string): Promise<void> {
-  await sqs().send(
-    new SendMessageCommand({ QueueUrl: queueUrl('recipientImports'), MessageBody: JSON.stringify({ importId }) }),
-  );
+  return updateItem('recipientImports', { importId }, {
+    set: { status: outcome.status, imported: outcome.imported, rejected: outcome.rejected, rejectedCount: outcome.rejectedCount },
+    append: { history: [entry] },
+    statusIn: ['RUNNING'],
+  });
 }
 
 export async function listHospitals(): Promise<Array<{ hospitalId: string; name: string }>> {
@@ -170,10 +144,10 @@ export async function isDesignatedHospital(hospitalId: string): Promise<boolean>
 /** The registry records of those of `idNumbers` who have one. */
 export async function getRecipients(idNumbers: readonly string[]): Promise<Recipient[]> {
   if (idNumbers.length === 0) return [];
-  return (await batchGet(
+  return batchGet<Recipient>(
     tableName('recipients'),
     idNumbers.map((idNumber) => ({ idNumber })),
-  )) as unknown as Recipient[];
+  );
 }
 
 type Condition = { expression: string; names?: Record<string, string>; values?: Record<string, unknown> };
@@ -281,33 +255,19 @@ export async function openReview(
   candidate: ReviewCandidate,
   review: { openedOn: string; nextReviewOn: string; entry: HistoryEntry },
 ): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand(
-        updateParams(
-          tableName('recipients'),
-          { idNumber: candidate.idNumber },
-          {
-            set: {
-              reviewOpenedOn: review.openedOn,
-              nextReviewOn: review.nextReviewOn,
-              reviewQueue: 'OPEN',
-              reviewQueueKey: `${candidate.township}#${review.openedOn}`,
-            },
-            append: { history: [review.entry] },
-            statusIn: ['ACTIVE'],
-            condition: candidate.nextReviewOn
-              ? { expression: 'nextReviewOn = :seen', values: { ':seen': candidate.nextReviewOn } }
-              : { expression: 'attribute_not_exists(nextReviewOn)' },
-          },
-        ),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('recipients', { idNumber: candidate.idNumber }, {
+    set: {
+      reviewOpenedOn: review.openedOn,
+      nextReviewOn: review.nextReviewOn,
+      reviewQueue: 'OPEN',
+      reviewQueueKey: `${candidate.township}#${review.openedOn}`,
+    },
+    append: { history: [review.entry] },
+    statusIn: ['ACTIVE'],
+    condition: candidate.nextReviewOn
+      ? { expression: 'nextReviewOn = :seen', values: { ':seen': candidate.nextReviewOn } }
+      : { expression: 'attribute_not_exists(nextReviewOn)' },
+  });
 }
 
 export interface PendingPayeeChange {
@@ -326,21 +286,11 @@ export async function putPendingPayeeChange(
   entry: HistoryEntry,
   inTownship?: string,
 ): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand(
-        updateParams(tableName('recipients'), { idNumber }, {
-          set: { pendingPayeeChange: change },
-          append: { history: [entry] },
-          condition: withTownship({ expression: 'attribute_exists(idNumber) AND attribute_not_exists(pendingPayeeChange)' }, inTownship),
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('recipients', { idNumber }, {
+    set: { pendingPayeeChange: change },
+    append: { history: [entry] },
+    condition: withTownship({ expression: 'attribute_exists(idNumber) AND attribute_not_exists(pendingPayeeChange)' }, inTownship),
+  });
 }
 
 /**
@@ -354,26 +304,16 @@ export async function confirmPendingPayeeChange(
   entry: HistoryEntry,
   inTownship?: string,
 ): Promise<boolean> {
-  try {
-    await documents().send(
-      new UpdateCommand(
-        updateParams(tableName('recipients'), { idNumber }, {
-          set: { bankName: change.bankName, bankAccount: change.bankAccount },
-          append: { history: [entry] },
-          remove: ['pendingPayeeChange'],
-          condition: withTownship(
-            {
-              expression: 'pendingPayeeChange.changeId = :changeId AND pendingPayeeChange.requestedBy <> :checker',
-              values: { ':changeId': change.changeId, ':checker': confirmedBy },
-            },
-            inTownship,
-          ),
-        }),
-      ),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
+  return updateItem('recipients', { idNumber }, {
+    set: { bankName: change.bankName, bankAccount: change.bankAccount },
+    append: { history: [entry] },
+    remove: ['pendingPayeeChange'],
+    condition: withTownship(
+      {
+        expression: 'pendingPayeeChange.changeId = :changeId AND pendingPayeeChange.requestedBy <> :checker',
+        values: { ':changeId': change.changeId, ':checker': confirmedBy },
+      },
+      inTownship,
+    ),
+  });
 }

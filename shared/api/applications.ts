@@ -13,8 +13,8 @@ import {
   uploadContentTypes,
 } from '../domain/applications.ts';
 import { bankAccountSchema, bankNameSchema } from '../domain/registry.ts';
-import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
-import { defineOperation } from '../http/route.ts';
+import { pageQuerySchema, pageSchema } from '../http/schemas.ts';
+import { defineOperation } from '../http/operation.ts';
 import { fenSchema, idNumberSchema } from '../http/schemas.ts';
 import { dateInChina } from '../domain/clock.ts';
 import { loadDefaultPolicies, policyInForce, type PolicyVersion } from '../domain/policy.ts';

@@ -2,9 +2,9 @@
 // and the OpenAPI document is generated from them.
 import * as z from 'zod';
 import { fenSchema, idNumberSchema, isoDateSchema } from '../http/schemas.ts';
-import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
+import { pageQuerySchema, pageSchema } from '../http/schemas.ts';
 import { validateDischargeAmounts } from '../domain/settlement.ts';
-import { defineOperation } from '../http/route.ts';
+import { defineOperation } from '../http/operation.ts';
 
 const noticeNoSchema = z
   .string()

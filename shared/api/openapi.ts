@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from the same operation definitions (zod schemas,
 // roles) that the handlers validate with, and from the topology's routes.
 import * as z from 'zod';
-import { defineOperation, type Operation } from '../http/route.ts';
+import { defineOperation, isOperation, type Operation } from '../http/operation.ts';
 import { errorEnvelopeSchema } from '../http/schemas.ts';
 import { auth, functions, requiredScopes, type FunctionName, type FunctionSpec } from '../topology.ts';
 import * as registry from './registry.ts';
@@ -17,49 +17,31 @@ export const getOpenApi = defineOperation({
   responses: { 200: { description: 'OpenAPI 3.1', schema: z.object({ openapi: z.string() }).loose() } },
 });
 
-/** Every HTTP function's operation, by the function's name in the topology. */
-export const operations: Partial<Record<FunctionName, Operation<any, any, any>>> = {
-  health: registry.health,
-  createRecipientImport: registry.createRecipientImport,
-  getRecipientImport: registry.getRecipientImport,
-  searchRecipients: registry.searchRecipients,
-  listReviewsDue: registry.listReviewsDue,
-  listHospitals: registry.listHospitals,
-  getOpenApi,
-  postHospitalNotice: hospitalNotices.postHospitalNotice,
-  getHospitalNotice: hospitalNotices.getHospitalNotice,
-  listHospitalNotices: hospitalNotices.listHospitalNotices,
-  postPreSettlement: hospitalNotices.postPreSettlement,
-  getWatchList: hospitalNotices.getWatchList,
-  createPayoutBatch: payouts.createPayoutBatch,
-  approvePayoutBatch: payouts.approvePayoutBatch,
-  getPayoutBatch: payouts.getPayoutBatch,
-  listPayments: payouts.listPayments,
-  listPayoutBatches: payouts.listPayoutBatches,
-  postBankResults: payouts.postBankResults,
-  getBankResults: payouts.getBankResults,
-  rejectPayoutBatch: operatorActions.rejectPayoutBatch,
-  cancelPayoutBatch: operatorActions.cancelPayoutBatch,
-  retryPayoutBatch: operatorActions.retryPayoutBatch,
-  returnWholeFile: operatorActions.returnWholeFile,
-  createApplication: applications.createApplication,
-  listApplications: applications.listApplications,
-  getApplication: applications.getApplication,
-  getApplicationHistory: applications.getApplicationHistory,
-  addApplicationDocument: applications.addApplicationDocument,
-  submitApplication: applications.submitApplication,
-  decideApplication: applications.decideApplication,
-  objectToApplication: applications.objectToApplication,
-  suspendRecipient: registry.suspendRecipient,
-  requestPayeeChange: registry.requestPayeeChange,
-  confirmPayeeChange: registry.confirmPayeeChange,
-  reinstateRecipient: registry.reinstateRecipient,
-  terminateRecipient: registry.terminateRecipient,
-  getAnnualReport: reports.getAnnualReport,
-  getMonthlyReport: reports.getMonthlyReport,
-  fileMonthlyReport: reports.fileMonthlyReport,
-  listMonthlyFilings: reports.listMonthlyFilings,
-};
+const operationModules = { registry, hospitalNotices, payouts, applications, operatorActions, reports, openapi: { getOpenApi } };
+
+/**
+ * Every HTTP function's operation, by the function's name in the topology: each module above
+ * exports its operations under those names. Throws on an operation whose name is no HTTP function
+ * (a typo), a name two modules export, and an HTTP function without an operation.
+ */
+export function collectOperations(modules: Record<string, Record<string, unknown>> = operationModules): Partial<Record<FunctionName, Operation<any, any, any>>> {
+  const found: Partial<Record<FunctionName, Operation<any, any, any>>> = {};
+  for (const [moduleName, exports] of Object.entries(modules)) {
+    for (const [name, value] of Object.entries(exports)) {
+      if (!isOperation(value)) continue;
+      const spec = (functions as Record<string, FunctionSpec>)[name];
+      if (spec?.trigger.type !== 'http') throw new Error(`shared/api ${moduleName} exports the operation ${name}, which is no HTTP function in the topology`);
+      if (found[name as FunctionName]) throw new Error(`the operation ${name} is exported twice`);
+      found[name as FunctionName] = value;
+    }
+  }
+  for (const [name, spec] of Object.entries(functions) as Array<[FunctionName, FunctionSpec]>) {
+    if (spec.trigger.type === 'http' && !found[name]) throw new Error(`HTTP function ${name} has no operation definition`);
+  }
+  return found;
+}
+
+export const operations = collectOperations();
 
 type JsonSchema = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 // Operator actions on payout batches (see shared/usecases/payout-operator-actions.ts for the rules).
 // Every one is audited on the batch's history: who (the token's subject), when, and the reason given.
 import * as z from 'zod';
-import { defineOperation } from '../http/route.ts';
+import { defineOperation } from '../http/operation.ts';
 
 const idPath = z.object({ id: z.string().min(1).max(64) });
 const reasonSchema = z.string().trim().min(1, 'is required').max(2000, 'is longer than 2000 characters');

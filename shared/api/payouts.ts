@@ -1,8 +1,9 @@
 // The payout-batch routes: schemas and operation definitions.
 import * as z from 'zod';
-import { defineOperation, type FileBody } from '../http/route.ts';
+import { defineOperation } from '../http/operation.ts';
+import type { FileBody } from '../domain/actor.ts';
 import { fenSchema } from '../http/schemas.ts';
-import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
+import { pageQuerySchema, pageSchema } from '../http/schemas.ts';
 import { payoutPrograms, programsWithoutCategories, programsWithPerPersonAmount, paymentStatuses, batchStatuses } from '../domain/payouts/batch.ts';
 import { recipientCategories } from '../domain/registry.ts';
 import { dateInChina } from '../domain/clock.ts';

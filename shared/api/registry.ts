@@ -1,8 +1,8 @@
 // The registry routes and /health: schemas and operation definitions.
 import * as z from 'zod';
-import { defineOperation, type FileBody } from '../http/route.ts';
-import { errorDetailSchema, idNumberSchema } from '../http/schemas.ts';
-import { pageQuerySchema, pageSchema } from '../http/pagination.ts';
+import { defineOperation } from '../http/operation.ts';
+import type { FileBody } from '../domain/actor.ts';
+import { errorDetailSchema, idNumberSchema, pageQuerySchema, pageSchema } from '../http/schemas.ts';
 import { bankAccountSchema, bankNameSchema, registryCsvColumns } from '../domain/registry.ts';
 import { textLimits, textSchema } from '../domain/values.ts';
 import { roles } from '../topology.ts';

@@ -1,6 +1,6 @@
 // 统计: the report routes (contract "Reports (统计) (v1.1)"): schemas and operation definitions.
 import * as z from 'zod';
-import { defineOperation } from '../http/route.ts';
+import { defineOperation } from '../http/operation.ts';
 import { grantTypes, personPrograms } from '../domain/figures.ts';
 import { recipientCategories } from '../domain/registry.ts';
 

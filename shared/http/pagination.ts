@@ -3,14 +3,8 @@
 // pagination key: nobody can read it or make one, and it is bound to the route, its filters and
 // the caller, so a token from another list, another batch or another person is refused.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import * as z from 'zod';
 import { AppError } from '../domain/errors.ts';
 import { secretBytes } from '../adapters/secrets.ts';
-
-export const pageQuerySchema = z.object({
-  limit: z.coerce.number().int('must be a whole number').min(1).max(500).default(50),
-  nextToken: z.string().max(2048).optional(),
-});
 
 export type Key = Record<string, unknown>;
 
@@ -71,6 +65,3 @@ export async function decodeNextToken(token: string | undefined, binding: PageBi
   }
   throw notOurs();
 }
-
-/** A list response: `{ items, nextToken }`. */
-export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextToken: z.string().nullable() });

@@ -8,7 +8,8 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
-import type { z } from 'zod';
+import type { Actor, FileBody } from '../domain/actor.ts';
+import type { BodySpec, Operation } from './operation.ts';
 import { AppError, refusal, type ErrorCode, type ErrorReason } from '../domain/errors.ts';
 import { chineseMessage, detailText, languageOf, reasonText, type Language } from '../domain/reasons.ts';
 import { replacedBytesMessage } from '../domain/text-decoding.ts';
@@ -19,31 +20,8 @@ import { parseOrThrow } from './validation.ts';
 
 export const defaultMaxBodyBytes = 1024 * 1024;
 
-export interface Actor {
-  sub: string;
-  /** 'anonymous' only on public routes, which need no token. */
-  role: Role | 'anonymous';
-  /** Only on a hospital's token. */
-  hospitalId?: string;
-  /** A staff member's township, where the identity provider states one. */
-  township?: string;
-}
-
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 
-export type BodySpec<B> =
-  | { kind: 'json'; schema: z.ZodType<B>; maxBytes?: number }
-  | { kind: 'file'; contentTypes: readonly string[]; maxBytes: number; example?: string };
-
-/**
- * A file body as it arrived: the bytes (base64-decoded when API Gateway encoded them) and the
- * Content-Type, for `decodeText` to turn into text. `text/*` bodies reach Lambda as a UTF-8
- * string, so bytes that were not UTF-8 show up as U+FFFD and the decoder refuses them.
- */
-export interface FileBody {
-  bytes: Buffer;
-  contentType: string;
-}
 
 export interface RouteRequest<B, P, Q> {
   actor: Actor;
@@ -61,27 +39,6 @@ export interface RouteResult {
   /** A file instead of JSON (e.g. a report as a workbook): sent base64-encoded with its type. */
   file?: { contentType: string; fileName: string; bytes: Buffer };
 }
-
-/** What a route accepts and who may call it: the handlers and the OpenAPI document read it. */
-export interface Operation<B = undefined, P = Record<string, never>, Q = Record<string, never>> {
-  summary: string;
-  description?: string;
-  /** Roles allowed; 'public' routes need no token at all. */
-  roles: readonly Role[] | 'public';
-  body?: BodySpec<B>;
-  path?: z.ZodType<P>;
-  query?: z.ZodType<Q>;
-  /** Request headers the route reads (documented; the handler parses them). */
-  headers?: z.ZodType;
-  /** Error statuses beyond those that follow from the rest (e.g. 429). */
-  errors?: readonly number[];
-  /** Successful responses; the error responses follow from the rest. */
-  responses: Record<number, { description: string; schema: z.ZodType }>;
-}
-
-export const defineOperation = <B = undefined, P = Record<string, never>, Q = Record<string, never>>(
-  operation: Operation<B, P, Q>,
-) => operation;
 
 interface RouteDefinition<B, P, Q> extends Operation<B, P, Q> {
   handle: (request: RouteRequest<B, P, Q>) => Promise<RouteResult>;

@@ -51,3 +51,12 @@ export const errorEnvelopeSchema = z.object({
       }),
   }),
 });
+
+/** A list's query: ?limit= (default 50, max 500) and the nextToken of the page before (shared/http/pagination.ts seals it). */
+export const pageQuerySchema = z.object({
+  limit: z.coerce.number().int('must be a whole number').min(1).max(500).default(50),
+  nextToken: z.string().max(2048).optional(),
+});
+
+/** A list response: `{ items, nextToken }`. */
+export const pageSchema = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextToken: z.string().nullable() });

@@ -1,4 +1,5 @@
-// Every queue-triggered function: each record parsed with its schema and handled on its own;
+// Every queue-triggered function: each record parsed with its queue's schema (shared/queue/messages.ts)
+// and handled on its own; a malformed message fails its record with an error naming the field;
 // the failures are reported as batchItemFailures so only they are redelivered. A failure's cause
 // is logged with the message id and receive count; on the queue's last allowed receive (its
 // maxReceiveCount in the topology) `onLastReceive` writes the reason on the record before the
@@ -7,25 +8,25 @@ import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
 import { queues, type QueueName } from '../topology.ts';
+import { parseQueueMessage, type QueueMessage } from './messages.ts';
 import { logger } from '../observability/logger.ts';
 
 export interface WorkerOptions<M> {
-  /** The queue the worker consumes (its maxReceiveCount says which receive is the last). */
-  queue: QueueName;
   /** Called once, on the last allowed receive of a message whose handling threw. */
   onLastReceive?: (message: M, reason: string, receiveCount: number) => Promise<void>;
 }
 
-export function sqsWorker<S extends z.ZodType>(
-  messageSchema: S,
-  handle: (message: z.output<S>, record: SQSRecord, context: Context) => Promise<void>,
-  options?: WorkerOptions<z.output<S>>,
+/** A handler for `queue`'s messages; the queue's maxReceiveCount says which receive is the last. */
+export function sqsWorker<Q extends QueueName>(
+  queue: Q,
+  handle: (message: QueueMessage<Q>, record: SQSRecord, context: Context) => Promise<void>,
+  options?: WorkerOptions<QueueMessage<Q>>,
 ) {
+  const maxReceiveCount = queues[queue].maxReceiveCount;
   const recordHandler = async (record: SQSRecord, context: Context) => {
     const receiveCount = Number(record.attributes?.ApproximateReceiveCount ?? '1');
-    let message: z.output<S> | undefined;
+    let message: QueueMessage<Q> | undefined;
     try {
       let body: unknown;
       try {
@@ -33,12 +34,11 @@ export function sqsWorker<S extends z.ZodType>(
       } catch {
         throw new Error(`message ${record.messageId} is not JSON`);
       }
-      message = messageSchema.parse(body);
+      message = parseQueueMessage(queue, body);
       await handle(message, record, context);
     } catch (error) {
-      const maxReceiveCount = options ? queues[options.queue].maxReceiveCount : undefined;
-      const last = maxReceiveCount !== undefined && receiveCount >= maxReceiveCount;
-      logger.error('message failed', { messageId: record.messageId, receiveCount, maxReceiveCount, lastReceive: last, error: error as Error });
+      const last = receiveCount >= maxReceiveCount;
+      logger.error('message failed', { queue, messageId: record.messageId, receiveCount, maxReceiveCount, lastReceive: last, error: error as Error });
       if (last && message !== undefined && options?.onLastReceive) {
         const reason = error instanceof Error ? error.message : String(error);
         await options.onLastReceive(message, reason, receiveCount).catch((recordError: unknown) =>

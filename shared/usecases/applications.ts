@@ -1,6 +1,8 @@
 // What each application route, the assessment worker and the enroll-due job do. Every status
 // change is one conditional write on the status it starts from, so two concurrent actions cannot
 // both succeed; the loser gets 409 INVALID_STATE and changes nothing.
+import { pauseBeforeRetry } from '../retry.ts';
+import { send } from '../adapters/queue.ts';
 import { recipientIdOf } from '../adapters/recipient-id-key.ts';
 import { randomBytes } from 'node:crypto';
 import type {
@@ -35,10 +37,9 @@ import { maskBankAccount } from '../domain/masking.ts';
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
 import { publicNoticeText } from '../domain/public-notice.ts';
 import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
-import type { Actor } from '../http/route.ts';
+import type { Actor } from '../domain/actor.ts';
 import {
   deletePublicNotice,
-  enqueueAssessment,
   enrolAtomically,
   getApplication,
   grantAtomically,
@@ -165,7 +166,7 @@ export async function addDocument(id: string, request: DocumentRequest, actor: A
 export async function submit(id: string, actor: Actor, now: Date) {
   const application = await load(id, actor);
   if (application.status === 'SUBMITTED') {
-    await enqueueAssessment(id);
+    await send('applicationAssessments', { id });
     return { id, status: 'SUBMITTED' as const };
   }
   const at = now.toISOString();
@@ -174,7 +175,7 @@ export async function submit(id: string, actor: Actor, now: Date) {
   });
   await applyOrConflict(application, 'SUBMIT', spec);
   try {
-    await enqueueAssessment(id);
+    await send('applicationAssessments', { id });
   } catch (error) {
     await undoSubmission(id, application.history.length, application.updatedAt);
     throw error;
@@ -380,7 +381,7 @@ async function enrolHousehold(
       if (await updateApplication(id, back)) return 'returned-to-review';
       continue;
     }
-    await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+    await pauseBeforeRetry(attempt, { baseMs: 50, capMs: 1000 });
   }
   return 'retry-later';
 }

@@ -1,5 +1,6 @@
 // 统计: keeping the figures as source records change (stream consumers), answering reports from
 // the counters, filing a month's report, and recounting a year from the source records.
+import { pauseBeforeRetry } from '../retry.ts';
 import { randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -177,7 +178,7 @@ async function applyChange(change: FigureChange): Promise<'applied' | 'stale' | 
     if (planned === 'stale') return 'stale';
     if (writesNothingNew(planned, read)) return 'unchanged';
     if ((await writePlan(planned, shardOf(entityId))) === 'written') return 'applied';
-    await new Promise((r) => setTimeout(r, Math.random() * Math.min(500, 10 * 2 ** attempt)));
+    await pauseBeforeRetry(attempt, { capMs: 500 });
   }
   throw new Error(`figures for ${entityId} kept conflicting`);
 }

@@ -1,6 +1,8 @@
 // Hospital notices (先诊疗、后付费), as hospitals settle (API.md, "Hospital notices v1.1"):
 // admissions decided on the date of service, one open stay per person, discharges settled for
 // every assistance group, reversals, trial settlement, the daily list and the watch list.
+import { pauseBeforeRetry } from '../retry.ts';
+import { send } from '../adapters/queue.ts';
 import type { HospitalNoticeRequest, NoticeView, PreSettlementRequest } from '../api/hospital-notices.ts';
 import { addDays, dateInChina } from '../domain/clock.ts';
 import { AppError, refusal, validationFailed } from '../domain/errors.ts';
@@ -22,12 +24,11 @@ import { maskIdNumber } from '../domain/id-number.ts';
 import { loadDefaultPolicies, policyInForce, watchThresholdFen } from '../domain/policy.ts';
 import { settleDischarge, type DischargeSettlement } from '../domain/settlement.ts';
 import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
-import type { Actor } from '../http/route.ts';
+import type { Actor } from '../domain/actor.ts';
 import { auditEligibilityCheck } from '../observability/audit.ts';
 import {
   annualUsage,
   claimStay,
-  enqueueNotice,
   getHospital,
   getNotice,
   hospitalNoticesBetween,
@@ -133,10 +134,10 @@ export async function receiveNotice(request: HospitalNoticeRequest, actor: Actor
         { path: 'noticeNo', message: 'already used for a different notice' },
       ]);
     }
-    if (stored.status === 'RECEIVED') await enqueueNotice(id);
+    if (stored.status === 'RECEIVED') await send('hospitalNotices', { id });
     return { id, status: 'RECEIVED' as const };
   }
-  await enqueueNotice(id);
+  await send('hospitalNotices', { id });
   return { id, status: 'RECEIVED' as const };
 }
 
@@ -398,7 +399,7 @@ async function settleDischargeNotice(notice: DischargeRecord, now: Date): Promis
       const again = await settleable(notice.hospitalId, notice, notice.id, now);
       return reject(notice, again.ok ? `admission ${notice.admissionNoticeNo} changed while settling; post the discharge again` : again.reason, now);
     }
-    await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** attempt)));
+    await pauseBeforeRetry(attempt, { capMs: 200 });
   }
   throw new Error(`notice ${notice.id}: the annual usage kept changing; will be retried`);
 }
@@ -606,6 +607,6 @@ export async function watchList(year: string, now: Date) {
 /** Queues again the notices still undecided after a grace period (an enqueue that failed). */
 export async function requeuePendingNotices(now: Date, graceSeconds = 120): Promise<number> {
   const ids = await pendingNoticeIds(new Date(now.getTime() - graceSeconds * 1000).toISOString());
-  for (const id of ids) await enqueueNotice(id);
+  for (const id of ids) await send('hospitalNotices', { id });
   return ids.length;
 }

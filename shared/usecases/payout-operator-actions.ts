@@ -15,9 +15,10 @@ import { AppError, refusal } from '../domain/errors.ts';
 import { chunkRanges, reportEntry, type BatchStatus, type PayoutBatch } from '../domain/payouts/batch.ts';
 import { wholeFileRejection } from '../domain/payouts/whole-file-rejection.ts';
 import type { StatusEntry } from '../domain/payouts/status-report.ts';
-import type { Actor } from '../http/route.ts';
+import type { Actor } from '../domain/actor.ts';
 import { chunkSizeSetting } from '../adapters/resources.ts';
-import { enqueue, getBatch, getProgressEntry, readExport } from '../adapters/payout-store.ts';
+import { getBatch, getProgressEntry, readExport } from '../adapters/payout-store.ts';
+import { send } from '../adapters/queue.ts';
 import {
   batchPaymentSummaries,
   deleteChunkEntries,
@@ -118,7 +119,7 @@ export async function retryBatch(
       remove: ['failureReason', 'planned', 'chunks', 'skipped'],
     });
     if (!moved) await refuse(batchId, 'retried', ['FAILED']);
-    await enqueue({ kind: 'plan', batchId });
+    await send('payoutPlans', { kind: 'plan', batchId });
     return { id: batchId, status: 'PLANNING' as const };
   }
   const payments = new Map((await batchPaymentSummaries(batchId)).map((p) => [p.endToEndId, p]));
@@ -206,7 +207,7 @@ export async function returnWholeFile(batchId: string, reportId: string, actor: 
   await updateBatchIn(batchId, ['PAID_OUT'], {
     entry: { at, by: actor.sub, action: 'WHOLE_FILE_RETURNED', reason: `report ${reportId}: ${why}` },
   });
-  await enqueue({ kind: 'report', batchId, reportId });
+  await send('bankResults', { kind: 'report', batchId, reportId });
   return { reportId, status: 'APPLYING' as const };
 }
 

@@ -1,3 +1,5 @@
+import { send, sendAll } from '../adapters/queue.ts';
+import pMap from 'p-map';
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { ListPayoutBatchesQuery, NewPayoutBatch } from '../api/payouts.ts';
@@ -18,7 +20,7 @@ import {
   type PaymentStatus,
   type PayoutBatch,
 } from '../domain/payouts/batch.ts';
-import type { Actor } from '../http/route.ts';
+import type { Actor } from '../domain/actor.ts';
 import { chunkSizeSetting } from '../adapters/resources.ts';
 import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
 import {
@@ -31,9 +33,6 @@ import {
   chunksDone,
   claimAndPlan,
   createPlanSegments,
-  enqueue,
-  enqueueChunks,
-  enqueuePlanSegments,
   estimatedActiveRecipients,
   fixPlanSegmentCount,
   getBatch,
@@ -61,7 +60,7 @@ import { acquireLease, fencedUpdate, LeaseLostError, releaseLease, renewLease, t
 import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
 import { checkReimbursementPeriod, reimbursementCandidates } from './hospital-reimbursement.ts';
 import payerFile from '../../data/payer.json' with { type: 'json' };
-import type { FileBody } from '../http/route.ts';
+import type { FileBody } from '../domain/actor.ts';
 import { pausePoint } from '../observability/pause-point.ts';
 
 // The payer's bank decides which pain.002 statuses are final (`finalStatuses` in data/payer.json).
@@ -96,7 +95,7 @@ export async function createBatch(request: NewPayoutBatch, actor: Actor, now: Da
   };
   await putNewBatch(batch);
   try {
-    await enqueue({ kind: 'plan', batchId: batch.batchId });
+    await send('payoutPlans', { kind: 'plan', batchId: batch.batchId });
   } catch (error) {
     await transitionBatch(batch.batchId, 'PLANNING', 'FAILED', {
       at: new Date().toISOString(),
@@ -259,7 +258,7 @@ export async function fanOutPlanning(batchId: string, now: Date): Promise<string
   );
   const pending = all.filter((segment) => !done.has(planSegmentEntry(segment, batch.planAttempt)));
   if (pending.length === 0) return finishPlanning({ ...batch, planSegments: count }, now.toISOString());
-  await enqueuePlanSegments(batchId, pending);
+  await sendAll('payoutPlans', pending.map((segment) => ({ kind: 'planSegment' as const, batchId, segment })));
   return `fanned-out:${pending.length}`;
 }
 
@@ -312,7 +311,7 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
   const handedOver = segments.filter((_, i) => outcomes[i] === 'handed-over');
   if (handedOver.length > 0) {
     // New messages rather than a failed one: handing over spends none of the queue's receives.
-    await enqueuePlanSegments(batchId, handedOver);
+    await sendAll('payoutPlans', handedOver.map((segment) => ({ kind: 'planSegment' as const, batchId, segment })));
     return 'handed-over';
   }
   // Every planner writes its segment's end before reading the others' (consistently), so the
@@ -379,14 +378,14 @@ export async function approveBatch(batchId: string, actor: Actor, now: Date) {
       throw refusal('INVALID_STATE', 'BATCH_STATUS_FORBIDS', { batchId, status: current.status, allowed: 'PENDING_APPROVAL', action: 'approved' });
     }
   }
-  await enqueue({ kind: 'dispatch', batchId });
+  await send('payoutChunks', { kind: 'dispatch', batchId });
   return { id: batchId, status: 'PAYING' as const };
 }
 
 export async function dispatchChunks(batchId: string): Promise<void> {
   const batch = await getBatch(batchId);
   if (batch?.status !== 'PAYING') return;
-  await enqueueChunks(batchId, batch.chunks!.length);
+  await sendAll('payoutChunks', batch.chunks!.map((_, chunk) => ({ kind: 'chunk' as const, batchId, chunk })));
 }
 
 /**
@@ -422,7 +421,7 @@ export async function payChunk(
     });
   }
   // Checked on every delivery, so a worker that died after marking its chunk still gets the files queued.
-  if ((await chunksDone(batchId)).length === batch.chunks!.length) await enqueue({ kind: 'files', batchId });
+  if ((await chunksDone(batchId)).length === batch.chunks!.length) await send('payoutFiles', { kind: 'files', batchId });
   return 'recorded';
 }
 
@@ -667,7 +666,7 @@ export async function receiveBankReport(batchId: string, file: FileBody, actor: 
   // Stored as the text it was read as (UTF-8), so applying it later reads exactly what was checked here.
   await putExport(record.objectKey, report.text, `${report.format === 'csv' ? 'text/csv' : 'application/xml'}; charset=utf-8`);
   await putProgressEntry(record as unknown as Record<string, unknown> & { batchId: string; entry: string });
-  await enqueue({ kind: 'report', batchId, reportId });
+  await send('bankResults', { kind: 'report', batchId, reportId });
   return { reportId, status: 'APPLYING' as const, entries: report.entries.length };
 }
 
@@ -681,18 +680,16 @@ export async function applyBankReport(batchId: string, reportId: string, now: Da
     : parseStatusReport(await readExport(record.objectKey), { finalStatuses: payerFinalStatuses }).entries;
   const at = now.toISOString();
   const tally = { applied: { SETTLED: 0, RETURNED: 0 }, already: 0, conflicts: 0, unknown: [] as string[] };
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < entries.length) {
-        const entry = entries[next++]!;
-        const result = await applyBankOutcome(batchId, entry.endToEndId, { status: entry.status, reason: [entry.reasonCode, entry.reason].filter(Boolean).join(' ') || undefined }, at);
-        if (result === 'applied') tally.applied[entry.status]++;
-        else if (result === 'already') tally.already++;
-        else if (result === 'unknown') tally.unknown.push(entry.endToEndId);
-        else tally.conflicts++;
-      }
-    }),
+  await pMap(
+    entries,
+    async (entry) => {
+      const result = await applyBankOutcome(batchId, entry.endToEndId, { status: entry.status, reason: [entry.reasonCode, entry.reason].filter(Boolean).join(' ') || undefined }, at);
+      if (result === 'applied') tally.applied[entry.status]++;
+      else if (result === 'already') tally.already++;
+      else if (result === 'unknown') tally.unknown.push(entry.endToEndId);
+      else tally.conflicts++;
+    },
+    { concurrency: 16 },
   );
   const counts = await paymentStatusCounts(batchId);
   const reconciliation = { settled: counts.SETTLED, returned: counts.RETURNED, pending: counts.RECORDED };

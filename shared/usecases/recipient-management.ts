@@ -3,7 +3,7 @@
 import { addMonths } from '../domain/clock.ts';
 import { AppError, refusal } from '../domain/errors.ts';
 import { publicRecipient, recipientStatusChanges, reviewDueOn, type RecipientStatusChange } from '../domain/registry.ts';
-import type { Actor } from '../http/route.ts';
+import type { Actor } from '../domain/actor.ts';
 import { randomUUID } from 'node:crypto';
 import {
   changeRecipientStatus,

@@ -21,10 +21,11 @@ import { chunkEntry, planAttemptPrefix, reportEntry, type PayoutBatch } from '..
 import { parseRegistryCsv, validateRegistryRows } from '../domain/registry.ts';
 import { consumerOf, type QueueName } from '../topology.ts';
 import { acquireLease, attemptOwner, leaseIsFree, releaseLease, renewLease, type Lease, type LeaseTarget } from '../adapters/lease.ts';
-import { chunksDone, enqueue, getBatch, progressEntries } from '../adapters/payout-store.ts';
-import { enqueueAssessment } from '../adapters/application-store.ts';
+import { chunksDone, getBatch, progressEntries } from '../adapters/payout-store.ts';
+import { send } from '../adapters/queue.ts';
+import type { PayoutStepMessage } from '../queue/messages.ts';
 import { payChunk } from './payouts.ts';
-import { enqueueImport, finishImport, getImport, readImportFile, registeredImportIds } from '../adapters/registry-store.ts';
+import { finishImport, getImport, readImportFile, registeredImportIds } from '../adapters/registry-store.ts';
 import {
   applyingReports,
   batchesNeedingRecovery,
@@ -157,7 +158,7 @@ export async function recoverStalledWork(now: Date, options: SweepOptions = {}):
   for (const record of await runningImports()) {
     const lastMove = Math.max(Date.parse(record.createdAt), (record.leaseExpiresAt ?? 0) - leaseMsFor('recipientImports'));
     if (leaseIsFree(record, now) && lastMove <= staleBefore('recipientImports')) {
-      await enqueueImport(record.importId);
+      await send('recipientImports', { importId: record.importId });
       result.imports++;
     }
   }
@@ -170,7 +171,7 @@ export async function recoverStalledWork(now: Date, options: SweepOptions = {}):
   for (const application of await submittedApplications()) {
     const lastMove = Math.max(Date.parse(application.submittedAt), Date.parse(application.lastFailure?.at ?? '') || 0);
     if (lastMove <= staleBefore('applicationAssessments')) {
-      await enqueueAssessment(application.id);
+      await send('applicationAssessments', { id: application.id });
       result.applications++;
     }
   }
@@ -182,7 +183,7 @@ export async function recoverStalledWork(now: Date, options: SweepOptions = {}):
       // and not while a planner holds a segment (it is alive, or its lease has yet to lapse).
       const segments = await progressEntries(batch.batchId, planAttemptPrefix(batch.planAttempt));
       if (segments.every((segment) => leaseIsFree(segment, now, 'plan'))) {
-        await enqueue({ kind: 'plan', batchId: batch.batchId });
+        await send('payoutPlans', { kind: 'plan', batchId: batch.batchId });
         result.plans++;
       }
     } else if (batch.status === 'PAYING') await redrivePaying(batch, now, staleBefore, result);
@@ -196,7 +197,7 @@ export async function recoverStalledWork(now: Date, options: SweepOptions = {}):
       for (const report of await applyingReports(batch.batchId)) {
         const lastMove = (report.returnAll as { at: string } | undefined)?.at ?? (report.receivedAt as string);
         if (leaseIsFree(report, now) && untouchedSince(lastMove, 'bankResults')) {
-          await enqueue({ kind: 'report', batchId: batch.batchId, reportId: report.reportId as string });
+          await send('bankResults', { kind: 'report', batchId: batch.batchId, reportId: report.reportId as string });
           result.bankReports++;
         }
       }
@@ -217,7 +218,7 @@ async function redrivePaying(batch: PayoutBatch, now: Date, staleBefore: (queue:
   const chunks = batch.chunks ?? [];
   if (done.length === chunks.length) {
     if (lastMove <= staleBefore('payoutFiles')) {
-      await enqueue({ kind: 'files', batchId: batch.batchId });
+      await send('payoutFiles', { kind: 'files', batchId: batch.batchId });
       result.bankFiles++;
     }
     return;
@@ -227,7 +228,7 @@ async function redrivePaying(batch: PayoutBatch, now: Date, staleBefore: (queue:
   const held = new Set((await chunkLeases(batch.batchId)).filter((l) => !leaseIsFree(l, now)).map((l) => l.entry));
   for (let chunk = 0; chunk < chunks.length; chunk++) {
     if (recorded.has(chunkEntry(chunk)) || held.has(chunkLeaseEntry(chunk))) continue;
-    await enqueue({ kind: 'chunk', batchId: batch.batchId, chunk });
+    await send('payoutChunks', { kind: 'chunk', batchId: batch.batchId, chunk });
     result.chunks++;
   }
 }
@@ -270,13 +271,13 @@ export async function importGaveUp(importId: string, reason: string, receiveCoun
  * reason (finance may retry or cancel); a bank report becomes FAILED (finance may post it again).
  */
 export async function payoutStepGaveUp(
-  message: { kind: 'plan' | 'planSegment' | 'dispatch' | 'chunk' | 'files' | 'report'; batchId: string; chunk?: number; segment?: number; reportId?: string },
+  message: PayoutStepMessage,
   reason: string,
   receiveCount: number,
 ): Promise<void> {
   const failure = failureAt(reason, receiveCount);
   if (message.kind === 'report') {
-    const entry = reportEntry(message.reportId!);
+    const entry = reportEntry(message.reportId);
     await recordLastFailure('payoutProgress', { batchId: message.batchId, entry }, failure);
     await updateReportEntry(message.batchId, entry, { status: 'FAILED', failureReason: reason }, statusIs('APPLYING'));
     return;

@@ -1,9 +1,10 @@
+import { send } from '../adapters/queue.ts';
 import { randomUUID } from 'node:crypto';
 import { dateInChina } from '../domain/clock.ts';
 import { AppError } from '../domain/errors.ts';
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
 import type { Language } from '../domain/reasons.ts';
-import type { Actor } from '../http/route.ts';
+import type { Actor } from '../domain/actor.ts';
 import { refusal } from '../domain/errors.ts';
 import {
   lineProblem,
@@ -19,10 +20,9 @@ import {
   type Recipient,
 } from '../domain/registry.ts';
 import { charsetOf, decodeText, TextDecodingError, type TextEncodingName } from '../domain/text-decoding.ts';
-import type { FileBody } from '../http/route.ts';
+import type { FileBody } from '../domain/actor.ts';
 import {
   createImport,
-  enqueueImport,
   finishImport,
   getImport,
   maxStoredRejections,
@@ -128,7 +128,7 @@ export async function startImport(file: FileBody, actor: string, now: Date): Pro
   await storeImportFile(record.objectKey, csv);
   await createImport(record);
   try {
-    await enqueueImport(importId);
+    await send('recipientImports', { importId });
   } catch (error) {
     await finishImport(
       importId,

@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import type { Context } from 'aws-lambda';
-import { httpRoute, groupsFromClaim, type FileBody, type HttpEvent } from '../../shared/http/route.ts';
+import { httpRoute, groupsFromClaim, type HttpEvent } from '../../shared/http/route.ts';
+import type { FileBody } from '../../shared/domain/actor.ts';
 import { fenSchema, idNumberSchema } from '../../shared/http/schemas.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 import { gbkBytes } from '../support/gbk.ts';

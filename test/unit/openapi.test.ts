@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openApiDocument, operations } from '../../shared/api/openapi.ts';
+import { build } from 'esbuild';
+import { collectOperations, openApiDocument, operations } from '../../shared/api/openapi.ts';
+import { defineOperation } from '../../shared/http/operation.ts';
+import * as z from 'zod';
 import { auth, functions, requiredScopes, type FunctionSpec } from '../../shared/topology.ts';
 
 const httpFunctions = (Object.entries(functions) as Array<[string, FunctionSpec]>).filter(
@@ -47,5 +50,30 @@ describe('the OpenAPI document', () => {
     expect(schemas.DischargeNotice?.properties?.totalCostFen).toMatchObject({ type: 'integer', minimum: 0 });
     expect(schemas.ErrorEnvelope).toBeDefined();
     expect(text).toContain('"x-roles":["hospital"]');
+  });
+});
+
+describe('an HTTP operation is declared once (issue 13, part 1)', () => {
+  const operation = defineOperation({ summary: 's', roles: 'public', responses: { 200: { description: 'ok', schema: z.object({}) } } });
+
+  it('is found by its export name: a name that is no HTTP function, or one exported twice, is refused', () => {
+    expect(() => collectOperations({ registry: { healthz: operation } })).toThrow(/exports the operation healthz, which is no HTTP function/);
+    expect(() => collectOperations({ a: { health: operation }, b: { health: operation } })).toThrow(/health is exported twice/);
+    expect(() => collectOperations({ a: { health: operation } })).toThrow(/HTTP function \w+ has no operation definition/);
+  });
+
+  it('loads no middy, idempotency stack or AWS SDK: the schema modules and the OpenAPI script bundle without them', async () => {
+    const result = await build({
+      entryPoints: [new URL('../../scripts/write-openapi.ts', import.meta.url).pathname],
+      bundle: true,
+      write: false,
+      metafile: true,
+      platform: 'node',
+      format: 'esm',
+      logLevel: 'silent',
+    });
+    const loaded = Object.keys(result.metafile.inputs);
+    expect(loaded.filter((file) => /node_modules\/(@middy|@aws-sdk|@aws-lambda-powertools|@smithy)\//.test(file))).toEqual([]);
+    expect(loaded.some((file) => file.endsWith('shared/api/applications.ts'))).toBe(true);
   });
 });

@@ -1,0 +1,37 @@
+// What an HTTP operation is: what it accepts, who may call it, what it answers. Each
+// shared/api/*.ts module exports its operations under their function names in the topology;
+// the HTTP edge (shared/http/route.ts) enforces them and the OpenAPI document
+// (shared/api/openapi.ts) is built from them. Types only: loading this module, or a schema module,
+// loads no middy, idempotency stack or SDK client (test/unit/openapi.test.ts checks the bundle).
+import type { z } from 'zod';
+import type { Role } from '../topology.ts';
+
+export type BodySpec<B> =
+  | { kind: 'json'; schema: z.ZodType<B>; maxBytes?: number }
+  | { kind: 'file'; contentTypes: readonly string[]; maxBytes: number; example?: string };
+
+/** What a route accepts and who may call it: the handlers and the OpenAPI document read it. */
+export interface Operation<B = undefined, P = Record<string, never>, Q = Record<string, never>> {
+  summary: string;
+  description?: string;
+  /** Roles allowed; 'public' routes need no token at all. */
+  roles: readonly Role[] | 'public';
+  body?: BodySpec<B>;
+  path?: z.ZodType<P>;
+  query?: z.ZodType<Q>;
+  /** Request headers the route reads (documented; the handler parses them). */
+  headers?: z.ZodType;
+  /** Error statuses beyond those that follow from the rest (e.g. 429). */
+  errors?: readonly number[];
+  /** Successful responses; the error responses follow from the rest. */
+  responses: Record<number, { description: string; schema: z.ZodType }>;
+}
+
+/** An operation, typed by its body, path and query (an identity: the value is the declaration). */
+export const defineOperation = <B = undefined, P = Record<string, never>, Q = Record<string, never>>(
+  operation: Operation<B, P, Q>,
+) => operation;
+
+/** Whether an exported value is an operation (how the OpenAPI document finds them among a module's exports). */
+export const isOperation = (value: unknown): value is Operation<any, any, any> =>
+  typeof value === 'object' && value !== null && 'summary' in value && 'roles' in value && 'responses' in value;
