@@ -68,7 +68,14 @@ const hasFocus = (control: Locator) =>
 async function tabTo(control: Locator, max = 150, key = 'Tab') {
   for (let i = 0; i < max; i++) {
     if (await hasFocus(control)) return;
+    // Wait for the focus to leave the element it is on: on a loaded machine a menu moves its
+    // focus a render later, and checking before that skipped past the control.
+    await page.evaluate(() => (globalThis as any).document.activeElement?.setAttribute('data-focus-was', ''));
     await page.keyboard.press(key);
+    await page
+      .waitForFunction(() => !(globalThis as any).document.activeElement?.hasAttribute('data-focus-was'), undefined, { timeout: 2_000 })
+      .catch(() => undefined); // the focus may stay (the last control): press again
+    await page.evaluate(() => (globalThis as any).document.querySelectorAll('[data-focus-was]').forEach((e: any) => e.removeAttribute('data-focus-was')));
   }
   throw new Error(`${control} was not reached by ${max} presses of ${key}`);
 }
