@@ -35,6 +35,22 @@ export interface Lease {
   expiresAt: number;
 }
 
+/**
+ * An earlier receive of a queue message found a later receive of the same message holding the
+ * work's live lease. The earlier receive must not acknowledge the message: the later one may die
+ * holding the lease (its acquire applied, its answer lost), and a message deleted by the earlier
+ * receive would leave the work to wait for the lease's expiry and the sweeper (chaos seed 3: a
+ * batch PAYING for the 900 s files lease). Failing the record leaves the message to its latest
+ * receive: deleted when that one finishes, or received again when its visibility ends, when the
+ * next receive takes the lease over.
+ */
+export class SupersededReceiveError extends Error {
+  constructor(readonly owner: string, readonly holder: string) {
+    super(`${owner} left the work to ${holder}, a later receive of the same message that holds its lease`);
+    this.name = 'SupersededReceiveError';
+  }
+}
+
 /** A write of leased work found a newer token (someone else acquired it) or no lease at all. */
 export class LeaseLostError extends Error {
   constructor(lease: Pick<Lease, 'table' | 'key' | 'name' | 'token'>) {
@@ -83,8 +99,10 @@ export function attemptOwner(of: string, attempt: number): { owner: string; atte
 
 /**
  * Takes the lease if nobody holds it, its holder released it, it expired at `now`, or (with
- * `attemptOf`) an earlier attempt of the same work holds it; the token grows by one. Returns the lease and the item as it is now, or null when someone else holds a
- * live lease, the item is missing, or `condition` is false.
+ * `attemptOf`) an earlier attempt of the same work holds it; the token grows by one. Returns the
+ * lease and the item as it is now, or null when someone else holds a live lease, the item is
+ * missing, or `condition` is false. Throws SupersededReceiveError (with `attemptOf`) when a later
+ * attempt of the same work holds a live lease: the caller must not report its attempt done.
  */
 export async function acquireLease(
   target: LeaseTarget,
@@ -128,6 +146,7 @@ export async function acquireLease(
           ...(options.attemptOf === undefined ? {} : { ':leaseAttemptOf': `${options.attemptOf}#` }),
         },
         ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     const item = result.Attributes!;
@@ -136,8 +155,17 @@ export async function acquireLease(
       item,
     };
   } catch (error) {
-    if (isConditionFailure(error)) return null;
-    throw error;
+    if (!isConditionFailure(error)) throw error;
+    if (options.attemptOf !== undefined) {
+      // The item as it was, in DynamoDB's wire form: the document client does not unmarshall errors.
+      const old = (error as { Item?: Record<string, { S?: string; N?: string } | undefined> }).Item;
+      const holder = old?.[a.owner]?.S;
+      const live = Number(old?.[a.expiresAt]?.N) > options.now.getTime();
+      if (live && holder !== undefined && holder.startsWith(`${options.attemptOf}#`) && holder > options.owner) {
+        throw new SupersededReceiveError(options.owner, holder);
+      }
+    }
+    return null;
   }
 }
 

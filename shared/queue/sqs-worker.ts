@@ -38,6 +38,11 @@ export function sqsWorker<Q extends QueueName>(
       await handle(message, record, context);
     } catch (error) {
       const last = receiveCount >= maxReceiveCount;
+      if ((error as Error).name === 'SupersededReceiveError') {
+        // Not a fault: a later receive of this message holds the work (shared/adapters/lease.ts).
+        logger.warn('message left to its later receive', { queue, messageId: record.messageId, receiveCount, reason: (error as Error).message });
+        throw error;
+      }
       logger.error('message failed', { queue, messageId: record.messageId, receiveCount, maxReceiveCount, lastReceive: last, error: error as Error });
       if (last && message !== undefined && options?.onLastReceive) {
         const reason = error instanceof Error ? error.message : String(error);

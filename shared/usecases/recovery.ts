@@ -57,7 +57,8 @@ export function messageAttempt(record: { messageId: string; attributes?: { Appro
  * Runs `work` under a lease on the target record, renewing it every third of `durationMs` and
  * releasing it at the end (also when `work` throws). Returns `{ ran: false }` without running when
  * another worker holds a live lease or `condition` is false (the work is done or ended); throws
- * when the target record does not exist.
+ * when the target record does not exist, and SupersededReceiveError when a later receive of the
+ * same message holds the lease (the caller's message must not be reported done).
  */
 export async function runLeased<T>(
   target: LeaseTarget,

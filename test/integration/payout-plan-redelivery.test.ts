@@ -109,7 +109,10 @@ it('segment messages delivered three times at once plan each person once, and th
   const id = created.body.id as string;
   await plans.finished();
   const outcomes = (await Promise.all(segments.map((s) => s.finished()))).flat();
-  expect(outcomes.filter((o) => o.error)).toEqual([]);
+  // A receive that meets a later receive of its own message holding the segment leaves the
+  // message to it (SupersededReceiveError, shared/adapters/lease.ts); nothing else fails.
+  const causes = outcomes.flatMap((o) => (o.error ? ((o.error as Error & { recordErrors?: Error[] }).recordErrors ?? [o.error]) : []));
+  expect(causes.filter((cause) => cause.name !== 'SupersededReceiveError')).toEqual([]);
   const planned = await batchInStatus(id, ['PENDING_APPROVAL', 'FAILED']);
   expect(planned).toMatchObject({ status: 'PENDING_APPROVAL', planned: { count: recipients, totalFen: recipients * 20_000 } });
   expect(planned.history.filter((h: { action: string }) => h.action === 'PLANNED')).toHaveLength(1);

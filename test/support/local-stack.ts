@@ -108,6 +108,17 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const failed = new Map<string, number>();
   const rules: ArmedRule[] = [];
   const inFlightCopies = new Set<Promise<unknown>>();
+  // Receives the copies stood for, by message id: SQS counts each receive, so the message's next
+  // real receive must count higher than its copies did (a worker compares receive counts).
+  const copyReceives = new Map<string, number>();
+  const counted = (event: SQSEvent): SQSEvent => ({
+    Records: event.Records.map((record) => {
+      const extra = copyReceives.get(record.messageId);
+      if (!extra) return record;
+      const receiveCount = Number(record.attributes.ApproximateReceiveCount) + extra;
+      return { ...record, attributes: { ...record.attributes, ApproximateReceiveCount: String(receiveCount) } };
+    }),
+  });
   let stack: LocalStack | undefined;
 
   const retryFailed = async (queue: QueueName, records: SQSRecord[]) => {
@@ -139,6 +150,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       const rule = rules.find((r) => r.queue === queue && !r.taken && r.match(body));
       if (!rule) continue;
       rule.taken = true;
+      copyReceives.set(record.messageId, (copyReceives.get(record.messageId) ?? 0) + rule.copies - 1);
       const receiveCount = Number(record.attributes.ApproximateReceiveCount);
       const runs = Array.from({ length: rule.copies - 1 }, (_, i) => {
         const copy = i + 2;
@@ -153,11 +165,11 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     return undefined;
   };
 
-  const wrapQueueHandler = (name: FunctionName, queue: QueueName, handler: Handler): Handler => async (event, context) => {
-    const sqsEvent = event as SQSEvent;
+  const wrapQueueHandler = (name: FunctionName, queue: QueueName, handler: Handler): Handler => async (received, context) => {
+    const sqsEvent = counted(received as SQSEvent);
     const copies = copiesFor(name, queue, handler, sqsEvent, context);
     const delivery: Delivery = { function: name, queue, messageIds: sqsEvent.Records.map((r) => r.messageId), copy: 1 };
-    const original = deliveries.run(delivery, () => handler(event, context));
+    const original = deliveries.run(delivery, () => handler(sqsEvent, context));
     if (copies) {
       const outcomes = Promise.all([settle(copies.rule, 1, original), ...copies.runs]);
       copies.rule.outcomes = outcomes;
