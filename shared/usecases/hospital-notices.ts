@@ -23,7 +23,7 @@ import {
 import { maskIdNumber } from '../domain/id-number.ts';
 import { loadDefaultPolicies, policyInForce, watchThresholdFen } from '../domain/policy.ts';
 import { settleDischarge, type DischargeSettlement } from '../domain/settlement.ts';
-import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
+import type { StartKey } from '../adapters/dynamo-pages.ts';
 import type { Actor } from '../domain/actor.ts';
 import { auditEligibilityCheck } from '../observability/audit.ts';
 import {
@@ -562,13 +562,13 @@ export async function monthlyAssistanceTotals(hospitalId: string, month: string)
 }
 
 /** GET /hospital-notices?date=: the calling hospital's notices received that China-time day, with totals. */
-export async function listDay(query: { date: string; limit: number; nextToken?: string }, actor: Actor, binding: PageBinding) {
+export async function listDay(query: { date: string; limit: number }, actor: Actor, startKey: StartKey | undefined) {
   const { hospitalId } = await designatedHospitalOf(actor);
   const { from, to } = chinaDayBounds(query.date);
   const hospitalMonth = `${hospitalId}#${query.date.slice(0, 7)}`;
-  const page = await hospitalNoticesPage(hospitalMonth, from, to, query.limit, await decodeNextToken(query.nextToken, binding));
+  const page = await hospitalNoticesPage(hospitalMonth, from, to, query.limit, startKey);
   const totals = assistanceTotals(await hospitalNoticesBetween(hospitalMonth, from, to));
-  return { date: query.date, items: page.items.map(toView), nextToken: await encodeNextToken(page.lastKey, binding), totals };
+  return { date: query.date, items: page.items.map(toView), lastKey: page.lastKey, totals };
 }
 
 /**
