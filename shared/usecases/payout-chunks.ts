@@ -4,6 +4,7 @@ import { send, sendAll } from '../adapters/queue.ts';
 import { chunkEntry, type PaymentRecord } from '../domain/payouts/batch.ts';
 import { chunkPayments, chunksDone, getBatch, getChunkDone, putChunkDone, putPayments } from '../adapters/payout-store.ts';
 import { pausePoint } from '../observability/pause-point.ts';
+import { countBusinessEvent } from '../observability/metrics.ts';
 
 export async function dispatchChunks(batchId: string): Promise<void> {
   const batch = await getBatch(batchId);
@@ -33,7 +34,9 @@ export async function payChunk(
       throw new Error(`chunk ${chunk} of ${batchId}: ${payments.length} payments found, ${range.count} planned`);
     }
     const at = now.toISOString();
-    await write(payments.filter((p) => p.status === 'PLANNED').map((p) => ({ ...p, status: 'RECORDED', recordedAt: at })));
+    const planned = payments.filter((p) => p.status === 'PLANNED');
+    await write(planned.map((p) => ({ ...p, status: 'RECORDED', recordedAt: at })));
+    countBusinessEvent('PaymentsRecorded', batch.program, planned.length);
     await pausePoint('payout-chunk-recorded', { batchId, chunk });
     await putChunkDone({
       batchId,
