@@ -1,7 +1,7 @@
 // Streams one batch's CSV and pain.001 to S3 in this fresh process, as writeBankFiles does, and
 // prints its peak memory as JSON; run by bench/payouts.ts with the local stack's environment.
 import { getBatch } from '../shared/adapters/payout-store.ts';
-import { uploadBankFiles } from '../shared/usecases/payouts.ts';
+import { uploadBankFiles } from '../shared/usecases/payout-files.ts';
 
 const batchId = process.argv[2]!;
 const batch = (await getBatch(batchId))!;

@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
+import { accessOf } from '../shared/grants.ts';
 import type { FunctionSpec } from '../shared/topology.ts';
 
 /** CommonJS dependencies bundled into ESM still call require() for Node built-ins. */
@@ -26,24 +27,25 @@ export const functionBundleOptions = {
  * is measured against this (issue 14: at most 1.2× in size and load time).
  */
 export function floorSource(spec: FunctionSpec): string {
+  const access = accessOf(spec);
   const lines: string[] = [];
   const calls: string[] = [];
-  if (spec.access.tables && Object.keys(spec.access.tables).length > 0) {
+  if (access.tables && Object.keys(access.tables).length > 0) {
     lines.push("import { DynamoDBClient } from '@aws-sdk/client-dynamodb';");
     lines.push("import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';");
     calls.push(
       "await DynamoDBDocumentClient.from(new DynamoDBClient({})).send(new GetCommand({ TableName: 't', Key: { id: event.id } }));",
     );
   }
-  if (spec.access.queues && Object.keys(spec.access.queues).length > 0) {
+  if (access.queues && Object.keys(access.queues).length > 0) {
     lines.push("import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';");
     calls.push("await new SQSClient({}).send(new SendMessageCommand({ QueueUrl: 'q', MessageBody: '{}' }));");
   }
-  if (spec.access.buckets && Object.keys(spec.access.buckets).length > 0) {
+  if (access.buckets && Object.keys(access.buckets).length > 0) {
     lines.push("import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';");
     calls.push("await new S3Client({}).send(new GetObjectCommand({ Bucket: 'b', Key: event.id }));");
   }
-  if (spec.access.secrets && Object.keys(spec.access.secrets).length > 0) {
+  if (access.secrets && Object.keys(access.secrets).length > 0) {
     lines.push("import { SSMClient, GetParameterCommand } from '@aws-sdk/client-ssm';");
     calls.push("await new SSMClient({}).send(new GetParameterCommand({ Name: event.id, WithDecryption: true }));");
   }

@@ -53,7 +53,7 @@ import {
   type TableSpec,
   requiredScopes,
 } from '../shared/topology.ts';
-import { bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../shared/grants.ts';
+import { accessOf, bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../shared/grants.ts';
 import { operations } from '../shared/api/openapi.ts';
 import { hospitalScopeName, resourceServerIdentifier } from './hospital-token-claims.ts';
 import { partitionFeatures, type DeploymentSettings } from './settings.ts';
@@ -353,7 +353,7 @@ export class TuodiStack extends Stack {
       if (!spec.objectLock) continue;
       const bucket = this.buckets[name];
       const writers = entriesOf<FunctionName, FunctionSpec>(functions)
-        .filter(([, fn]) => bucketAccessOf(fn.access.buckets?.[name] ?? []).some((a) => a.operations.includes('put')))
+        .filter(([, fn]) => bucketAccessOf(accessOf(fn).buckets?.[name] ?? []).some((a) => a.operations.includes('put')))
         .map(([fnName]) => this.functions[fnName].role!.roleArn);
       const objects = bucket.arnForObjects('*');
       bucket.addToResourcePolicy(
@@ -441,7 +441,7 @@ export class TuodiStack extends Stack {
       }),
     });
     this.logGroups[name] = props.logGroup as logs.LogGroup;
-    this.grantAccess(name, fn, spec.access);
+    this.grantAccess(name, fn, accessOf(spec));
 
     if (trigger.type === 'queue') {
       fn.addEventSource(

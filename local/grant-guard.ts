@@ -4,7 +4,7 @@
 // grantViolations() so a test stack can fail the run even where the handler swallowed the error.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { InitializeMiddleware, MiddlewareStack } from '@smithy/types';
-import { describeUse, isGranted, type ResourceUse } from '../shared/grants.ts';
+import { accessOf, describeUse, isGranted, type ResourceUse } from '../shared/grants.ts';
 import {
   bucketEnv,
   buckets,
@@ -94,7 +94,7 @@ const guard: InitializeMiddleware<any, any> = (next, context) => async (args) =>
   const name = runningFunction.getStore();
   if (name) {
     for (const use of usesOf(String(context.clientName), String(context.commandName), args.input as Input)) {
-      if (typeof use !== 'string' && isGranted(functions[name].access, use)) continue;
+      if (typeof use !== 'string' && isGranted(accessOf(functions[name]), use)) continue;
       const what = typeof use === 'string' ? use : describeUse(use);
       const message = `grant missing: function ${name} calls ${what}; its topology entry (shared/topology.ts) does not allow it`;
       violations.push(message);

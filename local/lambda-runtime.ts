@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { functions, type FunctionName } from '../shared/topology.ts';
 import { runningFunction } from './grant-guard.ts';
+import { inOwnInvocation } from './invoke-store.ts';
 import { projectRoot } from './paths.ts';
 
 export type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -18,8 +19,15 @@ export async function loadHandler(name: FunctionName): Promise<Handler> {
   if (trigger.type === 'http' && trigger.method === 'POST' && (handler as { idempotent?: boolean }).idempotent !== true) {
     throw new Error(`${functions[name].entry} takes POSTs but its httpRoute was built without idempotentPosts`);
   }
-  // Every SDK call inside is checked against this function's grants (local/grant-guard.ts).
-  return (event, context) => runningFunction.run(name, () => handler(event, context));
+  return asInvocation(name, handler);
+}
+
+/**
+ * `handler` as function `name`'s invocations: every SDK call inside is checked against its grants
+ * (local/grant-guard.ts), and its log lines carry its own Lambda context (local/invoke-store.ts).
+ */
+export function asInvocation(name: FunctionName, handler: Handler): Handler {
+  return (event, context) => inOwnInvocation(context.awsRequestId, () => runningFunction.run(name, () => handler(event, context)));
 }
 
 /**

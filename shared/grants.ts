@@ -2,10 +2,12 @@
 // statements (infra/stack.ts) and the local stack checks every SDK call against it
 // (local/grant-guard.ts), so a missing or too-narrow grant fails `npm test`, not a deployment.
 import {
+  routeMethodAccess,
   tables,
   type Access,
   type BucketAccess,
   type BucketName,
+  type FunctionSpec,
   type ObjectOperation,
   type QueueName,
   type TableAccess,
@@ -13,6 +15,23 @@ import {
   type TableOperation,
   type TableSpec,
 } from './topology.ts';
+
+/**
+ * Everything a function may touch: its entry's own access and what its trigger implies
+ * (routeMethodAccess: a POST route's idempotency table). The CDK stack grants this and sets its
+ * variables; the local grant guard checks calls against it. The entry's own grant of a resource wins.
+ */
+export function accessOf(spec: Pick<FunctionSpec, 'access' | 'trigger'>): Access {
+  const implied = spec.trigger.type === 'http' ? routeMethodAccess[spec.trigger.method] : undefined;
+  if (!implied) return spec.access;
+  const own = spec.access;
+  return {
+    ...((implied.tables || own.tables) && { tables: { ...implied.tables, ...own.tables } }),
+    ...((implied.queues || own.queues) && { queues: { ...implied.queues, ...own.queues } }),
+    ...((implied.buckets || own.buckets) && { buckets: { ...implied.buckets, ...own.buckets } }),
+    ...((implied.secrets || own.secrets) && { secrets: { ...implied.secrets, ...own.secrets } }),
+  };
+}
 
 /** IAM actions for each DynamoDB operation the topology names. */
 export const tableActions: Record<TableOperation, string> = {

@@ -333,8 +333,14 @@ export interface FunctionSpec {
   bundleAllowance?: { kib: number; reason: string };
 }
 
-/** Powertools idempotency reads, conditionally puts and updates its record, and deletes it when the call fails. */
-const idempotencyAccess = { operations: ['get', 'put', 'update', 'delete'] } as const satisfies TableAccess;
+/**
+ * What a route's method grants by itself, declared once (infra/ and local/ read it through
+ * shared/grants.ts `accessOf`). A POST takes an Idempotency-Key (shared/http/idempotency.ts): Powertools
+ * idempotency reads, conditionally puts and updates its record, and deletes it when the call fails.
+ */
+export const routeMethodAccess: Partial<Record<HttpMethod, Access>> = {
+  POST: { tables: { idempotency: { operations: ['get', 'put', 'update', 'delete'] } } },
+};
 
 /**
  * A figures maintainer reads the ledger entries a change touches (one consistent BatchGetItem),
@@ -367,7 +373,7 @@ export const functions = {
     memoryMiB: 512,
     access: {
       // recipients batchGet: a dry run tells which lines are already in the registry
-      tables: { recipientImports: { operations: ['put', 'update'] }, idempotency: idempotencyAccess, recipients: { operations: ['batchGet'] } },
+      tables: { recipientImports: { operations: ['put', 'update'] }, recipients: { operations: ['batchGet'] } },
       buckets: { documents: [{ prefix: 'registry-imports/', operations: ['put'] }] },
       queues: { recipientImports: 'send' },
     },
@@ -433,7 +439,6 @@ export const functions = {
       tables: {
         hospitalNotices: { operations: ['get', 'put', 'update', 'delete'] /* the one-open-stay item is claimed and released */ },
         hospitals: { operations: ['get'] /* the caller's designated hospital */ },
-        idempotency: idempotencyAccess,
         recipients: { operations: ['get'] /* the patient's registry record */ },
         // As decideHospitalNotices: the year's usage read, then moved inside the settlement or reversal transaction.
         medicalAssistanceUsage: { operations: ['get', 'update'] },
@@ -463,7 +468,6 @@ export const functions = {
         hospitalNotices: { operations: ['get', 'update'] },
         hospitals: { operations: ['get'] },
         medicalAssistanceUsage: { operations: ['get'] /* the patient's year so far */ },
-        idempotency: idempotencyAccess,
       },
     },
   },
@@ -503,7 +507,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: {
-      tables: { payoutBatches: { operations: ['put', 'update'] }, idempotency: idempotencyAccess },
+      tables: { payoutBatches: { operations: ['put', 'update'] } },
       queues: { payoutPlans: 'send' },
     },
   },
@@ -513,7 +517,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMiB: 512,
     access: {
-      tables: { payoutBatches: { operations: ['get', 'update'] }, idempotency: idempotencyAccess },
+      tables: { payoutBatches: { operations: ['get', 'update'] } },
       queues: { payoutChunks: 'send' },
     },
   },
@@ -552,7 +556,7 @@ export const functions = {
     timeoutSeconds: 15,
     memoryMiB: 1024,
     access: {
-      tables: { payoutBatches: { operations: ['get'] }, payoutProgress: { operations: ['put'] }, idempotency: idempotencyAccess },
+      tables: { payoutBatches: { operations: ['get'] }, payoutProgress: { operations: ['put'] } },
       buckets: { exports: [{ prefix: 'payouts/*/bank-results/', operations: ['put'] }] },
       queues: { bankResults: 'send' },
     },
@@ -643,14 +647,14 @@ export const functions = {
     trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/reject', authenticated: true },
     timeoutSeconds: 30,
     memoryMiB: 512,
-    access: { tables: { payoutBatches: { operations: ['get', 'update'] }, payments: { operations: ['query'] }, payoutClaims: { operations: ['update'] }, idempotency: idempotencyAccess } },
+    access: { tables: { payoutBatches: { operations: ['get', 'update'] }, payments: { operations: ['query'] }, payoutClaims: { operations: ['update'] } } },
   },
   cancelPayoutBatch: {
     entry: 'functions/cancel-payout-batch/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/payout-batches/{id}/cancel', authenticated: true },
     timeoutSeconds: 30,
     memoryMiB: 512,
-    access: { tables: { payoutBatches: { operations: ['get', 'update'] }, payments: { operations: ['query'] }, payoutClaims: { operations: ['update'] }, idempotency: idempotencyAccess } },
+    access: { tables: { payoutBatches: { operations: ['get', 'update'] }, payments: { operations: ['query'] }, payoutClaims: { operations: ['update'] } } },
   },
   retryPayoutBatch: {
     entry: 'functions/retry-payout-batch/handler.ts',
@@ -664,7 +668,6 @@ export const functions = {
         payments: { operations: ['query', 'delete'] },
         payoutClaims: { operations: ['update'] },
         payoutProgress: { operations: ['query', 'batchWrite'] },
-        idempotency: idempotencyAccess,
       },
       queues: { payoutPlans: 'send' },
     },
@@ -676,7 +679,7 @@ export const functions = {
     memoryMiB: 512,
     access: {
       // Reads the batch and the report, marks the report returnAll and the batch's history (conditional updates).
-      tables: { payoutBatches: { operations: ['get', 'update'] }, payoutProgress: { operations: ['get', 'update'] }, idempotency: idempotencyAccess },
+      tables: { payoutBatches: { operations: ['get', 'update'] }, payoutProgress: { operations: ['get', 'update'] } },
       buckets: { exports: [{ prefix: 'payouts/*/bank-results/', operations: ['get'] }] },
       queues: { bankResults: 'send' },
     },
@@ -707,7 +710,7 @@ export const functions = {
     trigger: { type: 'http', method: 'POST', path: '/applications', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 10,
     memoryMiB: 512,
-    access: { tables: { applications: { operations: ['put'] }, idempotency: idempotencyAccess } },
+    access: { tables: { applications: { operations: ['put'] } } },
   },
   listApplications: {
     entry: 'functions/list-applications/handler.ts',
@@ -744,7 +747,7 @@ export const functions = {
     memoryMiB: 256,
     // Write access to the bucket is what the presigned PUT URL acts with.
     access: {
-      tables: { applications: { operations: ['get', 'update'] }, idempotency: idempotencyAccess },
+      tables: { applications: { operations: ['get', 'update'] } },
       buckets: { documents: [{ prefix: 'applications/', operations: ['put'] }] },
     },
   },
@@ -754,7 +757,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMiB: 256,
     access: {
-      tables: { applications: { operations: ['get', 'update'] }, idempotency: idempotencyAccess },
+      tables: { applications: { operations: ['get', 'update'] } },
       queues: { applicationAssessments: 'send' },
     },
   },
@@ -772,7 +775,7 @@ export const functions = {
     memoryMiB: 512,
     access: {
       // The only writer of grants: the payouts side reads them.
-      tables: { applications: { operations: ['get', 'update'] }, grants: { operations: ['put'] }, idempotency: idempotencyAccess },
+      tables: { applications: { operations: ['get', 'update'] }, grants: { operations: ['put'] } },
       // Writes the public notice (and deletes it if the decision lost a race); presigns downloads.
       buckets: {
         documents: [{ prefix: 'applications/', operations: ['get'] }],
@@ -786,7 +789,7 @@ export const functions = {
     timeoutSeconds: 10,
     memoryMiB: 256,
     access: {
-      tables: { applications: { operations: ['get', 'update'] }, idempotency: idempotencyAccess },
+      tables: { applications: { operations: ['get', 'update'] } },
       buckets: { documents: [{ prefix: 'applications/', operations: ['get'] }], exports: [{ prefix: 'public-notices/', operations: ['get'] }] },
     },
   },
@@ -817,35 +820,35 @@ export const functions = {
     trigger: { type: 'http', method: 'POST', path: '/recipients/suspensions', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: recipientChangeAccess, idempotency: idempotencyAccess } },
+    access: { tables: { recipients: recipientChangeAccess } },
   },
   requestPayeeChange: {
     entry: 'functions/request-payee-change/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/payee-changes', authenticated: true },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: recipientChangeAccess, idempotency: idempotencyAccess } },
+    access: { tables: { recipients: recipientChangeAccess } },
   },
   confirmPayeeChange: {
     entry: 'functions/confirm-payee-change/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/payee-changes/confirmations', authenticated: true },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: recipientChangeAccess, idempotency: idempotencyAccess } },
+    access: { tables: { recipients: recipientChangeAccess } },
   },
   reinstateRecipient: {
     entry: 'functions/reinstate-recipient/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/reinstatements', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: recipientChangeAccess, idempotency: idempotencyAccess } },
+    access: { tables: { recipients: recipientChangeAccess } },
   },
   terminateRecipient: {
     entry: 'functions/terminate-recipient/handler.ts',
     trigger: { type: 'http', method: 'POST', path: '/recipients/terminations', authenticated: true, throttle: { ratePerSecond: 10, burst: 20 } },
     timeoutSeconds: 5,
     memoryMiB: 256,
-    access: { tables: { recipients: recipientChangeAccess, idempotency: idempotencyAccess } },
+    access: { tables: { recipients: recipientChangeAccess } },
   },
   // 统计: the figures are maintained from each source table's stream; the reports read counters.
   maintainRegistryFigures: {
@@ -891,7 +894,7 @@ export const functions = {
     trigger: { type: 'http', method: 'POST', path: '/reports/monthly/{month}/filings', authenticated: true },
     timeoutSeconds: 15,
     memoryMiB: 512,
-    access: { tables: { figures: { operations: ['query', 'get', 'put'] /* the month's counters, then the filed copy */ }, idempotency: idempotencyAccess } },
+    access: { tables: { figures: { operations: ['query', 'get', 'put'] /* the month's counters, then the filed copy */ } } },
   },
   listMonthlyFilings: {
     entry: 'functions/list-monthly-filings/handler.ts',

@@ -1,6 +1,6 @@
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { reportEntry } from '../../shared/domain/payouts/batch.ts';
-import { applyBankReport } from '../../shared/usecases/payouts.ts';
+import { applyBankReport } from '../../shared/usecases/payout-bank-reports.ts';
 import { leaseMsFor, messageAttempt, payoutStepGaveUp, runLeased, statusIs } from '../../shared/usecases/recovery.ts';
 import { logger } from '../../shared/observability/logger.ts';
 

@@ -1,7 +1,7 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { approvePayoutBatch } from '../../shared/api/payouts.ts';
-import { approveBatch } from '../../shared/usecases/payouts.ts';
+import { approveBatch } from '../../shared/usecases/payout-commands.ts';
 
 export const handler = httpRoute({
   ...approvePayoutBatch,

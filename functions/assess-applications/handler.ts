@@ -1,5 +1,5 @@
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
-import { assessApplication } from '../../shared/usecases/applications.ts';
+import { assessApplication } from '../../shared/usecases/application-workers.ts';
 import { recordGaveUp } from '../../shared/usecases/work-failures.ts';
 import { logger } from '../../shared/observability/logger.ts';
 

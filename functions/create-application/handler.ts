@@ -1,7 +1,7 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { createApplication } from '../../shared/api/applications.ts';
-import { fileApplication } from '../../shared/usecases/applications.ts';
+import { fileApplication } from '../../shared/usecases/application-commands.ts';
 
 export const handler = httpRoute({
   ...createApplication,

@@ -1,7 +1,7 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { createPayoutBatch } from '../../shared/api/payouts.ts';
-import { createBatch } from '../../shared/usecases/payouts.ts';
+import { createBatch } from '../../shared/usecases/payout-commands.ts';
 
 export const handler = httpRoute({
   ...createPayoutBatch,

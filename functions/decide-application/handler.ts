@@ -1,7 +1,7 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { decideApplication } from '../../shared/api/applications.ts';
-import { decide } from '../../shared/usecases/applications.ts';
+import { decide } from '../../shared/usecases/application-commands.ts';
 
 export const handler = httpRoute({
   ...decideApplication,

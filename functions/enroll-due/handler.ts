@@ -1,6 +1,6 @@
 import { dateInChina } from '../../shared/domain/clock.ts';
 import { scheduledJob } from '../../shared/queue/scheduled-job.ts';
-import { enrollDue } from '../../shared/usecases/applications.ts';
+import { enrollDue } from '../../shared/usecases/application-workers.ts';
 
 export const handler = scheduledJob(async (asOf) => {
   const now = new Date();

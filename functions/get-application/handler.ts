@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { getApplication } from '../../shared/api/applications.ts';
-import { viewApplication } from '../../shared/usecases/applications.ts';
+import { viewApplication } from '../../shared/usecases/application-views.ts';
 
 export const handler = httpRoute({
   ...getApplication,

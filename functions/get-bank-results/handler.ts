@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { getBankResults } from '../../shared/api/payouts.ts';
-import { viewBankReport } from '../../shared/usecases/payouts.ts';
+import { viewBankReport } from '../../shared/usecases/payout-bank-reports.ts';
 
 export const handler = httpRoute({
   ...getBankResults,

@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { getPayoutBatch } from '../../shared/api/payouts.ts';
-import { viewBatch } from '../../shared/usecases/payouts.ts';
+import { viewBatch } from '../../shared/usecases/payout-views.ts';
 
 export const handler = httpRoute({
   ...getPayoutBatch,

@@ -1,9 +1,9 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { pageBinding } from '../../shared/http/pagination.ts';
+import { pagedBody } from '../../shared/http/pagination.ts';
 import { listApplications as listApplicationsOperation } from '../../shared/api/applications.ts';
-import { listApplications } from '../../shared/usecases/applications.ts';
+import { listApplications } from '../../shared/usecases/application-views.ts';
 
 export const handler = httpRoute({
   ...listApplicationsOperation,
-  handle: async (request) => ({ status: 200, body: await listApplications(request.query, request.actor, pageBinding(request)) }),
+  handle: async (request) => ({ status: 200, body: await pagedBody(request, (startKey) => listApplications(request.query, request.actor, startKey)) }),
 });

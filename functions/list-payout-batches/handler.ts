@@ -1,9 +1,9 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { pageBinding } from '../../shared/http/pagination.ts';
+import { pagedBody } from '../../shared/http/pagination.ts';
 import { listPayoutBatches } from '../../shared/api/payouts.ts';
-import { listBatches } from '../../shared/usecases/payouts.ts';
+import { listBatches } from '../../shared/usecases/payout-views.ts';
 
 export const handler = httpRoute({
   ...listPayoutBatches,
-  handle: async (request) => ({ status: 200, body: await listBatches(request.query, pageBinding(request)) }),
+  handle: async (request) => ({ status: 200, body: await pagedBody(request, (startKey) => listBatches(request.query, startKey)) }),
 });

@@ -1,9 +1,9 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { pageBinding } from '../../shared/http/pagination.ts';
+import { pagedBody } from '../../shared/http/pagination.ts';
 import { listReviewsDue as listReviewsDueOperation } from '../../shared/api/registry.ts';
 import { listReviewsDue } from '../../shared/usecases/recipient-management.ts';
 
 export const handler = httpRoute({
   ...listReviewsDueOperation,
-  handle: async (request) => ({ status: 200, body: await listReviewsDue(request.query, request.actor, pageBinding(request)) }),
+  handle: async (request) => ({ status: 200, body: await pagedBody(request, (startKey) => listReviewsDue(request.query, request.actor, startKey)) }),
 });

@@ -1,5 +1,5 @@
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
-import { dispatchChunks } from '../../shared/usecases/payouts.ts';
+import { dispatchChunks } from '../../shared/usecases/payout-chunks.ts';
 import { messageAttempt, payChunkLeased, payoutStepGaveUp } from '../../shared/usecases/recovery.ts';
 
 export const handler = sqsWorker(

@@ -1,5 +1,5 @@
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
-import { fanOutPlanning, planBatch } from '../../shared/usecases/payouts.ts';
+import { fanOutPlanning, planBatch } from '../../shared/usecases/payout-planning.ts';
 import { messageAttempt, payoutStepGaveUp } from '../../shared/usecases/recovery.ts';
 import { logger } from '../../shared/observability/logger.ts';
 

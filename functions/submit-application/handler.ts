@@ -1,7 +1,7 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { submitApplication } from '../../shared/api/applications.ts';
-import { submit } from '../../shared/usecases/applications.ts';
+import { submit } from '../../shared/usecases/application-commands.ts';
 
 export const handler = httpRoute({
   ...submitApplication,

@@ -1,5 +1,5 @@
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
-import { writeBankFiles } from '../../shared/usecases/payouts.ts';
+import { writeBankFiles } from '../../shared/usecases/payout-files.ts';
 import { leaseMsFor, messageAttempt, payoutStepGaveUp, runLeased, statusIs } from '../../shared/usecases/recovery.ts';
 import { logger } from '../../shared/observability/logger.ts';
 

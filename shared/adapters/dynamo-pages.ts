@@ -5,6 +5,9 @@ import { documents } from './clients.ts';
 
 type Item = Record<string, unknown>;
 
+/** Where a page starts: a LastEvaluatedKey (or a listing's own position), opened at the edge from a token it sealed. */
+export type StartKey = Record<string, unknown>;
+
 /**
  * The items of one page and the key to start the next from (undefined: the last page). `T` is
  * the table's record type: our own tables hold only what our writers put, so the type is asserted

@@ -1,5 +1,6 @@
 // One builder for the conditional updates that move a record from one status to another: what
-// to set, what to append to a list (its history), what to remove, and the statuses it must be in;
+// to set, what to append to a list (its history), what to add to a counter, what to remove, and the
+// statuses it must be in;
 // and the one conditional write: applied (true) or its condition false (false, nothing written).
 import { PutCommand, UpdateCommand, type PutCommandInput, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { TableName } from '../topology.ts';
@@ -14,12 +15,14 @@ export interface UpdateSpec {
   setIfMissing?: Values;
   /** Appended to list attributes, which are created when missing. */
   append?: Record<string, unknown[]>;
+  /** Added to number attributes (DynamoDB ADD: a missing attribute starts at 0): counters. */
+  add?: Record<string, number>;
   remove?: readonly string[];
   /** One element of a list attribute to remove. */
   removeListItem?: { attribute: string; index: number };
   /** The record must exist with one of these statuses... */
   statusIn?: readonly string[];
-  /** ...and/or meet this condition (placeholders of its own, not #s0/#a0/#r0/#m0/#c0 style). */
+  /** ...and/or meet this condition (placeholders of its own, not #s0/#a0/#d0/#r0/#m0/#c0 style). */
   condition?: { expression: string; names?: Record<string, string>; values?: Values };
 }
 
@@ -44,6 +47,11 @@ export function updateParams(tableName: string, key: Values, spec: UpdateSpec) {
     values[':emptyList'] = [];
     sets.push(`#a${i} = list_append(if_not_exists(#a${i}, :emptyList), :a${i})`);
   });
+  const adds = definedEntries(spec.add).map(([attribute, amount], i) => {
+    names[`#d${i}`] = attribute;
+    values[`:d${i}`] = amount;
+    return `#d${i} :d${i}`;
+  });
   const removes = (spec.remove ?? []).map((attribute, i) => {
     names[`#r${i}`] = attribute;
     return `#r${i}`;
@@ -65,7 +73,11 @@ export function updateParams(tableName: string, key: Values, spec: UpdateSpec) {
   return {
     TableName: tableName,
     Key: key,
-    UpdateExpression: [sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+    UpdateExpression: [
+      sets.length ? `SET ${sets.join(', ')}` : '',
+      adds.length ? `ADD ${adds.join(', ')}` : '',
+      removes.length ? `REMOVE ${removes.join(', ')}` : '',
+    ]
       .filter(Boolean)
       .join(' '),
     ...(conditions.length && { ConditionExpression: conditions.join(' AND ') }),

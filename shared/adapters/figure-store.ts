@@ -8,7 +8,7 @@ import type { LedgerEntry, LedgerPlan } from '../domain/figure-ledger.ts';
 import { documents } from './clients.ts';
 import { batchGet } from './dynamo-batch.ts';
 import { queryAll } from './dynamo-pages.ts';
-import { cancellationCodes, isConditionFailure, updateItem } from './dynamo-update.ts';
+import { cancellationCodes, isConditionFailure, updateItem, updateParams } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
 
 /** Shards per counter: a 100,000-line bank report spreads its ADDs over these items. */
@@ -47,15 +47,7 @@ export async function writePlan(plan: LedgerPlan, shard: number): Promise<'writt
     const nonZero = Object.entries(fields).filter(([, v]) => v !== 0);
     if (nonZero.length === 0) return [];
     return [
-      {
-        Update: {
-          TableName: tableName('figures'),
-          Key: counterItemKey(counter, shard),
-          UpdateExpression: `ADD ${nonZero.map((_, i) => `#f${i} :f${i}`).join(', ')}`,
-          ExpressionAttributeNames: Object.fromEntries(nonZero.map(([f], i) => [`#f${i}`, f])),
-          ExpressionAttributeValues: Object.fromEntries(nonZero.map(([, v], i) => [`:f${i}`, v])),
-        },
-      },
+      { Update: updateParams(tableName('figures'), counterItemKey(counter, shard), { add: Object.fromEntries(nonZero) }) },
     ];
   });
   const items = [...entries, ...counters];

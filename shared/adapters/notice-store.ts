@@ -10,7 +10,7 @@ import type {
   ReversalMark,
   SettlementFigures,
 } from '../domain/hospital-notices.ts';
-import { cancellationCodes, isConditionFailure, updateIf } from './dynamo-update.ts';
+import { cancellationCodes, isConditionFailure, updateIf, updateItem } from './dynamo-update.ts';
 import { documents } from './clients.ts';
 import { collect, queryAll, scanAll, readPage } from './dynamo-pages.ts';
 import { tableName } from './resources.ts';
@@ -366,16 +366,10 @@ const hospitalMonthBetween = (hospitalMonth: string, fromInstant: string, toInst
  * used up. The counter item expires after a day (TTL).
  */
 export async function takeRateSlot(hospitalId: string, minute: string, limit: number): Promise<boolean> {
-  return updateIf({
-    TableName: tableName('hospitalNotices'),
-    Key: { id: `rate_${hospitalId}_${minute}` },
-    UpdateExpression: 'ADD used :one SET expiration = if_not_exists(expiration, :expires)',
-    ConditionExpression: 'attribute_not_exists(used) OR used < :limit',
-    ExpressionAttributeValues: {
-      ':one': 1,
-      ':limit': limit,
-      ':expires': Math.floor(Date.now() / 1000) + 24 * 60 * 60,
-    },
+  return updateItem('hospitalNotices', { id: `rate_${hospitalId}_${minute}` }, {
+    add: { used: 1 },
+    setIfMissing: { expiration: Math.floor(Date.now() / 1000) + 24 * 60 * 60 },
+    condition: { expression: 'attribute_not_exists(used) OR used < :limit', values: { ':limit': limit } },
   });
 }
 

@@ -5,8 +5,9 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { AppError } from '../domain/errors.ts';
 import { secretBytes } from '../adapters/secrets.ts';
+import type { StartKey } from '../adapters/dynamo-pages.ts';
 
-export type Key = Record<string, unknown>;
+export type Key = StartKey;
 
 /** What a token is bound to: the route, every filter but `limit` and `nextToken`, and the caller. */
 export interface PageBinding {
@@ -16,7 +17,7 @@ export interface PageBinding {
 }
 
 /** The binding of a list request: route key, path and query filters, and the caller's subject. */
-export function pageBinding(request: { event: { routeKey: string }; actor: { sub: string }; path: unknown; query: unknown }): PageBinding {
+export function pageBinding(request: ListRequest): PageBinding {
   const { limit: _limit, nextToken: _token, ...filters } = { ...(request.path as object), ...(request.query as object) } as Record<string, unknown>;
   return { route: request.event.routeKey, filters, caller: request.actor.sub };
 }
@@ -64,4 +65,22 @@ export async function decodeNextToken(token: string | undefined, binding: PageBi
     // authentication failed: another key, another binding, or an edited token
   }
   throw notOurs();
+}
+
+/** The parts of a list request a page is bound to (see pageBinding) and its nextToken. */
+type ListRequest = { event: { routeKey: string }; actor: { sub: string }; path: unknown; query: unknown };
+
+/**
+ * A list route's body: the request's nextToken opened to the start key it sealed (400
+ * `nextToken: not a token this API gave out` otherwise), `list` run from that key, and the
+ * `lastKey` it returns sealed as `nextToken` (null on the last page). Use cases take and return
+ * start keys only; tokens belong to the edge.
+ */
+export async function pagedBody<T extends { lastKey: Key | undefined }>(
+  request: ListRequest,
+  list: (startKey: Key | undefined) => Promise<T>,
+): Promise<Omit<T, 'lastKey'> & { nextToken: string | null }> {
+  const binding = pageBinding(request);
+  const { lastKey, ...rest } = await list(await decodeNextToken((request.query as { nextToken?: string }).nextToken, binding));
+  return { ...rest, nextToken: await encodeNextToken(lastKey, binding) };
 }

@@ -23,9 +23,10 @@ import {
 import { maskIdNumber } from '../domain/id-number.ts';
 import { loadDefaultPolicies, policyInForce, watchThresholdFen } from '../domain/policy.ts';
 import { settleDischarge, type DischargeSettlement } from '../domain/settlement.ts';
-import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
+import type { StartKey } from '../adapters/dynamo-pages.ts';
 import type { Actor } from '../domain/actor.ts';
 import { auditEligibilityCheck } from '../observability/audit.ts';
+import { countBusinessEvent } from '../observability/metrics.ts';
 import {
   annualUsage,
   claimStay,
@@ -211,6 +212,12 @@ export async function viewNotice(id: string, actor: Actor): Promise<NoticeView> 
 
 const system = 'tuodi:hospital-notice-worker';
 
+/** A decision this call recorded (not one found made): counted as NoticesDecided by its outcome. */
+function decided<O extends string>(outcome: O): O {
+  countBusinessEvent('NoticesDecided', outcome);
+  return outcome;
+}
+
 /** Decides a received notice; a notice already decided is left as it is (redelivery). */
 export async function decideNotice(id: string, now: Date): Promise<string> {
   const notice = await getNotice(id);
@@ -278,7 +285,7 @@ async function decideAdmissionNotice(notice: AdmissionRecord, now: Date): Promis
     outcome: status,
     detail,
   });
-  return status;
+  return decided(status);
 }
 
 async function reject(notice: DischargeRecord | ReversalRecord, reason: string, now: Date): Promise<string> {
@@ -289,7 +296,7 @@ async function reject(notice: DischargeRecord | ReversalRecord, reason: string, 
     decidedAt: at,
     entry: { at, by: system, action: 'REJECTED', reason },
   });
-  return recorded ? 'REJECTED' : 'already-decided';
+  return recorded ? decided('REJECTED') : 'already-decided';
 }
 
 const maxSettleAttempts = 50;
@@ -391,7 +398,7 @@ async function settleDischargeNotice(notice: DischargeRecord, now: Date): Promis
     });
     if (outcome === 'settled') {
       await releaseStay(admission.patientIdNumber!, admission.id);
-      return 'SETTLED';
+      return decided('SETTLED');
     }
     if (outcome === 'already-decided') return 'already-decided';
     if (outcome === 'admission-already-discharged') {
@@ -469,7 +476,7 @@ async function applyReversal(notice: ReversalRecord, now: Date): Promise<string>
         // been admitted elsewhere since (the correction still settles against this admission).
         await openStay(original.patientIdNumber, noticeIdFor(notice.hospitalId, original.admissionNoticeNo));
       }
-      return 'APPLIED';
+      return decided('APPLIED');
     }
     if (outcome === 'reversal-already-decided') return 'already-decided';
     // The original moved (a discharge settled, another reversal): look again.
@@ -562,13 +569,13 @@ export async function monthlyAssistanceTotals(hospitalId: string, month: string)
 }
 
 /** GET /hospital-notices?date=: the calling hospital's notices received that China-time day, with totals. */
-export async function listDay(query: { date: string; limit: number; nextToken?: string }, actor: Actor, binding: PageBinding) {
+export async function listDay(query: { date: string; limit: number }, actor: Actor, startKey: StartKey | undefined) {
   const { hospitalId } = await designatedHospitalOf(actor);
   const { from, to } = chinaDayBounds(query.date);
   const hospitalMonth = `${hospitalId}#${query.date.slice(0, 7)}`;
-  const page = await hospitalNoticesPage(hospitalMonth, from, to, query.limit, await decodeNextToken(query.nextToken, binding));
+  const page = await hospitalNoticesPage(hospitalMonth, from, to, query.limit, startKey);
   const totals = assistanceTotals(await hospitalNoticesBetween(hospitalMonth, from, to));
-  return { date: query.date, items: page.items.map(toView), nextToken: await encodeNextToken(page.lastKey, binding), totals };
+  return { date: query.date, items: page.items.map(toView), lastKey: page.lastKey, totals };
 }
 
 /**

@@ -16,7 +16,7 @@ import {
   type PendingPayeeChange,
 } from '../adapters/registry-store.ts';
 import { maskBankAccount } from '../domain/masking.ts';
-import { decodeNextToken, encodeNextToken, type PageBinding } from '../http/pagination.ts';
+import type { StartKey } from '../adapters/dynamo-pages.ts';
 import { checkTownship } from '../domain/township-scope.ts';
 
 const reviewJob = 'tuodi:review-due';
@@ -71,15 +71,15 @@ export async function openDueReviews(asOf: string, now: Date): Promise<{ asOf: s
  * only, and asking for another is 403 FORBIDDEN.
  */
 export async function listReviewsDue(
-  query: { township?: string; limit: number; nextToken?: string },
+  query: { township?: string; limit: number },
   actor: Actor,
-  binding: PageBinding,
+  startKey: StartKey | undefined,
 ) {
   if (query.township !== undefined) checkTownship(actor, query.township, 'the township asked for');
   const { items, lastKey } = await queryOpenReviews(
     actor.township ?? query.township,
     query.limit,
-    await decodeNextToken(query.nextToken, binding),
+    startKey,
   );
   return {
     items: items.map((r) => ({
@@ -89,7 +89,7 @@ export async function listReviewsDue(
       nextReviewOn: r.nextReviewOn ?? null,
       reviewEveryMonths: r.reviewEveryMonths ?? 12,
     })),
-    nextToken: await encodeNextToken(lastKey, binding),
+    lastKey,
   };
 }
 

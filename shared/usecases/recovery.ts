@@ -24,7 +24,7 @@ import { acquireLease, attemptOwner, leaseIsFree, releaseLease, renewLease, type
 import { chunksDone, getBatch, progressEntries } from '../adapters/payout-store.ts';
 import { send } from '../adapters/queue.ts';
 import type { PayoutStepMessage } from '../queue/messages.ts';
-import { payChunk } from './payouts.ts';
+import { payChunk } from './payout-chunks.ts';
 import { finishImport, getImport, readImportFile, registeredImportIds } from '../adapters/registry-store.ts';
 import {
   applyingReports,

@@ -35,6 +35,7 @@ import {
 } from '../adapters/registry-store.ts';
 import { recipientIdOf } from '../adapters/recipient-id-key.ts';
 import { pausePoint } from '../observability/pause-point.ts';
+import { countBusinessEvent } from '../observability/metrics.ts';
 
 /** `code`: the detail's stable code, for a file the API cannot read at all (addition to the contract). */
 function refuse(message: string, code?: 'FILE_ENCODING_UNREADABLE'): never {
@@ -216,7 +217,7 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
   rejections.sort((a, b) => a.line - b.line);
   // Every rejection, for the reviewer to download; the record keeps only the first ones.
   if (rejections.length > 0) await storeImportFile(rejectionsObjectKey(importId), rejectionsCsv(rejections));
-  await finishImport(
+  const finished = await finishImport(
     importId,
     {
       status: 'COMPLETED',
@@ -231,5 +232,16 @@ export async function runImport(importId: string, now: Date): Promise<'finished'
       reason: `${created + alreadyWritten} imported, ${rejections.length} rejected`,
     },
   );
+  if (finished) countRejectedLines(rejections);
   return 'finished';
+}
+
+/** ImportLinesRejected by each line's first reason code. */
+function countRejectedLines(rejections: readonly LineRejection[]): void {
+  const byReason = new Map<string, number>();
+  for (const rejection of rejections) {
+    const reason = rejection.details[0]?.code ?? 'UNSPECIFIED';
+    byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
+  }
+  for (const [reason, count] of byReason) countBusinessEvent('ImportLinesRejected', reason, count);
 }

@@ -29,7 +29,7 @@ import {
   type TableSpec,
 } from '../../shared/topology.ts';
 import { lambdaRuntime, projectRoot, readHospitals, routeScopes, serviceName } from '../../infra/stack.ts';
-import { bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../../shared/grants.ts';
+import { accessOf, bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../../shared/grants.ts';
 import { hospitalScopeName, resourceServerIdentifier } from '../../infra/hospital-token-claims.ts';
 import { monitoringUnits } from '../../bench/cost.ts';
 import { viewerRequest } from '../../infra/console-hosting.ts';
@@ -243,16 +243,16 @@ describe('functions', () => {
   it.each(fnEntries)('%s has the runtime, size, tracing and environment of its spec', (name, spec) => {
     const fn = allFunctions()[logicalId(stack.functions[name])]!;
     const expectedEnv: Record<string, unknown> = { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: serviceName };
-    for (const table of Object.keys(spec.access.tables ?? {}) as TableName[]) {
+    for (const table of Object.keys(accessOf(spec).tables ?? {}) as TableName[]) {
       expectedEnv[tableEnv(table)] = { Ref: logicalId(stack.tables[table]) };
     }
-    for (const queue of Object.keys(spec.access.queues ?? {}) as QueueName[]) {
+    for (const queue of Object.keys(accessOf(spec).queues ?? {}) as QueueName[]) {
       expectedEnv[queueEnv(queue)] = { Ref: logicalId(stack.queues[queue]) };
     }
-    for (const bucket of Object.keys(spec.access.buckets ?? {}) as BucketName[]) {
+    for (const bucket of Object.keys(accessOf(spec).buckets ?? {}) as BucketName[]) {
       expectedEnv[bucketEnv(bucket)] = { Ref: logicalId(stack.buckets[bucket]) };
     }
-    for (const secret of Object.keys(spec.access.secrets ?? {}) as SecretName[]) {
+    for (const secret of Object.keys(accessOf(spec).secrets ?? {}) as SecretName[]) {
       expectedEnv[secretEnv(secret)] = secrets[secret].parameterName;
     }
     expect(fn.Properties).toMatchObject({
@@ -269,13 +269,13 @@ describe('functions', () => {
   it.each(fnEntries)('%s is granted exactly the table and object actions of its spec', (name, spec) => {
     const grants = grantsOf(template(), logicalId(stack.functions[name].role!));
     const expected = new Map<string, Set<string>>();
-    for (const [table, level] of Object.entries(spec.access.tables ?? {}) as Array<[TableName, NonNullable<unknown>]>) {
+    for (const [table, level] of Object.entries(accessOf(spec).tables ?? {}) as Array<[TableName, NonNullable<unknown>]>) {
       const access = tableAccessOf(level as Parameters<typeof tableAccessOf>[0], tables[table]);
       const arn = stack.tables[table].tableArn;
       if (access.operations.length) expected.set(json(arn), new Set(access.operations.map((op) => tableActions[op])));
       for (const index of access.queryIndexes) expected.set(json(`${arn}/index/${index}`), new Set([tableActions.query]));
     }
-    for (const [bucket, level] of Object.entries(spec.access.buckets ?? {}) as Array<[BucketName, NonNullable<unknown>]>) {
+    for (const [bucket, level] of Object.entries(accessOf(spec).buckets ?? {}) as Array<[BucketName, NonNullable<unknown>]>) {
       for (const { prefix, operations } of bucketAccessOf(level as Parameters<typeof bucketAccessOf>[0])) {
         expected.set(json(stack.buckets[bucket].arnForObjects(`${prefix}*`)), new Set(operations.map((op) => objectActions[op])));
       }
@@ -300,7 +300,7 @@ describe('functions', () => {
     const grants = grantsOf(template(), logicalId(stack.functions[name].role!));
     for (const queue of queueNames) {
       const sends = grants.get(json(stack.queues[queue].queueArn))?.has('sqs:SendMessage') ?? false;
-      expect(sends, `${queue} send`).toBe(spec.access.queues?.[queue] === 'send');
+      expect(sends, `${queue} send`).toBe(accessOf(spec).queues?.[queue] === 'send');
     }
   });
 
@@ -336,7 +336,7 @@ describe('functions', () => {
     for (const [name, spec] of fnEntries) {
       const grants = grantsOf(template(), logicalId(stack.functions[name].role!));
       // In the topology, no table at all is granted blanket; the template check covers the money tables.
-      for (const [table, level] of Object.entries((spec.access.tables ?? {}) as Record<string, unknown>)) {
+      for (const [table, level] of Object.entries((accessOf(spec).tables ?? {}) as Record<string, unknown>)) {
         if (level === 'read' || level === 'readwrite') holders.push(`${name} ${table} ${level} (topology)`);
       }
       for (const table of moneyTables) {
@@ -345,6 +345,21 @@ describe('functions', () => {
       }
     }
     expect(holders).toEqual([]);
+  });
+
+  // Issue 13, part 1: the idempotency grant follows from a route being a POST, declared once
+  // (routeMethodAccess), never by hand in an entry.
+  it('grants the idempotency table to exactly the POST routes, none naming it in its entry', () => {
+    const idempotency = json(stack.tables.idempotency.tableArn);
+    const idempotencyActions = ['get', 'put', 'update', 'delete'].map((op) => tableActions[op as keyof typeof tableActions]);
+    const posts = fnEntries.filter(([, spec]) => spec.trigger.type === 'http' && spec.trigger.method === 'POST').map(([name]) => name);
+    expect(posts.length).toBeGreaterThan(20);
+    for (const [name, spec] of fnEntries) {
+      expect((spec.access.tables as Record<string, unknown> | undefined)?.idempotency, `${name} names the idempotency table by hand`).toBeUndefined();
+      const granted = grantsOf(template(), logicalId(stack.functions[name].role!)).get(idempotency);
+      if (posts.includes(name)) expect(granted, name).toEqual(new Set(idempotencyActions));
+      else expect(granted, name).toBeUndefined();
+    }
   });
 
   // Deletes only where the code deletes: failed idempotency records, released hospital-stay items,
@@ -603,7 +618,7 @@ describe('buckets', () => {
 
 describe('bank files', () => {
   const writers = fnEntries.filter(([, spec]) =>
-    bucketAccessOf(spec.access.buckets?.bankFiles ?? []).some((a) => a.operations.includes('put')),
+    bucketAccessOf(accessOf(spec).buckets?.bankFiles ?? []).some((a) => a.operations.includes('put')),
   );
 
   it('have their own Object Lock bucket, governance mode, with the configured retention', () => {
@@ -647,7 +662,7 @@ describe('bank files', () => {
   });
 
   it('are readable (presigned) by the batch view, and nothing else touches them', () => {
-    const touching = fnEntries.filter(([, spec]) => spec.access.buckets?.bankFiles).map(([name]) => name);
+    const touching = fnEntries.filter(([, spec]) => accessOf(spec).buckets?.bankFiles).map(([name]) => name);
     expect(touching.sort()).toEqual(['getPayoutBatch', 'writeBankFiles']);
     expect(functions.decideApplication.access.buckets).not.toHaveProperty('bankFiles');
     expect(functions.postBankResults.access.buckets).not.toHaveProperty('bankFiles');

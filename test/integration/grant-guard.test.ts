@@ -2,7 +2,7 @@
 // entry, so a forgotten or too-narrow grant fails here, naming it, not on the first deployment.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { takeGrantViolations } from '../../local/grant-guard.ts';
-import { functions, type Access } from '../../shared/topology.ts';
+import { functions, routeMethodAccess, type Access } from '../../shared/topology.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 
 let stack: TestStack;
@@ -54,6 +54,18 @@ describe('the local grant guard', () => {
     );
     expect(response.status).toBe(500);
     expect(takeGrantViolations().some((v) => v.startsWith('grant missing: function cancelPayoutBatch calls dynamodb:UpdateItem on table payoutBatches'))).toBe(true);
+  });
+
+  it('refuses an idempotent POST once the grant a POST route implies is removed, naming the idempotency table', async () => {
+    const implied = routeMethodAccess.POST;
+    delete routeMethodAccess.POST;
+    try {
+      const response = await stack.call('POST', '/payout-batches', { token: maker, body: batch, headers: { 'Idempotency-Key': 'grant-guard-implied' } });
+      expect(response.status).toBe(500);
+    } finally {
+      routeMethodAccess.POST = implied;
+    }
+    expect(takeGrantViolations().some((v) => v.startsWith('grant missing: function createPayoutBatch calls dynamodb:PutItem on table idempotency'))).toBe(true);
   });
 
   it('lets the same calls through under the topology as written', async () => {

@@ -4,7 +4,7 @@ import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../shared/adapters/clients.ts';
 import { tableName } from '../../shared/adapters/resources.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
-import { planBatch } from '../../shared/usecases/payouts.ts';
+import { planBatch } from '../../shared/usecases/payout-planning.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 

@@ -2,7 +2,8 @@
 // list, another caller or with one character edited is a 400, never a 500 or someone else's page.
 import { randomBytes } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeNextToken, encodeNextToken, type PageBinding } from '../../shared/http/pagination.ts';
+import { readFileSync, readdirSync } from 'node:fs';
+import { decodeNextToken, encodeNextToken, pagedBody, type PageBinding } from '../../shared/http/pagination.ts';
 import { AppError } from '../../shared/domain/errors.ts';
 import { localSecretEnv } from '../../shared/topology.ts';
 
@@ -59,5 +60,48 @@ describe('nextToken', () => {
       'A'.repeat(2048),
     ];
     for (const candidate of candidates) expect((await refusal(candidate, history)).message).toBe('nextToken: not a token this API gave out');
+  });
+});
+
+// Issue 13, part 4: cursor encoding belongs to the edge. A list use case takes a start key and
+// returns where the next page starts; pagedBody alone opens and seals tokens.
+describe('pagedBody', () => {
+  const request = (nextToken?: string) => ({
+    event: { routeKey: 'GET /payout-batches' },
+    actor: { sub: 'finance-zhang' },
+    path: {},
+    query: { status: 'PAID', limit: 2, ...(nextToken !== undefined && { nextToken }) },
+  });
+
+  it('gives the use case the start key its last page returned, sealed in between, and null after the last page', async () => {
+    const seen: unknown[] = [];
+    const pages = [{ lastKey: { batchId: 'pb_2' } }, { lastKey: undefined }];
+    const list = async (startKey: Record<string, unknown> | undefined) => {
+      seen.push(startKey);
+      return { items: [seen.length], ...pages[seen.length - 1]! };
+    };
+    const first = await pagedBody(request(), list);
+    expect(first.nextToken).toEqual(expect.any(String));
+    expect(first.nextToken).not.toContain('pb_2');
+    expect(first).not.toHaveProperty('lastKey');
+    const second = await pagedBody(request(first.nextToken!), list);
+    expect(seen).toEqual([undefined, { batchId: 'pb_2' }]);
+    expect(second).toEqual({ items: [2], nextToken: null });
+  });
+
+  it('refuses a token of another filter before the use case runs', async () => {
+    const first = await pagedBody(request(), async () => ({ items: [], lastKey: { batchId: 'pb_2' } }));
+    let ran = false;
+    const other = { ...request(first.nextToken!), query: { status: 'FAILED', limit: 2, nextToken: first.nextToken! } };
+    await expect(pagedBody(other, async () => ((ran = true), { items: [], lastKey: undefined }))).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(ran).toBe(false);
+  });
+
+  it('is the only place tokens are opened or sealed: no use case imports the edge', () => {
+    const dir = new URL('../../shared/usecases/', import.meta.url);
+    const offenders = readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith('.ts') && /from '(\.\.\/)+http\//.test(readFileSync(new URL(file, dir), 'utf8')));
+    expect(offenders).toEqual([]);
   });
 });

@@ -116,3 +116,6 @@ export const reportEntry = (reportId: string) => `report#${reportId}`;
 /** Progress-entry prefix of one planning attempt's segments: a retry of a batch that failed in planning plans anew. */
 export const planAttemptPrefix = (attempt = 0) => `plan#${String(attempt).padStart(3, '0')}#`;
 export const planSegmentEntry = (segment: number, attempt = 0) => `${planAttemptPrefix(attempt)}${String(segment).padStart(4, '0')}`;
+
+/** Who the payout pipeline's automatic steps (planning, paying, bank files, reconciliation) are recorded as. */
+export const payoutWorker = 'tuodi:payout-worker';

@@ -11,7 +11,7 @@ const anyTransaction = /<(?:[\w.-]+:)?TxInfAndSts[\s>/]/;
 const statusReport = /<(?:[\w.-]+:)?CstmrPmtStsRpt[\s>]/;
 
 export interface WholeFileRejection {
-  /** OrgnlMsgId: the rejected pain.001's MsgId, which is the batch id (see usecases/payouts uploadBankFiles). */
+  /** OrgnlMsgId: the rejected pain.001's MsgId, which is the batch id (see usecases/payout-files uploadBankFiles). */
   originalMessageId: string | undefined;
   /** The first reason code given (e.g. DUPL), if any. */
   reasonCode: string | undefined;

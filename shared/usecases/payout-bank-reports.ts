@@ -1,0 +1,155 @@
+// Payout batches (bank results): the bank's status report received and checked, applied by a worker
+// (each payment settled or returned once), and viewed.
+import { send } from '../adapters/queue.ts';
+import pMap from 'p-map';
+import { randomUUID } from 'node:crypto';
+import { AppError, refusal } from '../domain/errors.ts';
+import { parseStatusReport, StatusReportError } from '../domain/payouts/status-report.ts';
+import { reportEntry } from '../domain/payouts/batch.ts';
+import type { Actor } from '../domain/actor.ts';
+import {
+  applyBankOutcome,
+  getProgressEntry,
+  paymentStatusCounts,
+  putExport,
+  putProgressEntry,
+  readExport,
+  setReconciliation,
+  transitionBatch,
+} from '../adapters/payout-store.ts';
+import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
+import type { FileBody } from '../domain/actor.ts';
+import { payoutWorker } from '../domain/payouts/batch.ts';
+import { existingBatch } from './payout-views.ts';
+import { payerFinalStatuses } from './payout-files.ts';
+
+interface BankReport {
+  batchId: string;
+  entry: string;
+  reportId: string;
+  objectKey: string;
+  status: 'APPLYING' | 'APPLIED' | 'FAILED';
+  format: 'pain.002' | 'csv';
+  entries: number;
+  problems: Array<{ where: string; message: string }>;
+  /** The encoding the report's bytes were read in. */
+  encoding?: string;
+  receivedAt: string;
+  receivedBy: string;
+  settled?: number;
+  returned?: number;
+  alreadyApplied?: number;
+  unknownEndToEndIds?: string[];
+  unknownCount?: number;
+  conflicts?: number;
+  /** Set by the operator action that applies a whole-file rejection as every payment returned. */
+  returnAll?: { at: string; by: string; reason: string };
+  /** A pain.002 rejecting the whole file: nothing applies by itself (see payout-operator-actions returnWholeFile). */
+  wholeFileRejection?: boolean;
+}
+
+/** Checks the report is pain.002 or CSV, stores it and queues its application. */
+export async function receiveBankReport(batchId: string, file: FileBody, actor: Actor, now: Date) {
+  const contentType = file.contentType;
+  const batch = await existingBatch(batchId);
+  if (batch.status !== 'PAID_OUT' && batch.status !== 'RECONCILED') {
+    throw refusal('INVALID_STATE', 'BATCH_STATUS_FORBIDS', { batchId, status: batch.status, allowed: 'PAID_OUT', action: 'given bank results' });
+  }
+  let report;
+  try {
+    report = parseStatusReport(file.bytes, { contentType, finalStatuses: payerFinalStatuses });
+  } catch (error) {
+    if (!(error instanceof StatusReportError)) throw error;
+    throw new AppError('VALIDATION_FAILED', `body: ${error.message}`, [{ path: 'body', message: error.message }]);
+  }
+  const reportId = randomUUID();
+  const record: BankReport = {
+    batchId,
+    entry: reportEntry(reportId),
+    reportId,
+    objectKey: `payouts/${batchId}/bank-results/${reportId}`,
+    status: 'APPLYING',
+    format: report.format,
+    entries: report.entries.length,
+    problems: report.problems.slice(0, 1000),
+    ...(report.encoding && { encoding: report.encoding }),
+    receivedAt: now.toISOString(),
+    receivedBy: actor.sub,
+    wholeFileRejection: report.wholeFileRejected === true,
+  };
+  // Stored as the text it was read as (UTF-8), so applying it later reads exactly what was checked here.
+  await putExport(record.objectKey, report.text, `${report.format === 'csv' ? 'text/csv' : 'application/xml'}; charset=utf-8`);
+  await putProgressEntry(record as unknown as Record<string, unknown> & { batchId: string; entry: string });
+  await send('bankResults', { kind: 'report', batchId, reportId });
+  return { reportId, status: 'APPLYING' as const, entries: report.entries.length };
+}
+
+/** Applies a stored report; repeating it changes nothing more. */
+export async function applyBankReport(batchId: string, reportId: string, now: Date): Promise<string> {
+  const record = (await getProgressEntry(batchId, reportEntry(reportId))) as BankReport | undefined;
+  if (!record) throw new Error(`report ${reportId} of ${batchId} does not exist`);
+  if (record.status === 'APPLIED') return 'already-applied';
+  const entries = record.returnAll
+    ? await everyRecordedPaymentReturned(batchId, record.returnAll.reason)
+    : parseStatusReport(await readExport(record.objectKey), { finalStatuses: payerFinalStatuses }).entries;
+  const at = now.toISOString();
+  const tally = { applied: { SETTLED: 0, RETURNED: 0 }, already: 0, conflicts: 0, unknown: [] as string[] };
+  await pMap(
+    entries,
+    async (entry) => {
+      const result = await applyBankOutcome(batchId, entry.endToEndId, { status: entry.status, reason: [entry.reasonCode, entry.reason].filter(Boolean).join(' ') || undefined }, at);
+      if (result === 'applied') tally.applied[entry.status]++;
+      else if (result === 'already') tally.already++;
+      else if (result === 'unknown') tally.unknown.push(entry.endToEndId);
+      else tally.conflicts++;
+    },
+    { concurrency: 16 },
+  );
+  const counts = await paymentStatusCounts(batchId);
+  const reconciliation = { settled: counts.SETTLED, returned: counts.RETURNED, pending: counts.RECORDED };
+  await setReconciliation(batchId, reconciliation);
+  if (reconciliation.pending === 0) {
+    await transitionBatch(batchId, 'PAID_OUT', 'RECONCILED', {
+      at,
+      by: payoutWorker,
+      action: 'RECONCILED',
+      reason: `${counts.SETTLED} settled, ${counts.RETURNED} returned, none pending`,
+    });
+  }
+  await putProgressEntry({
+    ...record,
+    status: 'APPLIED',
+    settled: tally.applied.SETTLED,
+    returned: tally.applied.RETURNED,
+    alreadyApplied: tally.already,
+    unknownEndToEndIds: tally.unknown.slice(0, 1000),
+    unknownCount: tally.unknown.length,
+    problems: [
+      ...record.problems,
+      ...(tally.conflicts ? [{ where: 'report', message: `${tally.conflicts} outcomes contradict an earlier report and were not applied` }] : []),
+    ],
+  } as unknown as Record<string, unknown> & { batchId: string; entry: string });
+  return 'APPLIED';
+}
+
+export async function viewBankReport(batchId: string, reportId: string) {
+  const record = (await getProgressEntry(batchId, reportEntry(reportId))) as BankReport | undefined;
+  if (!record) throw new AppError('NOT_FOUND', `report ${reportId} of batch ${batchId} does not exist`);
+  return {
+    reportId: record.reportId,
+    status: record.status,
+    format: record.format,
+    entries: record.entries,
+    settled: record.settled ?? null,
+    returned: record.returned ?? null,
+    alreadyApplied: record.alreadyApplied ?? null,
+    unknownEndToEndIds: record.unknownEndToEndIds ?? [],
+    unknownCount: record.unknownCount ?? null,
+    problems: record.problems,
+    encoding: record.encoding ?? null,
+    receivedAt: record.receivedAt,
+    receivedBy: record.receivedBy,
+    wholeFileRejection: record.wholeFileRejection ?? false,
+    returnAll: record.returnAll ?? null,
+  };
+}
