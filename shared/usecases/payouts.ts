@@ -65,7 +65,7 @@ import { pausePoint } from '../observability/pause-point.ts';
 
 // The payer's bank decides which pain.002 statuses are final (`finalStatuses` in data/payer.json).
 const { finalStatuses: configuredFinalStatuses, ...payer } = payerFile as typeof payerFile & { finalStatuses?: unknown };
-const payerFinalStatuses: FinalStatuses | undefined = finalStatusesSchema.optional().parse(configuredFinalStatuses);
+const payerFinalStatuses: FinalStatuses | undefined = configuredFinalStatuses === undefined ? undefined : finalStatusesSchema.parse(configuredFinalStatuses);
 
 const bankFileUrlSeconds = 15 * 60;
 
