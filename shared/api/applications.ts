@@ -108,7 +108,7 @@ export type ApplicationRequest = z.output<typeof applicationRequestSchema>;
 
 export const documentRequestSchema = z.object({
   kind: z.enum(documentKinds),
-  fileName: text(200).regex(/^[^/\\\u0000-\u001f\u007f]+$/, 'must not contain slashes or control characters'),
+  fileName: text(200).check(z.regex(/^[^/\\\u0000-\u001f\u007f]+$/, 'must not contain slashes or control characters')),
   contentType: z.enum(uploadContentTypes, { error: `must be one of ${uploadContentTypes.join(', ')}` }),
   sizeBytes: z
     .number()
@@ -121,7 +121,7 @@ export type DocumentRequest = z.output<typeof documentRequestSchema>;
 export const decisionRequestSchema = z
   .object({
     decision: z.enum(['APPROVE', 'REJECT']),
-    reason: text(2000).meta({ description: 'Required: a decision, and above all a refusal, is given in writing with reasons.' }),
+    reason: text(2000).check(z.meta({ description: 'Required: a decision, and above all a refusal, is given in writing with reasons.' })),
     monthlyBenefitFen: fenSchema.optional().meta({
       description: 'Approving DIBAO or TEKUN: required, per enrolled member per month (DIBAO at most the standard). MARGINAL: none.',
     }),
@@ -322,10 +322,10 @@ export const getApplicationHistory = defineOperation({
 
 export const listApplicationsQuerySchema = pageQuerySchema.extend({
   status: z.enum(applicationStatuses).optional(),
-  township: text(100).optional(),
+  township: z.optional(text(100)),
   type: z.enum(applicationTypes).optional(),
-  createdBy: text(128)
-    .optional()
+  createdBy: z
+    .optional(text(128))
     .meta({ description: 'Addition to the contract: only applications filed by this subject (a "my applications" list passes its own `sub`).' }),
 });
 export type ListApplicationsQuery = z.output<typeof listApplicationsQuerySchema>;

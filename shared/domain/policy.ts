@@ -3,7 +3,7 @@
 // data/policy.json; no code changes. Money is integer fen; ratios are integer fractions so
 // that every derived amount is computed exactly (BigInt), never with floats.
 
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import defaultPolicyData from '../../data/policy.json' with { type: 'json' };
 import { isIsoDate } from './clock.ts';
 import { maxCeilingFen } from './values.ts';
@@ -14,35 +14,36 @@ export type MedicalCategory = (typeof MEDICAL_CATEGORIES)[number];
 
 export { isIsoDate } from './clock.ts';
 
-const isoDate = z.string().refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' });
+const isoDate = z.string().check(z.refine(isIsoDate, { message: 'must be a calendar date YYYY-MM-DD' }));
 
 /** A non-negative integer number of fen within Number's safe-integer range. */
-const fen = z.int().nonnegative();
+const fen = z.int().check(z.nonnegative());
+const positiveFen = fen.check(z.positive());
 
 const ratio = z.strictObject({
-  numerator: z.int().nonnegative(),
-  denominator: z.int().positive(),
+  numerator: z.int().check(z.nonnegative()),
+  denominator: z.int().check(z.positive()),
 });
 
 /** A share between 0 and 1 inclusive, as an integer fraction. */
-const share = ratio.refine((r) => r.numerator <= r.denominator, {
-  message: 'share must be between 0 and 1 (numerator <= denominator)',
-});
+const share = ratio.check(
+  z.refine((r) => r.numerator <= r.denominator, { message: 'share must be between 0 and 1 (numerator <= denominator)' }),
+);
 
 export const PolicyVersionSchema = z
   .strictObject({
     effectiveFrom: isoDate,
     /** Dibao standard, per person per month. */
-    dibaoStandardFen: fen.positive(),
+    dibaoStandardFen: positiveFen,
     /** Marginal low-income threshold as a multiple of the Dibao standard (>= 1). */
-    marginalThresholdRatio: ratio.refine((r) => r.numerator >= r.denominator, {
-      message: 'marginal threshold ratio must be at least 1 (numerator >= denominator)',
-    }),
+    marginalThresholdRatio: ratio.check(
+      z.refine((r) => r.numerator >= r.denominator, { message: 'marginal threshold ratio must be at least 1 (numerator >= denominator)' }),
+    ),
     /** Property test: deposits per household member, in months of the standard. */
-    depositsPerMemberMonths: z.int().nonnegative(),
-    publicNoticeDays: z.int().positive(),
+    depositsPerMemberMonths: z.int().check(z.nonnegative()),
+    publicNoticeDays: z.int().check(z.positive()),
     /** Temporary/emergency grant ceiling, in months of the standard. */
-    oneOffGrantCeilingMonths: z.int().nonnegative(),
+    oneOffGrantCeilingMonths: z.int().check(z.nonnegative()),
     /**
      * Sanity ceilings on amounts taken at the edges (shared/domain/values.ts), each at most
      * maxCeilingFen so that no batch total can leave the safe-integer range.
@@ -66,15 +67,15 @@ export const PolicyVersionSchema = z
        * year at or above this are listed for caseworkers. A fixed amount, or a share of last
        * year's local per-capita disposable income. Absent: 2,000,000 fen (BRIEF.md's default).
        */
-      watchThreshold: z
-        .union([
-          z.strictObject({ fixedFen: fen.positive() }),
-          z.strictObject({ shareOfIncome: ratio, perCapitaDisposableIncomeFen: fen.positive() }),
-        ])
-        .optional(),
+      watchThreshold: z.optional(
+        z.union([
+          z.strictObject({ fixedFen: positiveFen }),
+          z.strictObject({ shareOfIncome: ratio, perCapitaDisposableIncomeFen: positiveFen }),
+        ]),
+      ),
     }),
   })
-  .superRefine((p, ctx) => {
+  .check(z.superRefine((p, ctx) => {
     // Derived amounts must themselves be safe integers, or the helpers below would throw later.
     const derived: Array<[string, bigint]> = [
       ['marginalThresholdRatio', (BigInt(p.dibaoStandardFen) * BigInt(p.marginalThresholdRatio.numerator)) / BigInt(p.marginalThresholdRatio.denominator)],
@@ -96,15 +97,14 @@ export const PolicyVersionSchema = z
         ctx.addIssue({ code: 'custom', path: [key], message: 'derived amount exceeds the safe-integer range of fen' });
       }
     }
-  });
+  }));
 
 export type PolicyVersion = z.infer<typeof PolicyVersionSchema>;
 export type Ratio = PolicyVersion['marginalThresholdRatio'];
 
-export const PolicyListSchema = z
-  .array(PolicyVersionSchema)
-  .min(1, { message: 'at least one policy version is required' })
-  .superRefine((list, ctx) => {
+export const PolicyListSchema = z.array(PolicyVersionSchema).check(
+  z.minLength(1, { message: 'at least one policy version is required' }),
+  z.superRefine((list, ctx) => {
     for (let i = 1; i < list.length; i++) {
       const prev = list[i - 1]!.effectiveFrom;
       const cur = list[i]!.effectiveFrom;
@@ -119,7 +119,8 @@ export const PolicyListSchema = z
         });
       }
     }
-  });
+  }),
+);
 
 export interface PolicyProblem {
   path: string;

@@ -1,5 +1,5 @@
 // The recipient registry: who receives what, and the bureau's CSV import of its existing list.
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { addMonths } from './clock.ts';
 import { readCsvRecords, headerNames, CsvFormatError, type CsvRecord } from './csv.ts';
 import { excelNumberAdvice, idNumberMessages, idNumberProblemCode, maskIdNumber } from './id-number.ts';
@@ -279,42 +279,43 @@ function yuanToFenText(cell: string): string {
 
 /** A bank's name and an account number, as the registry and an application's payee hold them. */
 export const bankNameSchema = textSchema(textLimits.bankName);
-export const bankAccountSchema = z
-  .string()
-  .refine(
+export const bankAccountSchema = z.string().check(
+  z.refine(
     (v) => !/^\d+(?:[.,]\d+)?[eE][+]?\d+$/.test(v),
     `Excel turned this account number into a number (shown like 6.22848E+15) and its digits are lost: ${excelNumberAdvice}`,
-  )
-  .regex(/^\d{8,32}$/, 'must be 8-32 digits');
+  ),
+  z.regex(/^\d{8,32}$/, 'must be 8-32 digits'),
+);
 
 /**
  * Free text of one registry field. A quoted line break is data to the CSV reader: it gets a message
  * saying where it came from before the common text rule (values.ts) refuses other control characters.
  */
 const singleLine = (max: number) =>
-  z
-    .string()
-    .regex(/^[^\r\n\u2028\u2029]*$/u, 'must be on one line (no line breaks: Alt+Enter in Excel)')
-    .pipe(textSchema(max));
+  z.pipe(z.string().check(z.regex(/^[^\r\n\u2028\u2029]*$/u, 'must be on one line (no line breaks: Alt+Enter in Excel)')), textSchema(max));
 
 const registryLineSchema = z.object({
-  householdId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _'),
+  householdId: z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _')),
   name: singleLine(textLimits.personName),
-  idNumber: z.string().superRefine((value, ctx) => {
-    const problem = idNumberProblemCode(value);
-    if (problem) ctx.addIssue({ code: 'custom', message: idNumberMessages[problem], params: { code: problem } });
-  }),
-  category: z.preprocess(
-    (value) => (typeof value === 'string' && Object.hasOwn(categoryAliases, value) ? categoryAliases[value] : value),
+  idNumber: z.string().check(
+    z.superRefine((value, ctx) => {
+      const problem = idNumberProblemCode(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: idNumberMessages[problem], params: { code: problem } });
+    }),
+  ),
+  category: z.pipe(
+    z.transform((value: unknown) => (typeof value === 'string' && Object.hasOwn(categoryAliases, value) ? categoryAliases[value] : value)),
     z.enum(recipientCategories, { error: 'must be DIBAO, MARGINAL or TEKUN (or 低保, 低保边缘, 特困)' }),
   ),
   township: singleLine(textLimits.township),
-  monthlyBenefitFen: z
-    .string()
-    .refine((v) => !v.startsWith('yuan:'), 'must be yuan with at most 2 decimals, e.g. 900 or 900.50')
-    .refine((v) => !/^\d+(?:\.\d+)?[eE][+]?\d+$/.test(v), `Excel turned this into a number in E notation: ${excelNumberAdvice}`)
-    .regex(/^\d{1,12}$/, 'must be a whole, non-negative number of fen')
-    .transform(Number),
+  monthlyBenefitFen: z.pipe(
+    z.string().check(
+      z.refine((v) => !v.startsWith('yuan:'), 'must be yuan with at most 2 decimals, e.g. 900 or 900.50'),
+      z.refine((v) => !/^\d+(?:\.\d+)?[eE][+]?\d+$/.test(v), `Excel turned this into a number in E notation: ${excelNumberAdvice}`),
+      z.regex(/^\d{1,12}$/, 'must be a whole, non-negative number of fen'),
+    ),
+    z.transform(Number),
+  ),
   since: z.iso.date({ error: 'must be a date YYYY-MM-DD' }),
   bankName: bankNameSchema,
   bankAccount: bankAccountSchema,

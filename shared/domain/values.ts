@@ -2,7 +2,7 @@
 // decisions, payout batches, hospital notices, jobs' --as-of): free text, amounts, dates, periods.
 // A value that passes here cannot fail the bank-file writer or push a batch total out of the
 // safe-integer range later, after claims are written.
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { addDays, addMonths, dateInChina, isIsoDate } from './clock.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -113,10 +113,10 @@ export function asOfProblem(asOf: string, today: string): string | null {
 
 /** Free text as a zod schema: trimmed, then `textProblem`. */
 export const textSchema = (max: number) =>
-  z
-    .string()
-    .trim()
-    .superRefine((value, ctx) => {
+  z.string().check(
+    z.trim(),
+    z.superRefine((value, ctx) => {
       const problem = textProblem(value, max);
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
+    }),
+  );

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { validationFailed, type AppError, type ErrorDetail } from '../domain/errors.ts';
 
 /** A stable code for a zod issue: a custom check names its own in `params.code`. */
@@ -27,7 +27,7 @@ export function detailCode(issue: z.core.$ZodIssue): string {
   }
 }
 
-export function zodDetails(error: z.ZodError): ErrorDetail[] {
+export function zodDetails(error: z.core.$ZodError): ErrorDetail[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.'),
     message: issue.message,
@@ -39,9 +39,9 @@ export function zodDetails(error: z.ZodError): ErrorDetail[] {
  * Parse with a schema or throw the contract's 400 naming each field at fault. A fault of the value
  * as a whole (an array where an object belongs) is named `whole` (the request's `body`), never "".
  */
-export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, pathPrefix = '', whole = 'body'): z.output<S> {
+export function parseOrThrow<S extends z.core.$ZodType>(schema: S, value: unknown, pathPrefix = '', whole = 'body'): z.output<S> {
   // reportInput: the detail codes tell a missing field from a wrong one (the input is not copied out).
-  const result = schema.safeParse(value, { reportInput: true });
+  const result = z.safeParse(schema, value, { reportInput: true });
   if (result.success) return result.data;
   const details = zodDetails(result.error).map((d) => ({
     ...d,

@@ -2,10 +2,10 @@
 // shared/adapters/queue.ts) and the consumer (`sqsWorker(queue, …)`). A queue carrying several
 // kinds of message is a discriminated union on `kind`: a new kind is one more entry in its list.
 // Plain schemas, no runtime imports but zod (the OpenAPI script and the domain may load it).
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import type { QueueName } from '../topology.ts';
 
-const id = z.string().min(1);
+const id = z.string().check(z.minLength(1));
 const batchId = id;
 
 export const queueMessages = {
@@ -18,12 +18,12 @@ export const queueMessages = {
   /** A payout batch to plan (fanned out into segments), or one segment of it to plan. */
   payoutPlans: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('plan'), batchId }),
-    z.object({ kind: z.literal('planSegment'), batchId, segment: z.number().int().min(0) }),
+    z.object({ kind: z.literal('planSegment'), batchId, segment: z.int().check(z.minimum(0)) }),
   ]),
   /** An approved batch to split into chunks (`dispatch`), or one chunk of its payments to record. */
   payoutChunks: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('dispatch'), batchId }),
-    z.object({ kind: z.literal('chunk'), batchId, chunk: z.number().int().nonnegative() }),
+    z.object({ kind: z.literal('chunk'), batchId, chunk: z.int().check(z.nonnegative()) }),
   ]),
   /** A paid batch whose bank files (CSV and pain.001) are to be written. */
   payoutFiles: z.discriminatedUnion('kind', [
@@ -33,7 +33,7 @@ export const queueMessages = {
   bankResults: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('report'), batchId, reportId: id }),
   ]),
-} as const satisfies Record<QueueName, z.ZodType>;
+} as const satisfies Record<QueueName, z.ZodMiniType>;
 
 /** The message a queue carries, as a producer writes it and the consumer receives it. */
 export type QueueMessage<Q extends QueueName> = z.output<(typeof queueMessages)[Q]>;

@@ -12,7 +12,8 @@ import { payoutWorker } from '../domain/payouts/batch.ts';
 // The payer's bank decides which pain.002 statuses are final (`finalStatuses` in data/payer.json).
 const { finalStatuses: configuredFinalStatuses, ...payer } = payerFile as typeof payerFile & { finalStatuses?: unknown };
 /** Statuses the payer's bank reports as final, from data/payer.json (undefined: the pain.002 defaults). */
-export const payerFinalStatuses: FinalStatuses | undefined = finalStatusesSchema.optional().parse(configuredFinalStatuses);
+export const payerFinalStatuses: FinalStatuses | undefined =
+  configuredFinalStatuses === undefined ? undefined : finalStatusesSchema.parse(configuredFinalStatuses);
 
 /** Chunk ranges read ahead while this one is written out. */
 const rangesReadAhead = 4;

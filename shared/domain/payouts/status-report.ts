@@ -3,7 +3,7 @@
 // (`entries`) and everything it could not turn into one (`problems`), so a caller can apply the
 // first and show the second. Input that is neither format, or is broken as a whole (malformed XML,
 // an unterminated CSV quote), is refused with a `StatusReportError` and nothing is applied.
-import * as z from 'zod';
+import * as z from '../../zod-mini.ts';
 import { wholeFileRejection } from './whole-file-rejection.ts';
 import { scanXml, XmlSyntaxError } from './xml.ts';
 import { CsvFormatError, readCsvRecords } from '../csv.ts';
@@ -71,7 +71,7 @@ export type FinalStatuses = Readonly<Record<string, PaymentOutcome>>;
 export const defaultFinalStatuses: FinalStatuses = { ACSC: 'SETTLED', ACCC: 'SETTLED', RJCT: 'RETURNED' };
 
 /** `finalStatuses` as a payer's configuration gives it: ISO 20022 status codes to outcomes. */
-export const finalStatusesSchema = z.record(z.string().regex(/^[A-Z]{4}$/, 'must be a 4-letter status code'), z.enum(['SETTLED', 'RETURNED']));
+export const finalStatusesSchema = z.record(z.string().check(z.regex(/^[A-Z]{4}$/, 'must be a 4-letter status code')), z.enum(['SETTLED', 'RETURNED']));
 
 export interface ParseStatusReportOptions {
   /** The request's `Content-Type`, if any. Its charset is used; the content decides the format (see `detectStatusReportFormat`). */
