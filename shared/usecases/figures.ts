@@ -20,7 +20,7 @@ import {
   type RegistryFacts,
   type SourceRecords,
 } from '../domain/figures.ts';
-import { alreadyApplied, ledgerId, planNotice, planPayment, planRecipient, type LedgerPlan, type ReadEntry } from '../domain/figure-ledger.ts';
+import { alreadyApplied, ledgerId, paymentChangeCountsNothing, planNotice, planPayment, planRecipient, type LedgerPlan, type ReadEntry } from '../domain/figure-ledger.ts';
 import type { RecipientCategory, RecipientHistoryEntry } from '../domain/registry.ts';
 import { recipientIdFor } from '../domain/recipient-id.ts';
 import { documents } from '../adapters/clients.ts';
@@ -144,6 +144,24 @@ async function paymentFactsFor(item: Item): Promise<PaymentFacts> {
 
 const maxAttempts = 30;
 
+/**
+ * What the maintainers did in this process since it started (bench/reports.ts prints it): stream
+ * records received, transactions written, ledger entries and counter-shard updates in them, and
+ * transactions that conflicted and were applied again change by change.
+ */
+export const maintenanceCounts = { records: 0, transactions: 0, entryWrites: 0, counterUpdates: 0, conflicts: 0 };
+
+async function writeCounted(plan: LedgerPlan, shard: number): Promise<'written' | 'conflict'> {
+  const outcome = await writePlan(plan, shard);
+  if (outcome === 'conflict') maintenanceCounts.conflicts++;
+  else {
+    maintenanceCounts.transactions++;
+    maintenanceCounts.entryWrites += plan.writes.length;
+    maintenanceCounts.counterUpdates += Object.values(plan.counters).filter((fields) => Object.values(fields).some((v) => v !== 0)).length;
+  }
+  return outcome;
+}
+
 /** One stream record's change to the figures: the entries it reads and how it plans. */
 interface FigureChange {
   /** The source record's ledger entry id (its shard when applied alone). */
@@ -177,7 +195,7 @@ async function applyChange(change: FigureChange): Promise<'applied' | 'stale' | 
     const planned = change.plan(read);
     if (planned === 'stale') return 'stale';
     if (writesNothingNew(planned, read)) return 'unchanged';
-    if ((await writePlan(planned, shardOf(entityId))) === 'written') return 'applied';
+    if ((await writeCounted(planned, shardOf(entityId))) === 'written') return 'applied';
     await pauseBeforeRetry(attempt, { capMs: 500 });
   }
   throw new Error(`figures for ${entityId} kept conflicting`);
@@ -208,6 +226,8 @@ async function changeOf(table: StreamTableName, record: DynamoDBRecord): Promise
   } else if (table === 'payments') {
     const facts = await paymentFactsFor(item);
     if (!now) facts.status = 'REMOVED';
+    // Most of a payment's changes (planned, recorded) count nothing: skipped without a read.
+    if (paymentChangeCountsNothing(old && (await paymentFactsFor(old)), now && facts)) return undefined;
     const id = ledgerId.payment(facts.batchId, facts.endToEndId);
     return { entityId: id, seq, firstIds: [id], moreIds: () => [], plan: (read) => planPayment(read, facts, seq) };
   } else {
@@ -269,7 +289,7 @@ async function applyRound(changes: FigureChange[], round: number): Promise<boole
   // Packs touch different entries; each adds to its own counter shard, so they do not contend.
   await Promise.all(
     packs.map(async (pack, p) => {
-      if ((await writePlan(pack.plan, (round + p) % counterShards)) === 'conflict') {
+      if ((await writeCounted(pack.plan, (round + p) % counterShards)) === 'conflict') {
         for (const i of pack.members) await applyChange(changes[i]!);
       }
       for (const i of pack.members) done[i] = true;
@@ -284,6 +304,7 @@ async function applyRound(changes: FigureChange[], round: number): Promise<boole
  * (Lambda retries from the lowest; applying a record again is harmless: it is stale).
  */
 export async function maintainFigures(table: StreamTableName, records: DynamoDBRecord[]): Promise<string[]> {
+  maintenanceCounts.records += records.length;
   const byItem = new Map<string, DynamoDBRecord[]>();
   for (const r of records) {
     const key = JSON.stringify(r.dynamodb?.Keys ?? {});
