@@ -1,7 +1,7 @@
 // 统计: keeping the figures as source records change (stream consumers), answering reports from
 // the counters, filing a month's report, and recounting a year from the source records.
 import { pauseBeforeRetry } from '../retry.ts';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -151,9 +151,9 @@ const maxAttempts = 30;
  */
 export const maintenanceCounts = { records: 0, transactions: 0, entryWrites: 0, counterUpdates: 0, conflicts: 0 };
 
-async function writeCounted(plan: LedgerPlan, shard: number): Promise<'written' | 'conflict'> {
+async function writeCounted(plan: LedgerPlan, shard: number): Promise<'written' | 'conflict' | 'busy'> {
   const outcome = await writePlan(plan, shard);
-  if (outcome === 'conflict') maintenanceCounts.conflicts++;
+  if (outcome !== 'written') maintenanceCounts.conflicts++;
   else {
     maintenanceCounts.transactions++;
     maintenanceCounts.entryWrites += plan.writes.length;
@@ -256,7 +256,7 @@ const itemsPerTransaction = 100;
  * every plan is made from entries no write of its round has moved. A pack that conflicts (another
  * invocation moved an entry) is applied change by change. Answers, per change, whether it is done.
  */
-async function applyRound(changes: FigureChange[], round: number): Promise<boolean[]> {
+async function applyRound(changes: FigureChange[], round: number, firstShard: number): Promise<boolean[]> {
   const first = await readEntries(changes.flatMap((c) => c.firstIds));
   const more = await readEntries(changes.flatMap((c) => (alreadyApplied(first.get(c.firstIds[0]!), c.seq) ? [] : c.moreIds((id) => first.get(id)))));
   const read: ReadEntry = (id) => first.get(id) ?? more.get(id);
@@ -286,13 +286,23 @@ async function applyRound(changes: FigureChange[], round: number): Promise<boole
     }
     pack.members.push(i);
   });
-  // Packs touch different entries; each adds to its own counter shard, so they do not contend.
+  // One writer per counter shard, each writing its packs in turn: no two transactions of this
+  // batch add to one counter item at once.
   await Promise.all(
-    packs.map(async (pack, p) => {
-      if ((await writeCounted(pack.plan, (round + p) % counterShards)) === 'conflict') {
-        for (const i of pack.members) await applyChange(changes[i]!);
+    Array.from({ length: Math.min(counterShards, packs.length) }, async (_, writer) => {
+      for (let p = writer; p < packs.length; p += counterShards) {
+        const pack = packs[p]!;
+        // A counter shard another invocation's transaction holds (parallel batches): the same plan on the next shard.
+        let outcome: 'written' | 'conflict' | 'busy' = 'busy';
+        for (let attempt = 0; outcome === 'busy' && attempt < counterShards; attempt++) {
+          if (attempt > 0) await pauseBeforeRetry(attempt, { capMs: 200 });
+          outcome = await writeCounted(pack.plan, (firstShard + round + writer + attempt) % counterShards);
+        }
+        if (outcome !== 'written') {
+          for (const i of pack.members) await applyChange(changes[i]!);
+        }
+        for (const i of pack.members) done[i] = true;
       }
-      for (const i of pack.members) done[i] = true;
     }),
   );
   return done;
@@ -321,13 +331,16 @@ export async function maintainFigures(table: StreamTableName, records: DynamoDBR
     if (days.length > 0) await noteRegistryRecordedOn(days.sort()[0]!);
   }
   const groups = [...byItem.values()].map((group) => ({ group, next: 0 }));
+  // Where this batch's packs start among the counter shards: concurrent batches of one stream
+  // (parallelization factor) seldom meet on a shard.
+  const firstShard = randomInt(counterShards);
   try {
     for (let round = 0; groups.some((g) => g.next < g.group.length); round++) {
       const waiting = groups.filter((g) => g.next < g.group.length);
       const changes = await Promise.all(waiting.map((g) => changeOf(table, g.group[g.next]!)));
       const live = waiting.flatMap((g, i) => (changes[i] ? [{ g, change: changes[i]! }] : []));
       for (const [i, g] of waiting.entries()) if (!changes[i]) g.next++;
-      const done = await applyRound(live.map((l) => l.change), round);
+      const done = await applyRound(live.map((l) => l.change), round, firstShard);
       live.forEach((l, i) => done[i] && l.g.next++);
     }
     return [];
