@@ -472,6 +472,7 @@ export class TuodiStack extends Stack {
         new DynamoEventSource(this.tables[trigger.table], {
           startingPosition: lambda.StartingPosition.TRIM_HORIZON,
           batchSize: trigger.batchSize,
+          parallelizationFactor: trigger.parallelizationFactor,
           reportBatchItemFailures: true,
           bisectBatchOnError: true,
         }),

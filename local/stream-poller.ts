@@ -1,8 +1,12 @@
 // Reads a table's DynamoDB stream as Lambda's DynamoDB event source mapping does: every shard
-// from its oldest record (TRIM_HORIZON), a shard's children only after it is finished, batches
-// of up to the configured size in order, ReportBatchItemFailures semantics (a throw, or a failed
-// itemIdentifier, retries the shard from that record; later records wait behind it).
+// from its oldest record (TRIM_HORIZON), shards side by side, a shard's children only after it is
+// finished, batches of up to the configured size in order (GetRecords answers at most 1,000
+// records a call: a batch takes several), the parallelization factor (that many batches of one
+// shard handled at once, each item's records in one of them and in order, as Lambda keeps order
+// per partition key), ReportBatchItemFailures semantics (a throw, or a failed itemIdentifier,
+// retries that batch from that record; later records of the shard wait behind it).
 // DynamoDB Local serves the streams API on its own endpoint.
+import { createHash } from 'node:crypto';
 import type { LocalCredentials } from './credentials.ts';
 import {
   DescribeStreamCommand,
@@ -23,6 +27,8 @@ export interface StreamPollerOptions {
   handler: Handler;
   tableName: string;
   batchSize: number;
+  /** Batches of one shard handled at once (Lambda's ParallelizationFactor, 1–10); default 1. */
+  parallelizationFactor?: number;
   dynamodbEndpoint: string;
   /** The emulators' credentials: DynamoDB Local keeps data per access key id, so any other key sees no table. */
   credentials: LocalCredentials;
@@ -75,6 +81,20 @@ export function firstFailure(records: DynamoDBRecord[], response: unknown): stri
   return ids.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1))[0];
 }
 
+/**
+ * Records split into at most `parts` batches by item (its Keys): one item's records all in one
+ * batch, in their order, as Lambda's parallelization factor keeps order per partition key.
+ */
+export function splitByItem(records: DynamoDBRecord[], parts: number): DynamoDBRecord[][] {
+  if (parts <= 1) return [records];
+  const batches: DynamoDBRecord[][] = Array.from({ length: parts }, () => []);
+  for (const record of records) {
+    const key = JSON.stringify(record.dynamodb?.Keys ?? {});
+    batches[createHash('sha256').update(key).digest().readUInt32BE(0) % parts]!.push(record);
+  }
+  return batches.filter((b) => b.length > 0);
+}
+
 export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const streams = new DynamoDBStreamsClient({ endpoint: options.dynamodbEndpoint, region: localRegion, credentials: options.credentials });
   const tables = new DynamoDBClient({ endpoint: options.dynamodbEndpoint, region: localRegion, credentials: options.credentials });
@@ -119,19 +139,19 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
     return result.ShardIterator;
   }
 
-  /**
-   * Handles one batch of a shard; answers whether it handled records. A failed batch is kept and
-   * offered again from its first failed record (nothing after it is read meanwhile), as Lambda
-   * retries a shard from the failed sequence number.
-   */
-  async function pollShard(streamArn: string, shardId: string): Promise<boolean> {
-    let records = pending.get(shardId) ?? [];
-    if (records.length === 0) {
+  /** GetRecords' most records a call. */
+  const recordsPerRead = 1000;
+  const parallel = Math.max(1, Math.min(10, options.parallelizationFactor ?? 1));
+
+  /** Up to `wanted` records of a shard, in order, in as many reads as needed; [] when none are waiting. */
+  async function readShard(streamArn: string, shardId: string, wanted: number): Promise<DynamoDBRecord[]> {
+    const records: DynamoDBRecord[] = [];
+    while (records.length < wanted) {
       const iterator = iterators.get(shardId);
-      if (!iterator) return false;
+      if (!iterator) break;
       let page;
       try {
-        page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: options.batchSize }));
+        page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(recordsPerRead, wanted - records.length) }));
       } catch (error) {
         // DynamoDB Local answers TrimmedDataAccessException for an iterator taken while the shard
         // was empty (aws/aws-sdk-java#2923): take a new one after the last record read.
@@ -139,17 +159,23 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
         if (name !== 'TrimmedDataAccessException' && name !== 'ExpiredIteratorException') throw error;
         const again = await iteratorAt(streamArn, shardId, lastRead.get(shardId));
         if (again) iterators.set(shardId, again);
-        return false;
+        break;
       }
-      records = (page.Records ?? []).map((r) => toLambdaRecord(r, streamArn));
-      if (records.length > 0) lastRead.set(shardId, records.at(-1)!.dynamodb!.SequenceNumber!);
+      const read = (page.Records ?? []).map((r) => toLambdaRecord(r, streamArn));
+      records.push(...read);
+      if (read.length > 0) lastRead.set(shardId, read.at(-1)!.dynamodb!.SequenceNumber!);
       if (page.NextShardIterator) iterators.set(shardId, page.NextShardIterator);
       else {
         iterators.delete(shardId);
         finished.add(shardId);
       }
-      if (records.length === 0) return false;
+      if (read.length === 0) break;
     }
+    return records;
+  }
+
+  /** One invocation with `records`; answers the records to offer again (from the first failed one). */
+  async function invoke(records: DynamoDBRecord[]): Promise<DynamoDBRecord[]> {
     let retryFrom: string | undefined | null;
     try {
       const response = await options.handler({ Records: records } satisfies DynamoDBStreamEvent, lambdaContext(options.name));
@@ -158,11 +184,24 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       options.onError?.(`${options.name}: batch of ${records.length} failed: ${(error as Error).message}`);
       retryFrom = null;
     }
-    if (retryFrom === undefined) {
+    if (retryFrom === undefined) return [];
+    return records.slice(retryFrom === null ? 0 : records.findIndex((r) => r.dynamodb?.SequenceNumber === retryFrom));
+  }
+
+  /**
+   * Handles what a shard has waiting, up to `parallel` batches at once; answers whether it handled
+   * records. A failed batch is kept and offered again from its first failed record (nothing after
+   * it in the shard is read meanwhile), as Lambda retries from the failed sequence number.
+   */
+  async function pollShard(streamArn: string, shardId: string): Promise<boolean> {
+    const records = pending.get(shardId) ?? (await readShard(streamArn, shardId, options.batchSize * parallel));
+    if (records.length === 0) return false;
+    const batches = splitByItem(records, parallel);
+    const again = (await Promise.all(batches.map(invoke))).flat();
+    if (again.length === 0) {
       pending.delete(shardId);
     } else {
-      const from = retryFrom === null ? 0 : records.findIndex((r) => r.dynamodb?.SequenceNumber === retryFrom);
-      pending.set(shardId, records.slice(from));
+      pending.set(shardId, again.sort((a, b) => (BigInt(a.dynamodb!.SequenceNumber!) < BigInt(b.dynamodb!.SequenceNumber!) ? -1 : 1)));
       await sleep(200);
     }
     return true;
@@ -183,8 +222,9 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
           const it = await iteratorAt(streamArn, id);
           if (it) iterators.set(id, it);
         }
-        let found = false;
-        for (const id of new Set([...iterators.keys(), ...pending.keys()])) if (await pollShard(streamArn, id)) found = true;
+        const arn = streamArn;
+        const shards = [...new Set([...iterators.keys(), ...pending.keys()])];
+        const found = (await Promise.all(shards.map((id) => pollShard(arn, id)))).some(Boolean);
         round++;
         idleRounds = found ? 0 : idleRounds + 1;
         if (!found) await sleep(100);

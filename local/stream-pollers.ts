@@ -21,6 +21,7 @@ export async function startStreamPollers(
         handler: await loadHandler(name),
         tableName: env[tableEnv(trigger.table)]!,
         batchSize: trigger.batchSize,
+        parallelizationFactor: trigger.parallelizationFactor,
         dynamodbEndpoint,
         credentials,
         onError,

@@ -33,8 +33,12 @@ function counterItemKey(counter: string, shard: number) {
   return { pk: counter.slice(0, bar), sk: `${counter.slice(bar + 1)}#s${shard}` };
 }
 
-/** Writes a plan atomically; 'conflict' when an entry moved since it was read (read again and replan). */
-export async function writePlan(plan: LedgerPlan, shard: number): Promise<'written' | 'conflict'> {
+/**
+ * Writes a plan atomically. 'conflict': an entry moved since it was read (read again and replan);
+ * 'busy': only another transaction holding one of the items (a counter shard) cancelled it, so the
+ * same plan may be written again, best on another shard.
+ */
+export async function writePlan(plan: LedgerPlan, shard: number): Promise<'written' | 'conflict' | 'busy'> {
   const entries = plan.writes.map((w) => ({
     Put: {
       TableName: tableName('figures'),
@@ -56,8 +60,10 @@ export async function writePlan(plan: LedgerPlan, shard: number): Promise<'writt
     await documents().send(new TransactWriteCommand({ TransactItems: items }));
     return 'written';
   } catch (error) {
-    // A condition failed (an entry moved) or another transaction held an item: read and try again.
-    if (isConditionFailure(error) || cancellationCodes(error)) return 'conflict';
+    const codes = cancellationCodes(error);
+    if (codes && codes.every((c) => c === 'None' || c === 'TransactionConflict')) return 'busy';
+    // A condition failed (an entry moved): read and try again.
+    if (isConditionFailure(error) || codes) return 'conflict';
     throw error;
   }
 }

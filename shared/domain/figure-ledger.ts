@@ -115,6 +115,16 @@ export function planRecipient(read: ReadEntry, recipientId: string, record: Regi
   return { writes, counters };
 }
 
+/**
+ * A payment change that counts nothing on either side (e.g. PLANNED → RECORDED: only a SETTLED
+ * payment counts) needs no ledger read or write: the entry it would write holds the same empty
+ * contribution that the change before it (whose new side is this one's old side) leaves, and
+ * that change is delivered too. A change from or to a counting state is always applied.
+ */
+export function paymentChangeCountsNothing(old: PaymentFacts | undefined, now: PaymentFacts | undefined): boolean {
+  return [old, now].every((p) => p === undefined || isEmpty(paymentContribution(p)));
+}
+
 export function planPayment(read: ReadEntry, payment: PaymentFacts, seq: string): LedgerPlan | 'stale' {
   const id = ledgerId.payment(payment.batchId, payment.endToEndId);
   const before = read(id);

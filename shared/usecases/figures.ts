@@ -1,7 +1,7 @@
 // 统计: keeping the figures as source records change (stream consumers), answering reports from
 // the counters, filing a month's report, and recounting a year from the source records.
 import { pauseBeforeRetry } from '../retry.ts';
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
@@ -20,7 +20,7 @@ import {
   type RegistryFacts,
   type SourceRecords,
 } from '../domain/figures.ts';
-import { alreadyApplied, ledgerId, planNotice, planPayment, planRecipient, type LedgerPlan, type ReadEntry } from '../domain/figure-ledger.ts';
+import { alreadyApplied, ledgerId, paymentChangeCountsNothing, planNotice, planPayment, planRecipient, type LedgerPlan, type ReadEntry } from '../domain/figure-ledger.ts';
 import type { RecipientCategory, RecipientHistoryEntry } from '../domain/registry.ts';
 import { recipientIdFor } from '../domain/recipient-id.ts';
 import { documents } from '../adapters/clients.ts';
@@ -144,6 +144,24 @@ async function paymentFactsFor(item: Item): Promise<PaymentFacts> {
 
 const maxAttempts = 30;
 
+/**
+ * What the maintainers did in this process since it started (bench/reports.ts prints it): stream
+ * records received, transactions written, ledger entries and counter-shard updates in them, and
+ * transactions that conflicted and were applied again change by change.
+ */
+export const maintenanceCounts = { records: 0, transactions: 0, entryWrites: 0, counterUpdates: 0, conflicts: 0 };
+
+async function writeCounted(plan: LedgerPlan, shard: number): Promise<'written' | 'conflict' | 'busy'> {
+  const outcome = await writePlan(plan, shard);
+  if (outcome !== 'written') maintenanceCounts.conflicts++;
+  else {
+    maintenanceCounts.transactions++;
+    maintenanceCounts.entryWrites += plan.writes.length;
+    maintenanceCounts.counterUpdates += Object.values(plan.counters).filter((fields) => Object.values(fields).some((v) => v !== 0)).length;
+  }
+  return outcome;
+}
+
 /** One stream record's change to the figures: the entries it reads and how it plans. */
 interface FigureChange {
   /** The source record's ledger entry id (its shard when applied alone). */
@@ -177,7 +195,7 @@ async function applyChange(change: FigureChange): Promise<'applied' | 'stale' | 
     const planned = change.plan(read);
     if (planned === 'stale') return 'stale';
     if (writesNothingNew(planned, read)) return 'unchanged';
-    if ((await writePlan(planned, shardOf(entityId))) === 'written') return 'applied';
+    if ((await writeCounted(planned, shardOf(entityId))) === 'written') return 'applied';
     await pauseBeforeRetry(attempt, { capMs: 500 });
   }
   throw new Error(`figures for ${entityId} kept conflicting`);
@@ -208,6 +226,8 @@ async function changeOf(table: StreamTableName, record: DynamoDBRecord): Promise
   } else if (table === 'payments') {
     const facts = await paymentFactsFor(item);
     if (!now) facts.status = 'REMOVED';
+    // Most of a payment's changes (planned, recorded) count nothing: skipped without a read.
+    if (paymentChangeCountsNothing(old && (await paymentFactsFor(old)), now && facts)) return undefined;
     const id = ledgerId.payment(facts.batchId, facts.endToEndId);
     return { entityId: id, seq, firstIds: [id], moreIds: () => [], plan: (read) => planPayment(read, facts, seq) };
   } else {
@@ -236,7 +256,7 @@ const itemsPerTransaction = 100;
  * every plan is made from entries no write of its round has moved. A pack that conflicts (another
  * invocation moved an entry) is applied change by change. Answers, per change, whether it is done.
  */
-async function applyRound(changes: FigureChange[], round: number): Promise<boolean[]> {
+async function applyRound(changes: FigureChange[], round: number, firstShard: number): Promise<boolean[]> {
   const first = await readEntries(changes.flatMap((c) => c.firstIds));
   const more = await readEntries(changes.flatMap((c) => (alreadyApplied(first.get(c.firstIds[0]!), c.seq) ? [] : c.moreIds((id) => first.get(id)))));
   const read: ReadEntry = (id) => first.get(id) ?? more.get(id);
@@ -266,13 +286,23 @@ async function applyRound(changes: FigureChange[], round: number): Promise<boole
     }
     pack.members.push(i);
   });
-  // Packs touch different entries; each adds to its own counter shard, so they do not contend.
+  // One writer per counter shard, each writing its packs in turn: no two transactions of this
+  // batch add to one counter item at once.
   await Promise.all(
-    packs.map(async (pack, p) => {
-      if ((await writePlan(pack.plan, (round + p) % counterShards)) === 'conflict') {
-        for (const i of pack.members) await applyChange(changes[i]!);
+    Array.from({ length: Math.min(counterShards, packs.length) }, async (_, writer) => {
+      for (let p = writer; p < packs.length; p += counterShards) {
+        const pack = packs[p]!;
+        // A counter shard another invocation's transaction holds (parallel batches): the same plan on the next shard.
+        let outcome: 'written' | 'conflict' | 'busy' = 'busy';
+        for (let attempt = 0; outcome === 'busy' && attempt < counterShards; attempt++) {
+          if (attempt > 0) await pauseBeforeRetry(attempt, { capMs: 200 });
+          outcome = await writeCounted(pack.plan, (firstShard + round + writer + attempt) % counterShards);
+        }
+        if (outcome !== 'written') {
+          for (const i of pack.members) await applyChange(changes[i]!);
+        }
+        for (const i of pack.members) done[i] = true;
       }
-      for (const i of pack.members) done[i] = true;
     }),
   );
   return done;
@@ -284,6 +314,7 @@ async function applyRound(changes: FigureChange[], round: number): Promise<boole
  * (Lambda retries from the lowest; applying a record again is harmless: it is stale).
  */
 export async function maintainFigures(table: StreamTableName, records: DynamoDBRecord[]): Promise<string[]> {
+  maintenanceCounts.records += records.length;
   const byItem = new Map<string, DynamoDBRecord[]>();
   for (const r of records) {
     const key = JSON.stringify(r.dynamodb?.Keys ?? {});
@@ -300,13 +331,16 @@ export async function maintainFigures(table: StreamTableName, records: DynamoDBR
     if (days.length > 0) await noteRegistryRecordedOn(days.sort()[0]!);
   }
   const groups = [...byItem.values()].map((group) => ({ group, next: 0 }));
+  // Where this batch's packs start among the counter shards: concurrent batches of one stream
+  // (parallelization factor) seldom meet on a shard.
+  const firstShard = randomInt(counterShards);
   try {
     for (let round = 0; groups.some((g) => g.next < g.group.length); round++) {
       const waiting = groups.filter((g) => g.next < g.group.length);
       const changes = await Promise.all(waiting.map((g) => changeOf(table, g.group[g.next]!)));
       const live = waiting.flatMap((g, i) => (changes[i] ? [{ g, change: changes[i]! }] : []));
       for (const [i, g] of waiting.entries()) if (!changes[i]) g.next++;
-      const done = await applyRound(live.map((l) => l.change), round);
+      const done = await applyRound(live.map((l) => l.change), round, firstShard);
       live.forEach((l, i) => done[i] && l.g.next++);
     }
     return [];

@@ -310,6 +310,7 @@ describe('functions', () => {
       EventSourceArn: { 'Fn::GetAtt': [logicalId(stack.tables[trigger.table]), 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: trigger.batchSize,
+      ...(trigger.parallelizationFactor && { ParallelizationFactor: trigger.parallelizationFactor }),
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });

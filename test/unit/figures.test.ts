@@ -17,7 +17,7 @@ import {
   type RegistryFacts,
   type SourceRecords,
 } from '../../shared/domain/figures.ts';
-import { InMemoryLedger, planNotice, planPayment, planRecipient } from '../../shared/domain/figure-ledger.ts';
+import { InMemoryLedger, paymentChangeCountsNothing, planNotice, planPayment, planRecipient } from '../../shared/domain/figure-ledger.ts';
 import type { RecipientCategory } from '../../shared/domain/registry.ts';
 import { recipientIdFor } from '../../shared/domain/recipient-id.ts';
 import { noticeFactsOf } from '../../shared/usecases/figures.ts';
@@ -232,9 +232,9 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     amount: fc.integer({ min: 1, max: 100000 }),
     grantType: fc.constantFrom('TEMPORARY', 'EDUCATION'),
   }),
-  fc.record({ kind: fc.constant('bank' as const), payment: fc.nat(20), status: fc.constantFrom('SETTLED' as const, 'RETURNED' as const) }),
+  fc.record({ kind: fc.constant('bank' as const), payment: fc.nat(5), status: fc.constantFrom('SETTLED' as const, 'RETURNED' as const) }),
   fc.record({ kind: fc.constant('discharge' as const), person: fc.nat(7), amount: fc.integer({ min: 0, max: 50000 }) }),
-  fc.record({ kind: fc.constant('reverse' as const), notice: fc.nat(10) }),
+  fc.record({ kind: fc.constant('reverse' as const), notice: fc.nat(5) }),
 );
 
 interface Change {
@@ -254,10 +254,15 @@ function simulate(ops: Array<{ op: Op; days: number }>) {
     const s = String(seq++);
     changes.push({ seq: s, apply: (l) => l.apply(planRecipient(l.read, snapshot.recipientId, snapshot, s)) });
   };
+  // Each payment change carries its old side, as a stream record's OldImage does: one that counts
+  // nothing on either side is skipped, as the stream consumer skips it.
+  const lastPaymentState = new Map<string, PaymentFacts>();
   const emitPayment = (p: PaymentFacts) => {
     const snapshot = { ...p };
+    const before = lastPaymentState.get(p.endToEndId);
+    lastPaymentState.set(p.endToEndId, snapshot);
     const s = String(seq++);
-    changes.push({ seq: s, apply: (l) => l.apply(planPayment(l.read, snapshot, s)) });
+    changes.push({ seq: s, apply: (l) => !paymentChangeCountsNothing(before, snapshot) && l.apply(planPayment(l.read, snapshot, s)) });
   };
   const emitNotice = (n: NoticeFacts) => {
     const snapshot = { ...n };
@@ -303,9 +308,11 @@ function simulate(ops: Array<{ op: Op; days: number }>) {
         category: op.category,
         grantType: op.program === 'ONE_OFF_GRANTS' ? op.grantType : undefined,
         amountFen: op.amount,
-        status: 'RECORDED',
+        status: 'PLANNED',
       };
       payments.push(p);
+      emitPayment(p);
+      p.status = 'RECORDED';
       emitPayment(p);
     } else if (op.kind === 'bank') {
       const p = payments[op.payment];
@@ -347,7 +354,7 @@ describe('maintained figures', () => {
   it('always equal a brute-force recount, whatever the redelivery and order', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.record({ op, days: fc.integer({ min: 0, max: 60 }) }), { maxLength: 60 }),
+        fc.array(fc.record({ op, days: fc.integer({ min: 0, max: 60 }) }), { maxLength: 60, size: 'medium' }),
         fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1 }),
         fc.infiniteStream(fc.nat()),
         (ops, copies, order) => {
