@@ -32,9 +32,9 @@ export const noticeStatusText: Record<Notice['status'], string> = {
   APPLIED: '冲正成功',
 };
 
-/** A new notice number: prefix, China date and time to the second, four random letters (unique enough per hospital). */
+/** A new notice number: prefix, China date and time to the minute, four random letters (331,776 a minute). */
 function newNoticeNo(prefix: 'ZY' | 'CY' | 'CX'): string {
-  const stamp = instantInChina(new Date().toISOString()).replace(/\D/g, '').slice(0, 14);
+  const stamp = instantInChina(new Date().toISOString()).replace(/\D/g, '').slice(0, 12);
   const letters = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => 'ABCDEFGHJKLMNPQRSTUVWXYZ'[b % 24]).join('');
   return `${prefix}${stamp}${letters}`;
 }
@@ -66,7 +66,9 @@ function DecisionAlert({ notice }: { notice: Notice }) {
       ? `${notice.noticeNo}：${decision?.category ? `${categoryText[decision.category]}对象，` : ''}可先诊疗、后付费，免交押金入院`
       : notice.status === 'NOT_ELIGIBLE'
         ? `${notice.noticeNo}：不符合免押金入院条件，请按常规办理入院`
-        : `${notice.noticeNo}：${noticeKindText[notice.kind]}${noticeStatusText[notice.status]}`;
+        : notice.kind === 'REVERSAL'
+          ? `${notice.noticeNo}：${notice.status === 'APPLIED' ? `已冲正 ${notice.originalNoticeNo}` : '冲正未通过'}`
+          : `${notice.noticeNo}：${notice.status === 'SETTLED' ? '出院结算完成' : notice.status === 'REJECTED' ? '出院结算未通过' : noticeStatusText[notice.status]}`;
   return (
     <Alert
       type={good ? 'success' : 'warning'}
@@ -144,7 +146,7 @@ function Admission({ onAdmitted }: { onAdmitted: (notice: Notice) => void }) {
       <Typography.Title level={2} id={headingId} style={{ fontSize: 16 }}>
         入院登记（先诊疗、后付费资格核验）
       </Typography.Title>
-      <Form form={form} layout="vertical" onFinish={submit} initialValues={{ noticeNo: newNoticeNo('ZY') }} style={{ maxWidth: 480 }}>
+      <Form form={form} name="admission" layout="vertical" onFinish={submit} initialValues={{ noticeNo: newNoticeNo('ZY') }} style={{ maxWidth: 480 }}>
         <Form.Item label="入院单号" name="noticeNo" rules={[{ required: true, pattern: /^[A-Za-z0-9_-]{1,64}$/, message: '单号只能含字母、数字、- 或 _，最多 64 个' }]}>
           <Input />
         </Form.Item>
@@ -238,7 +240,7 @@ function Discharge({ admissionNoticeNo, onSettled }: { admissionNoticeNo?: strin
       <Typography.Title level={2} id={headingId} style={{ fontSize: 16 }}>
         出院结算
       </Typography.Title>
-      <Form form={form} layout="vertical" onFinish={settle} initialValues={{ noticeNo: newNoticeNo('CY') }} style={{ maxWidth: 480 }}>
+      <Form form={form} name="discharge" layout="vertical" onFinish={settle} initialValues={{ noticeNo: newNoticeNo('CY') }} style={{ maxWidth: 480 }}>
         <Form.Item label="入院单号" name="admissionNoticeNo" rules={[{ required: true, message: '请输入入院单号' }]}>
           <Input />
         </Form.Item>
@@ -322,9 +324,9 @@ function DayList({ refresh, onDischarge }: { refresh: number; onDischarge: (admi
             {reversing.patient ? `（${reversing.patient.name}）` : ''}：
             {reversing.kind === 'DISCHARGE' ? '结算作废，医疗救助金额退回年度额度，可重新出院结算。' : '此次住院关闭。'}
           </Typography.Paragraph>
-          <Form layout="vertical">
-            <Form.Item label="冲正单号">
-              <Input value={reversalNo} onChange={(e) => setReversalNo(e.target.value)} />
+          <Form name="reversal" layout="vertical">
+            <Form.Item label="冲正单号" htmlFor="reversal-notice-no">
+              <Input id="reversal-notice-no" value={reversalNo} onChange={(e) => setReversalNo(e.target.value)} />
             </Form.Item>
           </Form>
           <Space>
