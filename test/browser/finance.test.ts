@@ -193,6 +193,32 @@ describe('finance in the console: maker, checker, bank files, status report, rec
     await returns.getByText('可列入下一批').nth(1).waitFor();
   });
 
+  it('lets the maker cancel a batch before its files are released, with the reason asked for; its payees are free again', async () => {
+    await signIn('fin-maker');
+    const cancelledId = await createBatch('价格临时补贴', `${period} 价格临时补贴（待作废）`, '50.50');
+    await page.getByRole('region', { name: '支付名单' }).getByText('101.00 元').waitFor();
+    await page.getByRole('button', { name: '作废批次' }).click();
+    const form = page.getByRole('region', { name: '作废批次' });
+    await form.getByRole('button', { name: '确认作废（银行文件尚未发出）' }).click();
+    await form.getByText('此项必填').waitFor();
+    expect((await apiBatch(cancelledId)).status).toBe('PENDING_APPROVAL');
+    await form.getByLabel('作废理由').fill('所属期填错，作废重建');
+    await form.getByRole('button', { name: '确认作废（银行文件尚未发出）' }).click();
+    await batchStatus('已作废').waitFor();
+    await page.getByRole('table').filter({ hasText: '办理记录' }).getByText('所属期填错，作废重建').waitFor();
+    expect(await page.getByRole('button', { name: '作废批次' }).count()).toBe(0);
+    expect(await apiBatch(cancelledId)).toMatchObject({ status: 'CANCELLED' });
+    expect((await apiBatch(cancelledId)).history.at(-1)).toMatchObject({ by: 'fin-maker', action: 'CANCELLED', reason: '所属期填错，作废重建' });
+    expect(await seriousViolations(page, 'cancelled')).toEqual([]);
+    await screenshot(page, 'finance-05c-cancelled');
+    // Its claims are released: the first batch's returned payees may be paid by the next batch again.
+    await page.goto(`${stack.url}/console/payouts/${batchId}`);
+    const returns = page.getByRole('table').filter({ hasText: '被退回的收款人' });
+    await returns.getByText('可列入下一批').nth(1).waitFor();
+    const apiReturns = (await stack.call('GET', `/payout-batches/${batchId}/payments?status=RETURNED`, { token: financeToken })).body.items;
+    expect(apiReturns.map((r: { next: { state: string } }) => r.next.state)).toEqual(['READY', 'READY']);
+  });
+
   it('saw no page errors, failed requests, 5xx or 4xx on the way', () => {
     expect(seen).toEqual({ pageErrors: [], failedRequests: [], serverErrors: [], clientErrors: [] });
   });

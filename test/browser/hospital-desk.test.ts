@@ -125,6 +125,8 @@ describe('the hospital desk: admit, pre-settle, settle and reverse one stay', ()
     await page.getByText(`今日结算 1 笔，冲正 0 笔，医疗救助垫付净额 ${yuanText(fronted)}`).waitFor();
     expect(day.totals).toEqual({ settled: 1, reversed: 0, medicalAssistanceFen: fronted });
     await rowOf(dischargeNo).getByText('已结算').waitFor();
+    // The settled stay's admission offers neither another discharge nor its own reversal.
+    expect(await rowOf(admissionNo).getByRole('button').count()).toBe(0);
     expect(await seriousViolations(page, 'settled')).toEqual([]);
     await screenshot(page, 'desk-03-settled');
   });

@@ -9,13 +9,12 @@ import { Alert, Button, Form, Input, Space, Table, Tag, Typography } from 'antd'
 import { useCallback, useEffect, useId, useState } from 'react';
 import { api, type Schemas } from '../../api/client.ts';
 import { showProblem, type Problem } from '../../errors.ts';
-import { chinaTime, fenOf, yuan, yuanRule } from '../../format.ts';
+import { chinaTime, fenOf, idNumberRule, yuan, yuanRule } from '../../format.ts';
 import { Panel } from '../../Panel.tsx';
 import { ProblemAlert } from '../../ProblemAlert.tsx';
 import { currentSession } from '../../session.ts';
-import { categoryText, detailCodeText } from '../../zh.ts';
+import { categoryText } from '../../zh.ts';
 import { dateInChina, instantInChina } from '../../../../shared/domain/clock.ts';
-import { idNumberProblemCode } from '../../../../shared/domain/id-number.ts';
 
 type Notice = Schemas['HospitalNotice'];
 type Settlement = Schemas['Settlement'];
@@ -156,14 +155,7 @@ function Admission({ onAdmitted }: { onAdmitted: (notice: Notice) => void }) {
         <Form.Item
           label="身份证号码"
           name="idNumber"
-          rules={[
-            {
-              validator: async (_, value: string | undefined) => {
-                const code = idNumberProblemCode((value ?? '').trim().toUpperCase(), dateInChina(new Date()));
-                if (code) throw new Error(detailCodeText[code]);
-              },
-            },
-          ]}
+          rules={[idNumberRule]}
         >
           <Input maxLength={18} />
         </Form.Item>
@@ -271,8 +263,12 @@ function Discharge({ admissionNoticeNo, onSettled }: { admissionNoticeNo?: strin
   );
 }
 
-/** Which notices a reversal can undo: an admission not settled or reversed, a settled discharge. */
-const reversible = (n: Notice) => (n.kind === 'ADMISSION' && ['GUARANTEED', 'NOT_ELIGIBLE'].includes(n.status)) || (n.kind === 'DISCHARGE' && n.status === 'SETTLED');
+/**
+ * Which notices a reversal can undo (contract "Hospital notices v1.1"): a settled discharge, an
+ * admission not reversed whose discharge (in the day's list) is not settled; the API decides again.
+ */
+const reversible = (n: Notice, settledAdmissions: Set<string>) =>
+  (n.kind === 'ADMISSION' && ['GUARANTEED', 'NOT_ELIGIBLE'].includes(n.status) && !settledAdmissions.has(n.noticeNo)) || (n.kind === 'DISCHARGE' && n.status === 'SETTLED');
 
 function DayList({ refresh, onDischarge }: { refresh: number; onDischarge: (admissionNoticeNo: string) => void }) {
   const date = dateInChina(new Date());
@@ -283,6 +279,7 @@ function DayList({ refresh, onDischarge }: { refresh: number; onDischarge: (admi
   const [reversal, setReversal] = useState<Notice>();
   const [busy, setBusy] = useState(false);
   const headingId = useId();
+  const settledAdmissions = new Set((day?.items ?? []).filter((n) => n.kind === 'DISCHARGE' && n.status === 'SETTLED').map((n) => n.admissionNoticeNo ?? ''));
   const load = useCallback(
     async (nextToken?: string) => {
       const { data, error, response } = await api.GET('/hospital-notices', { params: { query: { date, limit: 100, ...(nextToken && { nextToken }) } } });
@@ -355,12 +352,12 @@ function DayList({ refresh, onDischarge }: { refresh: number; onDischarge: (admi
             title: '操作',
             render: (_, n) => (
               <Space>
-                {n.kind === 'ADMISSION' && n.status !== 'REVERSED' && (
+                {n.kind === 'ADMISSION' && n.status !== 'REVERSED' && !settledAdmissions.has(n.noticeNo) && (
                   <Button size="small" onClick={() => onDischarge(n.noticeNo)}>
                     出院结算
                   </Button>
                 )}
-                {reversible(n) && (
+                {reversible(n, settledAdmissions) && (
                   <Button
                     size="small"
                     danger
