@@ -7,7 +7,7 @@ import { builtInSignInConfig, requestTokens } from './identity-provider.ts';
 import { DevSignInForm, signInWithProvider } from './pages/SignIn.tsx';
 import { keepRefreshToken, refreshToken, signIn, type Role } from './session.ts';
 
-export function SessionExpired(props: { role: Role; sub: string; onSignedIn: () => void }) {
+export function SessionExpired(props: { role: Role; sub: string; hospitalId?: string; onSignedIn: () => void }) {
   const provider = builtInSignInConfig(window.location.origin);
   const [lapsed, setLapsed] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -42,7 +42,7 @@ export function SessionExpired(props: { role: Role; sub: string; onSignedIn: () 
           </Button>
         </>
       ) : (
-        <DevSignInForm fixedRole={props.role} fixedSub={props.sub} onSignedIn={props.onSignedIn} />
+        <DevSignInForm fixedRole={props.role} fixedSub={props.sub} {...(props.hospitalId && { fixedHospitalId: props.hospitalId })} onSignedIn={props.onSignedIn} />
       )}
     </Modal>
   );

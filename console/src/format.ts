@@ -1,6 +1,7 @@
 // Money and time as the console shows them, from the shared rules (shared/domain): yuan with two
 // decimals, China time whatever the browser's zone.
-import { instantInChina } from '../../shared/domain/clock.ts';
+import { dateInChina, instantInChina } from '../../shared/domain/clock.ts';
+import { idNumberProblemCode } from '../../shared/domain/id-number.ts';
 import { formatYuan, parseYuan } from '../../shared/domain/yuan.ts';
 import { detailCodeText } from './zh.ts';
 
@@ -23,3 +24,11 @@ export function fenOf(value: string | undefined): number | undefined {
   if ('problem' in parsed) throw new Error(`not an amount: ${value}`);
   return parsed.fen;
 }
+
+/** An antd rule for a resident ID number field: the API's own check (GB 11643), the reason in Chinese. */
+export const idNumberRule = {
+  validator: async (_: unknown, value: string | undefined) => {
+    const code = idNumberProblemCode((value ?? '').trim().toUpperCase(), dateInChina(new Date()));
+    if (code) throw new Error(detailCodeText[code]);
+  },
+};

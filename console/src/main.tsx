@@ -17,7 +17,8 @@ const router = createBrowserRouter(
       path: '/',
       Component: Shell,
       children: [
-        { index: true, lazy: async () => ({ Component: (await import('./pages/Home.tsx')).Home }) },
+        { index: true, lazy: async () => ({ Component: (await import('./pages/figures/Figures.tsx')).Figures }) },
+        { path: 'hospital-desk', lazy: async () => ({ Component: (await import('./pages/hospital/HospitalDesk.tsx')).HospitalDesk }) },
         { path: 'persons', lazy: async () => ({ Component: (await import('./pages/caseworker/PersonLookup.tsx')).PersonLookup }) },
         { path: 'applications/new', lazy: async () => ({ Component: (await import('./pages/caseworker/NewApplication.tsx')).NewApplication }) },
         { path: 'applications/mine', lazy: async () => ({ Component: (await import('./pages/caseworker/MyApplications.tsx')).MyApplications }) },

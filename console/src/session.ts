@@ -9,6 +9,8 @@ export interface Session {
   role: Role;
   sub: string;
   township?: string;
+  /** The hospital role's designated hospital (the token's hospital_id claim). */
+  hospitalId?: string;
   /** Seconds since the epoch. */
   expiresAt: number;
 }
@@ -18,7 +20,7 @@ export const homeOf: Record<Role, string> = {
   caseworker: '/applications/mine',
   reviewer: '/review',
   finance: '/payouts',
-  hospital: '/',
+  hospital: '/hospital-desk',
 };
 
 const storageKey = 'tuodi.session';
@@ -41,6 +43,7 @@ export function sessionFromToken(token: string): Session {
     role,
     sub: String(claims.sub),
     ...(typeof claims.township === 'string' && { township: claims.township }),
+    ...(typeof claims.hospital_id === 'string' && { hospitalId: claims.hospital_id }),
     expiresAt: Number(claims.exp),
   };
 }

@@ -60,7 +60,7 @@ export const categoryText: Record<Schemas['Recipient']['category'], string> = {
   TEKUN: '特困',
 };
 
-export const roleText = { caseworker: '乡镇经办人', reviewer: '县级审核人', finance: '财务', hospital: '定点医院' } as const;
+export { roleText } from './role-names.ts';
 
 export { detailCodeText, detailText, errorCodeText } from '../../shared/domain/reasons.ts';
 

@@ -3,23 +3,20 @@
 // 纳入保障 (enrolments), 账户变更 (payee change, maker–checker), each reached and worked by
 // keyboard alone and checked by axe; and the import screen's progress bar drawn from the API's
 // counts while the worker is held mid-import.
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableName } from '../../shared/adapters/resources.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
 import { importProgressSlice } from '../../shared/usecases/registry-import.ts';
 import { actorsOf, applicationBody, decide, fileAndAssess, member, runJob, storedRecipient, type Actors } from '../support/applications.ts';
-import { ensureConsoleBuilt, launchChromium, screenshot, watch, type Watch } from '../support/browser.ts';
+import { openConsoleBrowser, screenshot, seriousViolations, type Watch } from '../support/browser.ts';
 import { beforeDynamoDbCommand } from '../support/dynamodb-hooks.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
-import { baseTimeouts, scaled } from '../support/timeouts.ts';
 
 let stack: TestStack;
 let actors: Actors;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let seen: Watch;
 
@@ -41,16 +38,11 @@ async function importLines(lines: string[]) {
 }
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
   stack = await startTestStack();
   actors = await actorsOf(stack);
   await importLines([row(due, '真州镇'), row(other, '刘集镇')]);
   await runJob('reviewDue', '2025-02-01');
-  browser = await launchChromium();
-  context = await browser.newContext({ timezoneId: 'America/Los_Angeles', locale: 'zh-CN', viewport: { width: 1400, height: 1000 } });
-  seen = watch(context);
-  context.setDefaultTimeout(scaled(baseTimeouts.eventually));
-  page = await context.newPage();
+  ({ browser, page, seen } = await openConsoleBrowser());
 });
 
 afterAll(async () => {
@@ -107,13 +99,6 @@ async function openFromMenu(label: string, heading: string) {
   await page.getByRole('heading', { name: heading }).waitFor();
 }
 
-async function seriousViolations(where: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${where}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 describe('the registry screens by keyboard, axe clean', () => {
   it('定期复核 lists the reviews the job opened, masked, and a township narrows it', async () => {
     await signIn('reviewer', 'rv-registry');
@@ -127,7 +112,7 @@ describe('the registry screens by keyboard, axe clean', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => table.getByRole('row').filter({ hasText: other.name }).count()).toBe(0);
     await table.getByRole('row').filter({ hasText: due.name }).waitFor();
-    expect(await seriousViolations('reviews due')).toEqual([]);
+    expect(await seriousViolations(page, 'reviews due')).toEqual([]);
     await screenshot(page, '20-reviews-due');
   });
 
@@ -145,7 +130,7 @@ describe('the registry screens by keyboard, axe clean', () => {
     const alert = page.getByRole('alert').filter({ hasText: '当前状态不允许此操作' });
     await alert.getByText('该对象当前为“暂停”，只有“在保”时才能办理').waitFor();
     expect(await alert.getByText(/SUSPENDED/).count()).toBe(0);
-    expect(await seriousViolations('recipients')).toEqual([]);
+    expect(await seriousViolations(page, 'recipients')).toEqual([]);
     await screenshot(page, '21-recipient-refused-in-chinese');
   });
 
@@ -156,7 +141,7 @@ describe('the registry screens by keyboard, axe clean', () => {
     await openFromMenu('纳入保障', '纳入保障（公示中与已纳入）');
     const link = page.getByRole('link', { name: filed.id });
     await link.waitFor();
-    expect(await seriousViolations('enrolments')).toEqual([]);
+    expect(await seriousViolations(page, 'enrolments')).toEqual([]);
     await screenshot(page, '22-enrolments');
     await tabTo(link);
     await page.keyboard.press('Enter');
@@ -177,7 +162,7 @@ describe('the registry screens by keyboard, axe clean', () => {
     await page.getByText('已提出变更，待另一名审核人确认').waitFor();
     const changeId = (await page.locator('.ant-descriptions-item-content').first().textContent())!.trim();
     expect(changeId).toMatch(/^pc_/);
-    expect(await seriousViolations('payee change (caseworker)')).toEqual([]);
+    expect(await seriousViolations(page, 'payee change (caseworker)')).toEqual([]);
     await screenshot(page, '23-payee-change-asked');
 
     // The asker, signed in as a reviewer, is refused with the rule in Chinese.
@@ -201,7 +186,7 @@ describe('the registry screens by keyboard, axe clean', () => {
     await page.keyboard.press('Enter');
     await page.getByText('变更已确认').waitFor();
     expect(await storedRecipient(other.idNumber)).toMatchObject({ bankName: '中国农业银行', bankAccount: '6228480099990001' });
-    expect(await seriousViolations('payee change (reviewer)')).toEqual([]);
+    expect(await seriousViolations(page, 'payee change (reviewer)')).toEqual([]);
     await screenshot(page, '24-payee-change-confirmed');
   });
 });
@@ -225,7 +210,7 @@ describe("the import screen's progress bar", () => {
       const bar = page.getByRole('progressbar');
       await page.getByText(`${importProgressSlice} / ${count} 行`).waitFor();
       expect(await bar.getAttribute('aria-valuenow')).toBe(String(Math.floor((100 * importProgressSlice) / count)));
-      expect(await seriousViolations('import running')).toEqual([]);
+      expect(await seriousViolations(page, 'import running')).toEqual([]);
       await screenshot(page, '25-import-progress');
       release();
       await page.getByText(`${count} / ${count} 行`).waitFor();

@@ -2,22 +2,19 @@
 // caseworker files a DIBAO application with a document and submits it; the filer, signed in as
 // a reviewer, is told why they may not decide; another reviewer approves and the notice prints.
 // The browser runs in Los Angeles time: the console must still show China time.
-import { AxeBuilder } from '@axe-core/playwright';
 import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantInChina } from '../../shared/domain/clock.ts';
 import { functions } from '../../shared/topology.ts';
-import { ensureConsoleBuilt, launchChromium, screenshot, screenshotDir, watch, type Watch } from '../support/browser.ts';
+import { openConsoleBrowser, screenshot, screenshotDir, seriousViolations, signInAs, type Watch } from '../support/browser.ts';
 import { gbkBytes } from '../support/gbk.ts';
 import { validIdNumber, withWrongCheckDigit } from '../support/id-numbers.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
-import { baseTimeouts, scaled } from '../support/timeouts.ts';
 
 let stack: TestStack;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let seen: Watch;
 let reviewerToken: string;
@@ -27,15 +24,9 @@ const masked = `${head.idNumber.slice(0, 6)}********${head.idNumber.slice(-4)}`;
 let applicationId = '';
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
   stack = await startTestStack();
   reviewerToken = await stack.token('reviewer', 'api-reader');
-  browser = await launchChromium();
-  context = await browser.newContext({ timezoneId: 'America/Los_Angeles', locale: 'zh-CN', viewport: { width: 1400, height: 1000 } });
-  seen = watch(context);
-  // Waits for conditions only; the deadline just bounds a broken run (scaled like every test deadline).
-  context.setDefaultTimeout(scaled(baseTimeouts.eventually));
-  page = await context.newPage();
+  ({ browser, page, seen } = await openConsoleBrowser());
 });
 
 afterAll(async () => {
@@ -43,21 +34,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function signIn(role: 'caseworker' | 'reviewer', sub: string) {
-  await page.goto(`${stack.url}/console/sign-in`);
-  await page.getByLabel('角色').click();
-  await page.locator(`.ant-select-item-option[title="${role === 'caseworker' ? '乡镇经办人' : '县级审核人'}"]`).click();
-  await page.getByLabel('账号').fill(sub);
-  await page.getByRole('button', { name: '登 录' }).or(page.getByRole('button', { name: '登录' })).click();
-  await page.getByText(`${role === 'caseworker' ? '乡镇经办人' : '县级审核人'} ${sub}`).waitFor();
-}
-
-async function seriousViolations(where: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${where}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
+const signIn = (role: 'caseworker' | 'reviewer', sub: string) => signInAs(page, stack.url, role, sub);
 
 const apiApplication = async () => (await stack.call('GET', `/applications/${applicationId}`, { token: reviewerToken })).body;
 
@@ -65,7 +42,7 @@ describe('the console in Chromium', () => {
   it('is served at /console/ and signs a caseworker in with the local dev sign-in', async () => {
     await signIn('caseworker', 'cw-e2e');
     await page.getByRole('heading', { name: '我的申请' }).waitFor();
-    expect(await seriousViolations('my applications')).toEqual([]);
+    expect(await seriousViolations(page, 'my applications')).toEqual([]);
     await screenshot(page, '01-caseworker-my-applications');
   });
 
@@ -81,7 +58,7 @@ describe('the console in Chromium', () => {
     await page.getByLabel('申请理由').fill('丈夫去世，无固定收入');
     await page.getByRole('button', { name: '保存申请（草稿）' }).click();
     await page.getByText('身份证号码校验位不正确（GB 11643）').waitFor();
-    expect(await seriousViolations('new application')).toEqual([]);
+    expect(await seriousViolations(page, 'new application')).toEqual([]);
     await screenshot(page, '02-new-application-field-error');
 
     await page.getByLabel('身份证号码').fill(head.idNumber);
@@ -132,12 +109,12 @@ describe('the console in Chromium', () => {
     await signIn('reviewer', 'rv-e2e');
     await page.getByRole('heading', { name: '审核队列' }).waitFor();
     await page.getByRole('link', { name: applicationId }).waitFor();
-    expect(await seriousViolations('review queue')).toEqual([]);
+    expect(await seriousViolations(page, 'review queue')).toEqual([]);
     await screenshot(page, '06-review-queue');
     await page.getByRole('link', { name: applicationId }).click();
     await page.getByLabel('每人每月保障金（元）').fill('600.50');
     await page.getByLabel('审批意见（理由）').fill('入户调查属实');
-    expect(await seriousViolations('application under review')).toEqual([]);
+    expect(await seriousViolations(page, 'application under review')).toEqual([]);
     await page.getByRole('button', { name: '提交审批' }).click();
     await page.getByText('已批准：入户调查属实').waitFor();
     const decided = await apiApplication();
@@ -204,7 +181,7 @@ describe('registry import in the console: a GBK file from Chinese Excel, dry run
     // A dry run stores nothing.
     const search = await stack.call('GET', `/recipients?idNumber=${people[0]!.idNumber}`, { token: reviewerToken });
     expect(search.body.items).toEqual([]);
-    expect(await seriousViolations('registry dry run')).toEqual([]);
+    expect(await seriousViolations(page, 'registry dry run')).toEqual([]);
     await screenshot(page, '09-registry-dry-run');
   });
 

@@ -3,23 +3,20 @@
 // approve it; a second officer approves, watches it pay, downloads the bank files, uploads a status
 // report with two returns; the batch reconciles and the returned payees are listed. Then a batch
 // whose bank files fail is retried (one payment excluded) and approved by a third officer.
-import { AxeBuilder } from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from '../../shared/adapters/clients.ts';
 import { tableName } from '../../shared/adapters/resources.ts';
 import { dateInChina } from '../../shared/domain/clock.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
-import { ensureConsoleBuilt, launchChromium, screenshot, watch, type Watch } from '../support/browser.ts';
+import { openConsoleBrowser, screenshot, seriousViolations, signInAs, type Watch } from '../support/browser.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
-import { baseTimeouts, scaled } from '../support/timeouts.ts';
 
 let stack: TestStack;
 let browser: Browser;
-let context: BrowserContext;
 let page: Page;
 let seen: Watch;
 let financeToken: string;
@@ -30,7 +27,6 @@ let batchId = '';
 let reissueId = '';
 
 beforeAll(async () => {
-  ensureConsoleBuilt();
   stack = await startTestStack();
   financeToken = await stack.token('finance', 'api-reader');
   const reviewer = await stack.token('reviewer', 'reviewer-fin');
@@ -40,11 +36,7 @@ beforeAll(async () => {
     const r = await stack.call('GET', `/recipients/imports/${created.body.importId}`, { token: reviewer });
     return r.body.status === 'COMPLETED' && r.body.imported === people.length ? true : undefined;
   });
-  browser = await launchChromium();
-  context = await browser.newContext({ timezoneId: 'America/Los_Angeles', locale: 'zh-CN', viewport: { width: 1400, height: 1000 } });
-  seen = watch(context);
-  context.setDefaultTimeout(scaled(baseTimeouts.eventually));
-  page = await context.newPage();
+  ({ browser, page, seen } = await openConsoleBrowser());
 });
 
 afterAll(async () => {
@@ -53,21 +45,8 @@ afterAll(async () => {
 });
 
 async function signIn(sub: string) {
-  if (await page.getByRole('button', { name: /^退\s?出$/ }).count()) await page.getByRole('button', { name: /^退\s?出$/ }).click();
-  await page.goto(`${stack.url}/console/sign-in`);
-  await page.getByLabel('角色').click();
-  await page.locator('.ant-select-item-option[title="财务"]').click();
-  await page.getByLabel('账号').fill(sub);
-  await page.getByRole('button', { name: /^登\s?录$/ }).click();
-  await page.getByText(`财务 ${sub}`).waitFor();
+  await signInAs(page, stack.url, 'finance', sub);
   await page.getByRole('heading', { name: '支付批次' }).waitFor();
-}
-
-async function seriousViolations(where: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${where}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 const apiBatch = async (id = batchId) => (await stack.call('GET', `/payout-batches/${id}`, { token: financeToken })).body;
@@ -94,7 +73,7 @@ describe('finance in the console: maker, checker, bank files, status report, rec
   it('signs a finance officer in to the batch list', async () => {
     await signIn('fin-maker');
     await page.getByRole('table').filter({ hasText: '支付批次（按所属期从新到旧）' }).waitFor();
-    expect(await seriousViolations('batch list')).toEqual([]);
+    expect(await seriousViolations(page, 'batch list')).toEqual([]);
     await screenshot(page, 'finance-01-batches');
   });
 
@@ -106,7 +85,7 @@ describe('finance in the console: maker, checker, bank files, status report, rec
     const stored = await apiBatch();
     expect(stored).toMatchObject({ program: 'PRICE_SUBSIDY', period, perPersonFen: 5_050, categories: ['DIBAO', 'TEKUN'], status: 'PENDING_APPROVAL', planned: { count: 6, totalFen: 30_300 }, createdBy: 'fin-maker' });
     await batchStatus('待复核审批').waitFor();
-    expect(await seriousViolations('batch plan')).toEqual([]);
+    expect(await seriousViolations(page, 'batch plan')).toEqual([]);
     await screenshot(page, 'finance-02-plan');
   });
 
@@ -133,7 +112,7 @@ describe('finance in the console: maker, checker, bank files, status report, rec
     await progress.getByText('已记账 6 / 6 笔').waitFor();
     expect(await progress.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
     expect(await apiBatch()).toMatchObject({ status: 'PAID_OUT', approvedBy: 'fin-checker', progress: { recorded: 6, failed: 0 } });
-    expect(await seriousViolations('paid out')).toEqual([]);
+    expect(await seriousViolations(page, 'paid out')).toEqual([]);
     await screenshot(page, 'finance-04-paid-out');
   });
 
@@ -177,7 +156,7 @@ describe('finance in the console: maker, checker, bank files, status report, rec
     const apiReturns = (await stack.call('GET', `/payout-batches/${batchId}/payments?status=RETURNED`, { token: financeToken })).body.items;
     expect(apiReturns.map((r: { endToEndId: string }) => r.endToEndId).sort()).toEqual(returned.map((p) => p.endToEndId).sort());
     for (const r of apiReturns) await returns.getByText(r.name, { exact: true }).waitFor();
-    expect(await seriousViolations('reconciliation')).toEqual([]);
+    expect(await seriousViolations(page, 'reconciliation')).toEqual([]);
     await screenshot(page, 'finance-05-reconciled');
   });
 
@@ -214,6 +193,32 @@ describe('finance in the console: maker, checker, bank files, status report, rec
     await returns.getByText('可列入下一批').nth(1).waitFor();
   });
 
+  it('lets the maker cancel a batch before its files are released, with the reason asked for; its payees are free again', async () => {
+    await signIn('fin-maker');
+    const cancelledId = await createBatch('价格临时补贴', `${period} 价格临时补贴（待作废）`, '50.50');
+    await page.getByRole('region', { name: '支付名单' }).getByText('101.00 元').waitFor();
+    await page.getByRole('button', { name: '作废批次' }).click();
+    const form = page.getByRole('region', { name: '作废批次' });
+    await form.getByRole('button', { name: '确认作废（银行文件尚未发出）' }).click();
+    await form.getByText('此项必填').waitFor();
+    expect((await apiBatch(cancelledId)).status).toBe('PENDING_APPROVAL');
+    await form.getByLabel('作废理由').fill('所属期填错，作废重建');
+    await form.getByRole('button', { name: '确认作废（银行文件尚未发出）' }).click();
+    await batchStatus('已作废').waitFor();
+    await page.getByRole('table').filter({ hasText: '办理记录' }).getByText('所属期填错，作废重建').waitFor();
+    expect(await page.getByRole('button', { name: '作废批次' }).count()).toBe(0);
+    expect(await apiBatch(cancelledId)).toMatchObject({ status: 'CANCELLED' });
+    expect((await apiBatch(cancelledId)).history.at(-1)).toMatchObject({ by: 'fin-maker', action: 'CANCELLED', reason: '所属期填错，作废重建' });
+    expect(await seriousViolations(page, 'cancelled')).toEqual([]);
+    await screenshot(page, 'finance-05c-cancelled');
+    // Its claims are released: the first batch's returned payees may be paid by the next batch again.
+    await page.goto(`${stack.url}/console/payouts/${batchId}`);
+    const returns = page.getByRole('table').filter({ hasText: '被退回的收款人' });
+    await returns.getByText('可列入下一批').nth(1).waitFor();
+    const apiReturns = (await stack.call('GET', `/payout-batches/${batchId}/payments?status=RETURNED`, { token: financeToken })).body.items;
+    expect(apiReturns.map((r: { next: { state: string } }) => r.next.state)).toEqual(['READY', 'READY']);
+  });
+
   it('saw no page errors, failed requests, 5xx or 4xx on the way', () => {
     expect(seen).toEqual({ pageErrors: [], failedRequests: [], serverErrors: [], clientErrors: [] });
   });
@@ -243,7 +248,7 @@ describe('a failed batch retried with one payment excluded, and approved again b
     await page.getByRole('button', { name: '复核通过，开始支付' }).click();
     await batchStatus('失败').waitFor();
     await page.getByRole('alert').filter({ hasText: '批次失败' }).getByText(/bank files not written/).waitFor();
-    expect(await seriousViolations('failed batch')).toEqual([]);
+    expect(await seriousViolations(page, 'failed batch')).toEqual([]);
     await screenshot(page, 'finance-06-failed');
   });
 
@@ -301,7 +306,7 @@ describe('a failed batch retried with one payment excluded, and approved again b
     const returns = reconciliation.getByRole('table').filter({ hasText: '被退回的收款人' });
     await returns.getByText('可列入下一批').nth(4).waitFor();
     expect(await apiBatch(failedId)).toMatchObject({ status: 'RECONCILED', reconciliation: { settled: 0, returned: 5, pending: 0 } });
-    expect(await seriousViolations('whole-file return')).toEqual([]);
+    expect(await seriousViolations(page, 'whole-file return')).toEqual([]);
     await screenshot(page, 'finance-09-whole-file-returned');
   });
 

@@ -3,8 +3,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { roleText } from '../../console/src/role-names.ts';
 import { consoleDist } from '../../local/console.ts';
+import { baseTimeouts, scaled } from './timeouts.ts';
 
 export const chromiumPath = process.env.TUODI_CHROMIUM ?? '/usr/bin/chromium';
 export const screenshotDir = join(process.cwd(), 'test-output', 'console');
@@ -76,4 +79,53 @@ export function watch(context: BrowserContext): Watch {
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+export interface ConsoleBrowser {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  seen: Watch;
+}
+
+/**
+ * The set-up every browser test shares: the console built from the current sources, Chromium in
+ * Los Angeles time (the console must still show China time) with a Chinese locale, one page, and
+ * the watch on errors. Waits are for conditions only; the default deadline just bounds a broken
+ * run (scaled like every test deadline). Close `browser` in afterAll.
+ */
+export async function openConsoleBrowser(): Promise<ConsoleBrowser> {
+  ensureConsoleBuilt();
+  const browser = await launchChromium();
+  const context = await browser.newContext({ timezoneId: 'America/Los_Angeles', locale: 'zh-CN', viewport: { width: 1400, height: 1000 } });
+  const seen = watch(context);
+  context.setDefaultTimeout(scaled(baseTimeouts.eventually));
+  return { browser, context, page: await context.newPage(), seen };
+}
+
+/** axe's serious and critical violations on the page as it is now, each named with `where`. */
+export async function seriousViolations(page: Page, where: string): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${where}: ${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+type Role = keyof typeof roleText;
+
+/**
+ * Signs in with the local dev sign-in form by mouse (signing out first when someone is signed in):
+ * the role picked by its Chinese name, the subject typed, a hospital's id for the hospital role;
+ * waits until the frame names who is signed in.
+ */
+export async function signInAs(page: Page, consoleUrl: string, role: Role, sub: string, hospitalId?: string): Promise<void> {
+  const signOut = page.getByRole('button', { name: /^退\s?出$/ });
+  if (await signOut.count()) await signOut.click();
+  await page.goto(`${consoleUrl}/console/sign-in`);
+  await page.getByLabel('角色').click();
+  await page.locator(`.ant-select-item-option[title="${roleText[role]}"]`).click();
+  await page.getByLabel('账号').fill(sub);
+  if (hospitalId) await page.getByLabel('医院编号').fill(hospitalId);
+  await page.getByRole('button', { name: /^登\s?录$/ }).click();
+  await page.getByText(`${roleText[role]} ${sub}`).waitFor();
 }

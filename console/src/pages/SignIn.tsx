@@ -13,12 +13,14 @@ interface Values {
   role: Role;
   sub: string;
   township?: string;
+  hospitalId?: string;
 }
 
-export function DevSignInForm(props: { fixedRole?: Role; fixedSub?: string; onSignedIn: (role: Role) => void }) {
+export function DevSignInForm(props: { fixedRole?: Role; fixedSub?: string; fixedHospitalId?: string; onSignedIn: (role: Role) => void }) {
   const [form] = Form.useForm<Values>();
   const [problem, setProblem] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const role = Form.useWatch('role', form) ?? props.fixedRole;
   const submit = async (values: Values) => {
     setBusy(true);
     setProblem(undefined);
@@ -26,7 +28,12 @@ export function DevSignInForm(props: { fixedRole?: Role; fixedSub?: string; onSi
       const response = await fetch('/local/dev-token', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ role: values.role, sub: values.sub.trim(), ...(values.township && { township: values.township.trim() }) }),
+        body: JSON.stringify({
+          role: values.role,
+          sub: values.sub.trim(),
+          ...(values.township && { township: values.township.trim() }),
+          ...(values.role === 'hospital' && { hospitalId: (props.fixedHospitalId ?? values.hospitalId ?? '').trim() }),
+        }),
       });
       if (!response.ok) {
         setProblem(response.status === 404 ? '此环境没有本地开发登录（仅本地运行时提供）' : '登录信息不正确：账号只能含字母、数字及 . _ @ -');
@@ -51,13 +58,18 @@ export function DevSignInForm(props: { fixedRole?: Role; fixedSub?: string; onSi
       <Form.Item label="角色" name="role" rules={[{ required: true, message: '请选择角色' }]}>
         <Select
           disabled={Boolean(props.fixedRole)}
-          options={(['caseworker', 'reviewer', 'finance'] as const).map((r) => ({ value: r, label: roleText[r] }))}
+          options={(['caseworker', 'reviewer', 'finance', 'hospital'] as const).map((r) => ({ value: r, label: roleText[r] }))}
         />
       </Form.Item>
       <Form.Item label="账号" name="sub" rules={[{ required: true, message: '请输入账号' }]}>
         <Input disabled={Boolean(props.fixedSub)} autoComplete="username" />
       </Form.Item>
-      {!props.fixedRole && (
+      {role === 'hospital' && !props.fixedRole && (
+        <Form.Item label="医院编号" name="hospitalId" rules={[{ required: true, message: '请输入定点医院编号' }]}>
+          <Input />
+        </Form.Item>
+      )}
+      {!props.fixedRole && role !== 'hospital' && (
         <Form.Item label="所属乡镇（可不填）" name="township">
           <Input />
         </Form.Item>

@@ -3,11 +3,9 @@
 import { Alert, Button, Card, Col, Form, Input, InputNumber, Row, Select, Space, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { dateInChina } from '../../../../shared/domain/clock.ts';
-import { idNumberProblemCode } from '../../../../shared/domain/id-number.ts';
 import { api, type Schemas } from '../../api/client.ts';
 import { showProblem, type Problem } from '../../errors.ts';
-import { fenOf, yuanRule } from '../../format.ts';
+import { fenOf, idNumberRule, yuanRule } from '../../format.ts';
 import { currentSession } from '../../session.ts';
 import { applicationTypeText, detailCodeText, disabilityText, enrolmentTypes, relationText } from '../../zh.ts';
 
@@ -36,12 +34,6 @@ interface Values {
 const options = <K extends string>(labels: Record<K, string>) =>
   (Object.entries(labels) as Array<[K, string]>).map(([value, label]) => ({ value, label }));
 
-const idNumberRule = {
-  validator: async (_: unknown, value: string | undefined) => {
-    const code = idNumberProblemCode((value ?? '').trim().toUpperCase(), dateInChina(new Date()));
-    if (code) throw new Error(detailCodeText[code]);
-  },
-};
 
 export function NewApplication() {
   const [form] = Form.useForm<Values>();

@@ -1,12 +1,10 @@
 // 人员查询: a person in the registry by resident ID number; the answer shows it masked.
 import { Alert, Button, Card, Descriptions, Empty, Form, Input } from 'antd';
 import { useState } from 'react';
-import { dateInChina } from '../../../../shared/domain/clock.ts';
-import { idNumberProblemCode } from '../../../../shared/domain/id-number.ts';
 import { api, type Schemas } from '../../api/client.ts';
 import { showProblem, type Problem } from '../../errors.ts';
-import { yuan } from '../../format.ts';
-import { categoryText, detailCodeText, recipientStatusText } from '../../zh.ts';
+import { idNumberRule, yuan } from '../../format.ts';
+import { categoryText, recipientStatusText } from '../../zh.ts';
 
 export function PersonLookup() {
   const [form] = Form.useForm<{ idNumber: string }>();
@@ -24,14 +22,7 @@ export function PersonLookup() {
         <Form.Item
           label="身份证号码"
           name="idNumber"
-          rules={[
-            {
-              validator: async (_, value: string | undefined) => {
-                const code = idNumberProblemCode((value ?? '').trim().toUpperCase(), dateInChina(new Date()));
-                if (code) throw new Error(detailCodeText[code]);
-              },
-            },
-          ]}
+          rules={[idNumberRule]}
         >
           <Input maxLength={18} style={{ width: 240 }} />
         </Form.Item>

@@ -19,22 +19,10 @@ import {
   relationText,
   assessmentReasons,
 } from '../../zh.ts';
+import { ProblemAlert } from '../../ProblemAlert.tsx';
 
 type Application = Schemas['Application'];
 type HistoryEntry = Schemas['ApplicationHistoryEntry'];
-
-function ProblemAlert({ problem }: { problem?: Problem }) {
-  if (!problem) return null;
-  return (
-    <Alert
-      type="error"
-      role="alert"
-      title={problem.summary}
-      description={problem.general.length ? problem.general.map((g) => <div key={g}>{g}</div>) : undefined}
-      style={{ margin: '12px 0' }}
-    />
-  );
-}
 
 function Documents({ application, reload }: { application: Application; reload: () => Promise<void> }) {
   const [kind, setKind] = useState<Application['documents'][number]['kind']>('HOUSEHOLD_REGISTER');

@@ -2,21 +2,13 @@
 // reviewer confirms it; batches planned afterwards pay the new account. Both steps need a reason.
 import { Alert, Button, Card, Descriptions, Form, Input } from 'antd';
 import { useState, type CSSProperties } from 'react';
-import { dateInChina } from '../../../../shared/domain/clock.ts';
-import { idNumberProblemCode } from '../../../../shared/domain/id-number.ts';
 import { api, type Schemas } from '../../api/client.ts';
 import { showProblem, type Problem } from '../../errors.ts';
-import { chinaTime } from '../../format.ts';
+import { chinaTime, idNumberRule } from '../../format.ts';
 import { currentSession } from '../../session.ts';
 import { detailCodeText } from '../../zh.ts';
 
 type Change = Schemas['PayeeChange'];
-const idNumberRule = {
-  validator: async (_: unknown, value: string | undefined) => {
-    const code = idNumberProblemCode((value ?? '').trim().toUpperCase(), dateInChina(new Date()));
-    if (code) throw new Error(detailCodeText[code]);
-  },
-};
 const required = { required: true, message: detailCodeText.REQUIRED };
 
 function ChangeResult(props: { change: Change }) {

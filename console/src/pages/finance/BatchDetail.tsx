@@ -7,6 +7,7 @@ import { Alert, Button, Descriptions, Form, Progress, Select, Space, Spin, Table
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { api, type Schemas } from '../../api/client.ts';
+import { saveBlob } from '../../download.ts';
 import { showProblem, type Problem } from '../../errors.ts';
 import { chinaTime, yuan } from '../../format.ts';
 import { Panel } from '../../Panel.tsx';
@@ -22,7 +23,7 @@ import {
   returnReasonText,
   skippedText,
 } from './finance-zh.ts';
-import { ProblemAlert } from './ProblemAlert.tsx';
+import { ProblemAlert } from '../../ProblemAlert.tsx';
 import { ReasonAction } from './ReasonAction.tsx';
 
 type Batch = Schemas['PayoutBatch'];
@@ -30,15 +31,6 @@ type Payment = Schemas['PayoutPayment'];
 type Report = Schemas['BankReport'];
 
 const working: ReadonlyArray<Batch['status']> = ['PLANNING', 'PAYING'];
-
-function saveBlob(blob: Blob, fileName: string) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /** Why the signed-in officer may not approve or reject this batch (maker–checker), or null. */
 function whyNotChecker(batch: Batch, sub: string): string | null {

@@ -9,7 +9,7 @@ import { showProblem, type Problem } from '../../errors.ts';
 import { fenOf, yuanRule } from '../../format.ts';
 import { Panel } from '../../Panel.tsx';
 import { categoryText, detailCodeText } from '../../zh.ts';
-import { ProblemAlert } from './ProblemAlert.tsx';
+import { ProblemAlert } from '../../ProblemAlert.tsx';
 import { programText } from './finance-zh.ts';
 import { currentPeriod, periodOptions } from './periods.ts';
 

@@ -5,7 +5,7 @@ import { Button, Form, Input, Space } from 'antd';
 import { useState, type ReactNode } from 'react';
 import type { Problem } from '../../errors.ts';
 import { detailCodeText } from '../../zh.ts';
-import { ProblemAlert } from './ProblemAlert.tsx';
+import { ProblemAlert } from '../../ProblemAlert.tsx';
 
 export interface ReasonValues {
   reason: string;

@@ -2,11 +2,9 @@
 // history records (who and when come from the token and the clock).
 import { Alert, Button, Card, Descriptions, Form, Input, Radio } from 'antd';
 import { useState } from 'react';
-import { dateInChina } from '../../../../shared/domain/clock.ts';
-import { idNumberProblemCode } from '../../../../shared/domain/id-number.ts';
 import { api, type Schemas } from '../../api/client.ts';
 import { showProblem, type Problem } from '../../errors.ts';
-import { yuan } from '../../format.ts';
+import { idNumberRule, yuan } from '../../format.ts';
 import { categoryText, detailCodeText, recipientStatusText } from '../../zh.ts';
 
 type Action = '/recipients/suspensions' | '/recipients/reinstatements' | '/recipients/terminations';
@@ -38,14 +36,7 @@ export function RecipientStatus() {
         <Form.Item
           label="身份证号码"
           name="idNumber"
-          rules={[
-            {
-              validator: async (_, value: string | undefined) => {
-                const code = idNumberProblemCode((value ?? '').trim().toUpperCase(), dateInChina(new Date()));
-                if (code) throw new Error(detailCodeText[code]);
-              },
-            },
-          ]}
+          rules={[idNumberRule]}
         >
           <Input maxLength={18} />
         </Form.Item>

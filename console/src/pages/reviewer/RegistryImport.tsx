@@ -5,6 +5,7 @@
 import { Alert, Button, Card, Descriptions, Progress, Space, Table } from 'antd';
 import { useEffect, useState } from 'react';
 import { api, type Schemas } from '../../api/client.ts';
+import { saveBlob } from '../../download.ts';
 import { showProblem, type Problem } from '../../errors.ts';
 import { chinaTime, yuan } from '../../format.ts';
 import { categoryText, rejectionText } from '../../zh.ts';
@@ -19,15 +20,6 @@ const maxFileBytes = 5 * 1024 * 1024;
 function rejectionsCsv(rejected: Rejection[]): string {
   const quote = (s: string) => `"${s.replace(/"/g, '""')}"`;
   return `\uFEFF行号,原因\r\n${rejected.map((r) => `${r.line},${quote(rejectionText(r))}`).join('\r\n')}\r\n`;
-}
-
-function saveBlob(blob: Blob, fileName: string) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /**

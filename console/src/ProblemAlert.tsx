@@ -1,6 +1,6 @@
-// The API's error as the finance screens show it: the Chinese summary and the details.
+// The API's error as the screens show it: the Chinese summary and the details.
 import { Alert } from 'antd';
-import type { Problem } from '../../errors.ts';
+import type { Problem } from './errors.ts';
 
 export function ProblemAlert({ problem }: { problem?: Problem }) {
   if (!problem) return null;
