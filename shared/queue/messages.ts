@@ -13,7 +13,7 @@ export const queueMessages = {
   recipientImports: z.object({ importId: id }),
   /** A hospital notice to decide (shared/usecases/hospital-notices.ts). */
   hospitalNotices: z.object({ id }),
-  /** A submitted application to assess (shared/usecases/applications.ts). */
+  /** A submitted application to assess (shared/usecases/application-workers.ts). */
   applicationAssessments: z.object({ id }),
   /** A payout batch to plan (fanned out into segments), or one segment of it to plan. */
   payoutPlans: z.discriminatedUnion('kind', [

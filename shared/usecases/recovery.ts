@@ -13,7 +13,7 @@
 // 3. A worker that sees its message's last allowed receive writes the reason on the record, and
 //    moves work an operator must decide on to a state an operator action ends (a batch to FAILED:
 //    retry or cancel; an import to FAILED with what it did write).
-// Planning is leased in segments by its own code (usecases/payouts.ts); the sweeper only re-sends
+// Planning is leased in segments by its own code (usecases/payout-planning.ts); the sweeper only re-sends
 // the plan message of a batch left PLANNING.
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
 import { dateInChina } from '../domain/clock.ts';
