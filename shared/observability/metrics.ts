@@ -6,6 +6,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /** The CloudWatch namespace of every business metric. */
 export const metricsNamespace = 'Tuodi';
+/** The service dimension, as the logger's (the stack sets POWERTOOLS_SERVICE_NAME; locally "tuodi", not Powertools' service_undefined). */
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'tuodi';
 
 /** Each business metric (a count) and the one dimension it is broken down by. */
 export const businessMetrics = {
@@ -24,7 +26,7 @@ export type BusinessMetric = keyof typeof businessMetrics;
 /** Counts `value` events of `metric` under its dimension's `dimensionValue`; nothing for 0. */
 export function countBusinessEvent(metric: BusinessMetric, dimensionValue: string, value = 1): void {
   if (value <= 0) return;
-  const single = new Metrics({ namespace: metricsNamespace }).singleMetric();
+  const single = new Metrics({ namespace: metricsNamespace, serviceName }).singleMetric();
   single.addDimension(businessMetrics[metric], dimensionValue);
   single.addMetric(metric, MetricUnit.Count, value);
 }

@@ -27,7 +27,8 @@ describe('business metrics', () => {
     expect(directive!.Namespace).toBe(metricsNamespace);
     expect(directive!.Metrics).toEqual([{ Name: 'PaymentsRecorded', Unit: 'Count' }]);
     expect(directive!.Dimensions[0]).toContain('program');
-    expect(document).toMatchObject({ PaymentsRecorded: 500, program: 'PRICE_SUBSIDY' });
+    // The service dimension is the logger's service (not Powertools' service_undefined when unset).
+    expect(document).toMatchObject({ PaymentsRecorded: 500, program: 'PRICE_SUBSIDY', service: process.env.POWERTOOLS_SERVICE_NAME ?? 'tuodi' });
   });
 
   it('writes nothing for zero events (a redelivered chunk, a sweep that found nothing)', () => {
