@@ -37,6 +37,12 @@ export interface DynamoDbLocal {
   stop(): Promise<void>;
 }
 
+/** A DynamoDB Local being started: its endpoint is known at once, `ready` settles when it answers. */
+export interface LaunchedDynamoDbLocal extends DynamoDbLocal {
+  /** Resolves once the JVM answers ListTables; rejects if it exits first or does not answer within 180 s. */
+  ready: Promise<void>;
+}
+
 export const javaMissing = 'Tuodi needs Java 17 for DynamoDB Local: apt-get install openjdk-17-jre-headless';
 
 /** Throws PlainProblem unless `java` on PATH is version 17 or later. */
@@ -51,6 +57,17 @@ export function requireJava(): void {
  * Data is kept per access key id and region: every client must use `credentials`.
  */
 export async function startDynamoDbLocal(dataDir: string | undefined, credentials: LocalCredentials): Promise<DynamoDbLocal> {
+  const launched = await launchDynamoDbLocal(dataDir, credentials);
+  await launched.ready;
+  return { endpoint: launched.endpoint, stop: launched.stop };
+}
+
+/**
+ * Starts the JVM and returns without waiting for it to answer (a JVM takes seconds, and far more on
+ * a loaded machine): the caller can do other work meanwhile and await `ready` before the first call.
+ * Throws PlainProblem at once when Java is missing.
+ */
+export async function launchDynamoDbLocal(dataDir: string | undefined, credentials: LocalCredentials): Promise<LaunchedDynamoDbLocal> {
   requireJava();
   const port = await freePort();
   let path: string | undefined;
@@ -68,37 +85,43 @@ export async function startDynamoDbLocal(dataDir: string | undefined, credential
   java.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   const exited = new Promise<void>((resolve) => java.once('exit', () => resolve()));
   const watchdog = guardAgainstOrphan(java);
+  const stop = async () => {
+    watchdog.kill();
+    if (java.exitCode === null) {
+      java.kill('SIGTERM');
+      const timer = setTimeout(() => java.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
 
   const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({ endpoint, region: localRegion, credentials });
-  // A JVM on a loaded 2-core machine has taken over 50 s to start: wait long, fail clearly.
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (java.exitCode !== null) throw new Error(`DynamoDB Local exited (${java.exitCode}):\n${output}`);
+  const answers = async () => {
+    const client = new DynamoDBClient({ endpoint, region: localRegion, credentials });
     try {
-      await client.send(new ListTablesCommand({}));
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        java.kill('SIGKILL');
-        throw new Error(`DynamoDB Local did not answer within 180 s:\n${output}`);
+      // A JVM on a loaded 2-core machine has taken over 50 s to start: wait long, fail clearly.
+      const deadline = Date.now() + 180_000;
+      for (;;) {
+        if (java.exitCode !== null) throw new Error(`DynamoDB Local exited (${java.exitCode}):\n${output}`);
+        try {
+          await client.send(new ListTablesCommand({}));
+          return;
+        } catch {
+          if (Date.now() > deadline) {
+            java.kill('SIGKILL');
+            throw new Error(`DynamoDB Local did not answer within 180 s:\n${output}`);
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
       }
-      await new Promise((r) => setTimeout(r, 200));
+    } finally {
+      client.destroy();
     }
-  }
-  client.destroy();
-  return {
-    endpoint,
-    stop: async () => {
-      watchdog.kill();
-      if (java.exitCode === null) {
-        java.kill('SIGTERM');
-        const timer = setTimeout(() => java.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
-    },
   };
+  const ready = answers();
+  // Settled by whoever awaits it; this only keeps an unawaited failure from crashing the process.
+  ready.catch(() => undefined);
+  return { endpoint, ready, stop };
 }
 
 /**
@@ -143,17 +166,38 @@ export interface Emulators extends EmulatorEndpoints {
   stop(): Promise<void>;
 }
 
+/** Emulators whose DynamoDB Local may still be starting: await `dynamodbReady` before calling it. */
+export interface LaunchedEmulators extends Emulators {
+  /** Resolves once DynamoDB Local answers; rejects (and the caller should stop) if it cannot start. */
+  dynamodbReady: Promise<void>;
+}
+
 /**
- * All three emulators. dataDir: DynamoDB tables and S3 objects kept there, with this install's
- * key pair; none: DynamoDB in memory, S3 in a temporary folder removed on stop, a fresh key pair.
+ * All three emulators, ready. dataDir: DynamoDB tables and S3 objects kept there, with this
+ * install's key pair; none: DynamoDB in memory, S3 in a temporary folder removed on stop, a fresh key pair.
  */
 export async function startEmulators(dataDir?: string): Promise<Emulators> {
+  const emulators = await launchEmulators(dataDir);
+  try {
+    await emulators.dynamodbReady;
+  } catch (error) {
+    await emulators.stop();
+    throw error;
+  }
+  return emulators;
+}
+
+/**
+ * As startEmulators, but returns once SQS and S3 listen and the DynamoDB Local JVM is spawned, not
+ * answering yet: the test run's global setup lets the unit and infra files run while the JVM starts.
+ */
+export async function launchEmulators(dataDir?: string): Promise<LaunchedEmulators> {
   // Tables hold full ID numbers and bank accounts: the folder is this user's alone.
   if (dataDir) mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const credentials = localCredentials(dataDir);
   const objectsDir = dataDir ? join(dataDir, 's3') : mkdtempSync(join(tmpdir(), 'tuodi-s3-'));
   const started = await Promise.allSettled([
-    startDynamoDbLocal(dataDir, credentials),
+    launchDynamoDbLocal(dataDir, credentials),
     startQueues(),
     freePort().then((port) => startObjectStore({ directory: objectsDir, port, credentials, region: localRegion })),
   ] as const);
@@ -171,6 +215,7 @@ export async function startEmulators(dataDir?: string): Promise<Emulators> {
     sqsEndpoint: queues.value.endpoint,
     s3Endpoint: objects.value.endpoint,
     credentials,
+    dynamodbReady: dynamodb.value.ready,
     stop,
   };
 }

@@ -2,12 +2,22 @@
 // one s3rver (S3) for the whole run, with one key pair. Each test file provisions its own prefixed tables, queues and buckets on
 // them (see startTestStack), so files never see each other's data.
 //
-// Nothing outlives the run: teardown stops both; if vitest dies without teardown (SIGKILL, a crash),
-// startDynamoDbLocal's watchdog kills the JVM and the others die with this process.
+// vitest runs every global setup before any test file, so this one does not wait for the JVM to
+// answer (seconds when quiet, a minute when loaded): the unit and infra files run meanwhile, and an
+// integration file waits for `dynamodbStatusFile` to say "ready" before its first call.
+//
+// Nothing outlives the run: teardown stops all three; if vitest dies without teardown (SIGKILL, a crash),
+// launchDynamoDbLocal's watchdog kills the JVM and the others die with this process.
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startEmulators, type EmulatorEndpoints } from '../../local/emulators.ts';
+import { launchEmulators, type EmulatorEndpoints } from '../../local/emulators.ts';
 
-export type SharedEmulators = EmulatorEndpoints;
+export interface SharedEmulators extends EmulatorEndpoints {
+  /** A file that holds `ready` once DynamoDB Local answers, or `failed` and why; absent until then. */
+  dynamodbStatusFile: string;
+}
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,10 +27,26 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const emulators = await startEmulators();
+  const emulators = await launchEmulators();
+  const statusDir = mkdtempSync(join(tmpdir(), 'tuodi-emulators-'));
+  const dynamodbStatusFile = join(statusDir, 'dynamodb');
   const { dynamodbEndpoint, sqsEndpoint, s3Endpoint, credentials } = emulators;
-  project.provide('emulators', { dynamodbEndpoint, sqsEndpoint, s3Endpoint, credentials });
+  let tornDown = false;
+  // Written whole under another name and renamed, so a reader never sees half a status.
+  const writeStatus = (text: string) => {
+    // A run that ends before the JVM answered stops it: nobody is left to read why.
+    if (tornDown) return;
+    writeFileSync(`${dynamodbStatusFile}.partial`, text);
+    renameSync(`${dynamodbStatusFile}.partial`, dynamodbStatusFile);
+  };
+  emulators.dynamodbReady.then(
+    () => writeStatus('ready'),
+    (error: Error) => writeStatus(`failed: ${error.message}`),
+  );
+  project.provide('emulators', { dynamodbEndpoint, sqsEndpoint, s3Endpoint, credentials, dynamodbStatusFile });
   return async () => {
+    tornDown = true;
     await emulators.stop();
+    rmSync(statusDir, { recursive: true, force: true });
   };
 }

@@ -3,6 +3,7 @@
 // buckets, or on emulators of its own when a test must kill or restart them.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ChangeMessageVisibilityBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -14,6 +15,7 @@ import { outcomeOfBatch } from '../../local/queue-poller.ts';
 import { startLocalStack, type LocalStack } from '../../local/stack.ts';
 import { takeGrantViolations } from '../../local/grant-guard.ts';
 import { tableEnv, tables, type FunctionName, type QueueName, type Role, type TableName } from '../../shared/topology.ts';
+import type { SharedEmulators } from './global-setup.ts';
 import { baseTimeouts, scaled, timeoutScale } from './timeouts.ts';
 
 export interface TestStackOptions {
@@ -191,6 +193,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     return response;
   };
 
+  if (shared) await sharedDynamoDbReady(shared);
   process.env.TUODI_FUNCTION_TIMEOUT_SCALE = String(options.functionTimeoutScale ?? 10 * timeoutScale());
   if (options.paymentsPerChunk === undefined) delete process.env.TUODI_PAYMENTS_PER_CHUNK;
   else process.env.TUODI_PAYMENTS_PER_CHUNK = String(options.paymentsPerChunk);
@@ -296,6 +299,17 @@ function request(url: string, method: string, headers: Record<string, string>, b
     outgoing.on('error', reject);
     outgoing.end(body);
   });
+}
+
+/** The run's DynamoDB Local starts beside the first test files (global-setup.ts): waits until it answers. */
+async function sharedDynamoDbReady(shared: SharedEmulators): Promise<void> {
+  const status = await eventually(
+    async () => (existsSync(shared.dynamodbStatusFile) ? readFileSync(shared.dynamodbStatusFile, 'utf8') : undefined),
+    // The launch itself gives up after 180 s and then writes why.
+    200_000,
+    'the shared DynamoDB Local to start',
+  );
+  if (status !== 'ready') throw new Error(`the shared DynamoDB Local could not start: ${status}`);
 }
 
 /** Frees the shared DynamoDB Local of this stack's tables (the JVM keeps them in memory). */
