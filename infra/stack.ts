@@ -55,7 +55,7 @@ import {
 } from '../shared/topology.ts';
 import { accessOf, bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../shared/grants.ts';
 import { operations } from '../shared/api/openapi.ts';
-import { hospitalScopeName, resourceServerIdentifier } from './hospital-token-claims.ts';
+import { designatedHospitalsEnv, hospitalIdAttributeName, hospitalScopeName, resourceServerIdentifier } from '../shared/domain/token-claims.ts';
 import { partitionFeatures, type DeploymentSettings } from './settings.ts';
 import { functionBundleOptions } from './bundling.ts';
 
@@ -558,8 +558,14 @@ export class TuodiStack extends Stack {
       mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
-      // Essentials is the cheapest plan with the V3 trigger that customises M2M access tokens.
+      // Essentials is the cheapest plan with the V2/V3 trigger that customises access tokens (V3
+      // also machine tokens): the clerks' hospital_id and the hospitals' (README, Cost).
       featurePlan: cognito.FeaturePlan.ESSENTIALS,
+      // A hospital clerk's hospital: set by an administrator with the user (AdminCreateUser), never
+      // changed (a clerk moving hospital gets a new user); the token trigger copies it into the token.
+      customAttributes: {
+        [hospitalIdAttributeName]: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: false }),
+      },
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -589,10 +595,15 @@ export class TuodiStack extends Stack {
       scopes: [hospitalScope, staffScope, ...hospitalIdScopes],
     });
 
+    // The console's client, for staff and hospital clerks alike: it may ask for both route scopes,
+    // and the token trigger leaves each user only the scope of their kind (clerk or staff).
     const staffClient = userPool.addClient('StaffClient', {
       generateSecret: false, // a browser app: authorization code with PKCE
       authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
+      // Users edit nothing that decides what they may do: the sign-in email and custom:hospital_id
+      // are the administrators' (and the latter immutable).
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true, preferredUsername: true, locale: true }),
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [
@@ -600,6 +611,7 @@ export class TuodiStack extends Stack {
           cognito.OAuthScope.EMAIL,
           cognito.OAuthScope.PROFILE,
           cognito.OAuthScope.resourceServer(resourceServer, staffScope),
+          cognito.OAuthScope.resourceServer(resourceServer, hospitalScope),
         ],
         callbackUrls: identity.staffCallbackUrls,
         logoutUrls: identity.staffLogoutUrls,
@@ -628,10 +640,12 @@ export class TuodiStack extends Stack {
       ),
     );
 
+    const tokenClaimsProps = this.nodejsProps('HospitalTokenClaims', 5, 256);
     const tokenClaims = this.nodejsFunction('HospitalTokenClaims', {
-      ...this.nodejsProps('HospitalTokenClaims', 5, 256),
-      entry: join(projectRoot, 'infra/hospital-token-claims.ts'),
-      description: 'Cognito pre-token-generation V3: hospital_id claim and hospital group for hospital machine tokens',
+      ...tokenClaimsProps,
+      entry: join(projectRoot, 'functions/token-claims/handler.ts'),
+      description: 'Cognito pre-token-generation V3: hospital_id claim for hospital machine tokens and hospital clerks, one route scope a user',
+      environment: { ...tokenClaimsProps.environment, [designatedHospitalsEnv]: hospitals.map((h) => h.hospitalId).join(',') },
     });
     userPool.addTrigger(cognito.UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG, tokenClaims, cognito.LambdaVersion.V3_0);
     this.helperFunctions.push(tokenClaims);

@@ -8,7 +8,7 @@
 export interface SignInConfig {
   base: string;
   clientId: string;
-  /** Space-separated OAuth scopes: the API's staff scope and openid. */
+  /** Space-separated OAuth scopes: openid and the API's route scopes (defaultSignInScope). */
   scope: string;
   /** This console's callback page (registered on the app client). */
   redirectUri: string;
@@ -22,6 +22,13 @@ export interface TokenResponse {
   token_type: string;
 }
 
+/**
+ * What the console asks for: openid and both route scopes (shared/topology.ts, auth.scopes). One
+ * app client serves staff and hospital clerks; the user pool's token trigger leaves each user the
+ * scope of their kind (shared/domain/token-claims.ts), so the console need not know who signs in.
+ */
+export const defaultSignInScope = 'openid tuodi-api/staff tuodi-api/hospital';
+
 /** The configuration built into this console, or undefined when it signs in with the local dev sign-in. */
 export function builtInSignInConfig(origin: string): SignInConfig | undefined {
   const base = import.meta.env.VITE_SIGN_IN_BASE as string | undefined;
@@ -30,7 +37,7 @@ export function builtInSignInConfig(origin: string): SignInConfig | undefined {
   return {
     base: base.replace(/\/+$/, ''),
     clientId,
-    scope: (import.meta.env.VITE_SIGN_IN_SCOPE as string | undefined) ?? 'openid tuodi-api/staff',
+    scope: (import.meta.env.VITE_SIGN_IN_SCOPE as string | undefined) ?? defaultSignInScope,
     redirectUri: `${origin}/console/signed-in`,
   };
 }

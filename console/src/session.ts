@@ -34,10 +34,14 @@ function claimsOf(token: string): Record<string, unknown> {
   return JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
 }
 
+const consoleRoles: readonly string[] = Object.keys(homeOf);
+
 export function sessionFromToken(token: string): Session {
   const claims = claimsOf(token);
-  const groups = claims['cognito:groups'];
-  const role = (Array.isArray(groups) ? groups[0] : groups) as Role;
+  const claim = claims['cognito:groups'];
+  // A user may be in groups beyond the roles (the pool's own): the role is the first that is one.
+  const groups = (Array.isArray(claim) ? claim : [claim]).map(String);
+  const role = (groups.find((g) => consoleRoles.includes(g)) ?? groups[0]) as Role;
   return {
     token,
     role,

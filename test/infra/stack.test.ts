@@ -30,7 +30,7 @@ import {
 } from '../../shared/topology.ts';
 import { lambdaRuntime, projectRoot, readHospitals, routeScopes, serviceName } from '../../infra/stack.ts';
 import { accessOf, bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../../shared/grants.ts';
-import { hospitalScopeName, resourceServerIdentifier } from '../../infra/hospital-token-claims.ts';
+import { designatedHospitalsEnv, hospitalIdAttributeName, hospitalScopeName, resourceServerIdentifier } from '../../shared/domain/token-claims.ts';
 import { monitoringUnits } from '../../bench/cost.ts';
 import { viewerRequest } from '../../infra/console-hosting.ts';
 import { partitionFeatures } from '../../infra/settings.ts';
@@ -732,6 +732,47 @@ describe('Cognito', () => {
       AllowedOAuthFlows: ['code'],
       GenerateSecret: false,
       AllowedOAuthScopes: Match.arrayWith([{ 'Fn::Join': ['', [Match.anyValue(), '/staff']] }]),
+    });
+  });
+
+  describe('hospital clerks (the console for a hospital without its own system)', () => {
+    const consoleClient = () =>
+      Object.entries(resourcesOf('AWS::Cognito::UserPoolClient')).find(([id]) => id.startsWith('UserPoolStaffClient'))![1]
+        .Properties as Record<string, any>;
+
+    it("holds a clerk's hospital in an immutable custom attribute named for the API's claim", () => {
+      expect(hospitalIdAttributeName).toBe(auth.hospitalClaim);
+      template().hasResourceProperties('AWS::Cognito::UserPool', {
+        UserPoolAddOns: Match.absent(),
+        UserPoolTier: 'ESSENTIALS', // the V2/V3 trigger's access-token claims need it
+        Schema: Match.arrayWith([
+          Match.objectLike({ Name: hospitalIdAttributeName, AttributeDataType: 'String', Mutable: false }),
+        ]),
+      });
+    });
+
+    it('lets the console client ask for both route scopes (the trigger keeps one a user) and write neither the email nor custom:hospital_id', () => {
+      const props = consoleClient();
+      expect(props.AllowedOAuthScopes).toEqual(
+        expect.arrayContaining([
+          { 'Fn::Join': ['', [expect.anything(), '/staff']] },
+          { 'Fn::Join': ['', [expect.anything(), '/hospital']] },
+        ]),
+      );
+      // Never a machine client's hospital scope: a clerk's hospital comes from the attribute.
+      expect(JSON.stringify(props.AllowedOAuthScopes)).not.toContain(`/${hospitalScopeName('')}`);
+      expect(props.WriteAttributes).toBeDefined();
+      expect(props.WriteAttributes).not.toContain(`custom:${hospitalIdAttributeName}`);
+      expect(props.WriteAttributes).not.toContain('email');
+    });
+
+    it('gives the token trigger the designated hospitals (its entry functions/token-claims)', () => {
+      const trigger = resourcesOf('AWS::Lambda::Function')[logicalId(stack.helperFunctions[0]!)]!;
+      expect((trigger.Properties as Record<string, any>).Environment.Variables).toMatchObject({
+        [designatedHospitalsEnv]: hospitals.map((h) => h.hospitalId).join(','),
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      expect((trigger.Properties as Record<string, any>).Handler).toBe('index.handler');
     });
   });
 });

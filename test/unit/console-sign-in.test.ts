@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   authorizeUrl,
   codeChallengeOf,
+  defaultSignInScope,
   finishSignIn,
   newCodeVerifier,
   SignInError,
@@ -10,6 +11,8 @@ import {
   tokenRequest,
   type SignInConfig,
 } from '../../console/src/identity-provider.ts';
+import { homeOf, sessionFromToken } from '../../console/src/session.ts';
+import { auth } from '../../shared/topology.ts';
 
 const config: SignInConfig = {
   base: 'https://tuodi-staff.auth.ap-east-1.amazoncognito.com',
@@ -101,5 +104,25 @@ describe('sign-in with PKCE', () => {
     const { url, init } = tokenRequest(config, { refreshToken: 'r1' });
     expect(url).toBe(`${config.base}/oauth2/token`);
     expect(Object.fromEntries(new URLSearchParams(String(init.body)))).toEqual({ grant_type: 'refresh_token', client_id: 'console-client', refresh_token: 'r1' });
+  });
+});
+
+describe('one sign-in for staff and hospital clerks', () => {
+  /** An unsigned JWT with these claims, shaped as Cognito's access token (groups as an array). */
+  const accessToken = (claims: Record<string, unknown>) =>
+    ['e30', Buffer.from(JSON.stringify(claims)).toString('base64url'), 'sig'].join('.');
+
+  it("asks for openid and both of the API's route scopes (the user pool keeps one a user)", () => {
+    expect(defaultSignInScope.split(' ').sort()).toEqual(['openid', auth.scopes.hospital, auth.scopes.staff].sort());
+  });
+
+  it("reads a clerk's token as the hospital role at its hospital, landing on the desk", () => {
+    const session = sessionFromToken(accessToken({ sub: 'clerk-1', 'cognito:groups': ['hospital'], hospital_id: 'H-YZ-TCM', exp: 2_000_000_000, scope: auth.scopes.hospital }));
+    expect(session).toMatchObject({ role: 'hospital', hospitalId: 'H-YZ-TCM', sub: 'clerk-1' });
+    expect(homeOf[session.role]).toBe('/hospital-desk');
+  });
+
+  it('takes the first group that is a console role, past the pool’s other groups', () => {
+    expect(sessionFromToken(accessToken({ sub: 's', 'cognito:groups': ['us-east-1_x_Google', 'reviewer'], exp: 1 })).role).toBe('reviewer');
   });
 });
