@@ -2,7 +2,8 @@
 // batch paid and settled, one hospital stay settled; every staff role opens the figures home page;
 // each table shows the figures GET /reports/monthly and /reports/annual answer (read through the
 // API here and compared cell by cell, money in yuan), each chart is drawn (a canvas of non-zero
-// size), the year or the month is chosen, the Excel workbook downloads; axe clean, nothing failed.
+// size), the year or the month is chosen, the Excel workbook downloads, the township breakdown
+// shows the API's "<5", a month is filed and its frozen copy shown; axe clean, nothing failed.
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -126,6 +127,10 @@ const grantRows = (byType: Record<string, { count: number; amountFen: number }>,
   ['合计', String(count), yuanText(amountFen)],
 ];
 
+/** The township table's rows: township, category, households, people, as the API has them ("<5" for 1 to 4). */
+const townshipRows = (byTownship: Record<string, Record<string, { households: number | string; people: number | string }>>) =>
+  Object.entries(byTownship).flatMap(([township, lines]) => categories.map((c) => [township, categoryNames[c], String(lines[c]!.households), String(lines[c]!.people)]));
+
 /** Every chart of the page is drawn: a canvas with a width and a height, inside an image named for assistive technology. */
 async function chartsDrawn(expected: number) {
   const charts = page.locator('[role=img][aria-label$="（图表，数据见下表）"]');
@@ -164,6 +169,9 @@ describe('the figures home page (首页（统计）) for every staff role', () =
       ['出院结算人次', String(report.medicalAssistance.personTimes)],
       ['医疗救助金额', yuanText(report.medicalAssistance.amountFen)],
     ]);
+    // Six people in one township: every count is from 1 to 4, so the API and the page say "<5".
+    expect(report.byTownship['真州镇']).toEqual({ DIBAO: { households: '<5', people: '<5' }, MARGINAL: { households: '<5', people: '<5' }, TEKUN: { households: '<5', people: '<5' } });
+    expect(await tableRows(`分镇（街道）户数与人数（截至 ${report.asOf}）`)).toEqual(townshipRows(report.byTownship));
     await chartsDrawn(4);
     expect(await seriousViolations(page, 'figures, month')).toEqual([]);
     await screenshot(page, 'figures-01-month');
@@ -174,6 +182,29 @@ describe('the figures home page (首页（统计）) for every staff role', () =
     expect(download.suggestedFilename()).toBe(`统计月报-${month}.xlsx`);
     const bytes = readFileSync((await download.path())!);
     expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK'); // an .xlsx is a zip
+  });
+
+  it("files the month as finance and shows the filed copy's figures, equal to GET …/filings", async () => {
+    await page.getByLabel('报送说明').fill('月报报送（测试）');
+    await page.getByRole('button', { name: '报送本月月报' }).click();
+    const filings = page.locator('table').filter({ has: page.locator('caption', { hasText: '已报送的月报' }) });
+    await filings.locator('tbody tr.ant-table-row').first().waitFor();
+    const { items } = (await stack.call('GET', `/reports/monthly/${month}/filings`, { token: reviewerToken })).body as {
+      items: Array<{ filedBy: string; reason?: string; report: any }>;
+    };
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ filedBy: 'fig-viewer', reason: '月报报送（测试）' });
+    const row = await filings.locator('tbody tr.ant-table-row').first().locator('th, td').allTextContents();
+    expect(row.slice(1, 3)).toEqual(['fig-viewer', '月报报送（测试）']);
+    await page.getByRole('button', { name: /^查看 .* 报送的副本$/ }).click();
+    await page.getByText('报送时的数字，此后的变动不在其中').waitFor();
+    const filed = items[0]!.report;
+    expect(await tableRows('各项目发放（银行已入账）')).toEqual(payoutRows(filed.payouts));
+    expect(await tableRows(`分镇（街道）户数与人数（截至 ${filed.asOf}）`)).toEqual(townshipRows(filed.byTownship));
+    expect(await seriousViolations(page, 'figures, a filed copy')).toEqual([]);
+    await screenshot(page, 'figures-01b-filed-copy');
+    await page.getByRole('button', { name: '返回实时数字' }).click();
+    await page.getByText('报送时的数字，此后的变动不在其中').waitFor({ state: 'detached' });
   });
 
   it("lets a reviewer choose the year: the year's figures equal GET /reports/annual", async () => {
@@ -193,6 +224,7 @@ describe('the figures home page (首页（统计）) for every staff role', () =
     expect(await tableRows(`${year}年新认定的保障对象`)).toEqual(
       categories.map((c) => [categoryNames[c], String(report.registry.recognisedInYear[c].households), String(report.registry.recognisedInYear[c].people)]),
     );
+    expect(await tableRows(`分镇（街道）户数与人数（截至 ${report.registry.asOf}）`)).toEqual(townshipRows(report.registry.byTownship));
     expect(await tableRows('各项目发放（银行已入账）')).toEqual(payoutRows(report.payouts));
     const grantCount = grantTypes.reduce((s, t) => s + report.grants.byType[t].count, 0);
     expect(await tableRows('一次性救助（临时、急难、医疗、教育）')).toEqual(grantRows(report.grants.byType, grantCount, report.grants.totalFen));
@@ -212,6 +244,9 @@ describe('the figures home page (首页（统计）) for every staff role', () =
     await page.getByRole('menuitem', { name: '首页（统计）' }).click();
     const report = await monthly();
     expect(await tableRows('各项目发放（银行已入账）')).toEqual(payoutRows(report.payouts));
+    // Staff may read the filed copies; only reviewers and finance file.
+    await page.getByRole('button', { name: /^查看 .* 报送的副本$/ }).waitFor();
+    expect(await page.getByRole('button', { name: '报送本月月报' }).count()).toBe(0);
   });
 
   it('saw no page errors, failed requests, 5xx or 4xx on the way', () => {

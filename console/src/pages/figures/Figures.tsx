@@ -1,6 +1,7 @@
 // 首页（统计）: the bureau's figures for every staff role, from GET /reports/annual?year= or
 // GET /reports/monthly?month= (contract "Reports (统计)"): households and people by category,
-// people added and leaving, payouts by program, one-off aid, medical assistance. Each chart
+// people added and leaving, payouts by program, one-off aid, medical assistance, and by township
+// (counts of 1 to 4 come as "<5" and show so); a month's filed copies below it. Each chart
 // (ECharts, loaded after the figures) stands above a table of the same figures, its text
 // alternative. Money is fen in the API and yuan here. The Excel download is the API's ?format=xlsx.
 import { Alert, Button, Form, Radio, Select, Space, Spin, Table, Typography } from 'antd';
@@ -11,10 +12,12 @@ import { showProblem, type Problem } from '../../errors.ts';
 import { chinaTime, yuan } from '../../format.ts';
 import { Panel } from '../../Panel.tsx';
 import { ProblemAlert } from '../../ProblemAlert.tsx';
+import { currentSession } from '../../session.ts';
 import { applicationTypeText, categoryText } from '../../zh.ts';
 import { programText } from '../finance/finance-zh.ts';
 import { addMonths, dateInChina } from '../../../../shared/domain/clock.ts';
 import type { BarFigures } from './BarFigureChart.tsx';
+import { MonthlyFilings, type Filing } from './MonthlyFilings.tsx';
 
 const BarFigureChart = lazy(() => import('./BarFigureChart.tsx'));
 
@@ -116,6 +119,20 @@ function grantSection(byType: Annual['grants']['byType'], total: { count: number
   );
 }
 
+/** Households and people by township and category, as the API suppresses them ("<5" for 1 to 4): a table only, no chart of masked counts. */
+function townshipSection(byTownship: Monthly['byTownship'], asOf: string) {
+  return (
+    <FigureSection
+      title={`分镇（街道）户数与人数（截至 ${asOf}）`}
+      headers={['镇（街道）', '类别', '户数', '人数']}
+      rows={Object.entries(byTownship).flatMap(([township, lines]) =>
+        categories.map((c) => ({ key: `${township}|${c}`, cells: [township, categoryText[c], lines[c].households, lines[c].people] })),
+      )}
+      note={<Typography.Paragraph type="secondary">1 至 4 户（人）显示为“&lt;5”，以免从小数字认出具体家庭。</Typography.Paragraph>}
+    />
+  );
+}
+
 function householdsPeopleChart(byCategory: Record<Category, { households: number; people: number }>): BarFigures {
   return {
     labels: categories.map((c) => categoryText[c]),
@@ -143,6 +160,7 @@ function AnnualFigures({ report }: { report: Annual }) {
         headers={['类别', '户数', '人数']}
         rows={categories.map((c) => ({ key: c, cells: [categoryText[c], registry.recognisedInYear[c].households, registry.recognisedInYear[c].people] }))}
       />
+      {townshipSection(registry.byTownship, registry.asOf)}
       {payoutSection(report.payouts)}
       {grantSection(report.grants.byType, {
         count: grantTypes.reduce((sum, t) => sum + report.grants.byType[t].count, 0),
@@ -193,6 +211,7 @@ function MonthlyFigures({ report }: { report: Monthly }) {
           cells: [categoryText[c], byCategory[c].householdsAdded, byCategory[c].peopleAdded, byCategory[c].householdsLeft, byCategory[c].peopleLeft],
         }))}
       />
+      {townshipSection(report.byTownship, report.asOf)}
       {payoutSection(report.payouts)}
       {grantSection(report.oneOffAssistance.byType, { count: report.oneOffAssistance.personTimes, amountFen: report.oneOffAssistance.amountFen })}
       <FigureSection
@@ -220,6 +239,9 @@ export function Figures() {
   const [report, setReport] = useState<{ choice: Choice; annual?: Annual; monthly?: Monthly }>();
   const [problem, setProblem] = useState<Problem>();
   const [downloading, setDownloading] = useState(false);
+  /** A filed copy shown in place of the live figures. */
+  const [viewing, setViewing] = useState<Filing>();
+  const role = currentSession()?.role;
 
   useEffect(() => {
     let current = true;
@@ -237,6 +259,7 @@ export function Figures() {
       current = false;
     };
   }, [choice]);
+  useEffect(() => setViewing(undefined), [choice]);
 
   const download = async () => {
     setDownloading(true);
@@ -251,8 +274,8 @@ export function Figures() {
   };
 
   const shown = report && report.choice === choice ? report : undefined;
-  const coverage = shown?.annual?.coverage ?? shown?.monthly?.coverage;
-  const generatedAt = shown?.annual?.generatedAt ?? shown?.monthly?.generatedAt;
+  const coverage = viewing?.report.coverage ?? shown?.annual?.coverage ?? shown?.monthly?.coverage;
+  const generatedAt = viewing?.report.generatedAt ?? shown?.annual?.generatedAt ?? shown?.monthly?.generatedAt;
   return (
     <Panel
       title="首页（统计）"
@@ -294,7 +317,18 @@ export function Figures() {
         </Space>
       )}
       {shown?.annual && <AnnualFigures report={shown.annual} />}
-      {shown?.monthly && <MonthlyFigures report={shown.monthly} />}
+      {viewing && (
+        <Alert
+          type="info"
+          style={{ marginTop: 16 }}
+          title={`正在查看 ${viewing.filedBy} 于 ${chinaTime(viewing.filedAt)} 报送的副本：报送时的数字，此后的变动不在其中。`}
+          action={<Button onClick={() => setViewing(undefined)}>返回实时数字</Button>}
+        />
+      )}
+      {shown?.monthly && <MonthlyFigures report={viewing?.report ?? shown.monthly} />}
+      {choice.kind === 'month' && (
+        <MonthlyFilings month={choice.month} canFile={role === 'reviewer' || role === 'finance'} onView={setViewing} />
+      )}
     </Panel>
   );
 }
