@@ -5,79 +5,20 @@
 // discharge, a reversal of either, and the day's notices with the day's totals
 // (GET /hospital-notices?date=). Notice numbers are made here (ZY/CY/CX, the date and time, and
 // random letters) and kept for a retry of the same form, so a retry is the same notice.
-import { Alert, Button, Form, Input, Space, Table, Tag, Typography } from 'antd';
-import { useCallback, useEffect, useId, useState } from 'react';
+import { Alert, Button, Form, Input, Space, Typography } from 'antd';
+import { lazy, Suspense, useEffect, useId, useState } from 'react';
 import { api, type Schemas } from '../../api/client.ts';
 import { showProblem, type Problem } from '../../errors.ts';
-import { chinaTime, fenOf, idNumberRule, yuan, yuanRule } from '../../format.ts';
+import { fenOf, idNumberRule, yuan, yuanRule } from '../../format.ts';
 import { Panel } from '../../Panel.tsx';
 import { ProblemAlert } from '../../ProblemAlert.tsx';
 import { currentSession } from '../../session.ts';
-import { categoryText } from '../../zh.ts';
-import { dateInChina, instantInChina } from '../../../../shared/domain/clock.ts';
+import { DecisionAlert, newNoticeNo, nowInstant, postNotice, type Notice } from './desk-notices.tsx';
 
-type Notice = Schemas['HospitalNotice'];
+// The day's list loads after the forms show: its table is most of the desk's weight.
+const DayList = lazy(() => import('./DayList.tsx'));
+
 type Settlement = Schemas['Settlement'];
-type Decision = NonNullable<Notice['decision']>;
-
-export const noticeKindText: Record<Notice['kind'], string> = { ADMISSION: '入院', DISCHARGE: '出院结算', REVERSAL: '冲正' };
-export const noticeStatusText: Record<Notice['status'], string> = {
-  RECEIVED: '处理中',
-  GUARANTEED: '先诊疗后付费（免押金）',
-  NOT_ELIGIBLE: '不符合免押金条件',
-  SETTLED: '已结算',
-  REJECTED: '未通过',
-  REVERSED: '已冲正',
-  APPLIED: '冲正成功',
-};
-
-/** A new notice number: prefix, China date and time to the minute, four random letters (331,776 a minute). */
-function newNoticeNo(prefix: 'ZY' | 'CY' | 'CX'): string {
-  const stamp = instantInChina(new Date().toISOString()).replace(/\D/g, '').slice(0, 12);
-  const letters = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) => 'ABCDEFGHJKLMNPQRSTUVWXYZ'[b % 24]).join('');
-  return `${prefix}${stamp}${letters}`;
-}
-
-/** Now as an ISO 8601 instant with China's offset (the API wants an offset; the desk records as it happens). */
-const nowInstant = () => new Date().toISOString();
-
-type Posted = { notice: Notice } | { problem: Problem };
-
-/** Posts a notice and waits for its decision: 200 within five seconds, else the notice is polled. */
-async function postNotice(body: Schemas['AdmissionNotice'] | Schemas['DischargeNotice'] | Schemas['ReversalNotice'], form?: Parameters<typeof showProblem>[2]): Promise<Posted> {
-  const { data, error, response } = await api.POST('/hospital-notices', { params: { header: { Prefer: 'wait=5' } }, body });
-  if (!data) return { problem: showProblem(error, response.status, form) };
-  if (response.status === 200) return { notice: data as Notice };
-  for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const polled = await api.GET('/hospital-notices/{id}', { params: { path: { id: data.id } } });
-    if (!polled.data) return { problem: showProblem(polled.error, polled.response.status) };
-    if (polled.data.status !== 'RECEIVED') return { notice: polled.data };
-  }
-}
-
-/** The answer in Chinese from the status and category; the API's own words (English) beside it. */
-function DecisionAlert({ notice }: { notice: Notice }) {
-  const decision: Decision | null = notice.decision;
-  const good = ['GUARANTEED', 'SETTLED', 'APPLIED'].includes(notice.status);
-  const title =
-    notice.status === 'GUARANTEED'
-      ? `${notice.noticeNo}：${decision?.category ? `${categoryText[decision.category]}对象，` : ''}可先诊疗、后付费，免交押金入院`
-      : notice.status === 'NOT_ELIGIBLE'
-        ? `${notice.noticeNo}：不符合免押金入院条件，请按常规办理入院`
-        : notice.kind === 'REVERSAL'
-          ? `${notice.noticeNo}：${notice.status === 'APPLIED' ? `已冲正 ${notice.originalNoticeNo}` : '冲正未通过'}`
-          : `${notice.noticeNo}：${notice.status === 'SETTLED' ? '出院结算完成' : notice.status === 'REJECTED' ? '出院结算未通过' : noticeStatusText[notice.status]}`;
-  return (
-    <Alert
-      type={good ? 'success' : 'warning'}
-      role="status"
-      title={title}
-      description={decision?.reason ? <span lang="en">{decision.reason}</span> : undefined}
-      style={{ margin: '12px 0' }}
-    />
-  );
-}
 
 const cell = { border: '1px solid #f0f0f0', padding: '6px 12px', textAlign: 'left' as const };
 
@@ -263,127 +204,6 @@ function Discharge({ admissionNoticeNo, onSettled }: { admissionNoticeNo?: strin
   );
 }
 
-/**
- * Which notices a reversal can undo (contract "Hospital notices v1.1"): a settled discharge, an
- * admission not reversed whose discharge (in the day's list) is not settled; the API decides again.
- */
-const reversible = (n: Notice, settledAdmissions: Set<string>) =>
-  (n.kind === 'ADMISSION' && ['GUARANTEED', 'NOT_ELIGIBLE'].includes(n.status) && !settledAdmissions.has(n.noticeNo)) || (n.kind === 'DISCHARGE' && n.status === 'SETTLED');
-
-function DayList({ refresh, onDischarge }: { refresh: number; onDischarge: (admissionNoticeNo: string) => void }) {
-  const date = dateInChina(new Date());
-  const [day, setDay] = useState<{ items: Notice[]; totals: Schemas['HospitalDailyTotals']; nextToken: string | null }>();
-  const [problem, setProblem] = useState<Problem>();
-  const [reversing, setReversing] = useState<Notice>();
-  const [reversalNo, setReversalNo] = useState('');
-  const [reversal, setReversal] = useState<Notice>();
-  const [busy, setBusy] = useState(false);
-  const headingId = useId();
-  const settledAdmissions = new Set((day?.items ?? []).filter((n) => n.kind === 'DISCHARGE' && n.status === 'SETTLED').map((n) => n.admissionNoticeNo ?? ''));
-  const load = useCallback(
-    async (nextToken?: string) => {
-      const { data, error, response } = await api.GET('/hospital-notices', { params: { query: { date, limit: 100, ...(nextToken && { nextToken }) } } });
-      if (!data) return setProblem(showProblem(error, response.status));
-      setProblem(undefined);
-      setDay((before) => ({ items: nextToken && before ? [...before.items, ...data.items] : data.items, totals: data.totals, nextToken: data.nextToken }));
-    },
-    [date],
-  );
-  useEffect(() => {
-    void load();
-  }, [load, refresh]);
-  const reverse = async () => {
-    if (!reversing) return;
-    setBusy(true);
-    const posted = await postNotice({ noticeNo: reversalNo.trim(), kind: 'REVERSAL', originalNoticeNo: reversing.noticeNo });
-    setBusy(false);
-    if ('problem' in posted) return setProblem(posted.problem);
-    setReversal(posted.notice);
-    setReversing(undefined);
-    await load();
-  };
-  return (
-    <section aria-labelledby={headingId} style={{ marginTop: 24 }}>
-      <Typography.Title level={2} id={headingId} style={{ fontSize: 16 }}>
-        今日单据（{date}）
-      </Typography.Title>
-      {day && (
-        <Typography.Paragraph>
-          今日结算 {day.totals.settled} 笔，冲正 {day.totals.reversed} 笔，医疗救助垫付净额 {yuan(day.totals.medicalAssistanceFen)}
-        </Typography.Paragraph>
-      )}
-      <ProblemAlert problem={problem} />
-      {reversal && <DecisionAlert notice={reversal} />}
-      {reversing && (
-        <section aria-label="冲正" style={{ border: '1px solid #f0f0f0', padding: 16, margin: '12px 0', maxWidth: 480 }}>
-          <Typography.Paragraph>
-            冲正{noticeKindText[reversing.kind]}单 {reversing.noticeNo}
-            {reversing.patient ? `（${reversing.patient.name}）` : ''}：
-            {reversing.kind === 'DISCHARGE' ? '结算作废，医疗救助金额退回年度额度，可重新出院结算。' : '此次住院关闭。'}
-          </Typography.Paragraph>
-          <Form name="reversal" layout="vertical">
-            <Form.Item label="冲正单号" htmlFor="reversal-notice-no">
-              <Input id="reversal-notice-no" value={reversalNo} onChange={(e) => setReversalNo(e.target.value)} />
-            </Form.Item>
-          </Form>
-          <Space>
-            <Button danger type="primary" loading={busy} onClick={() => void reverse()}>
-              确认冲正
-            </Button>
-            <Button onClick={() => setReversing(undefined)}>取消</Button>
-          </Space>
-        </section>
-      )}
-      <Table<Notice>
-        rowKey="id"
-        size="small"
-        pagination={false}
-        caption="今日单据（按收到时间）"
-        dataSource={day?.items ?? []}
-        loading={!day && !problem}
-        columns={[
-          { title: '单号', dataIndex: 'noticeNo' },
-          { title: '类型', dataIndex: 'kind', render: (k: Notice['kind']) => noticeKindText[k] },
-          { title: '患者', render: (_, n) => (n.patient ? `${n.patient.name}（${n.patient.idNumberMasked}）` : (n.admissionNoticeNo ?? n.originalNoticeNo ?? '—')) },
-          { title: '状态', dataIndex: 'status', render: (s: Notice['status']) => <Tag>{noticeStatusText[s]}</Tag> },
-          { title: '医疗救助', render: (_, n) => yuan(n.settlement?.medicalAssistanceFen ?? n.reversedAssistanceFen) },
-          { title: '收到时间', dataIndex: 'receivedAt', render: chinaTime },
-          {
-            title: '操作',
-            render: (_, n) => (
-              <Space>
-                {n.kind === 'ADMISSION' && n.status !== 'REVERSED' && !settledAdmissions.has(n.noticeNo) && (
-                  <Button size="small" onClick={() => onDischarge(n.noticeNo)}>
-                    出院结算
-                  </Button>
-                )}
-                {reversible(n, settledAdmissions) && (
-                  <Button
-                    size="small"
-                    danger
-                    onClick={() => {
-                      setReversal(undefined);
-                      setReversalNo(newNoticeNo('CX'));
-                      setReversing(n);
-                    }}
-                  >
-                    冲正 {n.noticeNo}
-                  </Button>
-                )}
-              </Space>
-            ),
-          },
-        ]}
-      />
-      {day?.nextToken && (
-        <Button style={{ marginTop: 16 }} onClick={() => void load(day.nextToken!)}>
-          加载更多
-        </Button>
-      )}
-    </section>
-  );
-}
-
 export function HospitalDesk() {
   const hospitalId = currentSession()?.hospitalId;
   const [hospitalName, setHospitalName] = useState<string>();
@@ -401,7 +221,9 @@ export function HospitalDesk() {
         }}
       />
       <Discharge admissionNoticeNo={admissionNoticeNo} onSettled={() => setRefresh((n) => n + 1)} />
-      <DayList refresh={refresh} onDischarge={setAdmissionNoticeNo} />
+      <Suspense fallback={<div style={{ minHeight: 120 }} aria-busy="true" />}>
+        <DayList refresh={refresh} onDischarge={setAdmissionNoticeNo} />
+      </Suspense>
     </Panel>
   );
 }
