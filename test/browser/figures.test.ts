@@ -31,6 +31,16 @@ const people = ['DIBAO', 'DIBAO', 'DIBAO', 'TEKUN', 'TEKUN', 'MARGINAL'].map((ca
   account: `62284800${String(860 + n).padStart(8, '0')}`,
 }));
 
+// And six 低保边缘 people in two households of 马集镇 (a category the batch does not pay): one
+// township count of five or more, so the township table shows a figure beside a "<5".
+const marginal = Array.from({ length: 6 }, (_, n) => ({
+  household: `HH-M${n % 2}`,
+  name: `边缘${'子丑寅卯辰巳'[n]}`,
+  idNumber: validIdNumber(870 + n, '19600707'),
+  category: 'MARGINAL',
+  account: `62284800${String(870 + n).padStart(8, '0')}`,
+}));
+
 const yuanText = (fen: number) => `${formatYuan(fen)} 元`;
 const categoryNames = { DIBAO: '低保', MARGINAL: '低保边缘', TEKUN: '特困' } as const;
 const categories = Object.keys(categoryNames) as Array<keyof typeof categoryNames>;
@@ -44,11 +54,14 @@ const grantTypes = Object.keys(grantNames) as Array<keyof typeof grantNames>;
 
 async function seed() {
   const reviewer = reviewerToken;
-  const lines = people.map((p) => [p.household, p.name, p.idNumber, p.category, '真州镇', '90000', `${month}-01`, '江苏银行', p.account].join(','));
+  const lines = [
+    ...people.map((p) => [p.household, p.name, p.idNumber, p.category, '真州镇', '90000', `${month}-01`, '江苏银行', p.account].join(',')),
+    ...marginal.map((p) => [p.household, p.name, p.idNumber, p.category, '马集镇', '90000', `${month}-01`, '江苏银行', p.account].join(',')),
+  ];
   const created = await stack.call('POST', '/recipients/imports', { token: reviewer, rawBody: [registryCsvColumns.join(','), ...lines].join('\n'), contentType: 'text/csv' });
   await eventually(async () => {
     const r = await stack.call('GET', `/recipients/imports/${created.body.importId}`, { token: reviewer });
-    return r.body.status === 'COMPLETED' && r.body.imported === people.length ? true : undefined;
+    return r.body.status === 'COMPLETED' && r.body.imported === people.length + marginal.length ? true : undefined;
   });
   // A PRICE_SUBSIDY batch for 低保 and 特困, paid and settled by the bank.
   const maker = await stack.token('finance', 'fig-maker');
@@ -171,6 +184,7 @@ describe('the figures home page (首页（统计）) for every staff role', () =
     ]);
     // Six people in one township: every count is from 1 to 4, so the API and the page say "<5".
     expect(report.byTownship['真州镇']).toEqual({ DIBAO: { households: '<5', people: '<5' }, MARGINAL: { households: '<5', people: '<5' }, TEKUN: { households: '<5', people: '<5' } });
+    expect(report.byTownship['马集镇']!.MARGINAL).toEqual({ households: '<5', people: 6 });
     expect(await tableRows(`分镇（街道）户数与人数（截至 ${report.asOf}）`)).toEqual(townshipRows(report.byTownship));
     await chartsDrawn(4);
     expect(await seriousViolations(page, 'figures, month')).toEqual([]);
