@@ -5,7 +5,7 @@ import { readCsvRecords, headerNames, CsvFormatError, type CsvRecord } from './c
 import { excelNumberAdvice, idNumberMessages, idNumberProblemCode, maskIdNumber } from './id-number.ts';
 import type { ErrorDetail } from './errors.ts';
 import { chineseLineMessage, detailText, lineReasons, type Language, type LineReasonCode, type ReasonValues } from './reasons.ts';
-import { zodDetails } from '../http/validation.ts';
+import { zodDetails } from './validation-details.ts';
 import type { PolicyVersion } from './policy.ts';
 import { amountProblem, earliestSince, pastDateProblem, textLimits, textSchema } from './values.ts';
 
