@@ -6,6 +6,11 @@ import { join } from 'node:path';
 import { functions, queues, tables, type FunctionName } from '../shared/topology.ts';
 import { paymentsPerChunk } from '../shared/domain/payouts/batch.ts';
 import { readHospitals, projectRoot } from '../infra/stack.ts';
+import { businessMetrics, type BusinessMetric } from '../shared/observability/metrics.ts';
+import { payoutPrograms } from '../shared/domain/payouts/batch.ts';
+import type { NoticeStatus } from '../shared/domain/hospital-notices.ts';
+import { detailCodeText, lineReasons } from '../shared/domain/reasons.ts';
+import type { SweepResult } from '../shared/usecases/recovery.ts';
 
 /**
  * List prices, USD, us-east-1, as read on 2026-11-29 from the AWS pricing pages
@@ -115,9 +120,39 @@ export function monitoringUnits() {
   // Errors + throttles per function; DLQ depth + oldest age per queue; the scheduled-jobs DLQ;
   // logged errors; API 5xx; per table one alarm on two metrics (reads + writes throttled).
   const alarmMetrics = 2 * fns + 2 * qs + 1 + 1 + 1 + 2 * ts;
-  // ErrorsLogged, two flow counts, three payout steps by about three outcomes each.
-  const customMetrics = 1 + 2 + 3 * 3;
-  return { alarmMetrics, customMetrics, dashboards: 1 };
+  const business = businessMetricSeries();
+  const customMetrics = logFilterMetrics + Object.values(business).reduce((a, b) => a + b, 0);
+  return { alarmMetrics, customMetrics, business, dashboards: 1 };
+}
+
+/**
+ * Custom metrics infra/stack.ts makes from log lines with metric filters: ErrorsLogged; the import and
+ * notice flow counts (RecipientImports, and NoticesDecided without dimensions, beside the EMF one);
+ * BatchesPlanned, BankFilesWritten and BankReportsApplied by about three outcomes each.
+ */
+const logFilterMetrics = 1 + 2 + 3 * 3;
+
+/** Every value a business metric's dimension can take, per metric (a new metric fails to compile here until it is counted). */
+const businessDimensionValues = {
+  PaymentsRecorded: payoutPrograms,
+  NoticesDecided: Object.keys({ GUARANTEED: 1, NOT_ELIGIBLE: 1, SETTLED: 1, REJECTED: 1, APPLIED: 1 } satisfies Record<Exclude<NoticeStatus, 'RECEIVED' | 'REVERSED'>, 1>),
+  // At most: a rejected line's first detail code is a line reason or a field check's code.
+  ImportLinesRejected: [...Object.keys(lineReasons), ...Object.keys(detailCodeText)],
+  SweepRedrives: Object.keys({
+    imports: 1, applications: 1, plans: 1, chunks: 1, bankFiles: 1, bankReports: 1, retriesFinished: 1, claimReleases: 1,
+    hospitalNotices: 1, // the notice requeue job
+  } satisfies Record<keyof SweepResult | 'hospitalNotices', 1>),
+} satisfies Record<BusinessMetric, readonly string[]>;
+
+/**
+ * The EMF business metrics (shared/observability/metrics.ts) as CloudWatch bills them: one custom metric
+ * per name and dimension value (the service dimension is one value, the stack's). Only series that
+ * were published in a month are billed, so this is the most a month can cost.
+ */
+export function businessMetricSeries(): Record<BusinessMetric, number> {
+  return Object.fromEntries(
+    (Object.keys(businessMetrics) as BusinessMetric[]).map((metric) => [metric, businessDimensionValues[metric].length]),
+  ) as Record<BusinessMetric, number>;
 }
 
 export function costPerMonth(identity: 'cognito' | 'oidc', tokens: 'reused' | 'perCall') {
@@ -164,6 +199,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   print('Per 100,000 payouts (us-east-1 list prices, 2026-11-29)', per100k);
   const u = per100k.units;
   console.log(`  (${u.writeUnits.toLocaleString('en')} write units, ${u.readUnits.toLocaleString('en')} read units, ${u.gbSeconds.toFixed(0)} GB-s, ${u.invocations} invocations)`);
+  const series = Object.entries(businessMetricSeries()).map(([metric, n]) => `${metric} ${n}`).join(', ');
+  console.log(`Custom metrics: ${monitoringUnits().customMetrics} at most (${logFilterMetrics} from log filters; EMF business metrics by dimension value: ${series})`);
   print('Per month, county bureau, OIDC provider (Keycloak or the provincial platform; its own cost not included)', costPerMonth('oidc', 'reused'));
   print('Per month, county bureau, Cognito, hospitals reuse tokens for their hour', costPerMonth('cognito', 'reused'));
   print('Per month, county bureau, Cognito, hospitals ask for a token per call', costPerMonth('cognito', 'perCall'));
