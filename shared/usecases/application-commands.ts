@@ -36,8 +36,8 @@ import {
 import { presignUpload } from '../adapters/presigned-urls.ts';
 import type { UpdateSpec } from '../adapters/dynamo-update.ts';
 import { loadApplication, view } from './application-views.ts';
+import { newId } from '../domain/ids.ts';
 
-const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
 /** The policy in force on a China-time date (data/policies). */
 export const policyOn = (date: string) => policyInForce(loadDefaultPolicies(), date);
 

@@ -1,7 +1,7 @@
 // Payout batches (commands): the maker creates a batch, the checker approves it. Workers do the rest
 // (payout-planning.ts, payout-chunks.ts, payout-files.ts); the bank's answer comes back through payout-bank-reports.ts.
 import { send } from '../adapters/queue.ts';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../domain/ids.ts';
 import type { NewPayoutBatch } from '../api/payouts.ts';
 import { refusal } from '../domain/errors.ts';
 import { type PayoutBatch } from '../domain/payouts/batch.ts';
@@ -16,7 +16,7 @@ export async function createBatch(request: NewPayoutBatch, actor: Actor, now: Da
   if (request.program === 'HOSPITAL_REIMBURSEMENT') checkReimbursementPeriod(request.period, now);
   const at = now.toISOString();
   const batch: PayoutBatch = {
-    batchId: `pb_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+    batchId: newId('pb'),
     program: request.program,
     period: request.period,
     title: request.title,

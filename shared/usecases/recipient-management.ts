@@ -4,7 +4,7 @@ import { addMonths } from '../domain/clock.ts';
 import { AppError, refusal } from '../domain/errors.ts';
 import { publicRecipient, recipientStatusChanges, reviewDueOn, type RecipientStatusChange } from '../domain/registry.ts';
 import type { Actor } from '../domain/actor.ts';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../domain/ids.ts';
 import {
   changeRecipientStatus,
   confirmPendingPayeeChange,
@@ -114,7 +114,7 @@ export async function requestPayeeChange(
 ) {
   const at = now.toISOString();
   const change: PendingPayeeChange = {
-    changeId: `pc_${randomUUID().replaceAll('-', '').slice(0, 20)}`,
+    changeId: newId('pc'),
     bankName: request.bankName,
     bankAccount: request.bankAccount,
     requestedBy: actor.sub,
