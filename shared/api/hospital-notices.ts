@@ -35,35 +35,32 @@ export const admissionNoticeSchema = z
     },
   });
 
+/** A discharge as the hospital bills it (amounts in fen): the notice and the trial settlement share it. */
+const dischargeBill = {
+  admissionNoticeNo: noticeNoSchema.meta({ description: 'The noticeNo of the admission at the same hospital.' }),
+  dischargedAt: instantSchema,
+  totalCostFen: fenSchema,
+  insurancePaidFen: fenSchema,
+  criticalIllnessPaidFen: fenSchema,
+  nonCoveredFen: fenSchema,
+};
+const dischargeBillExample = {
+  admissionNoticeNo: 'ZY2026112900017',
+  dischargedAt: '2026-12-06T15:00:00+08:00',
+  totalCostFen: 2_000_000,
+  insurancePaidFen: 1_200_000,
+  criticalIllnessPaidFen: 200_000,
+  nonCoveredFen: 50_000,
+};
+/** The bill's amounts must be consistent (shared/domain/settlement.ts): each problem is an issue on its field. */
+function checkDischargeBill(bill: Parameters<typeof validateDischargeAmounts>[0], ctx: z.RefinementCtx) {
+  for (const problem of validateDischargeAmounts(bill)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+}
+
 export const dischargeNoticeSchema = z
-  .object({
-    noticeNo: noticeNoSchema,
-    kind: z.literal('DISCHARGE'),
-    admissionNoticeNo: noticeNoSchema.meta({ description: 'The noticeNo of the admission at the same hospital.' }),
-    dischargedAt: instantSchema,
-    totalCostFen: fenSchema,
-    insurancePaidFen: fenSchema,
-    criticalIllnessPaidFen: fenSchema,
-    nonCoveredFen: fenSchema,
-  })
-  .superRefine((notice, ctx) => {
-    for (const problem of validateDischargeAmounts(notice)) {
-      ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
-    }
-  })
-  .meta({
-    id: 'DischargeNotice',
-    example: {
-      noticeNo: 'CY2026120600003',
-      kind: 'DISCHARGE',
-      admissionNoticeNo: 'ZY2026112900017',
-      dischargedAt: '2026-12-06T15:00:00+08:00',
-      totalCostFen: 2_000_000,
-      insurancePaidFen: 1_200_000,
-      criticalIllnessPaidFen: 200_000,
-      nonCoveredFen: 50_000,
-    },
-  });
+  .object({ noticeNo: noticeNoSchema, kind: z.literal('DISCHARGE'), ...dischargeBill })
+  .superRefine(checkDischargeBill)
+  .meta({ id: 'DischargeNotice', example: { noticeNo: 'CY2026120600003', kind: 'DISCHARGE', ...dischargeBillExample } });
 
 export const reversalNoticeSchema = z
   .object({
@@ -208,31 +205,9 @@ export const getHospitalNotice = defineOperation({
 });
 
 export const preSettlementRequestSchema = z
-  .object({
-    kind: z.literal('DISCHARGE').optional(),
-    admissionNoticeNo: noticeNoSchema.meta({ description: 'The noticeNo of the admission at the same hospital.' }),
-    dischargedAt: instantSchema,
-    totalCostFen: fenSchema,
-    insurancePaidFen: fenSchema,
-    criticalIllnessPaidFen: fenSchema,
-    nonCoveredFen: fenSchema,
-  })
-  .superRefine((notice, ctx) => {
-    for (const problem of validateDischargeAmounts(notice)) {
-      ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
-    }
-  })
-  .meta({
-    id: 'PreSettlementRequest',
-    example: {
-      admissionNoticeNo: 'ZY2026112900017',
-      dischargedAt: '2026-12-06T15:00:00+08:00',
-      totalCostFen: 2_000_000,
-      insurancePaidFen: 1_200_000,
-      criticalIllnessPaidFen: 200_000,
-      nonCoveredFen: 50_000,
-    },
-  });
+  .object({ kind: z.literal('DISCHARGE').optional(), ...dischargeBill })
+  .superRefine(checkDischargeBill)
+  .meta({ id: 'PreSettlementRequest', example: dischargeBillExample });
 export type PreSettlementRequest = z.output<typeof preSettlementRequestSchema>;
 
 export const preSettlementSchema = z
