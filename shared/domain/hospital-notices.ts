@@ -30,6 +30,15 @@ export type SettlementFigures = Pick<
   'outOfPocketFen' | 'medicalAssistanceFen' | 'patientPaysFen' | 'annualUsedFen' | 'annualCapFen'
 >;
 
+/** What a settlement records on its discharge, and what a trial settlement shows the hospital (fen). */
+export const settlementFigures = (settlement: DischargeSettlement): SettlementFigures => ({
+  outOfPocketFen: settlement.outOfPocketFen,
+  medicalAssistanceFen: settlement.medicalAssistanceFen,
+  patientPaysFen: settlement.patientPaysFen,
+  annualUsedFen: settlement.annualUsedFen,
+  annualCapFen: settlement.annualCapFen,
+});
+
 /** Who undid a notice, and when: shown on the original once a REVERSAL is applied. */
 export interface ReversalMark {
   noticeId: string;

@@ -14,6 +14,7 @@ import {
   notCoveredDecision,
   requestHashOf,
   serviceInstantProblem,
+  settlementFigures,
   type AdmissionRecord,
   type DischargeRecord,
   type NoticeDecision,
@@ -381,13 +382,7 @@ async function settleDischargeNotice(notice: DischargeRecord, now: Date): Promis
       personYear,
       usageBefore,
       usedAfterFen: result.annualUsedFen,
-      settlement: {
-        outOfPocketFen: result.outOfPocketFen,
-        medicalAssistanceFen: result.medicalAssistanceFen,
-        patientPaysFen: result.patientPaysFen,
-        annualUsedFen: result.annualUsedFen,
-        annualCapFen: result.annualCapFen,
-      },
+      settlement: settlementFigures(result),
       decided: {
         status: 'SETTLED',
         decision: { eligible: true, category: admission.coveredCategory, reason: result.reason },
@@ -515,13 +510,7 @@ export async function preSettle(request: PreSettlementRequest, actor: Actor, now
   const usage = await annualUsage(ready.personYear);
   const result = settlementOf(request, ready.admission.coveredCategory, usage.usedFen, ready.policy);
   return {
-    settlement: {
-      outOfPocketFen: result.outOfPocketFen,
-      medicalAssistanceFen: result.medicalAssistanceFen,
-      patientPaysFen: result.patientPaysFen,
-      annualUsedFen: result.annualUsedFen,
-      annualCapFen: result.annualCapFen,
-    },
+    settlement: settlementFigures(result),
     decision: { eligible: true, category: ready.admission.coveredCategory, reason: `trial settlement, nothing recorded: ${result.reason}` },
   };
 }
