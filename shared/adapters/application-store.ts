@@ -1,6 +1,6 @@
 // Relief applications in DynamoDB, their assessment queue, their documents and public notices in
 // S3, and the two transactions that end an application: a grant, or an enrolment.
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { ApplicationRecord, ApplicationType } from '../domain/applications.ts';
 import { AppError } from '../domain/errors.ts';
@@ -9,24 +9,16 @@ import { collect, queryAll, readPage } from './dynamo-pages.ts';
 import { documents, s3 } from './clients.ts';
 import { cancellationCodes, updateParams, type UpdateSpec, updateIf } from './dynamo-update.ts';
 import { bucketName, tableName } from './resources.ts';
+import { getItem, putNew } from './dynamo-items.ts';
 
 export const applicationIndexes = { byStatus: 'applicationsByStatus', byTownship: 'applicationsByTownship' } as const;
 
 export async function putNewApplication(record: ApplicationRecord): Promise<void> {
-  await documents().send(
-    new PutCommand({
-      TableName: tableName('applications'),
-      Item: record,
-      ConditionExpression: 'attribute_not_exists(id)',
-    }),
-  );
+  await putNew('applications', record, 'id');
 }
 
 export async function getApplication(id: string): Promise<ApplicationRecord | undefined> {
-  const result = await documents().send(
-    new GetCommand({ TableName: tableName('applications'), Key: { id }, ConsistentRead: true }),
-  );
-  return result.Item as ApplicationRecord | undefined;
+  return getItem<ApplicationRecord>('applications', { id });
 }
 
 const applicationUpdate = (id: string, spec: UpdateSpec) => updateParams(tableName('applications'), { id }, spec);

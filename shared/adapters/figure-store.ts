@@ -2,7 +2,7 @@
 // and filed reports. A plan from the ledger is written in one transaction: each entry conditioned
 // on the version read, each counter delta an ADD on one of the counter's shards.
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, TransactWriteCommand} from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand} from '@aws-sdk/lib-dynamodb';
 import { counterRanges, type CounterRow } from '../domain/figures.ts';
 import type { LedgerEntry, LedgerPlan } from '../domain/figure-ledger.ts';
 import { documents } from './clients.ts';
@@ -10,6 +10,7 @@ import { batchGet } from './dynamo-batch.ts';
 import { queryAll } from './dynamo-pages.ts';
 import { cancellationCodes, isConditionFailure, updateItem, updateParams } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
+import { getItem, putNew } from './dynamo-items.ts';
 
 /** Shards per counter: a 100,000-line bank report spreads its ADDs over these items. */
 export const counterShards = 8;
@@ -107,8 +108,8 @@ export async function noteRegistryRecordedOn(day: string): Promise<void> {
 }
 
 export async function registryRecordedFrom(): Promise<string | null> {
-  const result = await documents().send(new GetCommand({ TableName: tableName('figures'), Key: { pk: 'meta', sk: 'coverage' } }));
-  return (result.Item?.registryRecordedFrom as string | undefined) ?? null;
+  const coverage = await getItem<{ registryRecordedFrom?: string }>('figures', { pk: 'meta', sk: 'coverage' }, { eventually: true });
+  return coverage?.registryRecordedFrom ?? null;
 }
 
 export interface Filing {
@@ -121,13 +122,7 @@ export interface Filing {
 }
 
 export async function putFiling(filing: Filing): Promise<void> {
-  await documents().send(
-    new PutCommand({
-      TableName: tableName('figures'),
-      Item: { pk: `filing#${filing.month}`, sk: `${filing.filedAt}#${filing.filingId}`, ...filing },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+  await putNew('figures', { pk: `filing#${filing.month}`, sk: `${filing.filedAt}#${filing.filingId}`, ...filing }, 'pk');
 }
 
 export async function filings(month: string): Promise<Filing[]> {

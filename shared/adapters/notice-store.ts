@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { HistoryEntry } from '../domain/registry.ts';
 import type {
   AdmissionRecord,
@@ -14,17 +14,12 @@ import { cancellationCodes, isConditionFailure, updateIf, updateItem } from './d
 import { documents } from './clients.ts';
 import { collect, queryAll, scanAll, readPage } from './dynamo-pages.ts';
 import { tableName } from './resources.ts';
+import { getItem, putNew } from './dynamo-items.ts';
 
 /** Stores a new notice; returns the notice already stored under the same id instead, if any. */
 export async function storeNewNotice(record: NoticeRecord): Promise<NoticeRecord | 'stored'> {
   try {
-    await documents().send(
-      new PutCommand({
-        TableName: tableName('hospitalNotices'),
-        Item: record,
-        ConditionExpression: 'attribute_not_exists(id)',
-      }),
-    );
+    await putNew('hospitalNotices', record, 'id');
     return 'stored';
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -35,10 +30,7 @@ export async function storeNewNotice(record: NoticeRecord): Promise<NoticeRecord
 }
 
 export async function getNotice(id: string): Promise<NoticeRecord | undefined> {
-  const result = await documents().send(
-    new GetCommand({ TableName: tableName('hospitalNotices'), Key: { id }, ConsistentRead: true }),
-  );
-  return result.Item as NoticeRecord | undefined;
+  return getItem<NoticeRecord>('hospitalNotices', { id });
 }
 
 /** Undecided notices received before the cutoff, oldest first, from the sparse index. */
@@ -94,10 +86,8 @@ export async function recordDecision(id: string, decided: Decided): Promise<bool
 }
 
 export async function annualUsage(personYear: string): Promise<{ usedFen: number; exists: boolean }> {
-  const result = await documents().send(
-    new GetCommand({ TableName: tableName('medicalAssistanceUsage'), Key: { personYear }, ConsistentRead: true }),
-  );
-  return { usedFen: (result.Item?.usedFen as number | undefined) ?? 0, exists: Boolean(result.Item) };
+  const usage = await getItem<{ usedFen?: number }>('medicalAssistanceUsage', { personYear });
+  return { usedFen: usage?.usedFen ?? 0, exists: Boolean(usage) };
 }
 
 export type SettleOutcome = 'settled' | 'already-decided' | 'admission-already-discharged' | 'usage-changed';
@@ -305,18 +295,12 @@ export async function claimStay(idNumber: string, admissionId: string, staleHold
     return admissionId;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    const current = await documents().send(
-      new GetCommand({ TableName: tableName('hospitalNotices'), Key: { id }, ConsistentRead: true }),
-    );
-    return (current.Item?.admissionId as string | undefined) ?? '';
+    return (await getItem<{ admissionId?: string }>('hospitalNotices', { id }))?.admissionId ?? '';
   }
 }
 
 export async function stayHolder(idNumber: string): Promise<string | undefined> {
-  const current = await documents().send(
-    new GetCommand({ TableName: tableName('hospitalNotices'), Key: { id: stayItemId(idNumber) }, ConsistentRead: true }),
-  );
-  return current.Item?.admissionId as string | undefined;
+  return (await getItem<{ admissionId?: string }>('hospitalNotices', { id: stayItemId(idNumber) }))?.admissionId;
 }
 
 /** Frees the stay item if `admissionId` still holds it (tidiness: a closed holder is also taken over). */
@@ -388,8 +372,7 @@ export async function hospitalRecords(): Promise<HospitalRecord[]> {
 }
 
 export async function getHospital(hospitalId: string): Promise<HospitalRecord | undefined> {
-  const result = await documents().send(new GetCommand({ TableName: tableName('hospitals'), Key: { hospitalId } }));
-  return result.Item as HospitalRecord | undefined;
+  return getItem<HospitalRecord>('hospitals', { hospitalId }, { eventually: true });
 }
 
 /** People whose out-of-pocket payments in `year` reached `thresholdFen`: `{ idNumber, patientPaysFen }`. */

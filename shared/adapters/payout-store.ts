@@ -1,6 +1,5 @@
 import type { Readable } from 'node:stream';
 import {
-  GetCommand,
   PutCommand,
   QueryCommand,
   ScanCommand,
@@ -25,19 +24,14 @@ import { batchGet, batchPut, putAllIfAbsent } from './dynamo-batch.ts';
 import { AppError } from '../domain/errors.ts';
 import { collect, queryAll, scanAll, readPage } from './dynamo-pages.ts';
 import { bucketName, tableName } from './resources.ts';
+import { getItem, putNew } from './dynamo-items.ts';
 import { fenceCheck, LeaseLostError, type Lease } from './lease.ts';
 
 /** The keys of the batch list's indexes (topology: batchesListed, batchesByStatus): newest period, then newest batch, first. */
 const listedKeys = (batch: PayoutBatch) => ({ listed: 'BATCH', periodCreated: `${batch.period}#${batch.createdAt}` });
 
 export async function putNewBatch(batch: PayoutBatch): Promise<void> {
-  await documents().send(
-    new PutCommand({
-      TableName: tableName('payoutBatches'),
-      Item: { ...batch, ...listedKeys(batch) },
-      ConditionExpression: 'attribute_not_exists(batchId)',
-    }),
-  );
+  await putNew('payoutBatches', { ...batch, ...listedKeys(batch) }, 'batchId');
 }
 
 /** At most this many DynamoDB calls per page, so a sparse program filter cannot keep a request running. */
@@ -130,10 +124,7 @@ export async function claimsByKey(claimKeys: readonly string[]): Promise<Map<str
 }
 
 export async function getBatch(batchId: string): Promise<PayoutBatch | undefined> {
-  const result = await documents().send(
-    new GetCommand({ TableName: tableName('payoutBatches'), Key: { batchId }, ConsistentRead: true }),
-  );
-  return result.Item as PayoutBatch | undefined;
+  return getItem<PayoutBatch>('payoutBatches', { batchId });
 }
 
 /** Moves a batch from one status to another, recording why; false when it was not in `from`. */
@@ -451,10 +442,7 @@ export interface ChunkDone {
 }
 
 export async function getChunkDone(batchId: string, chunk: number): Promise<ChunkDone | undefined> {
-  const result = await documents().send(
-    new GetCommand({ TableName: tableName('payoutProgress'), Key: { batchId, entry: chunkEntry(chunk) }, ConsistentRead: true }),
-  );
-  return result.Item as ChunkDone | undefined;
+  return getItem<ChunkDone>('payoutProgress', { batchId, entry: chunkEntry(chunk) });
 }
 
 export async function putChunkDone(done: ChunkDone): Promise<void> {
@@ -478,10 +466,7 @@ export async function putProgressEntry(item: Record<string, unknown> & { batchId
 }
 
 export async function getProgressEntry(batchId: string, entry: string): Promise<Record<string, unknown> | undefined> {
-  const result = await documents().send(
-    new GetCommand({ TableName: tableName('payoutProgress'), Key: { batchId, entry }, ConsistentRead: true }),
-  );
-  return result.Item;
+  return getItem('payoutProgress', { batchId, entry });
 }
 
 export type SettleResult = 'applied' | 'already' | 'unknown' | 'conflict';
@@ -515,8 +500,8 @@ export async function applyBankOutcome(
     if (outcome.status === 'SETTLED') {
       await documents().send(new UpdateCommand(paymentUpdate));
     } else {
-      const payment = await documents().send(new GetCommand({ TableName: tableName('payments'), Key: key, ConsistentRead: true }));
-      if (!payment.Item) return 'unknown';
+      const payment = await getItem<PaymentRecord>('payments', key);
+      if (!payment) return 'unknown';
       await documents().send(
         new TransactWriteCommand({
           TransactItems: [
@@ -524,7 +509,7 @@ export async function applyBankOutcome(
             {
               Update: {
                 TableName: tableName('payoutClaims'),
-                Key: { claimKey: payment.Item.claimKey },
+                Key: { claimKey: payment.claimKey },
                 UpdateExpression: 'SET claimStatus = :released, releasedAt = :at',
                 ConditionExpression: 'batchId = :batch',
                 ExpressionAttributeValues: { ':released': 'RELEASED', ':at': at, ':batch': batchId },
@@ -537,9 +522,9 @@ export async function applyBankOutcome(
     return 'applied';
   } catch (error) {
     if (!isConditionFailure(error) && !cancellationCodes(error)) throw error;
-    const current = await documents().send(new GetCommand({ TableName: tableName('payments'), Key: key, ConsistentRead: true }));
-    if (!current.Item) return 'unknown';
-    return current.Item.status === outcome.status ? 'already' : 'conflict';
+    const current = await getItem<PaymentRecord>('payments', key);
+    if (!current) return 'unknown';
+    return current.status === outcome.status ? 'already' : 'conflict';
   }
 }
 

@@ -2,7 +2,7 @@
 // release for a whole batch or named payments, the pieces a retry rewrites, and the scans the
 // sweeper reads. Planning, paying and claims as planned live in payout-store.ts.
 import pMap from 'p-map';
-import { BatchWriteCommand, DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableName } from '../topology.ts';
 import type { HistoryEntry } from '../domain/registry.ts';
 import type { BatchStatus, PaymentRecord, PayoutBatch } from '../domain/payouts/batch.ts';
@@ -10,6 +10,7 @@ import { documents } from './clients.ts';
 import { collect, queryAll, scanAll } from './dynamo-pages.ts';
 import { isConditionFailure, updateParams, updateItem } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
+import { getItem, putNew } from './dynamo-items.ts';
 import { applicationIndexes } from './application-store.ts';
 
 /**
@@ -219,9 +220,7 @@ export async function recordLastFailure(
 /** Creates an empty item to carry a lease (e.g. a chunk's), unless it exists. */
 export async function ensureLeaseItem(table: 'payoutProgress', key: Record<string, unknown>): Promise<void> {
   try {
-    await documents().send(
-      new PutCommand({ TableName: tableName(table), Item: key, ConditionExpression: 'attribute_not_exists(#k)', ExpressionAttributeNames: { '#k': Object.keys(key)[0]! } }),
-    );
+    await putNew(table, key, Object.keys(key)[0]!);
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }
@@ -259,8 +258,5 @@ export async function recordPlannedPayments(payments: ReadonlyArray<Pick<Payment
 }
 
 export async function itemExists(table: TableName, key: Record<string, unknown>): Promise<boolean> {
-  const result = await documents().send(
-    new GetCommand({ TableName: tableName(table), Key: key, ConsistentRead: true, ProjectionExpression: '#k', ExpressionAttributeNames: { '#k': Object.keys(key)[0]! } }),
-  );
-  return result.Item !== undefined;
+  return (await getItem(table, key, { attributes: [Object.keys(key)[0]!] })) !== undefined;
 }

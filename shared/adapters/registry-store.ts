@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { HistoryEntry, Recipient, RecipientStatus } from '../domain/registry.ts';
 import type { ErrorDetail } from '../domain/errors.ts';
@@ -7,6 +7,7 @@ import { batchGet, putAllIfAbsent } from './dynamo-batch.ts';
 import { collect, scanAll } from './dynamo-pages.ts';
 import { isConditionFailure, updateParams, updateItem } from './dynamo-update.ts';
 import { bucketName, tableName } from './resources.ts';
+import { getItem, putNew } from './dynamo-items.ts';
 
 export type ImportStatus = 'RUNNING' | 'COMPLETED' | 'FAILED';
 
@@ -54,10 +55,7 @@ export async function recordImportProgress(importId: string, progress: ImportPro
 }
 
 export async function getRecipient(idNumber: string): Promise<Recipient | undefined> {
-  const result = await documents().send(
-    new GetCommand({ TableName: tableName('recipients'), Key: { idNumber } }),
-  );
-  return result.Item as Recipient | undefined;
+  return getItem<Recipient>('recipients', { idNumber }, { eventually: true });
 }
 
 /** The import that wrote each registered ID number among those asked for. */
@@ -97,20 +95,11 @@ export async function readImportFile(objectKey: string): Promise<string> {
 }
 
 export async function createImport(record: RecipientImport): Promise<void> {
-  await documents().send(
-    new PutCommand({
-      TableName: tableName('recipientImports'),
-      Item: record,
-      ConditionExpression: 'attribute_not_exists(importId)',
-    }),
-  );
+  await putNew('recipientImports', record, 'importId');
 }
 
 export async function getImport(importId: string): Promise<RecipientImport | undefined> {
-  const result = await documents().send(
-    new GetCommand({ TableName: tableName('recipientImports'), Key: { importId }, ConsistentRead: true }),
-  );
-  return result.Item as RecipientImport | undefined;
+  return getItem<RecipientImport>('recipientImports', { importId });
 }
 
 /** Ends a running import; false when it had already ended (a redelivery). */
@@ -135,10 +124,7 @@ export async function listHospitals(): Promise<Array<{ hospitalId: string; name:
 }
 
 export async function isDesignatedHospital(hospitalId: string): Promise<boolean> {
-  const result = await documents().send(
-    new GetCommand({ TableName: tableName('hospitals'), Key: { hospitalId }, ProjectionExpression: 'hospitalId' }),
-  );
-  return Boolean(result.Item);
+  return Boolean(await getItem('hospitals', { hospitalId }, { eventually: true, attributes: ['hospitalId'] }));
 }
 
 /** The registry records of those of `idNumbers` who have one. */
