@@ -233,23 +233,12 @@ export async function estimatedActiveRecipients(categories: readonly RecipientCa
  * the batch is PLANNING); every planner then reads the same number. Returns the batch's number.
  */
 export async function fixPlanSegmentCount(batchId: string, count: number): Promise<number | undefined> {
-  try {
-    const result = await documents().send(
-      new UpdateCommand({
-        TableName: tableName('payoutBatches'),
-        Key: { batchId },
-        UpdateExpression: 'SET planSegments = :count',
-        ConditionExpression: 'attribute_not_exists(planSegments) AND #status = :planning',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':count': count, ':planning': 'PLANNING' },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return result.Attributes!.planSegments as number;
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    return (await getBatch(batchId))?.planSegments;
-  }
+  const fixed = await updateItem('payoutBatches', { batchId }, {
+    set: { planSegments: count },
+    statusIn: ['PLANNING'],
+    condition: { expression: 'attribute_not_exists(planSegments)' },
+  });
+  return fixed ? count : (await getBatch(batchId))?.planSegments;
 }
 
 /** Grants decided GRANTED, whether or not some batch already claimed them. */

@@ -38,20 +38,8 @@ export interface ImportProgress {
 
 /** Records how far a running import has got (a plain SET: a redelivery recounts from its own start). */
 export async function recordImportProgress(importId: string, progress: ImportProgress): Promise<void> {
-  try {
-    await documents().send(
-      new UpdateCommand({
-        TableName: tableName('recipientImports'),
-        Key: { importId },
-        UpdateExpression: 'SET progress = :progress',
-        ConditionExpression: '#status = :running',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':progress': progress, ':running': 'RUNNING' },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error; // finished meanwhile: its final counts stand
-  }
+  // False when the import finished meanwhile: its final counts stand.
+  await updateItem('recipientImports', { importId }, { set: { progress }, statusIn: ['RUNNING'] });
 }
 
 export async function getRecipient(idNumber: string): Promise<Recipient | undefined> {
