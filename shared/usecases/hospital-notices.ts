@@ -438,13 +438,7 @@ async function applyReversal(notice: ReversalRecord, now: Date): Promise<string>
         discharge: original,
         admissionId: noticeIdFor(notice.hospitalId, original.admissionNoticeNo),
         mark,
-        decided: {
-          status: 'APPLIED',
-          decision: { eligible: true, category: null, reason },
-          decidedAt: at,
-          entry: { at, by: system, action: 'APPLIED', reason },
-          extra: { reversedAssistanceFen: amount },
-        },
+        decided: appliedReversal(reason, at, amount),
       });
     } else {
       if (original.dischargedBy) {
@@ -455,13 +449,7 @@ async function applyReversal(notice: ReversalRecord, now: Date): Promise<string>
         reversalId: notice.id,
         admission: original,
         mark,
-        decided: {
-          status: 'APPLIED',
-          decision: { eligible: true, category: null, reason },
-          decidedAt: at,
-          entry: { at, by: system, action: 'APPLIED', reason },
-          extra: { reversedAssistanceFen: 0 },
-        },
+        decided: appliedReversal(reason, at, 0),
       });
       if (outcome === 'applied' && original.patientIdNumber) await releaseStay(original.patientIdNumber, original.id);
     }
@@ -512,6 +500,17 @@ export async function preSettle(request: PreSettlementRequest, actor: Actor, now
   return {
     settlement: settlementFigures(result),
     decision: { eligible: true, category: ready.admission.coveredCategory, reason: `trial settlement, nothing recorded: ${result.reason}` },
+  };
+}
+
+/** A reversal's decision: APPLIED, with why and the medical assistance it gave back to the annual cap (fen). */
+function appliedReversal(reason: string, at: string, reversedAssistanceFen: number) {
+  return {
+    status: 'APPLIED' as const,
+    decision: { eligible: true, category: null, reason },
+    decidedAt: at,
+    entry: { at, by: system, action: 'APPLIED', reason },
+    extra: { reversedAssistanceFen },
   };
 }
 
