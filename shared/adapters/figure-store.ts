@@ -7,7 +7,7 @@ import { counterRanges, type CounterRow } from '../domain/figures.ts';
 import type { LedgerEntry, LedgerPlan } from '../domain/figure-ledger.ts';
 import { documents } from './clients.ts';
 import { batchGet } from './dynamo-batch.ts';
-import { queryAll } from './dynamo-pages.ts';
+import { queryAll, scanAll } from './dynamo-pages.ts';
 import { cancellationCodes, isConditionFailure, updateItem, updateParams } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
 import { getItem, putNew } from './dynamo-items.ts';
@@ -137,3 +137,55 @@ export async function filings(month: string): Promise<Filing[]> {
   }
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The source records the figures count, as stored (the maintainers and the recount map them to facts).
+
+type SourceItem = Record<string, unknown>;
+
+/** A payout batch's program, period (YYYY-MM) and categories; undefined: no such batch. */
+export interface StoredBatchFacts {
+  batchId: string;
+  program: string;
+  period: string;
+  categories: string[];
+}
+
+const batchFactsOf = (item: SourceItem): StoredBatchFacts => ({
+  batchId: item.batchId as string,
+  program: item.program as string,
+  period: item.period as string,
+  categories: (item.categories as string[] | undefined) ?? [],
+});
+
+const batchFactAttributes = ['batchId', 'program', 'period', 'categories'] as const;
+
+/** One batch's facts (eventually consistent: a batch's program, period and categories never change). */
+export async function readBatchFacts(batchId: string): Promise<StoredBatchFacts | undefined> {
+  const item = await getItem('payoutBatches', { batchId }, { eventually: true, attributes: batchFactAttributes });
+  return item && batchFactsOf(item);
+}
+
+/** A one-off grant's type (eventually consistent: it never changes); undefined: no such grant. */
+export async function readGrantType(grantId: string): Promise<string | undefined> {
+  const item = await getItem('grants', { grantId }, { eventually: true, attributes: ['type'] });
+  return item?.type as string | undefined;
+}
+
+/** Every registry record (a scan: the recount only). */
+export const allRecipientItems = (): AsyncGenerator<SourceItem> => scanAll({ TableName: tableName('recipients') });
+
+/** Every batch's facts (a scan: the recount only). */
+export async function* allBatchFacts(): AsyncGenerator<StoredBatchFacts> {
+  const names = Object.fromEntries(batchFactAttributes.map((a, i) => [`#a${i}`, a]));
+  for await (const item of scanAll({ TableName: tableName('payoutBatches'), ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names })) {
+    yield batchFactsOf(item);
+  }
+}
+
+/** The payments of one batch. */
+export const paymentItemsOf = (batchId: string): AsyncGenerator<SourceItem> =>
+  queryAll({ TableName: tableName('payments'), KeyConditionExpression: 'batchId = :b', ExpressionAttributeValues: { ':b': batchId } });
+
+/** Every hospital notice (a scan: the recount only). */
+export const allNoticeItems = (): AsyncGenerator<SourceItem> => scanAll({ TableName: tableName('hospitalNotices') });

@@ -2,9 +2,7 @@
 // the counters, filing a month's report, and recounting a year from the source records.
 import { pauseBeforeRetry } from '../retry.ts';
 import { randomInt, randomUUID } from 'node:crypto';
-import type { AttributeValue, DynamoDBRecord } from 'aws-lambda';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBRecord } from 'aws-lambda';
 import {
   annualFromCounters,
   coverageFor,
@@ -23,8 +21,7 @@ import {
 import { alreadyApplied, ledgerId, paymentChangeCountsNothing, planNotice, planPayment, planRecipient, type LedgerPlan, type ReadEntry } from '../domain/figure-ledger.ts';
 import type { RecipientCategory, RecipientHistoryEntry } from '../domain/registry.ts';
 import { recipientIdFor } from '../domain/recipient-id.ts';
-import { documents } from '../adapters/clients.ts';
-import { collect, queryAll, scanAll } from '../adapters/dynamo-pages.ts';
+import { collect } from '../adapters/dynamo-pages.ts';
 import {
   counterRows,
   filings,
@@ -35,9 +32,15 @@ import {
   counterShards,
   shardOf,
   writePlan,
+  readBatchFacts,
+  readGrantType,
+  allRecipientItems,
+  allBatchFacts,
+  paymentItemsOf,
+  allNoticeItems,
   type Filing,
 } from '../adapters/figure-store.ts';
-import { tableName } from '../adapters/resources.ts';
+import { streamImage } from '../adapters/stream-image.ts';
 import { secretBytes } from '../adapters/secrets.ts';
 import { logger } from '../observability/logger.ts';
 import type { StreamTableName } from '../topology.ts';
@@ -109,12 +112,10 @@ const grantTypeCache = new Map<string, Promise<string | undefined>>();
 function batchFacts(batchId: string): Promise<BatchFacts> {
   let found = batchCache.get(batchId);
   if (!found) {
-    found = documents()
-      .send(new GetCommand({ TableName: tableName('payoutBatches'), Key: { batchId }, ProjectionExpression: 'program, period, categories' }))
-      .then((r) => {
-        if (!r.Item) throw new Error(`payment of unknown batch ${batchId}`);
-        return { program: r.Item.program as string, period: r.Item.period as string, categories: (r.Item.categories as string[] | undefined) ?? [] };
-      });
+    found = readBatchFacts(batchId).then((facts) => {
+      if (!facts) throw new Error(`payment of unknown batch ${batchId}`);
+      return facts;
+    });
     found.catch(() => batchCache.delete(batchId));
     batchCache.set(batchId, found);
   }
@@ -124,9 +125,7 @@ function batchFacts(batchId: string): Promise<BatchFacts> {
 function grantType(grantId: string): Promise<string | undefined> {
   let found = grantTypeCache.get(grantId);
   if (!found) {
-    found = documents()
-      .send(new GetCommand({ TableName: tableName('grants'), Key: { grantId }, ProjectionExpression: '#t', ExpressionAttributeNames: { '#t': 'type' } }))
-      .then((r) => r.Item?.type as string | undefined);
+    found = readGrantType(grantId);
     found.catch(() => grantTypeCache.delete(grantId));
     grantTypeCache.set(grantId, found);
   }
@@ -206,7 +205,7 @@ async function changeOf(table: StreamTableName, record: DynamoDBRecord): Promise
   if (!seq) throw new Error('stream record without a sequence number');
   const image = (which: 'NewImage' | 'OldImage') => {
     const raw = record.dynamodb?.[which];
-    return raw ? (unmarshall(raw as Record<string, AttributeValue> as never) as Item) : undefined;
+    return raw ? streamImage(raw) : undefined;
   };
   const now = image('NewImage');
   const old = image('OldImage');
@@ -325,7 +324,7 @@ export async function maintainFigures(table: StreamTableName, records: DynamoDBR
     const days = records.flatMap((r) => {
       const image = r.dynamodb?.NewImage;
       if (!image) return [];
-      const history = (unmarshall(image as Record<string, AttributeValue> as never).history ?? []) as Array<{ at: string; action: string }>;
+      const history = (streamImage(image).history ?? []) as Array<{ at: string; action: string }>;
       return history.filter((e) => e.action === 'IMPORTED' || e.action === 'ENROLLED').map((e) => dayOf(e.at));
     });
     if (days.length > 0) await noteRegistryRecordedOn(days.sort()[0]!);
@@ -386,25 +385,17 @@ export const monthlyFilings = filings;
 // Recount: the year's figures straight from the source records, compared with the counters.
 
 export async function loadSourceForYear(year: string): Promise<SourceRecords> {
-  const recipients = await collect(scanAll({ TableName: tableName('recipients') }), registryFactsOf);
-  const batches = await collect(
-    scanAll({ TableName: tableName('payoutBatches'), ProjectionExpression: 'batchId, program, period, categories' }),
-    (i) => i,
-  );
+  const recipients = await collect(allRecipientItems(), registryFactsOf);
+  const batches = await collect(allBatchFacts(), (i) => i);
   const payments: PaymentFacts[] = [];
-  for (const batch of batches.filter((b) => String(b.period).startsWith(year))) {
-    const facts = { program: batch.program as string, period: batch.period as string, categories: (batch.categories as string[] | undefined) ?? [] };
-    for await (const item of queryAll({
-      TableName: tableName('payments'),
-      KeyConditionExpression: 'batchId = :b',
-      ExpressionAttributeValues: { ':b': batch.batchId },
-    })) {
+  for (const { batchId, ...facts } of batches.filter((b) => b.period.startsWith(year))) {
+    for await (const item of paymentItemsOf(batchId)) {
       const type = facts.program === 'ONE_OFF_GRANTS' ? await grantType(item.recipientId as string) : undefined;
       payments.push(paymentFactsOf(item, facts, type));
     }
   }
   const key = await secretBytes('recipientIdKey');
-  const notices = await collect(scanAll({ TableName: tableName('hospitalNotices') }), (item) => noticeFactsOf(item, key));
+  const notices = await collect(allNoticeItems(), (item) => noticeFactsOf(item, key));
   return { recipients, payments, notices };
 }
 

@@ -99,13 +99,22 @@ describe('pagedBody', () => {
 
   it('is the only place tokens are opened or sealed: no use case or domain file imports the edge', () => {
     // Layers hold (issue 13): the domain and the use cases never reach into shared/http.
-    const offenders = ['usecases', 'domain'].flatMap((layer) => {
-      const dir = new URL(`../../shared/${layer}/`, import.meta.url);
-      return readdirSync(dir, { recursive: true })
-        .map(String)
-        .filter((file) => file.endsWith('.ts') && /from '(\.\.\/)+http\//.test(readFileSync(new URL(file, dir), 'utf8')))
-        .map((file) => `shared/${layer}/${file}`);
-    });
-    expect(offenders).toEqual([]);
+    expect(layerFilesMatching(/from '(\.\.\/)+http\//)).toEqual([]);
+  });
+
+  it('leaves the AWS SDK to the adapters: no use case or domain file imports it', () => {
+    // The adapters are the only SDK code; a use case calls a store function instead.
+    expect(layerFilesMatching(/from '@aws-sdk\/|from '(\.\.\/)+adapters\/clients\.ts'/)).toEqual([]);
   });
 });
+
+/** The files of shared/usecases and shared/domain whose text matches `pattern`. */
+function layerFilesMatching(pattern: RegExp): string[] {
+  return ['usecases', 'domain'].flatMap((layer) => {
+    const dir = new URL(`../../shared/${layer}/`, import.meta.url);
+    return readdirSync(dir, { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith('.ts') && pattern.test(readFileSync(new URL(file, dir), 'utf8')))
+      .map((file) => `shared/${layer}/${file}`);
+  });
+}
