@@ -56,6 +56,7 @@ import {
 import { accessOf, bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../shared/grants.ts';
 import { operations } from '../shared/api/openapi.ts';
 import { designatedHospitalsEnv, hospitalIdAttributeName, hospitalScopeName, resourceServerIdentifier } from '../shared/domain/token-claims.ts';
+import { businessMetrics, metricsNamespace, type BusinessMetric } from '../shared/observability/metrics.ts';
 import { partitionFeatures, type DeploymentSettings } from './settings.ts';
 import { functionBundleOptions } from './bundling.ts';
 
@@ -65,7 +66,8 @@ export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 export const lambdaRuntime = lambda.Runtime.NODEJS_24_X;
 export const serviceName = 'tuodi';
 /** Namespace of the metrics the stack derives from the functions' logs. */
-export const metricNamespace = 'Tuodi';
+/** The namespace of the log-filter metrics: the business metrics' own (EMF). */
+export const metricNamespace = metricsNamespace;
 const logRetention = logs.RetentionDays.ONE_YEAR;
 /** BatchWriteItem takes at most 25 puts. */
 const seedChunkSize = 25;
@@ -875,6 +877,15 @@ export class TuodiStack extends Stack {
       : new cloudwatch.Metric({ namespace: metricNamespace, metricName, statistic: cloudwatch.Stats.SUM, period: alarmPeriod });
   }
 
+  /** A business metric (EMF, shared/observability/metrics.ts), one line per value of its dimension. */
+  private businessMetric(metric: BusinessMetric): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: `SEARCH('{${metricsNamespace},${businessMetrics[metric]},service} MetricName="${metric}"', 'Sum', 300)`,
+      label: metric,
+      period: alarmPeriod,
+    });
+  }
+
   private addDashboard(api: apigwv2.HttpApi): cloudwatch.Dashboard {
     const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', { dashboardName: `${this.settings.stage}-flows` });
     const queueFlow = (name: QueueName) => [
@@ -887,9 +898,13 @@ export class TuodiStack extends Stack {
         this.flowMetric('FlowImports', 'importRecipients', 'recipient import', 'RecipientImports', false),
         ...queueFlow('recipientImports'),
       ]),
-      graph('Hospital notices decided', [
-        this.flowMetric('FlowNotices', 'decideHospitalNotices', 'hospital notice decided', 'NoticesDecided', false),
-        ...queueFlow('hospitalNotices'),
+      graph('Hospital notices decided', [this.businessMetric('NoticesDecided'), ...queueFlow('hospitalNotices')]),
+    );
+    dashboard.addWidgets(
+      graph('Payments recorded, by program', [this.businessMetric('PaymentsRecorded')]),
+      graph('Import lines rejected, by reason; stalled work sent again, by kind', [
+        this.businessMetric('ImportLinesRejected'),
+        this.businessMetric('SweepRedrives'),
       ]),
     );
     dashboard.addWidgets(

@@ -32,6 +32,7 @@ import { lambdaRuntime, projectRoot, readHospitals, routeScopes, serviceName } f
 import { accessOf, bucketAccessOf, objectActions, tableAccessOf, tableActions } from '../../shared/grants.ts';
 import { designatedHospitalsEnv, hospitalIdAttributeName, hospitalScopeName, resourceServerIdentifier } from '../../shared/domain/token-claims.ts';
 import { monitoringUnits } from '../../bench/cost.ts';
+import { businessMetrics, metricsNamespace } from '../../shared/observability/metrics.ts';
 import { viewerRequest } from '../../infra/console-hosting.ts';
 import { partitionFeatures } from '../../infra/settings.ts';
 import { allStatements, buildStack, grantsOf, loadSettings, settingsFiles, templateFindings, type Resource } from './support.ts';
@@ -527,6 +528,18 @@ describe('alarms', () => {
     for (const title of ['Registry imports', 'Hospital notices decided', 'Payment chunks recorded', 'Payout batches by step', 'Dead-letter queues']) {
       expect(body).toContain(title);
     }
+  });
+
+  it('graphs every business metric from its EMF lines, by its dimension, and makes no log-filter metric of the same name', () => {
+    // The body is JSON inside a template string: quotes arrive escaped, once per level.
+    const body = JSON.stringify(Object.values(resourcesOf('AWS::CloudWatch::Dashboard'))[0]!.Properties!.DashboardBody).replace(/\\+"/g, '"');
+    for (const [metric, dimension] of Object.entries(businessMetrics)) {
+      expect(body).toContain(`SEARCH('{${metricsNamespace},${dimension},service} MetricName="${metric}"'`);
+    }
+    const filterMetrics = Object.values(resourcesOf('AWS::Logs::MetricFilter')).flatMap(
+      (filter) => (filter.Properties!.MetricTransformations as Array<{ MetricName: string }>).map((t) => t.MetricName),
+    );
+    expect(filterMetrics.filter((name) => name in businessMetrics)).toEqual([]);
   });
 });
 
