@@ -37,6 +37,8 @@ export interface LocalStackOptions {
   onScheduledRun?: (message: string) => void;
   /** Wraps each queue function's handler as its poller calls it (tests watch and repeat deliveries). */
   wrapQueueHandler?: (name: FunctionName, queue: QueueName, handler: Handler) => Handler;
+  /** Whether the stream consumers (the figures) run; default true. A bench turns them off to measure their share. */
+  streams?: boolean;
 }
 
 export interface LocalStack {
@@ -132,7 +134,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // The scheduler stops before the pollers and emulators its jobs use.
       stops.push(scheduler.stop);
     }
-    const streamPollers = await startStreamPollers(emulators.dynamodbEndpoint, emulators.credentials, provisioned.env, options.onError);
+    const streamPollers =
+      options.streams === false
+        ? { stop: async () => undefined, drained: async () => undefined }
+        : await startStreamPollers(emulators.dynamodbEndpoint, emulators.credentials, provisioned.env, options.onError);
     stops.push(streamPollers.stop);
 
     const url = `http://127.0.0.1:${port}`;
