@@ -114,6 +114,12 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
   const lastRead = new Map<string, string>();
   let idleRounds = 0;
   let round = 0;
+  // DescribeStream is not asked every round (ten a second per table when idle, a tenth of DynamoDB
+  // Local's calls beside the hospital notices' bench): only at the start, when a shard has finished
+  // (its children are due) and every few seconds for shards that split.
+  const shardListEveryMs = 5000;
+  let shardsListedAt = 0;
+  let finishedWhenListed = 0;
 
   async function shardsOf(streamArn: string): Promise<Shard[]> {
     const shards: Shard[] = [];
@@ -213,14 +219,20 @@ export function startStreamPoller(options: StreamPollerOptions): StreamPoller {
       try {
         streamArn ??= (await tables.send(new DescribeTableCommand({ TableName: options.tableName }))).Table?.LatestStreamArn;
         if (!streamArn) throw new Error(`table ${options.tableName} has no stream`);
-        for (const shard of await shardsOf(streamArn)) {
-          const id = shard.ShardId!;
-          if (finished.has(id) || iterators.has(id) || pending.has(id)) continue;
-          // Children wait for their parent, so one item's changes stay in order.
-          const parent = shard.ParentShardId;
-          if (parent && (iterators.has(parent) || pending.has(parent))) continue;
-          const it = await iteratorAt(streamArn, id);
-          if (it) iterators.set(id, it);
+        const listShards =
+          (iterators.size === 0 && pending.size === 0) || finished.size !== finishedWhenListed || Date.now() - shardsListedAt >= shardListEveryMs;
+        if (listShards) {
+          shardsListedAt = Date.now();
+          finishedWhenListed = finished.size;
+          for (const shard of await shardsOf(streamArn)) {
+            const id = shard.ShardId!;
+            if (finished.has(id) || iterators.has(id) || pending.has(id)) continue;
+            // Children wait for their parent, so one item's changes stay in order.
+            const parent = shard.ParentShardId;
+            if (parent && (iterators.has(parent) || pending.has(parent))) continue;
+            const it = await iteratorAt(streamArn, id);
+            if (it) iterators.set(id, it);
+          }
         }
         const arn = streamArn;
         const shards = [...new Set([...iterators.keys(), ...pending.keys()])];
