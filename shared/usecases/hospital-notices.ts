@@ -48,12 +48,32 @@ import {
   type HospitalRecord,
 } from '../adapters/notice-store.ts';
 import { getRecipient, getRecipients } from '../adapters/registry-store.ts';
+import { tableName } from '../adapters/resources.ts';
 
 /** Admissions (eligibility checks) a hospital may post per minute unless its record says otherwise. */
 export const defaultEligibilityChecksPerMinute = 120;
 
+/**
+ * How long a container keeps a hospital's record (designation, allowance): every notice POST and
+ * read needs it, and a read a request was a tenth of the notices' DynamoDB calls. A change to a
+ * hospital's record takes effect within this time.
+ */
+export const hospitalRecordCacheMs = 60_000;
+const hospitalRecords = new Map<string, { record: HospitalRecord; until: number }>();
+
+async function hospitalRecordOf(hospitalId: string): Promise<HospitalRecord | undefined> {
+  // Keyed by table as well: a test process runs several stacks, each with its own tables.
+  const key = `${tableName('hospitals')}/${hospitalId}`;
+  const cached = hospitalRecords.get(key);
+  if (cached && cached.until > Date.now()) return cached.record;
+  const record = await getHospital(hospitalId);
+  // A hospital not (yet) designated is asked again next time: designating one takes effect at once.
+  if (record) hospitalRecords.set(key, { record, until: Date.now() + hospitalRecordCacheMs });
+  return record;
+}
+
 async function designatedHospitalOf(actor: Actor): Promise<HospitalRecord> {
-  const hospital = actor.hospitalId ? await getHospital(actor.hospitalId) : undefined;
+  const hospital = actor.hospitalId ? await hospitalRecordOf(actor.hospitalId) : undefined;
   if (!hospital) {
     throw refusal('FORBIDDEN', 'HOSPITAL_NOT_DESIGNATED', { hospitalId: actor.hospitalId ?? '(none)' });
   }
@@ -122,7 +142,9 @@ export async function receiveNotice(request: HospitalNoticeRequest, actor: Actor
     record = { ...base, kind: 'REVERSAL', originalNoticeNo: request.originalNoticeNo };
   }
 
-  const existing = await getNotice(id);
+  // Only an admission reads first: a new one takes a slot of the allowance, a replay must not.
+  // Any other kind goes straight to the conditional put, which answers the stored notice if any.
+  const existing = request.kind === 'ADMISSION' ? await getNotice(id) : undefined;
   if (!existing && request.kind === 'ADMISSION') {
     const limit = hospital.eligibilityChecksPerMinute ?? defaultEligibilityChecksPerMinute;
     if (!(await takeRateSlot(hospitalId, at.slice(0, 16), limit))) {
