@@ -139,6 +139,9 @@ try {
     const due = started + (i * 1000) / rate;
     const wait = due - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    // A hospital sends a discharge after its admission was answered: when the stack answers late,
+    // the discharge waits for that answer instead of racing its admission (and being rejected).
+    if (i >= people) await sends[i - people];
     const at = Date.now();
     sends.push(
       fetch(`${stack.url}/hospital-notices`, {
