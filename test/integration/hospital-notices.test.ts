@@ -273,6 +273,14 @@ describe('idempotency, visibility and recovery', () => {
     const clash = await post({ ...notice, patient: person.tekun });
     expect(clash.status).toBe(409);
     expect(clash.body.error).toMatchObject({ code: 'CONFLICT', details: [{ path: 'noticeNo' }] });
+    // A discharge is stored without a read first: the conditional put answers the stored one.
+    const leaving = discharge(notice.noticeNo);
+    const stored = await post(leaving);
+    expect(stored.status).toBe(202);
+    expect(await post(leaving)).toMatchObject({ status: 202, body: stored.body });
+    const changed = await post({ ...leaving, totalCostFen: leaving.totalCostFen + 1 });
+    expect(changed.status).toBe(409);
+    expect(changed.body.error).toMatchObject({ code: 'CONFLICT', details: [{ path: 'noticeNo' }] });
   });
 
   it('hides a notice from other hospitals and refuses undesignated hospitals and other roles', async () => {
