@@ -157,6 +157,9 @@ try {
         }
         posted[i] = { id: ((await response.json()) as { id: string }).id, at };
         answers.push(Date.now() - at);
+      }, (error: Error & { cause?: { code?: string } }) => {
+        // No answer at all (the connection reset or timed out): nothing is known to be accepted.
+        refused.push(`POST ${i}: ${error.cause?.code ?? error.message}`);
       }),
     );
   }
