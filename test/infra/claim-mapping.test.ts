@@ -4,7 +4,8 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { httpRoute, type HttpEvent } from '../../shared/http/route.ts';
+import { httpRoute } from '../../shared/http/route.ts';
+import { authorizedEvent } from '../support/http-event.ts';
 import { auth } from '../../shared/topology.ts';
 
 const route = httpRoute({
@@ -15,18 +16,7 @@ const route = httpRoute({
 });
 
 function call(claims: Record<string, string>) {
-  const event = {
-    version: '2.0',
-    routeKey: 'GET /x',
-    rawPath: '/x',
-    rawQueryString: '',
-    headers: {},
-    requestContext: {
-      http: { method: 'GET', path: '/x', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: '' },
-      authorizer: { jwt: { claims, scopes: [] }, principalId: '', integrationLatency: 0 },
-    },
-    isBase64Encoded: false,
-  } as unknown as HttpEvent;
+  const event = authorizedEvent({ claims });
   return route(event, {} as Context).then((r) => ({ status: r.statusCode, body: JSON.parse(r.body!) }));
 }
 

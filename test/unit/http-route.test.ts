@@ -7,6 +7,7 @@ import type { FileBody } from '../../shared/domain/actor.ts';
 import { fenSchema, idNumberSchema } from '../../shared/http/schemas.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 import { gbkBytes } from '../support/gbk.ts';
+import { authorizedEvent } from '../support/http-event.ts';
 
 const route = httpRoute({
   summary: 'test route',
@@ -17,26 +18,12 @@ const route = httpRoute({
 });
 
 function event(body: string | undefined, options: { contentType?: string; groups?: string; hospitalId?: string } = {}): HttpEvent {
-  return {
-    version: '2.0',
-    routeKey: 'POST /x',
-    rawPath: '/x',
-    rawQueryString: '',
+  return authorizedEvent({
+    method: 'POST',
     headers: { 'content-type': options.contentType ?? 'application/json' },
-    requestContext: {
-      http: { method: 'POST', path: '/x', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: '' },
-      authorizer: {
-        jwt: {
-          claims: { sub: 'his-1', 'cognito:groups': options.groups ?? '[hospital]', ...(options.hospitalId !== '' && { hospital_id: options.hospitalId ?? 'H-1' }) },
-          scopes: [],
-        },
-        principalId: '',
-        integrationLatency: 0,
-      },
-    } as unknown as HttpEvent['requestContext'],
+    claims: { sub: 'his-1', 'cognito:groups': options.groups ?? '[hospital]', ...(options.hospitalId !== '' && { hospital_id: options.hospitalId ?? 'H-1' }) },
     body,
-    isBase64Encoded: false,
-  };
+  });
 }
 
 async function invoke(e: HttpEvent) {

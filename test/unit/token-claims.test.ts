@@ -5,7 +5,8 @@
 import type { Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { httpRoute, type HttpEvent } from '../../shared/http/route.ts';
+import { httpRoute } from '../../shared/http/route.ts';
+import { authorizedEvent } from '../support/http-event.ts';
 import { auth, requiredScopes, type Role } from '../../shared/topology.ts';
 import {
   designatedHospitalsEnv,
@@ -61,18 +62,7 @@ async function callAs(token: ReturnType<typeof issued>, roles: Role[]) {
     roles,
     handle: async ({ actor }) => ({ status: 200, body: actor }),
   });
-  const event = {
-    version: '2.0',
-    routeKey: 'GET /x',
-    rawPath: '/x',
-    rawQueryString: '',
-    headers: {},
-    requestContext: {
-      http: { method: 'GET', path: '/x', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: '' },
-      authorizer: { jwt: { claims: token.claims, scopes: token.scopes }, principalId: '', integrationLatency: 0 },
-    },
-    isBase64Encoded: false,
-  } as unknown as HttpEvent;
+  const event = authorizedEvent({ claims: token.claims, scopes: token.scopes });
   const result = await route(event, {} as Context);
   return { status: result.statusCode, body: JSON.parse(result.body!) as unknown };
 }
