@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import pMap from 'p-map';
 import {
   PutCommand,
   QueryCommand,
@@ -290,15 +291,16 @@ export async function claimAndPlan(
   const groups: PaymentRecord[][] = [];
   for (let i = 0; i < payments.length; i += pairsPerTransaction) groups.push(payments.slice(i, i + pairsPerTransaction));
   const outcome: ClaimOutcome = { written: 0, alreadyInBatch: 0, heldElsewhere: 0, stopped: false };
-  let next = 0;
-  const worker = async () => {
-    while (next < groups.length) {
+  // p-map starts no group after one has failed (a lost lease, a fault): the caller has given up.
+  await pMap(
+    groups,
+    async (first) => {
       // Checked before each transaction: one started is finished, none starts once time is up.
       if (outOfTime()) {
         outcome.stopped = true;
         return;
       }
-      let group = groups[next++]!;
+      let group = first;
       for (let attempt = 0; group.length > 0; attempt++) {
         if (attempt === 20) throw new Error('planning transactions kept conflicting');
         try {
@@ -340,9 +342,9 @@ export async function claimAndPlan(
           if (heldElsewhere.length + alreadyHere.length === 0) await new Promise((r) => setTimeout(r, Math.random() * 50 * (attempt + 1)));
         }
       }
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+    },
+    { concurrency },
+  );
   return outcome;
 }
 
