@@ -23,7 +23,7 @@ import pMap from 'p-map';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { startLocalStack } from '../local/stack.ts';
 import { documents } from '../shared/adapters/clients.ts';
-import { counterRows } from '../shared/adapters/figure-store.ts';
+import { counterRows, counterShards } from '../shared/adapters/figure-store.ts';
 import { acquireLease } from '../shared/adapters/lease.ts';
 import { applyBankOutcome, claimAndPlan, putPayments } from '../shared/adapters/payout-store.ts';
 import { createRecipients } from '../shared/adapters/registry-store.ts';
@@ -205,6 +205,11 @@ try {
     console.log(`waited ${seconds(waitStart).toFixed(0)} s for the load average to fall below ${quietLoad}: now ${load()}`);
   }
   console.log(`counter items a report reads: annual ${year} ${await itemsRead(year)}, monthly ${year}-06 ${await itemsRead(`${year}-06`)} (${load()})`);
+  // A bigger registry adds shards of the same counters, never new counters (those come from the
+  // categories, townships, months and years of history): once every counter has all its shards a
+  // report reads no more, however many people or payments there are.
+  const mostItems = async (until: string) => (await counterRows(until)).length * counterShards;
+  console.log(`counter items a report can read at any registry size (each counter with all ${counterShards} shards): annual ${year} ${await mostItems(year)}, monthly ${year}-06 ${await mostItems(`${year}-06`)}`);
   // The read alone (counterRows: the queries and the shard sums, in this process), apart from HTTP and the report's shaping.
   for (const until of [year, `${year}-06`]) {
     const samples: number[] = [];
