@@ -1,8 +1,12 @@
 // Hospital notices on the local stack: POSTs at a steady rate (default 50/s), half admissions and
 // half discharges, then prints the p50/p99 time from POST to decision and notices decided per second,
 // and where the time went: the POST's answer, the message's wait in the queue, the decide worker's
-// batches, the CPU the stack's process and DynamoDB Local's JVM spent per notice, the load average.
+// batches, the CPU the stack's process and DynamoDB Local's JVM spent per notice, the DynamoDB, SQS
+// and stream calls per notice by operation (every SDK call of the process: handlers, pollers,
+// stream consumers), the load average.
 // npm run bench:notices [-- --rate 50 --seconds 20] [--no-streams: without the figures' stream consumers]
+import { subscribe } from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -54,6 +58,17 @@ function jvmCpuSeconds(): number {
   return ticks / 100; // USER_HZ
 }
 
+// Every AWS SDK call this process makes (they all go through node:http; the bench's own fetch
+// calls go through undici and are not counted), by its X-Amz-Target: `DynamoDB_20120810.GetItem`,
+// `AmazonSQS.SendMessage`, `DynamoDBStreams_20120810.GetRecords`.
+const calls = new Map<string, number>();
+let countingCalls = false;
+subscribe('http.client.request.start', (message) => {
+  if (!countingCalls) return;
+  const target = String((message as { request: ClientRequest }).request.getHeader('x-amz-target') ?? 'other');
+  calls.set(target, (calls.get(target) ?? 0) + 1);
+});
+
 // Each decide-worker invocation: its batch size, how long it took, and each message's wait in the queue.
 const batches: Array<{ size: number; ms: number }> = [];
 const queueWaits: number[] = [];
@@ -61,6 +76,16 @@ const queueWaits: number[] = [];
 let measuring: { cpu: NodeJS.CpuUsage; jvmSeconds: number; elu: ReturnType<typeof performance.eventLoopUtilization> } | undefined;
 let spent: { cpuSeconds: number; jvmSeconds: number; elu: number } | undefined;
 let handled = 0;
+function endMeasuring(): void {
+  if (!measuring || spent) return;
+  countingCalls = false;
+  const cpu = process.cpuUsage(measuring.cpu);
+  spent = {
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    jvmSeconds: jvmCpuSeconds() - measuring.jvmSeconds,
+    elu: performance.eventLoopUtilization(measuring.elu).utilization,
+  };
+}
 const stack = await startLocalStack({
   onError: (m) => console.error(m),
   streams: !values['no-streams'],
@@ -75,14 +100,7 @@ const stack = await startLocalStack({
           } finally {
             batches.push({ size: (event as SQSEvent).Records.length, ms: Date.now() - began });
             handled += (event as SQSEvent).Records.length;
-            if (measuring && !spent && handled >= total) {
-              const cpu = process.cpuUsage(measuring.cpu);
-              spent = {
-                cpuSeconds: (cpu.user + cpu.system) / 1e6,
-                jvmSeconds: jvmCpuSeconds() - measuring.jvmSeconds,
-                elu: performance.eventLoopUtilization(measuring.elu).utilization,
-              };
-            }
+            if (handled >= total) endMeasuring();
           }
         },
 });
@@ -132,6 +150,8 @@ try {
   queueWaits.length = 0;
   handled = 0;
   const loadAtStart = load();
+  calls.clear();
+  countingCalls = true;
   measuring = { cpu: process.cpuUsage(), jvmSeconds: jvmCpuSeconds(), elu: performance.eventLoopUtilization() };
   const started = Date.now();
   const sends: Promise<void>[] = [];
@@ -165,6 +185,11 @@ try {
   }
   await Promise.all(sends);
   const postingSeconds = (Date.now() - started) / 1000;
+  // The window ends when the worker has handled every accepted notice (some POSTs may have been
+  // refused), before this bench's own GETs start, so their calls and CPU are not counted.
+  const accepted = posted.filter(Boolean).length;
+  while (handled < accepted) await new Promise((r) => setTimeout(r, 50));
+  endMeasuring();
 
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
@@ -200,15 +225,21 @@ try {
   console.log(
     `decide worker: ${batches.length} batches, mean size ${(batches.reduce((n, b) => n + b.size, 0) / Math.max(1, batches.length)).toFixed(1)}, batch time ${percentiles(batches.map((b) => b.ms))}`,
   );
-  if (!spent && measuring) {
-    // Some POSTs were refused: the worker never reached `total` messages.
-    const cpu = process.cpuUsage(measuring.cpu);
-    spent = { cpuSeconds: (cpu.user + cpu.system) / 1e6, jvmSeconds: jvmCpuSeconds() - measuring.jvmSeconds, elu: performance.eventLoopUtilization(measuring.elu).utilization };
-  }
   if (spent) {
     console.log(
-      `CPU per notice (first POST to the worker's ${total}th message): this process ${perNotice(spent.cpuSeconds)} (event loop busy ${(spent.elu * 100).toFixed(0)} %), DynamoDB Local ${perNotice(spent.jvmSeconds)}`,
+      `CPU per notice (first POST to the worker's last message): this process ${perNotice(spent.cpuSeconds)} (event loop busy ${(spent.elu * 100).toFixed(0)} %), DynamoDB Local ${perNotice(spent.jvmSeconds)}`,
     );
+  }
+  // Calls per notice in the same window, by service and operation.
+  const services = new Map<string, Array<[string, number]>>();
+  for (const [target, count] of calls) {
+    const [service, operation = target] = target.split('.');
+    services.set(service!, [...(services.get(service!) ?? []), [operation, count]]);
+  }
+  for (const [service, operations] of services) {
+    const sum = operations.reduce((n, [, c]) => n + c, 0);
+    const each = operations.sort((a, b) => b[1] - a[1]).map(([op, c]) => `${op} ${(c / total).toFixed(2)}`).join(', ');
+    console.log(`calls per notice, ${service}: ${(sum / total).toFixed(2)} (${each})`);
   }
 } finally {
   await stack.stop();
