@@ -19,7 +19,7 @@ export interface PollerOptions {
   queueUrl: string;
   queueArn: string;
   batchSize: number;
-  /** Concurrent batches, as Lambda runs several invocations per mapping. */
+  /** Most batches handled at once: the mapping's maximum concurrency (topology `maxConcurrency`). */
   concurrency: number;
   sqs: SQSClient;
   onError?: (message: string) => void;
@@ -85,9 +85,16 @@ function toRecord(message: Message, queueArn: string): SQSRecord {
   };
 }
 
+/**
+ * Polls like an event source mapping with a maximum concurrency: one receiver asks for a batch
+ * only while fewer than `concurrency` batches are being handled (so no message's visibility
+ * timeout runs while it waits for a slot), and each batch is handed to its own invocation.
+ * Idle, a queue holds one long poll, however high its concurrency.
+ */
 export function startPoller(options: PollerOptions): Poller {
   let stopping = false;
   const abort = new AbortController();
+  const running = new Set<Promise<void>>();
 
   async function receiveBatch(): Promise<Message[]> {
     const messages: Message[] = [];
@@ -109,8 +116,50 @@ export function startPoller(options: PollerOptions): Poller {
     return messages;
   }
 
-  async function loop(): Promise<void> {
+  async function invoke(messages: Message[]): Promise<void> {
+    const records = messages.map((m) => toRecord(m, options.queueArn));
+    const event: SQSEvent = { Records: records };
+    let response: unknown;
+    let threw = false;
+    try {
+      response = await options.handler(event, lambdaContext(options.name));
+    } catch (error) {
+      threw = true;
+      const causes = failureCauses(error);
+      options.onError?.(
+        `${options.name}: batch of ${records.length} failed:${causes.map((cause) => `\n  - ${cause}`).join('')}`,
+      );
+    }
+    const { succeeded, failed } = threw ? { succeeded: [], failed: records } : outcomeOfBatch(records, response);
+    if (!threw && failed.length > 0) {
+      // The worker logs each record's cause as it fails (sqs-worker.ts); this says which were retried.
+      options.onError?.(
+        `${options.name}: ${failed.length} of ${records.length} records failed and will be received again: ${failed
+          .map((r) => `${r.messageId} (receive ${r.attributes.ApproximateReceiveCount})`)
+          .join(', ')}`,
+      );
+    }
+    try {
+      for (let i = 0; i < succeeded.length; i += 10) {
+        await options.sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: options.queueUrl,
+            Entries: succeeded.slice(i, i + 10).map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
+          }),
+        );
+      }
+    } catch (error) {
+      // Not deleted: the messages come back after the visibility timeout, as on Lambda.
+      if (!stopping) options.onError?.(`${options.name}: delete failed: ${(error as Error).message}`);
+    }
+  }
+
+  async function receiver(): Promise<void> {
     while (!stopping) {
+      if (running.size >= options.concurrency) {
+        await Promise.race(running);
+        continue;
+      }
       let messages: Message[];
       try {
         messages = await receiveBatch();
@@ -121,45 +170,20 @@ export function startPoller(options: PollerOptions): Poller {
         continue;
       }
       if (messages.length === 0) continue;
-      const records = messages.map((m) => toRecord(m, options.queueArn));
-      const event: SQSEvent = { Records: records };
-      let response: unknown;
-      let threw = false;
-      try {
-        response = await options.handler(event, lambdaContext(options.name));
-      } catch (error) {
-        threw = true;
-        const causes = failureCauses(error);
-        options.onError?.(
-          `${options.name}: batch of ${records.length} failed:${causes.map((cause) => `\n  - ${cause}`).join('')}`,
-        );
-      }
-      const { succeeded, failed } = threw ? { succeeded: [], failed: records } : outcomeOfBatch(records, response);
-      if (!threw && failed.length > 0) {
-        // The worker logs each record's cause as it fails (sqs-worker.ts); this says which were retried.
-        options.onError?.(
-          `${options.name}: ${failed.length} of ${records.length} records failed and will be received again: ${failed
-            .map((r) => `${r.messageId} (receive ${r.attributes.ApproximateReceiveCount})`)
-            .join(', ')}`,
-        );
-      }
-      for (let i = 0; i < succeeded.length; i += 10) {
-        await options.sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: options.queueUrl,
-            Entries: succeeded.slice(i, i + 10).map((r, j) => ({ Id: String(j), ReceiptHandle: r.receiptHandle })),
-          }),
-        );
-      }
+      const invocation: Promise<void> = invoke(messages)
+        .catch((error: Error) => options.onError?.(`${options.name}: ${error.message}`))
+        .finally(() => running.delete(invocation));
+      running.add(invocation);
     }
   }
 
-  const loops = Array.from({ length: options.concurrency }, () => loop());
+  const receiving = receiver();
   return {
     stop: async () => {
       stopping = true;
       abort.abort();
-      await Promise.allSettled(loops);
+      await receiving.catch(() => undefined);
+      await Promise.allSettled([...running]);
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { functions, type FunctionName, type QueueName } from '../shared/topology.ts';
+import { defaultBounds, functions, type FunctionName, type QueueName } from '../shared/topology.ts';
 import { devKeys, type DevKeys } from './dev-auth.ts';
 import { freePort, startEmulators, type EmulatorEndpoints } from './emulators.ts';
 import { startHttpApi, loadRoutes } from './http-api.ts';
@@ -23,6 +23,7 @@ export interface LocalStackOptions {
   dataDir?: string;
   port?: number;
   visibilityTimeoutSeconds?: number;
+  /** At most this many batches of a queue at once; each queue's own bound is its topology maxConcurrency. */
   pollerConcurrency?: number;
   onError?: (message: string) => void;
   /** Emulators already running (the test suite's shared set): none are started or stopped here. */
@@ -108,7 +109,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           queueUrl,
           queueArn: arn.Attributes?.QueueArn ?? '',
           batchSize: trigger.batchSize,
-          concurrency: options.pollerConcurrency ?? 4,
+          // As Lambda's event source mapping: at most maxConcurrency invocations at once.
+          concurrency: Math.min(trigger.maxConcurrency ?? defaultBounds.queueMaxConcurrency, options.pollerConcurrency ?? Infinity),
           sqs,
           onError: options.onError,
         });

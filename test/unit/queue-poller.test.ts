@@ -49,3 +49,60 @@ describe('the local poller says why a batch failed', () => {
     ]);
   });
 });
+
+describe('the local poller runs as many batches at once as the mapping allows (topology maxConcurrency)', () => {
+  it('reaches its concurrency and never passes it, handling every message once', async () => {
+    const { CreateQueueCommand, SendMessageBatchCommand, SQSClient } = await import('@aws-sdk/client-sqs');
+    const { startQueues } = await import('../../local/emulators.ts');
+    const { startPoller } = await import('../../local/queue-poller.ts');
+    const { newCredentials } = await import('../../local/credentials.ts');
+    const queues = await startQueues();
+    const sqs = new SQSClient({ region: 'us-east-1', endpoint: queues.endpoint, credentials: newCredentials(), useQueueUrlAsEndpoint: false });
+    const concurrency = 3;
+    const messages = 24;
+    let inFlight = 0;
+    let most = 0;
+    const handled: string[] = [];
+    // Each invocation holds its slot until the test releases it, so the poller's bound is what limits it.
+    const waiting: Array<() => void> = [];
+    const poller = await (async () => {
+      const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `concurrency-${Date.now()}` }));
+      for (let i = 0; i < messages; i += 10) {
+        await sqs.send(new SendMessageBatchCommand({
+          QueueUrl,
+          Entries: Array.from({ length: Math.min(10, messages - i) }, (_, j) => ({ Id: String(j), MessageBody: String(i + j) })),
+        }));
+      }
+      return startPoller({
+        name: 'decideHospitalNotices',
+        queueUrl: QueueUrl!,
+        queueArn: 'arn:aws:sqs:us-east-1:000000000000:concurrency',
+        batchSize: 1,
+        concurrency,
+        sqs,
+        handler: async (event) => {
+          inFlight++;
+          most = Math.max(most, inFlight);
+          await new Promise<void>((release) => waiting.push(release));
+          inFlight--;
+          handled.push(...(event as { Records: Array<{ body: string }> }).Records.map((r) => r.body));
+        },
+      });
+    })();
+    try {
+      while (handled.length < messages) {
+        // Release the held invocations only once the poller has filled its slots (or the queue ran short).
+        await expect.poll(() => inFlight, { timeout: 15_000 }).toBe(Math.min(concurrency, messages - handled.length));
+        for (const release of waiting.splice(0)) release();
+        await expect.poll(() => inFlight < concurrency || handled.length === messages, { timeout: 15_000 }).toBe(true);
+      }
+      expect(most).toBe(concurrency);
+      expect(handled.map(Number).sort((a, b) => a - b)).toEqual(Array.from({ length: messages }, (_, i) => i));
+    } finally {
+      for (const release of waiting.splice(0)) release();
+      await poller.stop();
+      sqs.destroy();
+      await queues.stop();
+    }
+  }, 60_000);
+});
