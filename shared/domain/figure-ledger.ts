@@ -133,6 +133,19 @@ export function planPayment(read: ReadEntry, payment: PaymentFacts, seq: string)
   return { writes: [write(read, id, { seq, contribution })], counters: difference(before?.contribution ?? {}, contribution) };
 }
 
+/**
+ * A change of a hospitalNotices item that counts nothing before or after: a notice not yet
+ * decided, a decision that counts nothing, and the table's other items (a person's stay, a
+ * hospital's allowance slot), which are no notices. Skipped without reading the ledger (issue 14).
+ */
+export function noticeChangeCountsNothing(old: NoticeFacts | undefined, now: NoticeFacts | undefined): boolean {
+  return [old, now].every((n) => {
+    if (n === undefined) return true;
+    const { counters, personYear } = noticeContribution(n);
+    return isEmpty(counters) && personYear === undefined;
+  });
+}
+
 export function planNotice(read: ReadEntry, notice: NoticeFacts, seq: string): LedgerPlan | 'stale' {
   const id = ledgerId.notice(notice.id);
   const before = read(id);

@@ -18,7 +18,7 @@ import {
   type RegistryFacts,
   type SourceRecords,
 } from '../domain/figures.ts';
-import { alreadyApplied, ledgerId, paymentChangeCountsNothing, planNotice, planPayment, planRecipient, type LedgerPlan, type ReadEntry } from '../domain/figure-ledger.ts';
+import { alreadyApplied, ledgerId, noticeChangeCountsNothing, paymentChangeCountsNothing, planNotice, planPayment, planRecipient, type LedgerPlan, type ReadEntry } from '../domain/figure-ledger.ts';
 import type { RecipientCategory, RecipientHistoryEntry } from '../domain/registry.ts';
 import { recipientIdFor } from '../domain/recipient-id.ts';
 import { collect } from '../adapters/dynamo-pages.ts';
@@ -230,7 +230,10 @@ async function changeOf(table: StreamTableName, record: DynamoDBRecord): Promise
     const id = ledgerId.payment(facts.batchId, facts.endToEndId);
     return { entityId: id, seq, firstIds: [id], moreIds: () => [], plan: (read) => planPayment(read, facts, seq) };
   } else {
-    const facts = noticeFactsOf(item, await secretBytes('recipientIdKey'));
+    const key = await secretBytes('recipientIdKey');
+    // Most of the table's changes (a notice received, a stay claimed, an allowance slot taken) count nothing: skipped without a read.
+    if (noticeChangeCountsNothing(old && noticeFactsOf(old, key), now && noticeFactsOf(now, key))) return undefined;
+    const facts = noticeFactsOf(item, key);
     if (!now) facts.status = 'REMOVED';
     const id = ledgerId.notice(facts.id);
     const { personYear } = noticeContribution(facts);

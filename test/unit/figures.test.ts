@@ -17,7 +17,7 @@ import {
   type RegistryFacts,
   type SourceRecords,
 } from '../../shared/domain/figures.ts';
-import { InMemoryLedger, paymentChangeCountsNothing, planNotice, planPayment, planRecipient } from '../../shared/domain/figure-ledger.ts';
+import { InMemoryLedger, noticeChangeCountsNothing, paymentChangeCountsNothing, planNotice, planPayment, planRecipient } from '../../shared/domain/figure-ledger.ts';
 import type { RecipientCategory } from '../../shared/domain/registry.ts';
 import { recipientIdFor } from '../../shared/domain/recipient-id.ts';
 import { noticeFactsOf } from '../../shared/usecases/figures.ts';
@@ -264,10 +264,14 @@ function simulate(ops: Array<{ op: Op; days: number }>) {
     const s = String(seq++);
     changes.push({ seq: s, apply: (l) => !paymentChangeCountsNothing(before, snapshot) && l.apply(planPayment(l.read, snapshot, s)) });
   };
+  // Notices likewise: a change that counts nothing on either side (a notice received) is skipped.
+  const lastNoticeState = new Map<string, NoticeFacts>();
   const emitNotice = (n: NoticeFacts) => {
     const snapshot = { ...n };
+    const before = lastNoticeState.get(n.id);
+    lastNoticeState.set(n.id, snapshot);
     const s = String(seq++);
-    changes.push({ seq: s, apply: (l) => l.apply(planNotice(l.read, snapshot, s)) });
+    changes.push({ seq: s, apply: (l) => !noticeChangeCountsNothing(before, snapshot) && l.apply(planNotice(l.read, snapshot, s)) });
   };
   for (const { op, days } of ops) {
     day = new Date(day.getTime() + days * 86400000);
@@ -324,12 +328,14 @@ function simulate(ops: Array<{ op: Op; days: number }>) {
       const n: NoticeFacts = {
         id: `n${notices.length}`,
         kind: 'DISCHARGE',
-        status: 'SETTLED',
+        status: 'RECEIVED',
         dischargedAt: instant,
-        medicalAssistanceFen: op.amount,
         patientKey: `p${op.person}`,
       };
       notices.push(n);
+      emitNotice(n);
+      n.status = 'SETTLED';
+      n.medicalAssistanceFen = op.amount;
       emitNotice(n);
     } else if (op.kind === 'reverse') {
       const n = notices[op.notice];
