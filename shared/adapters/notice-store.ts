@@ -357,6 +357,14 @@ export async function takeRateSlot(hospitalId: string, minute: string, limit: nu
   });
 }
 
+/** Gives back a slot taken for a notice that turned out to be a replay (it must not count). */
+export async function giveBackRateSlot(hospitalId: string, minute: string): Promise<void> {
+  await updateItem('hospitalNotices', { id: `rate_${hospitalId}_${minute}` }, {
+    add: { used: -1 },
+    condition: { expression: 'used > :zero', values: { ':zero': 0 } },
+  });
+}
+
 export interface HospitalRecord {
   hospitalId: string;
   name: string;

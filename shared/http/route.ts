@@ -31,6 +31,8 @@ export interface RouteRequest<B, P, Q> {
   event: HttpEvent;
   /** `Accept-Language`: zh-CN or en (the default). */
   language: Language;
+  /** The invocation's context (`getRemainingTimeInMillis`: a route that must answer before its deadline). */
+  context: Context;
 }
 
 export interface RouteResult {
@@ -202,7 +204,7 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
         ? parseOrThrow(definition.query, event.queryStringParameters ?? {})
         : ({} as Q);
       const body = definition.body ? (readBody(event, definition.body) as B) : (undefined as B);
-      const request: RouteRequest<B, P, Q> = { actor, body, path, query, event, language };
+      const request: RouteRequest<B, P, Q> = { actor, body, path, query, event, language, context };
 
       const key = header(event, 'idempotency-key');
       if (key !== undefined && event.requestContext.http.method === 'POST') {
@@ -226,5 +228,10 @@ export function httpRoute<B = undefined, P = Record<string, never>, Q = Record<s
       return toErrorResult(error, language);
     }
   };
-  return Object.assign(middy(base).use(injectLambdaContext(logger)), { idempotent: idempotency !== undefined });
+  // middy answers just before the function's deadline: with the contract's envelope (a thrown
+  // TimeoutError would reach the client as API Gateway's bare 500). The handler may still be
+  // running: a route that stores must make a retry safe (Idempotency-Key, hospital noticeNo).
+  const timeoutEarlyResponse = () =>
+    toErrorResult(new AppError('INTERNAL', 'the request ran out of time; it may or may not have been applied: retry it (with the same Idempotency-Key)'));
+  return Object.assign(middy(base, { timeoutEarlyResponse }).use(injectLambdaContext(logger)), { idempotent: idempotency !== undefined });
 }

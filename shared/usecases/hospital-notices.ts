@@ -42,6 +42,7 @@ import {
   reverseAdmissionAtomically,
   reverseDischargeAtomically,
   settleAtomically,
+  giveBackRateSlot,
   storeNewNotice,
   takeRateSlot,
   usageAtOrAbove,
@@ -97,9 +98,10 @@ function checkServiceDates(request: HospitalNoticeRequest, now: Date): void {
  * notice again answers as the first time and queues it again while it is still undecided, so
  * a retry after a failed enqueue recovers; a different notice under the same number is a 409.
  * A date of service in the future is a 400; admissions beyond the hospital's per-minute
- * allowance are a 429 (a replay of a stored notice is never counted).
+ * allowance are a 429 (a replay of a stored notice is never counted). `onStored` is called once
+ * the notice is known to be stored (new or found), before it is queued.
  */
-export async function receiveNotice(request: HospitalNoticeRequest, actor: Actor, now: Date) {
+export async function receiveNotice(request: HospitalNoticeRequest, actor: Actor, now: Date, onStored?: () => void) {
   const hospital = await designatedHospitalOf(actor);
   const hospitalId = hospital.hospitalId;
   checkServiceDates(request, now);
@@ -142,17 +144,24 @@ export async function receiveNotice(request: HospitalNoticeRequest, actor: Actor
     record = { ...base, kind: 'REVERSAL', originalNoticeNo: request.originalNoticeNo };
   }
 
-  // Only an admission reads first: a new one takes a slot of the allowance, a replay must not.
-  // Any other kind goes straight to the conditional put, which answers the stored notice if any.
-  const existing = request.kind === 'ADMISSION' ? await getNotice(id) : undefined;
-  if (!existing && request.kind === 'ADMISSION') {
+  // An admission takes a slot of the allowance before the conditional put, so a new admission
+  // costs two calls and no read (issue 14). A replay gives its slot back; a refused slot is
+  // answered as a 429 only when no notice is stored under the number (a replay is never refused).
+  const minute = at.slice(0, 16);
+  let slotTaken = false;
+  let existing: NoticeRecord | undefined;
+  if (request.kind === 'ADMISSION') {
     const limit = hospital.eligibilityChecksPerMinute ?? defaultEligibilityChecksPerMinute;
-    if (!(await takeRateSlot(hospitalId, at.slice(0, 16), limit))) {
-      throw new AppError('RATE_LIMITED', `more than ${limit} admissions a minute from ${hospitalId}: retry in a minute`);
+    slotTaken = await takeRateSlot(hospitalId, minute, limit);
+    if (!slotTaken) {
+      existing = await getNotice(id);
+      if (!existing) throw new AppError('RATE_LIMITED', `more than ${limit} admissions a minute from ${hospitalId}: retry in a minute`);
     }
   }
   const stored = existing ?? (await storeNewNotice(record));
   if (stored !== 'stored') {
+    if (slotTaken) await giveBackRateSlot(hospitalId, minute);
+    onStored?.();
     if (stored.requestHash !== record.requestHash) {
       throw new AppError('CONFLICT', `notice ${request.noticeNo} was already received with different content`, [
         { path: 'noticeNo', message: 'already used for a different notice' },
@@ -161,6 +170,7 @@ export async function receiveNotice(request: HospitalNoticeRequest, actor: Actor
     if (stored.status === 'RECEIVED') await send('hospitalNotices', { id });
     return { id, status: 'RECEIVED' as const };
   }
+  onStored?.();
   await send('hospitalNotices', { id });
   return { id, status: 'RECEIVED' as const };
 }
@@ -182,14 +192,27 @@ export function preferredWaitSeconds(prefer: string | undefined): number | undef
  * POST /hospital-notices: receives the notice; with `Prefer: wait=N` also decides it in the
  * request (the worker's decision is the same and conditional, so whichever comes first wins)
  * and answers 200 with the decided notice when that took at most N seconds, else 202.
+ * `answerBy` (epoch ms): the latest moment to answer (the function's own deadline, less a
+ * margin); what is answered then: receiveNoticeBy.
  */
-export async function postNotice(request: HospitalNoticeRequest, actor: Actor, now: Date, waitSeconds: number | undefined) {
-  const accepted = await receiveNotice(request, actor, now);
-  if (!waitSeconds) return { status: 202, body: accepted };
-  const deadline = Date.now() + waitSeconds * 1000;
+export async function postNotice(request: HospitalNoticeRequest, actor: Actor, now: Date, waitSeconds: number | undefined, answerBy?: number) {
   let timer: NodeJS.Timeout | undefined;
+  const late =
+    answerBy === undefined
+      ? undefined
+      : new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, Math.max(0, answerBy - Date.now()));
+        });
+  let accepted;
+  try {
+    accepted = await receiveNoticeBy(request, actor, now, late);
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!waitSeconds) return { status: 202, body: accepted };
+  const deadline = Math.min(Date.now() + waitSeconds * 1000, answerBy ?? Infinity);
   const timedOut = new Promise<'timed-out'>((resolve) => {
-    timer = setTimeout(() => resolve('timed-out'), waitSeconds * 1000);
+    timer = setTimeout(() => resolve('timed-out'), Math.max(0, deadline - Date.now()));
   });
   try {
     // A failure here leaves the notice to the worker: the client still gets its 202.
@@ -202,6 +225,26 @@ export async function postNotice(request: HospitalNoticeRequest, actor: Actor, n
     clearTimeout(timer);
   }
   return { status: 202, body: accepted };
+}
+
+/**
+ * receiveNotice's answer, or when `late` settles first: the 202's body if the notice is stored
+ * by then (its queueing goes on; the requeue job queues a stored notice whose message was never
+ * sent), else an AppError INTERNAL (500) that says to post again with the same noticeNo, which
+ * answers the notice if it was stored meanwhile.
+ */
+export async function receiveNoticeBy(request: HospitalNoticeRequest, actor: Actor, now: Date, late: Promise<unknown> | undefined) {
+  let stored = false;
+  const receiving = receiveNotice(request, actor, now, () => {
+    stored = true;
+  });
+  if (!late) return receiving;
+  const first = await Promise.race([receiving, late.then(() => 'late' as const)]);
+  if (first !== 'late') return first;
+  // Still running: it goes on storing and queueing; an error it meets now has no one to answer.
+  receiving.catch(() => undefined);
+  if (stored) return { id: noticeIdFor(actor.hospitalId ?? '', request.noticeNo), status: 'RECEIVED' as const };
+  throw new AppError('INTERNAL', `notice ${request.noticeNo} was not stored in time; it may still be: post it again with the same noticeNo, which answers the stored notice`);
 }
 
 function toView(notice: NoticeRecord): NoticeView {

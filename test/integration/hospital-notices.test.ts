@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { documents } from '../../shared/adapters/clients.ts';
+import { documents, sqs } from '../../shared/adapters/clients.ts';
 import { tableName } from '../../shared/adapters/resources.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
 import { queueEnv } from '../../shared/topology.ts';
-import { requeuePendingNotices } from '../../shared/usecases/hospital-notices.ts';
+import { receiveNoticeBy, requeuePendingNotices } from '../../shared/usecases/hospital-notices.ts';
 import { noticeIdFor } from '../../shared/domain/hospital-notices.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { validIdNumber, withWrongCheckDigit } from '../support/id-numbers.ts';
@@ -24,8 +24,8 @@ const person = {
 
 // One open stay per person: a test that admits someone takes a fresh person from a pool.
 const pool = {
-  DIBAO: Array.from({ length: 12 }, (_, i) => ({ idNumber: validIdNumber(200 + i), name: `王${'甲乙丙丁戊己庚辛壬癸子丑'[i]}` })),
-  TEKUN: Array.from({ length: 8 }, (_, i) => ({ idNumber: validIdNumber(300 + i, '19400101'), name: `赵${'甲乙丙丁戊己庚辛'[i]}` })),
+  DIBAO: Array.from({ length: 13 }, (_, i) => ({ idNumber: validIdNumber(200 + i), name: `王${'甲乙丙丁戊己庚辛壬癸子丑寅'[i]}` })),
+  TEKUN: Array.from({ length: 9 }, (_, i) => ({ idNumber: validIdNumber(300 + i, '19400101'), name: `赵${'甲乙丙丁戊己庚辛壬'[i]}` })),
 };
 const fresh = (category: keyof typeof pool) => {
   const next = pool[category].shift();
@@ -313,6 +313,48 @@ describe('idempotency, visibility and recovery', () => {
     expect(await requeuePendingNotices(new Date(Date.now() + 10 * 60_000))).toBeGreaterThanOrEqual(1);
     const forgottenId = (await post(forgotten)).body.id;
     expect((await decided(forgottenId)).status).toBe('GUARANTEED');
+  });
+});
+
+describe('an answer before the function deadline (issue 14: middy answered 500 after the notice was stored)', () => {
+  const actor = { sub: 'his-peoples', role: 'hospital' as const, hospitalId: 'H-YZ-PEOPLES' };
+
+  it('answers 202 when the deadline comes after the notice was stored, 500 before; either way it is decided, and a retry answers it', async () => {
+    // Fault injection: every SendMessage of the handlers' queue client is held until released.
+    let reachedSend!: () => void;
+    const sendReached = new Promise<void>((resolve) => (reachedSend = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    sqs().middlewareStack.add(
+      (next) => async (args) => {
+        reachedSend();
+        await released;
+        return next(args);
+      },
+      { step: 'initialize', name: 'holdSends' },
+    );
+    const storedFirst = { ...admission(fresh('DIBAO')), kind: 'ADMISSION' as const };
+    const notStored = { ...admission(fresh('TEKUN')), kind: 'ADMISSION' as const };
+    let answered;
+    try {
+      // The deadline comes while the notice is being queued: it is stored, so the answer is a 202.
+      answered = await receiveNoticeBy(storedFirst, actor, new Date(), sendReached);
+      expect(answered).toEqual({ id: noticeIdFor(actor.hospitalId, storedFirst.noticeNo), status: 'RECEIVED' });
+      expect((await documents().send(new GetCommand({ TableName: tableName('hospitalNotices'), Key: { id: answered.id } }))).Item).toMatchObject({ status: 'RECEIVED' });
+      // The deadline has already come: nothing is known to be stored, so a 500 that says to post it again.
+      await expect(receiveNoticeBy(notStored, actor, new Date(), Promise.resolve())).rejects.toMatchObject({
+        code: 'INTERNAL',
+        message: expect.stringContaining('same noticeNo'),
+      });
+    } finally {
+      release();
+      sqs().middlewareStack.remove('holdSends');
+    }
+    expect((await decided(answered.id)).status).toBe('GUARANTEED');
+    // The 500's notice went on to be stored and queued: decided without a retry, and a retry answers it.
+    const notStoredId = noticeIdFor(actor.hospitalId, notStored.noticeNo);
+    expect((await decided(notStoredId)).status).toBe('GUARANTEED');
+    expect(await post(notStored)).toMatchObject({ status: 202, body: { id: notStoredId, status: 'RECEIVED' } });
   });
 });
 

@@ -379,6 +379,27 @@ describe('privacy and accountability', () => {
     const accepted = notices[statuses.indexOf(202)]!;
     expect((await post(accepted, token)).status).toBe(202);
   });
+
+  it('counts a replayed admission once: a replay gives back the allowance slot it took (issue 14: no read before the put)', async () => {
+    await documents().send(
+      new PutCommand({ TableName: tableName('hospitals'), Item: { hospitalId: 'H-TEST-REPLAY', name: '重放医院', eligibilityChecksPerMinute: 100 } }),
+    );
+    const token = await stack.token('hospital', 'his-replay', 'H-TEST-REPLAY');
+    const notice = admission({ idNumber: validIdNumber(915), name: '重放' });
+    const first = await post(notice, token);
+    expect(first.status).toBe(202);
+    for (let i = 0; i < 3; i++) expect(await post(notice, token)).toMatchObject({ status: 202, body: first.body });
+    // The slots of every minute these POSTs fell in: one admission, one slot.
+    const slots = await documents().send(
+      new ScanCommand({
+        TableName: tableName('hospitalNotices'),
+        FilterExpression: 'begins_with(id, :rate)',
+        ExpressionAttributeValues: { ':rate': 'rate_H-TEST-REPLAY_' },
+        ConsistentRead: true,
+      }),
+    );
+    expect((slots.Items ?? []).reduce((n, item) => n + (item.used as number), 0)).toBe(1);
+  });
 });
 
 describe('the watch list (因病致贫返贫监测)', () => {
