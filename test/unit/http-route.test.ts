@@ -99,3 +99,23 @@ describe('a file body at the edge (issue 12, finding 1)', () => {
     }
   });
 });
+
+describe("the answer just before the function's deadline (issue 14)", () => {
+  it("is the contract's envelope (500 INTERNAL, retry with the same key), not a thrown TimeoutError", async () => {
+    let finish!: () => void;
+    const slow = httpRoute({
+      summary: 'a route that outlives its deadline',
+      responses: { 202: { description: 'accepted', schema: z.object({}) } },
+      roles: ['hospital'],
+      handle: () => new Promise((resolve) => (finish = () => resolve({ status: 202, body: {} }))),
+    });
+    const context = { getRemainingTimeInMillis: () => 30 } as unknown as Context;
+    try {
+      const result = await slow(event(undefined), context);
+      expect(result.statusCode).toBe(500);
+      expect(JSON.parse(result.body!).error).toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('Idempotency-Key') });
+    } finally {
+      finish();
+    }
+  });
+});
