@@ -16,7 +16,7 @@ import { startLocalStack } from '../local/stack.ts';
 import { benchIdNumber, rawConcurrency } from './fixtures.ts';
 import { claimAndPlan, createPlanSegments, progressEntries } from '../shared/adapters/payout-store.ts';
 import { acquireLease } from '../shared/adapters/lease.ts';
-import { planAttemptPrefix, planSegmentEntry, type PaymentRecord } from '../shared/domain/payouts/batch.ts';
+import { paymentKey, planAttemptPrefix, planSegmentEntry, type PaymentRecord } from '../shared/domain/payouts/batch.ts';
 
 const { values } = parseArgs({ options: { recipients: { type: 'string', default: '100000' }, 'skip-memory': { type: 'boolean', default: false } } });
 const total = Number(values.recipients);
@@ -84,7 +84,7 @@ try {
   // pollers, 4 per segment), into scratch tables of the same keys without the payments stream
   // (the figures consumer would otherwise read them), pointed at for the measurement only.
   log('claim + payment transactions');
-  const scratch = { payoutClaims: ['bench-claims', 'claimKey'], payments: ['bench-payments', 'batchId', 'endToEndId'], payoutProgress: ['bench-progress', 'batchId', 'entry'] } as const;
+  const scratch = { payoutClaims: ['bench-claims', 'claimKey'], payments: ['bench-payments', 'batchShard', 'endToEndId'], payoutProgress: ['bench-progress', 'batchId', 'entry'] } as const;
   for (const [, [name, pk, sk]] of Object.entries(scratch)) {
     await dynamodb().send(
       new CreateTableCommand({
@@ -105,7 +105,7 @@ try {
       { owner: 'bench', durationMs: 3_600_000, now: new Date() },
     ))!.lease;
     const ceilingPayments: PaymentRecord[] = rawItems.map((item, n) => ({
-      batchId: 'pb_ceiling', endToEndId: item.sk, recipientId: item.recipientId, claimKey: `PRICE_SUBSIDY#2026-12#rcp_bench_${n}`,
+      ...paymentKey({ batchId: 'pb_ceiling' }, item.sk), batchId: 'pb_ceiling', recipientId: item.recipientId, claimKey: `PRICE_SUBSIDY#2026-12#rcp_bench_${n}`,
       creditorName: item.creditorName, bankName: item.bankName, bankAccount: item.bankAccount, amountFen: item.amountFen, status: 'PLANNED',
     }));
     started = performance.now();

@@ -29,7 +29,7 @@ import { applyBankOutcome, claimAndPlan, putPayments } from '../shared/adapters/
 import { createRecipients } from '../shared/adapters/registry-store.ts';
 import { tableName } from '../shared/adapters/resources.ts';
 import { counterRanges } from '../shared/domain/figures.ts';
-import type { PaymentRecord } from '../shared/domain/payouts/batch.ts';
+import { paymentKey, type PaymentRecord } from '../shared/domain/payouts/batch.ts';
 import { recipientCategories, type Recipient } from '../shared/domain/registry.ts';
 import { maintenanceCounts, recountYear } from '../shared/usecases/figures.ts';
 import { benchIdNumber } from './fixtures.ts';
@@ -127,8 +127,8 @@ try {
       }),
     );
     const payments: PaymentRecord[] = Array.from({ length: payees }, (_, n) => ({
+      ...paymentKey({ batchId }, `E${period.replace('-', '')}${String(n).padStart(8, '0')}`),
       batchId,
-      endToEndId: `E${period.replace('-', '')}${String(n).padStart(8, '0')}`,
       recipientId: `rcp_bench_${n}`,
       category: category(n),
       claimKey: `MONTHLY_BENEFIT#${period}#rcp_bench_${n}`,
@@ -155,8 +155,8 @@ try {
     const settledAt = `${period}-06T02:00:00.000Z`;
     await pMap(payments, async (p, n) => {
       const done = (r: string) => r === 'applied' || r === 'already';
-      const settled = await persist(() => applyBankOutcome(batchId, p.endToEndId, { status: 'SETTLED' }, settledAt));
-      const returned = n % 100 === 7 ? await persist(() => applyBankOutcome(batchId, p.endToEndId, { status: 'RETURNED', reason: 'bench' }, `${period}-09T02:00:00.000Z`)) : 'applied';
+      const settled = await persist(() => applyBankOutcome({ batchId }, p.endToEndId, { status: 'SETTLED' }, settledAt));
+      const returned = n % 100 === 7 ? await persist(() => applyBankOutcome({ batchId }, p.endToEndId, { status: 'RETURNED', reason: 'bench' }, `${period}-09T02:00:00.000Z`)) : 'applied';
       if (!done(settled) || !done(returned)) throw new Error(`${p.endToEndId}: ${settled} ${returned}`);
     }, { concurrency: writers });
     bankIn += seconds(t1);

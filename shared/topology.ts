@@ -156,7 +156,9 @@ export const tables = {
   },
   payments: {
     backup: 'money',
-    partitionKey: { name: 'batchId', type: 'S' },
+    // `batchId#shard` (domain/payouts/batch.ts paymentKey): a large batch spreads its writes over up
+    // to 40 partition keys instead of one key's 1,000 write units/s; a small batch has shard 0 only.
+    partitionKey: { name: 'batchShard', type: 'S' },
     sortKey: { name: 'endToEndId', type: 'S' },
     stream: 'NEW_AND_OLD_IMAGES',
     // Sparse: only a returned payment carries `returnedAt`, so a batch's returns are read without

@@ -11,6 +11,7 @@ import { queryAll, scanAll } from './dynamo-pages.ts';
 import { cancellationCodes, isConditionFailure, updateItem, updateParams } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
 import { getItem, putNew } from './dynamo-items.ts';
+import { paymentShardKeys, type PaymentsOf } from '../domain/payouts/batch.ts';
 
 /** Shards per counter: a 100,000-line bank report spreads its ADDs over these items. */
 export const counterShards = 8;
@@ -149,6 +150,8 @@ export interface StoredBatchFacts {
   program: string;
   period: string;
   categories: string[];
+  /** The batch's payment write shards (absent: one). */
+  paymentShards?: number;
 }
 
 const batchFactsOf = (item: SourceItem): StoredBatchFacts => ({
@@ -156,9 +159,10 @@ const batchFactsOf = (item: SourceItem): StoredBatchFacts => ({
   program: item.program as string,
   period: item.period as string,
   categories: (item.categories as string[] | undefined) ?? [],
+  ...(item.paymentShards !== undefined && { paymentShards: item.paymentShards as number }),
 });
 
-const batchFactAttributes = ['batchId', 'program', 'period', 'categories'] as const;
+const batchFactAttributes = ['batchId', 'program', 'period', 'categories', 'paymentShards'] as const;
 
 /** One batch's facts (eventually consistent: a batch's program, period and categories never change). */
 export async function readBatchFacts(batchId: string): Promise<StoredBatchFacts | undefined> {
@@ -183,9 +187,12 @@ export async function* allBatchFacts(): AsyncGenerator<StoredBatchFacts> {
   }
 }
 
-/** The payments of one batch. */
-export const paymentItemsOf = (batchId: string): AsyncGenerator<SourceItem> =>
-  queryAll({ TableName: tableName('payments'), KeyConditionExpression: 'batchId = :b', ExpressionAttributeValues: { ':b': batchId } });
+/** The payments of one batch, shard after shard (eventually consistent, as the recount reads everything). */
+export async function* paymentItemsOf(batch: PaymentsOf): AsyncGenerator<SourceItem> {
+  for (const shardKey of paymentShardKeys(batch)) {
+    yield* queryAll({ TableName: tableName('payments'), KeyConditionExpression: 'batchShard = :s', ExpressionAttributeValues: { ':s': shardKey } });
+  }
+}
 
 /** Every hospital notice (a scan: the recount only). */
 export const allNoticeItems = (): AsyncGenerator<SourceItem> => scanAll({ TableName: tableName('hospitalNotices') });

@@ -1,4 +1,3 @@
-import type { Readable } from 'node:stream';
 import pMap from 'p-map';
 import {
   PutCommand,
@@ -6,25 +5,28 @@ import {
   ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
+  type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { HistoryEntry, RecipientCategory } from '../domain/registry.ts';
 import {
   chunkEntry,
+  paymentKey,
+  paymentShardKey,
+  paymentShardKeys,
   planSegmentEntry,
   type BatchStatus,
+  type PaymentsOf,
   type ChunkRange,
   type PaymentRecord,
   type PaymentStatus,
   type PayoutBatch,
 } from '../domain/payouts/batch.ts';
 import { isConditionFailure, cancellationCodes, updateItem } from './dynamo-update.ts';
-import { documents, s3 } from './clients.ts';
+import { documents } from './clients.ts';
 import { batchGet, batchPut, putAllIfAbsent } from './dynamo-batch.ts';
 import { AppError } from '../domain/errors.ts';
 import { collect, queryAll, scanAll, readPage } from './dynamo-pages.ts';
-import { bucketName, tableName } from './resources.ts';
+import { tableName } from './resources.ts';
 import { getItem, putNew } from './dynamo-items.ts';
 import { fenceCheck, LeaseLostError, type Lease } from './lease.ts';
 
@@ -230,16 +232,23 @@ export async function estimatedActiveRecipients(categories: readonly RecipientCa
 }
 
 /**
- * Fixes how many planning segments the batch has, once (the first planner to ask sets it, while
- * the batch is PLANNING); every planner then reads the same number. Returns the batch's number.
+ * Fixes how many planning segments and payment write shards the batch has, once (the first planner
+ * to ask sets both, while the batch is PLANNING); every planner then reads the same numbers, so no
+ * payment is written under a shard its readers do not read. Returns the batch's numbers (a batch
+ * fixed before shards existed has no paymentShards: one shard).
  */
-export async function fixPlanSegmentCount(batchId: string, count: number): Promise<number | undefined> {
+export async function fixPlanSegmentCount(
+  batchId: string,
+  counts: { planSegments: number; paymentShards: number },
+): Promise<{ planSegments: number; paymentShards?: number } | undefined> {
   const fixed = await updateItem('payoutBatches', { batchId }, {
-    set: { planSegments: count },
+    set: counts,
     statusIn: ['PLANNING'],
     condition: { expression: 'attribute_not_exists(planSegments)' },
   });
-  return fixed ? count : (await getBatch(batchId))?.planSegments;
+  if (fixed) return counts;
+  const batch = await getBatch(batchId);
+  return batch?.planSegments === undefined ? undefined : { planSegments: batch.planSegments, paymentShards: batch.paymentShards };
 }
 
 /** Grants decided GRANTED, whether or not some batch already claimed them. */
@@ -348,21 +357,64 @@ export async function claimAndPlan(
   return outcome;
 }
 
-/** The batch's payments as stored: count, total and sorted endToEndIds, from which the plan is derived. */
-export async function storedPlan(batchId: string): Promise<{ endToEndIds: string[]; totalFen: number }> {
-  const endToEndIds: string[] = [];
-  let totalFen = 0;
-  for await (const item of queryAll({
+/** What a read of a batch's payments asks of each shard's Query. */
+export interface PaymentsQuery {
+  /** Only these attributes (all by default). */
+  attributes?: readonly string[];
+  /** Only endToEndIds from `first` to `last`, both included (a chunk's range). */
+  between?: { first: string; last: string };
+  /** Only payments in this status (a filter: the Query still reads the others). */
+  status?: PaymentStatus;
+  /** Strongly consistent (the default) or eventually. */
+  consistent?: boolean;
+}
+
+/** Shards read at once by the readers of a whole batch (at most 40 shards, one Query stream each). */
+const shardsReadAtOnce = 8;
+
+function shardQuery(shardKey: string, query: PaymentsQuery): QueryCommandInput {
+  const names: Record<string, string> = Object.fromEntries((query.attributes ?? []).map((attribute, i) => [`#a${i}`, attribute]));
+  if (query.status) names['#status'] = 'status';
+  return {
     TableName: tableName('payments'),
-    KeyConditionExpression: 'batchId = :batch',
-    ProjectionExpression: 'endToEndId, amountFen',
-    ExpressionAttributeValues: { ':batch': batchId },
-    ConsistentRead: true,
-  })) {
-    endToEndIds.push(item.endToEndId as string);
-    totalFen += item.amountFen as number;
-  }
-  return { endToEndIds: endToEndIds.sort(), totalFen };
+    KeyConditionExpression: query.between ? 'batchShard = :shard AND endToEndId BETWEEN :first AND :last' : 'batchShard = :shard',
+    ExpressionAttributeValues: {
+      ':shard': shardKey,
+      ...(query.between && { ':first': query.between.first, ':last': query.between.last }),
+      ...(query.status && { ':status': query.status }),
+    },
+    ...(query.attributes && { ProjectionExpression: query.attributes.map((_, i) => `#a${i}`).join(', ') }),
+    ...(query.status && { FilterExpression: '#status = :status' }),
+    ...(Object.keys(names).length > 0 && { ExpressionAttributeNames: names }),
+    ConsistentRead: query.consistent ?? true,
+  };
+}
+
+/**
+ * Visits every payment of the batch: one Query stream per write shard (paymentShardKeys), a few
+ * shards at once, so items arrive in no particular order across shards (in endToEndId order within one).
+ */
+export async function forEachPayment<T = PaymentRecord>(batch: PaymentsOf, query: PaymentsQuery, visit: (item: T) => void): Promise<void> {
+  await pMap(
+    paymentShardKeys(batch),
+    async (shardKey) => {
+      for await (const item of queryAll<T>(shardQuery(shardKey, query))) visit(item);
+    },
+    { concurrency: shardsReadAtOnce },
+  );
+}
+
+/** Every payment of the batch (see forEachPayment), in endToEndId order. */
+export async function batchPayments<T extends { endToEndId: string } = PaymentRecord>(batch: PaymentsOf, query: PaymentsQuery = {}): Promise<T[]> {
+  const items: T[] = [];
+  await forEachPayment<T>(batch, query, (item) => items.push(item));
+  return items.sort((a, b) => (a.endToEndId < b.endToEndId ? -1 : a.endToEndId > b.endToEndId ? 1 : 0));
+}
+
+/** The batch's payments as stored: count, total and sorted endToEndIds, from which the plan is derived. */
+export async function storedPlan(batch: PaymentsOf): Promise<{ endToEndIds: string[]; totalFen: number }> {
+  const payments = await batchPayments<{ endToEndId: string; amountFen: number }>(batch, { attributes: ['endToEndId', 'amountFen'] });
+  return { endToEndIds: payments.map((p) => p.endToEndId), totalFen: payments.reduce((total, p) => total + p.amountFen, 0) };
 }
 
 /** The items carrying each planning segment's lease and outcome, created once (a lease needs its item). */
@@ -388,40 +440,89 @@ export async function progressEntries(batchId: string, prefix: string): Promise<
   return entries;
 }
 
-export async function chunkPayments(batchId: string, range: ChunkRange): Promise<PaymentRecord[]> {
-  return collect(
-    queryAll<PaymentRecord>({
-      TableName: tableName('payments'),
-      KeyConditionExpression: 'batchId = :batch AND endToEndId BETWEEN :first AND :last',
-      ExpressionAttributeValues: { ':batch': batchId, ':first': range.first, ':last': range.last },
-      ConsistentRead: true,
-    }),
-    (item) => item,
-  );
+/** The payments of one chunk's range, in endToEndId order (a range query on each of the batch's shards). */
+export async function chunkPayments(batch: PaymentsOf, range: ChunkRange): Promise<PaymentRecord[]> {
+  return batchPayments(batch, { between: range });
 }
 
 export async function putPayments(payments: PaymentRecord[]): Promise<void> {
   await batchPut(tableName('payments'), payments);
 }
 
+/**
+ * Where a page of a batch's payments starts, per write shard (index = shard): `after` the last
+ * endToEndId already listed from that shard (absent: from its start), or `done`.
+ */
+interface ShardStarts {
+  shards: Array<{ after?: string; done?: true }>;
+}
+
+function shardStartsOf(batch: PaymentsOf, startKey: Record<string, unknown> | undefined): ShardStarts {
+  const count = batch.paymentShards ?? 1;
+  if (!startKey) return { shards: Array.from({ length: count }, () => ({})) };
+  const shards = (startKey as Partial<ShardStarts>).shards;
+  const valid =
+    Array.isArray(shards) &&
+    shards.length === count &&
+    shards.every((s) => typeof s === 'object' && s !== null && (s.after === undefined || typeof s.after === 'string'));
+  if (!valid) throw tokenOfOtherList();
+  return { shards: shards.map((s) => ({ ...s })) };
+}
+
+/**
+ * A page of the batch's payments in endToEndId order, merged from its write shards: each shard
+ * not yet done is read from where the last page left it (a Query of about twice its share of
+ * `limit`); a payment is listed only up to the horizon every shard has been read to (the lowest
+ * last key of a shard with more), so the order holds across pages and no payment is listed twice or
+ * skipped. A page may hold fewer than `limit` (as with the status filter) and still have a next one.
+ * `lastKey` (ShardStarts) carries one start per shard; undefined once every shard is done.
+ */
 export async function paymentsPage(
-  batchId: string,
+  batch: PaymentsOf,
   status: PaymentStatus | undefined,
   limit: number,
   startKey: Record<string, unknown> | undefined,
 ): Promise<{ items: PaymentRecord[]; lastKey?: Record<string, unknown> }> {
-  return readPage<PaymentRecord>(
-    {
-      query: {
-        TableName: tableName('payments'),
-        KeyConditionExpression: 'batchId = :batch',
-        ...(status && { FilterExpression: '#status = :status', ExpressionAttributeNames: { '#status': 'status' } }),
-        ExpressionAttributeValues: { ':batch': batchId, ...(status && { ':status': status }) },
-        Limit: limit,
-      },
+  const starts = shardStartsOf(batch, startKey);
+  const open = starts.shards.flatMap((s, shard) => (s.done ? [] : [shard]));
+  const perShard = open.length <= 1 ? limit : Math.min(limit, Math.ceil((2 * limit) / open.length) + 4);
+  const reads = await pMap(
+    open,
+    async (shard) => {
+      const after = starts.shards[shard]!.after;
+      const shardKey = paymentShardKey(batch.batchId, shard);
+      const page = await readPage<PaymentRecord>(
+        { query: { ...shardQuery(shardKey, { status, consistent: false }), Limit: perShard } },
+        after === undefined ? undefined : { batchShard: shardKey, endToEndId: after },
+      );
+      return { shard, items: page.items, readTo: page.lastKey?.endToEndId as string | undefined };
     },
-    startKey,
+    { concurrency: shardsReadAtOnce },
   );
+  // Every shard with more has been read up to its readTo: nothing beyond the lowest of them is listed yet.
+  const horizons = reads.flatMap((r) => (r.readTo === undefined ? [] : [r.readTo]));
+  let horizon = horizons.length ? horizons.reduce((low, id) => (id < low ? id : low)) : undefined;
+  let items = reads.flatMap((r) => r.items).filter((p) => horizon === undefined || p.endToEndId <= horizon);
+  items.sort((a, b) => (a.endToEndId < b.endToEndId ? -1 : 1));
+  if (items.length > limit) {
+    items = items.slice(0, limit);
+    horizon = items.at(-1)!.endToEndId;
+  }
+  for (const read of reads) {
+    const start = starts.shards[read.shard]!;
+    if (horizon === undefined || (read.readTo !== undefined && read.readTo <= horizon)) {
+      // Read and listed to its end, or to where its Query stopped.
+      if (read.readTo === undefined) start.done = true;
+      else start.after = read.readTo;
+    } else {
+      // Listed up to the horizon: the next page reads it again from there.
+      const lastListed = read.items.filter((p) => p.endToEndId <= horizon!).at(-1)?.endToEndId;
+      if (lastListed !== undefined) start.after = lastListed;
+      if (read.readTo === undefined && lastListed === read.items.at(-1)?.endToEndId) start.done = true;
+    }
+  }
+  const more = starts.shards.some((s) => !s.done);
+  return { items, ...(more && { lastKey: starts as unknown as Record<string, unknown> }) };
 }
 
 export interface ChunkDone {
@@ -464,12 +565,13 @@ export type SettleResult = 'applied' | 'already' | 'unknown' | 'conflict';
 
 /** RECORDED (or, for a late return, SETTLED) to the bank's outcome; a return releases the claim. */
 export async function applyBankOutcome(
-  batchId: string,
+  batch: PaymentsOf,
   endToEndId: string,
   outcome: { status: 'SETTLED' | 'RETURNED'; reason?: string },
   at: string,
 ): Promise<SettleResult> {
-  const key = { batchId, endToEndId };
+  const { batchId } = batch;
+  const key = paymentKey(batch, endToEndId);
   const paymentUpdate = {
     TableName: tableName('payments'),
     Key: key,
@@ -519,36 +621,8 @@ export async function applyBankOutcome(
   }
 }
 
-export async function paymentStatusCounts(batchId: string): Promise<Record<PaymentStatus, number>> {
+export async function paymentStatusCounts(batch: PaymentsOf): Promise<Record<PaymentStatus, number>> {
   const counts: Record<PaymentStatus, number> = { PLANNED: 0, RECORDED: 0, SETTLED: 0, RETURNED: 0 };
-  for await (const item of queryAll({
-    TableName: tableName('payments'),
-    KeyConditionExpression: 'batchId = :batch',
-    ProjectionExpression: '#status',
-    ExpressionAttributeNames: { '#status': 'status' },
-    ExpressionAttributeValues: { ':batch': batchId },
-    ConsistentRead: true,
-  })) {
-    counts[item.status as PaymentStatus]++;
-  }
+  await forEachPayment<{ status: PaymentStatus }>(batch, { attributes: ['status'] }, (item) => counts[item.status]++);
   return counts;
-}
-
-/** Streams a bank file into its Object Lock bucket (multipart): a failing stream leaves no object. */
-export async function uploadBankFile(key: string, body: Readable, contentType: string): Promise<void> {
-  await new Upload({
-    client: s3(),
-    params: { Bucket: bucketName('bankFiles'), Key: key, Body: body, ContentType: contentType },
-    queueSize: 2,
-    leavePartsOnError: false,
-  }).done();
-}
-
-export async function putExport(key: string, body: string, contentType: string): Promise<void> {
-  await s3().send(new PutObjectCommand({ Bucket: bucketName('exports'), Key: key, Body: body, ContentType: contentType }));
-}
-
-export async function readExport(key: string): Promise<string> {
-  const result = await s3().send(new GetObjectCommand({ Bucket: bucketName('exports'), Key: key }));
-  return result.Body!.transformToString('utf-8');
 }

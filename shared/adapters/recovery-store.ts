@@ -5,13 +5,14 @@ import pMap from 'p-map';
 import { BatchWriteCommand, DeleteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableName } from '../topology.ts';
 import type { HistoryEntry } from '../domain/registry.ts';
-import type { BatchStatus, PaymentRecord, PayoutBatch } from '../domain/payouts/batch.ts';
+import { paymentKey, type BatchStatus, type PaymentRecord, type PaymentsOf, type PayoutBatch } from '../domain/payouts/batch.ts';
 import { documents } from './clients.ts';
 import { collect, queryAll, scanAll } from './dynamo-pages.ts';
 import { isConditionFailure, updateParams, updateItem } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
 import { getItem, putNew } from './dynamo-items.ts';
 import { applicationIndexes } from './application-store.ts';
+import { batchPayments } from './payout-store.ts';
 
 /**
  * Moves a batch from any of `from` to `to`, recording who, when and why; false when it was in
@@ -47,26 +48,11 @@ export async function updateBatchIn(
   });
 }
 
-/** Every payment of a batch: key, claim, amount and status (no bank details). */
+/** Every payment of a batch, from all its write shards, in endToEndId order: key, claim, amount and status (no bank details). */
 export async function batchPaymentSummaries(
-  batchId: string,
+  batch: PaymentsOf,
 ): Promise<Array<Pick<PaymentRecord, 'endToEndId' | 'claimKey' | 'amountFen' | 'status'>>> {
-  return collect(
-    queryAll({
-      TableName: tableName('payments'),
-      KeyConditionExpression: 'batchId = :batch',
-      ProjectionExpression: 'endToEndId, claimKey, amountFen, #status',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':batch': batchId },
-      ConsistentRead: true,
-    }),
-    (item) => ({
-      endToEndId: item.endToEndId as string,
-      claimKey: item.claimKey as string,
-      amountFen: item.amountFen as number,
-      status: item.status as PaymentRecord['status'],
-    }),
-  );
+  return batchPayments(batch, { attributes: ['endToEndId', 'claimKey', 'amountFen', 'status'] });
 }
 
 /**
@@ -88,9 +74,9 @@ export async function releaseBatchClaims(batchId: string, claimKeys: readonly st
 }
 
 /** Removes payments from a batch (excluded by an operator); missing ones are fine. */
-export async function deletePayments(batchId: string, endToEndIds: readonly string[]): Promise<void> {
+export async function deletePayments(batch: PaymentsOf, endToEndIds: readonly string[]): Promise<void> {
   for (const endToEndId of endToEndIds) {
-    await documents().send(new DeleteCommand({ TableName: tableName('payments'), Key: { batchId, endToEndId } }));
+    await documents().send(new DeleteCommand({ TableName: tableName('payments'), Key: paymentKey(batch, endToEndId) }));
   }
 }
 
@@ -244,11 +230,11 @@ export async function chunkLeases(batchId: string): Promise<Array<Record<string,
  * still PLANNED: a stalled chunk worker can neither bring back a payment an operator excluded nor
  * record one twice. Returns how many it recorded.
  */
-export async function recordPlannedPayments(payments: ReadonlyArray<Pick<PaymentRecord, 'batchId' | 'endToEndId' | 'recordedAt'>>, concurrency = 16): Promise<number> {
+export async function recordPlannedPayments(payments: ReadonlyArray<Pick<PaymentRecord, 'batchShard' | 'endToEndId' | 'recordedAt'>>, concurrency = 16): Promise<number> {
   const outcomes = await pMap(
     payments,
     (p) =>
-      updateItem('payments', { batchId: p.batchId, endToEndId: p.endToEndId }, {
+      updateItem('payments', { batchShard: p.batchShard, endToEndId: p.endToEndId }, {
         set: { status: 'RECORDED', recordedAt: p.recordedAt },
         statusIn: ['PLANNED'],
       }),

@@ -1,6 +1,6 @@
 // Physical names of the resources a function may touch, and its few settings, read from the
 // environment that infra/ (on AWS) or local/ (on this machine) sets from the topology.
-import { paymentsPerChunk } from '../domain/payouts/batch.ts';
+import { maxPaymentShards, paymentsPerChunk } from '../domain/payouts/batch.ts';
 import {
   bucketEnv,
   queueEnv,
@@ -34,4 +34,20 @@ export function chunkSizeSetting(): number {
     throw new Error(`TUODI_PAYMENTS_PER_CHUNK must be an integer from 1 to ${paymentsPerChunk}, not ${JSON.stringify(raw)}`);
   }
   return size;
+}
+
+/**
+ * The payment write shards every new batch gets, from TUODI_PAYMENT_SHARDS, which only a local
+ * stack sets (so that tests cover several shards with a hundred people); undefined: decided from
+ * the batch's estimated size (domain paymentShardCount). Throws on a value outside 1 to
+ * maxPaymentShards.
+ */
+export function paymentShardsSetting(): number | undefined {
+  const raw = process.env.TUODI_PAYMENT_SHARDS;
+  if (raw === undefined || raw === '') return undefined;
+  const shards = Number(raw);
+  if (!Number.isSafeInteger(shards) || shards < 1 || shards > maxPaymentShards) {
+    throw new Error(`TUODI_PAYMENT_SHARDS must be an integer from 1 to ${maxPaymentShards}, not ${JSON.stringify(raw)}`);
+  }
+  return shards;
 }

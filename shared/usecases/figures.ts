@@ -392,7 +392,7 @@ export async function loadSourceForYear(year: string): Promise<SourceRecords> {
   const batches = await collect(allBatchFacts(), (i) => i);
   const payments: PaymentFacts[] = [];
   for (const { batchId, ...facts } of batches.filter((b) => b.period.startsWith(year))) {
-    for await (const item of paymentItemsOf(batchId)) {
+    for await (const item of paymentItemsOf({ batchId, paymentShards: facts.paymentShards })) {
       const type = facts.program === 'ONE_OFF_GRANTS' ? await grantType(item.recipientId as string) : undefined;
       payments.push(paymentFactsOf(item, facts, type));
     }

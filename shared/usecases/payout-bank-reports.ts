@@ -10,13 +10,13 @@ import type { Actor } from '../domain/actor.ts';
 import {
   applyBankOutcome,
   getProgressEntry,
+  getBatch,
   paymentStatusCounts,
-  putExport,
   putProgressEntry,
-  readExport,
   setReconciliation,
   transitionBatch,
 } from '../adapters/payout-store.ts';
+import { putExport, readExport } from '../adapters/bank-file-store.ts';
 import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
 import type { FileBody } from '../domain/actor.ts';
 import { payoutWorker } from '../domain/payouts/batch.ts';
@@ -89,15 +89,18 @@ export async function applyBankReport(batchId: string, reportId: string, now: Da
   const record = (await getProgressEntry(batchId, reportEntry(reportId))) as BankReport | undefined;
   if (!record) throw new Error(`report ${reportId} of ${batchId} does not exist`);
   if (record.status === 'APPLIED') return 'already-applied';
+  // Its shard count says under which partition key each reported payment is (paymentKey).
+  const batch = await getBatch(batchId);
+  if (!batch) throw new Error(`payout batch ${batchId} does not exist`);
   const entries = record.returnAll
-    ? await everyRecordedPaymentReturned(batchId, record.returnAll.reason)
+    ? await everyRecordedPaymentReturned(batch, record.returnAll.reason)
     : parseStatusReport(await readExport(record.objectKey), { finalStatuses: payerFinalStatuses }).entries;
   const at = now.toISOString();
   const tally = { applied: { SETTLED: 0, RETURNED: 0 }, already: 0, conflicts: 0, unknown: [] as string[] };
   await pMap(
     entries,
     async (entry) => {
-      const result = await applyBankOutcome(batchId, entry.endToEndId, { status: entry.status, reason: [entry.reasonCode, entry.reason].filter(Boolean).join(' ') || undefined }, at);
+      const result = await applyBankOutcome(batch, entry.endToEndId, { status: entry.status, reason: [entry.reasonCode, entry.reason].filter(Boolean).join(' ') || undefined }, at);
       if (result === 'applied') tally.applied[entry.status]++;
       else if (result === 'already') tally.already++;
       else if (result === 'unknown') tally.unknown.push(entry.endToEndId);
@@ -105,7 +108,7 @@ export async function applyBankReport(batchId: string, reportId: string, now: Da
     },
     { concurrency: 16 },
   );
-  const counts = await paymentStatusCounts(batchId);
+  const counts = await paymentStatusCounts(batch);
   const reconciliation = { settled: counts.SETTLED, returned: counts.RETURNED, pending: counts.RECORDED };
   await setReconciliation(batchId, reconciliation);
   if (reconciliation.pending === 0) {

@@ -29,7 +29,7 @@ export async function payChunk(
   const range = batch.chunks?.[chunk];
   if (!range) throw new Error(`batch ${batchId} has no chunk ${chunk}`);
   if (!(await getChunkDone(batchId, chunk))) {
-    const payments = await chunkPayments(batchId, range);
+    const payments = await chunkPayments(batch, range);
     if (payments.length !== range.count) {
       throw new Error(`chunk ${chunk} of ${batchId}: ${payments.length} payments found, ${range.count} planned`);
     }

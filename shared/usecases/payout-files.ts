@@ -5,7 +5,8 @@ import { dateInChina } from '../domain/clock.ts';
 import { BankFileError, writePain001, writePaymentsCsv, type Payment } from '../domain/payouts/bank-files.ts';
 import { finalStatusesSchema, type FinalStatuses } from '../domain/payouts/status-report.ts';
 import { type PaymentRecord, type PayoutBatch } from '../domain/payouts/batch.ts';
-import { chunkPayments, chunksDone, getBatch, transitionBatch, uploadBankFile } from '../adapters/payout-store.ts';
+import { chunkPayments, chunksDone, getBatch, transitionBatch } from '../adapters/payout-store.ts';
+import { uploadBankFile } from '../adapters/bank-file-store.ts';
 import payerFile from '../../data/payer.json' with { type: 'json' };
 import { payoutWorker } from '../domain/payouts/batch.ts';
 
@@ -29,7 +30,7 @@ export async function* bankFilePayments(batch: PayoutBatch): AsyncGenerator<Paym
   let next = 0;
   const readAhead = () => {
     while (reads.length < rangesReadAhead && next < ranges.length) {
-      const read = chunkPayments(batch.batchId, ranges[next++]!);
+      const read = chunkPayments(batch, ranges[next++]!);
       read.catch(() => undefined); // awaited below; a reader that stops early leaves no unhandled rejection
       reads.push(read);
     }

@@ -12,12 +12,13 @@
 //
 // After PAID_OUT money comes back only through the bank's status report (API.md, payout batches).
 import { AppError, refusal } from '../domain/errors.ts';
-import { chunkRanges, reportEntry, type BatchStatus, type PayoutBatch } from '../domain/payouts/batch.ts';
+import { chunkRanges, reportEntry, type BatchStatus, type PaymentsOf, type PayoutBatch } from '../domain/payouts/batch.ts';
 import { wholeFileRejection } from '../domain/payouts/whole-file-rejection.ts';
 import type { StatusEntry } from '../domain/payouts/status-report.ts';
 import type { Actor } from '../domain/actor.ts';
 import { chunkSizeSetting } from '../adapters/resources.ts';
-import { getBatch, getProgressEntry, readExport } from '../adapters/payout-store.ts';
+import { getBatch, getProgressEntry } from '../adapters/payout-store.ts';
+import { readExport } from '../adapters/bank-file-store.ts';
 import { send } from '../adapters/queue.ts';
 import {
   batchPaymentSummaries,
@@ -48,8 +49,9 @@ async function refuse(batchId: string, action: string, allowed: readonly string[
  * Releases every claim an ended (REJECTED or CANCELLED) batch holds and marks it done. Repeatable:
  * the sweeper runs it again for a batch whose release was cut short.
  */
-export async function releaseEndedBatchClaims(batchId: string, now: Date): Promise<number> {
-  const payments = await batchPaymentSummaries(batchId);
+export async function releaseEndedBatchClaims(batch: PaymentsOf, now: Date): Promise<number> {
+  const { batchId } = batch;
+  const payments = await batchPaymentSummaries(batch);
   const released = await releaseBatchClaims(batchId, payments.map((p) => p.claimKey), now.toISOString());
   await updateBatchIn(batchId, ['REJECTED', 'CANCELLED'], { set: { claimsReleasedAt: now.toISOString() } });
   return released;
@@ -65,18 +67,18 @@ export async function rejectBatch(batchId: string, actor: Actor, reason: string,
   if (!(await transitionBatchFrom(batchId, ['PENDING_APPROVAL'], 'REJECTED', entry))) {
     await refuse(batchId, 'rejected', ['PENDING_APPROVAL']);
   }
-  const released = await releaseEndedBatchClaims(batchId, now);
+  const released = await releaseEndedBatchClaims(batch, now);
   return { id: batchId, status: 'REJECTED' as const, claimsReleased: released };
 }
 
 /** Ends a batch whose bank files have not left: CANCELLED, its people released. */
 export async function cancelBatch(batchId: string, actor: Actor, reason: string, now: Date) {
-  await existingBatch(batchId);
+  const batch = await existingBatch(batchId);
   const entry = { at: now.toISOString(), by: actor.sub, action: 'CANCELLED', reason };
   if (!(await transitionBatchFrom(batchId, cancellableStatuses, 'CANCELLED', entry, { remove: ['pendingRetry'] }))) {
     await refuse(batchId, 'cancelled', cancellableStatuses);
   }
-  const released = await releaseEndedBatchClaims(batchId, now);
+  const released = await releaseEndedBatchClaims(batch, now);
   return { id: batchId, status: 'CANCELLED' as const, claimsReleased: released };
 }
 
@@ -122,7 +124,7 @@ export async function retryBatch(
     await send('payoutPlans', { kind: 'plan', batchId });
     return { id: batchId, status: 'PLANNING' as const };
   }
-  const payments = new Map((await batchPaymentSummaries(batchId)).map((p) => [p.endToEndId, p]));
+  const payments = new Map((await batchPaymentSummaries(batch)).map((p) => [p.endToEndId, p]));
   const details = exclude.flatMap((id, i) =>
     payments.has(id) ? [] : [{ path: `excludeEndToEndIds.${i}`, message: `${id} is not a payment of batch ${batchId}` }],
   );
@@ -151,11 +153,11 @@ export async function finishRetry(batchId: string, now: Date) {
   const retry = batch.pendingRetry;
   if (batch.status !== 'FAILED' || !retry) return { id: batchId, status: batch.status };
   const excluded = new Set(retry.excludeEndToEndIds);
-  const all = await batchPaymentSummaries(batchId);
+  const all = await batchPaymentSummaries(batch);
   const leaving = all.filter((p) => excluded.has(p.endToEndId));
   // Claims first: a crash after the deletes would otherwise leave claims no payment points to.
   await releaseBatchClaims(batchId, leaving.map((p) => p.claimKey), now.toISOString());
-  await deletePayments(batchId, leaving.map((p) => p.endToEndId));
+  await deletePayments(batch, leaving.map((p) => p.endToEndId));
   const remaining = all.filter((p) => !excluded.has(p.endToEndId));
   await deleteChunkEntries(batchId);
   const planned = { count: remaining.length, totalFen: remaining.reduce((sum, p) => sum + p.amountFen, 0) };
@@ -212,8 +214,8 @@ export async function returnWholeFile(batchId: string, reportId: string, actor: 
 }
 
 /** A whole-file rejection applied as "every payment returned": one RETURNED entry per RECORDED payment. */
-export async function everyRecordedPaymentReturned(batchId: string, reason: string): Promise<StatusEntry[]> {
-  const payments = await batchPaymentSummaries(batchId);
+export async function everyRecordedPaymentReturned(batch: PaymentsOf, reason: string): Promise<StatusEntry[]> {
+  const payments = await batchPaymentSummaries(batch);
   return payments
     .filter((p) => p.status === 'RECORDED')
     .map((p) => ({ endToEndId: p.endToEndId, status: 'RETURNED' as const, reason }));

@@ -6,12 +6,14 @@ import { endToEndId } from '../domain/payouts/end-to-end-id.ts';
 import {
   chunkRanges,
   claimKeyFor,
+  paymentKey,
+  paymentShardCount,
   planAttemptPrefix,
   planSegmentEntry,
   type PaymentRecord,
   type PayoutBatch,
 } from '../domain/payouts/batch.ts';
-import { chunkSizeSetting } from '../adapters/resources.ts';
+import { chunkSizeSetting, paymentShardsSetting } from '../adapters/resources.ts';
 import {
   activeRecipients,
   claimAndPlan,
@@ -48,14 +50,21 @@ export function planSegmentCount(program: PayoutBatch['program'], estimatedCandi
   return Math.min(planSegmentBounds.max, Math.max(planSegmentBounds.min, wanted));
 }
 
-/** The batch's segment count: fixed once by the first planner that asks (older batches: the program's default). */
-async function segmentCountOf(batch: PayoutBatch): Promise<number> {
-  if (batch.planSegments !== undefined) return batch.planSegments;
+/**
+ * The batch's segment count and payment write shards: fixed together once by the first planner
+ * that asks, from the same estimate (grants and reimbursements: one shard). Older batches: the
+ * program's default segments and one shard. Returns the batch with both set.
+ */
+async function withPlanCounts(batch: PayoutBatch): Promise<PayoutBatch & { planSegments: number }> {
+  if (batch.planSegments !== undefined) return { ...batch, planSegments: batch.planSegments };
   const isRegistry = batch.program !== 'ONE_OFF_GRANTS' && batch.program !== 'HOSPITAL_REIMBURSEMENT';
   const estimate = isRegistry ? await estimatedActiveRecipients(batch.categories) : 0;
-  const fixed = await fixPlanSegmentCount(batch.batchId, planSegmentCount(batch.program, estimate));
+  const fixed = await fixPlanSegmentCount(batch.batchId, {
+    planSegments: planSegmentCount(batch.program, estimate),
+    paymentShards: paymentShardsSetting() ?? paymentShardCount(estimate),
+  });
   // Undefined only when the batch left PLANNING without a count (a batch planned before counts were stored).
-  return fixed ?? planSegmentCount(batch.program);
+  return { ...batch, ...(fixed ?? { planSegments: planSegmentCount(batch.program) }) };
 }
 
 async function candidatesFor(batch: PayoutBatch, segment: number, segments: number): Promise<PayeeCandidate[]> {
@@ -120,8 +129,8 @@ async function planSegment(
   // Records older than the edges' ceilings are not paid blind: no single payment above the largest ceiling.
   const payable = candidates.filter((c) => c.bankName && c.bankAccount && c.amountFen <= maxCeilingFen);
   const payments: PaymentRecord[] = payable.map((c) => ({
+    ...paymentKey(batch, endToEndId({ batchId: batch.batchId, program: batch.program, period: batch.period, recipientId: c.payeeId })),
     batchId: batch.batchId,
-    endToEndId: endToEndId({ batchId: batch.batchId, program: batch.program, period: batch.period, recipientId: c.payeeId }),
     recipientId: c.payeeId,
     ...(c.category && { category: c.category }),
     claimKey: claimKeyFor(batch.program, batch.period, c.payeeId),
@@ -174,14 +183,15 @@ export async function fanOutPlanning(batchId: string, now: Date): Promise<string
   const batch = await getBatch(batchId);
   if (!batch) throw new Error(`payout batch ${batchId} does not exist`);
   if (batch.status !== 'PLANNING') return 'already-planned';
-  const count = await segmentCountOf(batch);
+  const counted = await withPlanCounts(batch);
+  const count = counted.planSegments;
   const all = Array.from({ length: count }, (_, i) => i);
   await createPlanSegments(batchId, all, batch.planAttempt);
   const done = new Set(
     (await progressEntries(batchId, planAttemptPrefix(batch.planAttempt))).filter((s) => s.planDoneAt).map((s) => s.entry),
   );
   const pending = all.filter((segment) => !done.has(planSegmentEntry(segment, batch.planAttempt)));
-  if (pending.length === 0) return finishPlanning({ ...batch, planSegments: count }, now.toISOString());
+  if (pending.length === 0) return finishPlanning(counted, now.toISOString());
   await sendAll('payoutPlans', pending.map((segment) => ({ kind: 'planSegment' as const, batchId, segment })));
   return `fanned-out:${pending.length}`;
 }
@@ -195,9 +205,11 @@ export async function fanOutPlanning(batchId: string, now: Date): Promise<string
  * its unfinished segments over as new planSegment messages.
  */
 export async function planBatch(batchId: string, now: Date, options: PlanOptions = {}): Promise<string> {
-  const batch = await getBatch(batchId);
-  if (!batch) throw new Error(`payout batch ${batchId} does not exist`);
-  if (batch.status !== 'PLANNING') return 'already-planned';
+  const stored = await getBatch(batchId);
+  if (!stored) throw new Error(`payout batch ${batchId} does not exist`);
+  if (stored.status !== 'PLANNING') return 'already-planned';
+  // Every payment this planner writes goes under the batch's fixed shard count.
+  const batch = await withPlanCounts(stored);
   const owner = options.owner ?? `planner-${randomUUID()}`;
   const leaseMs = options.leaseMs ?? 30_000;
   const started = Date.now();
@@ -205,7 +217,7 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
   const margin = handoverMarginMs(timeLeftMs());
   const outOfTime = () => timeLeftMs() < margin;
   const at = now.toISOString();
-  const count = await segmentCountOf(batch);
+  const count = batch.planSegments;
   const segments = (options.segments ?? Array.from({ length: count }, (_, i) => i)).filter((s) => s < count);
   await createPlanSegments(batchId, segments, batch.planAttempt);
   const outcomes = await Promise.all(
@@ -240,7 +252,7 @@ export async function planBatch(batchId: string, now: Date, options: PlanOptions
   }
   // Every planner writes its segment's end before reading the others' (consistently), so the
   // last to finish sees all done; finishing twice is harmless (the status moves once).
-  return finishPlanning({ ...batch, planSegments: count }, at);
+  return finishPlanning(batch, at);
 }
 
 /** Once every segment is done: the plan from the stored payments, and PLANNING → PENDING_APPROVAL (or FAILED) once. */
@@ -252,7 +264,7 @@ async function finishPlanning(batch: PayoutBatch, at: string): Promise<string> {
   const sum = (field: keyof SegmentOutcome) => done.reduce((total, s) => total + ((s[field] as number) ?? 0), 0);
   const skipped = { alreadyPlannedOrPaid: sum('heldElsewhere'), noBankAccount: sum('noBankAccount'), overCeiling: sum('overCeiling') };
   const selected = sum('selected');
-  const { endToEndIds, totalFen } = await storedPlan(batchId);
+  const { endToEndIds, totalFen } = await storedPlan(batch);
   if (endToEndIds.length === 0 || !Number.isSafeInteger(totalFen)) {
     const reason =
       endToEndIds.length === 0

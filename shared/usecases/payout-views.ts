@@ -58,9 +58,9 @@ export async function listBatchPayments(
   query: { status?: PaymentStatus; limit: number },
   startKey: StartKey | undefined,
 ) {
-  await existingBatch(batchId);
+  const batch = await existingBatch(batchId);
   const returns = query.status === 'RETURNED';
-  const page = returns ? await returnsPage(batchId, query.limit, startKey) : await paymentsPage(batchId, query.status, query.limit, startKey);
+  const page = returns ? await returnsPage(batchId, query.limit, startKey) : await paymentsPage(batch, query.status, query.limit, startKey);
   const claims = returns ? await claimsByKey(page.items.map((p) => p.claimKey)) : new Map();
   const nextOf = (p: PaymentRecord) => {
     const claim = claims.get(p.claimKey);

@@ -192,7 +192,7 @@ export async function recoverStalledWork(now: Date, options: SweepOptions = {}):
       await finishRetry(batch.batchId, now);
       result.retriesFinished++;
     } else if ((batch.status === 'REJECTED' || batch.status === 'CANCELLED') && untouchedSince(lastAt, 'payoutChunks')) {
-      await releaseEndedBatchClaims(batch.batchId, now);
+      await releaseEndedBatchClaims(batch, now);
       result.claimReleases++;
     } else if (batch.status === 'PAID_OUT') {
       for (const report of await applyingReports(batch.batchId)) {

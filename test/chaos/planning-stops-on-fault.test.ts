@@ -8,7 +8,7 @@ import { documents } from '../../shared/adapters/clients.ts';
 import { acquireLease } from '../../shared/adapters/lease.ts';
 import { claimAndPlan } from '../../shared/adapters/payout-store.ts';
 import { tableName } from '../../shared/adapters/resources.ts';
-import type { PaymentRecord } from '../../shared/domain/payouts/batch.ts';
+import { paymentKey, type PaymentRecord } from '../../shared/domain/payouts/batch.ts';
 import { startTestStack, type TestStack } from '../support/local-stack.ts';
 import { aroundAdapterCalls, InjectedFault } from './faults.ts';
 
@@ -27,8 +27,8 @@ it('starts no planning transaction after one has failed', async () => {
   const period = '2024-03';
   // 20 groups of 25 (one transaction each), planned 4 at a time.
   const payments: PaymentRecord[] = Array.from({ length: 500 }, (_, n) => ({
+    ...paymentKey({ batchId }, `E202403${String(n).padStart(8, '0')}`),
     batchId,
-    endToEndId: `E202403${String(n).padStart(8, '0')}`,
     recipientId: `rcp_fault_${n}`,
     category: 'DIBAO',
     claimKey: `MONTHLY_BENEFIT#${period}#rcp_fault_${n}`,

@@ -45,6 +45,11 @@ export interface PayoutBatch {
   planAttempt?: number;
   /** How many segments planning fans out to, fixed by the first planner (older batches: the program's default). */
   planSegments?: number;
+  /**
+   * How many write shards the batch's payments are spread over (partition keys `batchId#0` …),
+   * fixed with planSegments by the first planner; absent (older batches): one.
+   */
+  paymentShards?: number;
   program: PayoutProgram;
   period: string;
   title: string;
@@ -71,6 +76,8 @@ export interface PayoutBatch {
 }
 
 export interface PaymentRecord {
+  /** The payments table's partition key: `batchId#shard` (paymentKey). */
+  batchShard: string;
   batchId: string;
   endToEndId: string;
   recipientId: string;
@@ -97,6 +104,48 @@ export interface PaymentRecord {
  */
 export function claimKeyFor(program: PayoutProgram, period: string, payeeId: string): string {
   return program === 'ONE_OFF_GRANTS' ? `${program}#${payeeId}` : `${program}#${period}#${payeeId}`;
+}
+
+/**
+ * Most write shards one batch's payments are spread over. DynamoDB caps each partition key at
+ * 1,000 write units/s; 40 keys reach 40,000/s, an on-demand table's default maximum once warm
+ * (README "A province: 1,000,000 recipients on AWS").
+ */
+export const maxPaymentShards = 40;
+/**
+ * Payments per write shard: a batch gets one shard per this many estimated payments, so a shard
+ * takes 25,000 × (2 planning + 1 paying) write units, 75 s at 1,000/s, whatever the batch's size up
+ * to 1,000,000; a batch under 25,000 keeps one shard (its readers make one query, as before shards).
+ */
+export const paymentsPerShard = 25_000;
+
+/** The shard count for a batch of about `estimatedPayments`: from 1 to maxPaymentShards. */
+export function paymentShardCount(estimatedPayments: number, perShard = paymentsPerShard): number {
+  return Math.min(maxPaymentShards, Math.max(1, Math.ceil(estimatedPayments / perShard)));
+}
+
+/**
+ * The shard of a payment: FNV-1a (32-bit) of its endToEndId, modulo the batch's shard count. The
+ * endToEndId ends in a hash already; hashing the whole id spreads ids whatever their prefix.
+ */
+export function paymentShardOf(endToEndId: string, shards: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < endToEndId.length; i++) hash = Math.imul(hash ^ endToEndId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % shards;
+}
+
+/** A batch as its payments' readers need it: its id and its shard count (absent: one). */
+export type PaymentsOf = Pick<PayoutBatch, 'batchId' | 'paymentShards'>;
+
+export const paymentShardKey = (batchId: string, shard: number) => `${batchId}#${shard}`;
+
+/** Every partition key of the batch's payments, shard 0 first. */
+export const paymentShardKeys = (batch: PaymentsOf): string[] =>
+  Array.from({ length: batch.paymentShards ?? 1 }, (_, shard) => paymentShardKey(batch.batchId, shard));
+
+/** The payments table key of one payment of the batch. */
+export function paymentKey(batch: PaymentsOf, endToEndId: string): { batchShard: string; endToEndId: string } {
+  return { batchShard: paymentShardKey(batch.batchId, paymentShardOf(endToEndId, batch.paymentShards ?? 1)), endToEndId };
 }
 
 /** Splits the batch's endToEndIds, sorted, into consecutive ranges of at most `size`. */
