@@ -1,9 +1,11 @@
 // Creates the topology's tables, queues and buckets in the emulators, as the CDK stack
 // creates them on AWS. Existing ones (DynamoDB Local keeps its files) are left as they are.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
+  DeleteTableCommand,
   DescribeTableCommand,
   DynamoDBClient,
   ResourceInUseException,
@@ -11,7 +13,8 @@ import {
   UpdateTimeToLiveCommand,
   type AttributeDefinition,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { paymentShardKey } from '../shared/domain/payouts/batch.ts';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, HeadBucketCommand, NotFound, S3Client } from '@aws-sdk/client-s3';
 import {
@@ -23,6 +26,7 @@ import {
   tables,
   visibilityTimeoutSeconds,
   type QueueName,
+  type TableName,
   type TableSpec,
 } from '../shared/topology.ts';
 import { localRegion, type EmulatorEndpoints } from './emulators.ts';
@@ -61,7 +65,7 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
   // one by one that is a few seconds of round trips on a loaded machine.
   const createTables = (Object.entries(tables) as Array<[keyof typeof tables, TableSpec]>).map(async ([name, spec]) => {
     const tableName = `${options.prefix}-${name}`;
-    await createTable(dynamodb, tableName, spec);
+    await createTable(dynamodb, tableName, spec, name);
     env[tableEnv(name)] = tableName;
   });
 
@@ -109,7 +113,49 @@ export async function provision(options: ProvisionOptions): Promise<Provisioned>
   return { env, queueUrls, deadLetterQueueUrls };
 }
 
-async function createTable(client: DynamoDBClient, tableName: string, spec: TableSpec): Promise<void> {
+/**
+ * How an item kept (DynamoDB Local's files under `.local/`) from before its table's partition key
+ * changed gets the new key. Payments before write shards (issue 14): every batch had one shard.
+ */
+const rekeyKeptItem: Partial<Record<TableName, (item: Record<string, unknown>) => Record<string, unknown>>> = {
+  payments: (item) => ({ ...item, batchShard: paymentShardKey(item.batchId as string, 0) }),
+};
+
+/**
+ * Rebuilds a kept table whose partition key is not the topology's: its items read, saved to a file
+ * in the temporary folder (named in the log, kept if a step fails), the table created anew and the
+ * items written back with their new key. Local data only: a deployed table is never rebuilt here.
+ */
+async function rekeyKeptTable(client: DynamoDBClient, tableName: string, spec: TableSpec, name: TableName, keyNow: string): Promise<void> {
+  const rekey = rekeyKeptItem[name];
+  if (!rekey) throw new Error(`table ${tableName} is keyed ${keyNow}, the topology says ${spec.partitionKey.name}, and no rekey is known: remove the data folder`);
+  const documents = DynamoDBDocumentClient.from(client);
+  const items: Array<Record<string, unknown>> = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey, ConsistentRead: true }));
+    items.push(...(page.Items ?? []).map(rekey));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  const saved = join(tmpdir(), `${tableName}-rekey-${Date.now()}.json`);
+  writeFileSync(saved, JSON.stringify(items));
+  console.warn(`${tableName}: keyed ${keyNow}, now ${spec.partitionKey.name}; rebuilding with its ${items.length} items (saved in ${saved} until done)`);
+  await client.send(new DeleteTableCommand({ TableName: tableName }));
+  for (let gone = false; !gone; ) {
+    gone = await client.send(new DescribeTableCommand({ TableName: tableName })).then(() => false, (error: unknown) => (error as Error).name === 'ResourceNotFoundException' || Promise.reject(error));
+  }
+  await createTable(client, tableName, spec, name);
+  for (let i = 0; i < items.length; i += 25) {
+    let pending = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    while (pending.length > 0) {
+      const result = await documents.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    }
+  }
+  rmSync(saved);
+}
+
+async function createTable(client: DynamoDBClient, tableName: string, spec: TableSpec, name: TableName): Promise<void> {
   const keys = [spec.partitionKey, spec.sortKey, ...(spec.globalSecondaryIndexes ?? []).flatMap((g) => [g.partitionKey, g.sortKey])];
   const attributes = new Map<string, AttributeDefinition>();
   for (const key of keys) if (key) attributes.set(key.name, { AttributeName: key.name, AttributeType: key.type });
@@ -137,8 +183,11 @@ async function createTable(client: DynamoDBClient, tableName: string, spec: Tabl
     }
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
-    // A table kept from before its stream was declared gets one now.
     const existing = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    // A table kept from before its partition key changed is rebuilt with its items rekeyed.
+    const keyNow = existing.Table?.KeySchema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
+    if (keyNow && keyNow !== spec.partitionKey.name) return rekeyKeptTable(client, tableName, spec, name, keyNow);
+    // A table kept from before its stream was declared gets one now.
     if (spec.stream && !existing.Table?.StreamSpecification?.StreamEnabled) {
       await client.send(
         new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: spec.stream } }),

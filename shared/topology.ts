@@ -608,7 +608,7 @@ export const functions = {
   },
   payPayoutChunks: {
     entry: 'functions/pay-payout-chunks/handler.ts',
-    trigger: { type: 'queue', queue: 'payoutChunks', batchSize: 1, maxConcurrency: 10 /* a batch's payments share one partition key (~1,000 writes/s): 10 chunk workers already fill it; 200 would only throttle and starve the API */ },
+    trigger: { type: 'queue', queue: 'payoutChunks', batchSize: 1, maxConcurrency: 10 /* a large batch's payments spread over its write shards (up to 40 keys × 1,000 writes/s); 10 workers of 500-payment chunks fill a warm table's 40,000/s, 200 would only throttle and starve the API */ },
     timeoutSeconds: 120,
     memoryMiB: 1024,
     access: {
@@ -641,8 +641,8 @@ export const functions = {
     memoryMiB: 1024,
     access: {
       tables: {
-        // Reconciliation figures and PAID_OUT → RECONCILED: updates only.
-        payoutBatches: { operations: ['update'] },
+        // Read for its payment shard count (each outcome's key); reconciliation figures and PAID_OUT → RECONCILED.
+        payoutBatches: { operations: ['get', 'update'] },
         // Each outcome a conditional update (a return in a transaction with its claim's release); counted by query.
         payments: { operations: ['get', 'query', 'update'] },
         payoutClaims: { operations: ['update'] },

@@ -11,6 +11,7 @@ import { documents } from '../../shared/adapters/clients.ts';
 import { tableName } from '../../shared/adapters/resources.ts';
 import { dateInChina } from '../../shared/domain/clock.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
+import { paymentKey } from '../../shared/domain/payouts/batch.ts';
 import { openConsoleBrowser, screenshot, seriousViolations, signInAs, type Watch } from '../support/browser.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
@@ -238,7 +239,7 @@ describe('a failed batch retried with one payment excluded, and approved again b
     await documents().send(
       new UpdateCommand({
         TableName: tableName('payments'),
-        Key: { batchId: failedId, endToEndId: tampered },
+        Key: paymentKey({ batchId: failedId }, tampered),
         UpdateExpression: 'SET amountFen = :more',
         ExpressionAttributeValues: { ':more': 12_000 },
       }),

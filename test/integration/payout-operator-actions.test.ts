@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk
 import { documents } from '../../shared/adapters/clients.ts';
 import { tableName } from '../../shared/adapters/resources.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
+import { paymentKey, paymentShardKey } from '../../shared/domain/payouts/batch.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { validIdNumber } from '../support/id-numbers.ts';
 
@@ -141,7 +142,7 @@ describe('retry', () => {
     await documents().send(
       new UpdateCommand({
         TableName: tableName('payments'),
-        Key: { batchId: batch.id, endToEndId: tampered!.endToEndId },
+        Key: paymentKey({ batchId: batch.id }, tampered!.endToEndId),
         UpdateExpression: 'SET amountFen = :more',
         ExpressionAttributeValues: { ':more': 6_000 },
       }),
@@ -207,7 +208,7 @@ describe("a step's last allowed receive", () => {
     const batch = await plannedBatch(period);
     // Fault: a payment of the only chunk disappears, so recording the chunk fails on every receive.
     const [gone] = await payments(batch.id);
-    await documents().send(new DeleteCommand({ TableName: tableName('payments'), Key: { batchId: batch.id, endToEndId: gone!.endToEndId } }));
+    await documents().send(new DeleteCommand({ TableName: tableName('payments'), Key: paymentKey({ batchId: batch.id }, gone!.endToEndId) }));
     expect((await stack.call('POST', `/payout-batches/${batch.id}/approve`, { token: checker })).status).toBe(202);
     const failed = await inStatus(batch.id, ['FAILED', 'PAID_OUT'], 60_000);
     expect(failed.status).toBe('FAILED');
@@ -288,8 +289,8 @@ describe('claims of an ended batch', () => {
     const claims = await documents().send(
       new QueryCommand({
         TableName: tableName('payments'),
-        KeyConditionExpression: 'batchId = :b',
-        ExpressionAttributeValues: { ':b': batch.id },
+        KeyConditionExpression: 'batchShard = :b',
+        ExpressionAttributeValues: { ':b': paymentShardKey(batch.id, 0) },
         ProjectionExpression: 'claimKey',
       }),
     );
