@@ -11,7 +11,8 @@ import { freePort, startEmulators, type EmulatorEndpoints } from './emulators.ts
 import { startHttpApi, loadRoutes } from './http-api.ts';
 import { loadHandler, type Handler } from './lambda-runtime.ts';
 import { guardClients } from './grant-guard.ts';
-import { dynamodb, s3, s3Presigner, sqs as queueClient } from '../shared/adapters/clients.ts';
+import { dynamodb, sqs as queueClient } from '../shared/adapters/clients.ts';
+import { s3, s3Presigner } from '../shared/adapters/s3-clients.ts';
 import { localRegion, provision } from './provision.ts';
 import { localSecrets } from './secrets.ts';
 import { startPoller, type Poller } from './queue-poller.ts';

@@ -1,6 +1,6 @@
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { dispatchChunks } from '../../shared/usecases/payout-chunks.ts';
-import { messageAttempt, payChunkLeased, payoutStepGaveUp } from '../../shared/usecases/recovery.ts';
+import { messageAttempt, payChunkLeased, payoutStepGaveUp } from '../../shared/usecases/leased-work.ts';
 
 export const handler = sqsWorker(
   'payoutChunks',

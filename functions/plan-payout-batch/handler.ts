@@ -1,6 +1,6 @@
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { fanOutPlanning, planBatch } from '../../shared/usecases/payout-planning.ts';
-import { messageAttempt, payoutStepGaveUp } from '../../shared/usecases/recovery.ts';
+import { messageAttempt, payoutStepGaveUp } from '../../shared/usecases/leased-work.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
 // A plan message fans the batch out into one planSegment message per segment; workers plan the

@@ -6,7 +6,8 @@ import type { ApplicationRecord, ApplicationType } from '../domain/applications.
 import { AppError } from '../domain/errors.ts';
 import type { HistoryEntry } from '../domain/registry.ts';
 import { collect, queryAll, readPage } from './dynamo-pages.ts';
-import { documents, s3 } from './clients.ts';
+import { documents } from './clients.ts';
+import { s3 } from './s3-clients.ts';
 import { cancellationCodes, updateParams, type UpdateSpec, updateIf } from './dynamo-update.ts';
 import { bucketName, tableName } from './resources.ts';
 import { getItem, putNew } from './dynamo-items.ts';
@@ -216,4 +217,19 @@ export async function writePublicNotice(objectKey: string, text: string): Promis
 
 export async function deletePublicNotice(objectKey: string): Promise<void> {
   await s3().send(new DeleteObjectCommand({ Bucket: bucketName('exports'), Key: objectKey }));
+}
+
+/** Applications SUBMITTED (waiting for their assessment): id, when submitted, the last failure if any. */
+export async function submittedApplications(): Promise<Array<{ id: string; submittedAt: string; lastFailure?: { at: string } }>> {
+  return collect(
+    queryAll({
+      TableName: tableName('applications'),
+      IndexName: applicationIndexes.byStatus,
+      KeyConditionExpression: '#status = :submitted',
+      ProjectionExpression: 'id, submittedAt, lastFailure',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':submitted': 'SUBMITTED' },
+    }),
+    (item) => item as { id: string; submittedAt: string; lastFailure?: { at: string } },
+  );
 }

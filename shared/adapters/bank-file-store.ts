@@ -3,7 +3,7 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { s3 } from './clients.ts';
+import { s3 } from './s3-clients.ts';
 import { bucketName } from './resources.ts';
 
 /** Streams a bank file into its Object Lock bucket (multipart): a failing stream leaves no object. */

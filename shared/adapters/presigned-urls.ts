@@ -2,7 +2,7 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { BucketName } from '../topology.ts';
-import { s3Presigner } from './clients.ts';
+import { s3Presigner } from './s3-clients.ts';
 import { bucketName } from './resources.ts';
 
 /**

@@ -11,7 +11,6 @@ import { collect, queryAll, scanAll } from './dynamo-pages.ts';
 import { isConditionFailure, updateParams, updateItem } from './dynamo-update.ts';
 import { tableName } from './resources.ts';
 import { getItem, putNew } from './dynamo-items.ts';
-import { applicationIndexes } from './application-store.ts';
 import { batchPayments } from './payout-store.ts';
 
 /**
@@ -162,21 +161,6 @@ export async function runningImports(): Promise<Array<{ importId: string; create
       ConsistentRead: true,
     }),
     (item) => item as { importId: string; createdAt: string; leaseExpiresAt?: number },
-  );
-}
-
-/** Applications SUBMITTED (waiting for their assessment): id, when submitted, the last failure if any. */
-export async function submittedApplications(): Promise<Array<{ id: string; submittedAt: string; lastFailure?: { at: string } }>> {
-  return collect(
-    queryAll({
-      TableName: tableName('applications'),
-      IndexName: applicationIndexes.byStatus,
-      KeyConditionExpression: '#status = :submitted',
-      ProjectionExpression: 'id, submittedAt, lastFailure',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':submitted': 'SUBMITTED' },
-    }),
-    (item) => item as { id: string; submittedAt: string; lastFailure?: { at: string } },
   );
 }
 

@@ -1,7 +1,8 @@
 // Fault injection at the SDK clients the handlers share (AWS mocks for fault injection only): a
 // middleware on the DynamoDB and S3 clients sees each command with the queue delivery running it
 // (currentDelivery) and may hold it back or fail it before or after it is applied.
-import { dynamodb, s3 } from '../../shared/adapters/clients.ts';
+import { dynamodb } from '../../shared/adapters/clients.ts';
+import { s3 } from '../../shared/adapters/s3-clients.ts';
 import { currentDelivery, type Delivery } from '../support/local-stack.ts';
 import type { AdapterFault } from './fault-plan.ts';
 

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documents, s3 } from '../../shared/adapters/clients.ts';
+import { documents } from '../../shared/adapters/clients.ts';
+import { s3 } from '../../shared/adapters/s3-clients.ts';
 import { bucketName, tableName } from '../../shared/adapters/resources.ts';
 import { applicationStatuses } from '../../shared/domain/applications.ts';
 import { addDays, dateInChina } from '../../shared/domain/clock.ts';
