@@ -1,6 +1,6 @@
 // The relief-application routes: request and response schemas and who may call each. The
 // handlers validate with them and the OpenAPI document is generated from them.
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import {
   assessmentReasonCodes,
   applicationStatuses,
@@ -24,29 +24,25 @@ import { amountProblem, maxCeilingFen, textLimits, textSchema } from '../domain/
 const text = textSchema;
 /** At most the policy's ceiling in force today (data/policy.json, amountCeilingsFen). */
 const ceilingFen = (ceiling: (c: PolicyVersion['amountCeilingsFen']) => number, rule: string) =>
-  fenSchema.superRefine((amount, ctx) => {
+  fenSchema.check(z.superRefine((amount, ctx) => {
     const problem = amountProblem(amount, ceiling(policyInForce(loadDefaultPolicies(), dateInChina(new Date())).amountCeilingsFen), rule);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  }));
 
 const memberSchema = z.object({
   name: text(textLimits.personName),
-  idNumber: idNumberSchema.meta({ description: 'Resident ID number (GB 11643), 18 characters.' }),
+  idNumber: z.withMeta(idNumberSchema, { description: 'Resident ID number (GB 11643), 18 characters.' }),
   relation: z.enum(relations),
   monthlyIncomeFen: ceilingFen((c) => c.monthlyIncome, 'the monthly income ceiling'),
   disability: z.enum(disabilities),
 });
 
-const countSchema = z.number().int('must be a whole number').min(0, 'must not be negative').max(99);
+const countSchema = z.number().check(z.int('must be a whole number'), z.gte(0, 'must not be negative'), z.lte(99));
 
 const householdSchema = z.object({
   township: text(textLimits.township),
   address: text(textLimits.address),
-  members: z
-    .array(memberSchema)
-    .min(1, 'must list at least one member')
-    .max(30, 'may list at most 30 members')
-    .superRefine((members, ctx) => {
+  members: z.array(memberSchema).check(z.minLength(1, 'must list at least one member'), z.maxLength(30, 'may list at most 30 members'), z.superRefine((members, ctx) => {
       const heads = members.filter((m) => m.relation === 'HEAD').length;
       if (heads !== 1) ctx.addIssue({ code: 'custom', message: `must have exactly one HEAD member; has ${heads}` });
       const seen = new Map<string, number>();
@@ -56,30 +52,22 @@ const householdSchema = z.object({
           ctx.addIssue({ code: 'custom', path: [i, 'idNumber'], message: `is the same person as member ${earlier}` });
         } else seen.set(m.idNumber, i);
       });
-    }),
+    })),
   assets: z.object({ depositsFen: ceilingFen((c) => c.deposits, 'the deposits ceiling'), vehicles: countSchema, properties: countSchema }),
 });
 
-export const payeeSchema = z
-  .object({ bankName: bankNameSchema, bankAccount: bankAccountSchema })
-  .meta({
+export const payeeSchema = z.withMeta(z.object({ bankName: bankNameSchema, bankAccount: bankAccountSchema }), {
     id: 'Payee',
     description: "The household head's bank account: enrolled members and one-off grants are paid to it. Addition to the contract.",
   });
 
-export const applicationRequestSchema = z
-  .object({
+export const applicationRequestSchema = z.withMeta(z.object({
     type: z.enum(applicationTypes),
     household: householdSchema,
     reason: text(2000),
-    requestedAmountFen: fenSchema
-      .max(maxCeilingFen, `must be at most ${maxCeilingFen} fen`)
-      .positive('must be more than 0')
-      .optional()
-      .meta({ description: 'One-off grant types only: the amount asked for.' }),
-    payee: payeeSchema.optional(),
-  })
-  .superRefine((application, ctx) => {
+    requestedAmountFen: z.withMeta(z.optional(fenSchema.check(z.lte(maxCeilingFen, `must be at most ${maxCeilingFen} fen`), z.positive('must be more than 0'))), { description: 'One-off grant types only: the amount asked for.' }),
+    payee: z.optional(payeeSchema),
+  }).check(z.superRefine((application, ctx) => {
     if (application.requestedAmountFen !== undefined && isEnrolmentType(application.type)) {
       ctx.addIssue({
         code: 'custom',
@@ -87,8 +75,7 @@ export const applicationRequestSchema = z
         message: `is for one-off grant types; a ${application.type} benefit is set by the decision`,
       });
     }
-  })
-  .meta({
+  })), {
     id: 'ApplicationRequest',
     example: {
       type: 'DIBAO',
@@ -110,73 +97,58 @@ export const documentRequestSchema = z.object({
   kind: z.enum(documentKinds),
   fileName: text(200).check(z.regex(/^[^/\\\u0000-\u001f\u007f]+$/, 'must not contain slashes or control characters')),
   contentType: z.enum(uploadContentTypes, { error: `must be one of ${uploadContentTypes.join(', ')}` }),
-  sizeBytes: z
-    .number()
-    .int('must be a whole number of bytes')
-    .min(1, 'must be at least 1 byte')
-    .max(maxDocumentBytes, `must be at most ${maxDocumentBytes} bytes (10 MiB)`),
+  sizeBytes: z.number().check(z.int('must be a whole number of bytes'), z.gte(1, 'must be at least 1 byte'), z.lte(maxDocumentBytes, `must be at most ${maxDocumentBytes} bytes (10 MiB)`)),
 });
 export type DocumentRequest = z.output<typeof documentRequestSchema>;
 
-export const decisionRequestSchema = z
-  .object({
+export const decisionRequestSchema = z.withMeta(z.object({
     decision: z.enum(['APPROVE', 'REJECT']),
     reason: text(2000).check(z.meta({ description: 'Required: a decision, and above all a refusal, is given in writing with reasons.' })),
-    monthlyBenefitFen: fenSchema.optional().meta({
+    monthlyBenefitFen: z.withMeta(z.optional(fenSchema), {
       description: 'Approving DIBAO or TEKUN: required, per enrolled member per month (DIBAO at most the standard). MARGINAL: none.',
     }),
-    grantedAmountFen: fenSchema.optional().meta({
+    grantedAmountFen: z.withMeta(z.optional(fenSchema), {
       description: 'Approving a one-off type: at most the policy ceiling; defaults to requestedAmountFen.',
     }),
-  })
-  .meta({ id: 'DecisionRequest', example: { decision: 'APPROVE', reason: '入户调查属实', monthlyBenefitFen: 60_000 } });
+  }), { id: 'DecisionRequest', example: { decision: 'APPROVE', reason: '入户调查属实', monthlyBenefitFen: 60_000 } });
 
-export const objectionRequestSchema = z
-  .object({ text: text(2000) })
-  .meta({ id: 'ObjectionRequest', example: { text: '该户有一辆营运货车，未申报' } });
+export const objectionRequestSchema = z.withMeta(z.object({ text: text(2000) }), { id: 'ObjectionRequest', example: { text: '该户有一辆营运货车，未申报' } });
 
-const idPathSchema = z.object({ id: z.string().min(1).max(64) });
+const idPathSchema = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
-const historyEntrySchema = z
-  .object({
+const historyEntrySchema = z.withMeta(z.object({
     at: z.string(),
     by: z.string(),
     action: z.string(),
     reason: z.string(),
-    from: z.enum(applicationStatuses).optional(),
-    to: z.enum(applicationStatuses).optional(),
-  })
-  .meta({ id: 'ApplicationHistoryEntry' });
+    from: z.optional(z.enum(applicationStatuses)),
+    to: z.optional(z.enum(applicationStatuses)),
+  }), { id: 'ApplicationHistoryEntry' });
 
-const assessmentSchema = z
-  .object({
-    perCapitaIncomeFen: z.number().int(),
-    standardFen: z.number().int(),
-    marginalThresholdFen: z.number().int(),
-    depositsLimitFen: z.number().int(),
-    grantCeilingFen: z.number().int().nullable(),
+const assessmentSchema = z.withMeta(z.object({
+    perCapitaIncomeFen: z.number().check(z.int()),
+    standardFen: z.number().check(z.int()),
+    marginalThresholdFen: z.number().check(z.int()),
+    depositsLimitFen: z.number().check(z.int()),
+    grantCeilingFen: z.nullable(z.number().check(z.int())),
     eligible: z.boolean(),
-    reasons: z.array(z.string()).meta({ description: 'In English.' }),
-    reasonCodes: z
-      .array(
+    reasons: z.withMeta(z.array(z.string()), { description: 'In English.' }),
+    reasonCodes: z.withMeta(z.array(
         z.object({
           code: z.enum(assessmentReasonCodes),
-          values: z.record(z.string(), z.union([z.string(), z.number()])).meta({
+          values: z.withMeta(z.record(z.string(), z.union([z.string(), z.number()])), {
             description: 'The figures the reason names: amounts in fen (…Fen), ages in years, members masked (王*婧 (321081********1234)).',
           }),
         }),
-      )
-      .meta({
+      ), {
         description:
           'Addition to the contract: `reasons` one for one as stable codes with their figures, for clients to render in their own language (the console: Chinese). Empty for assessments made before it existed.',
       }),
     assessedOn: z.string(),
     policyEffectiveFrom: z.string(),
-  })
-  .meta({ id: 'Assessment' });
+  }), { id: 'Assessment' });
 
-export const applicationViewSchema = z
-  .object({
+export const applicationViewSchema = z.withMeta(z.object({
     id: z.string(),
     type: z.enum(applicationTypes),
     status: z.enum(applicationStatuses),
@@ -188,64 +160,59 @@ export const applicationViewSchema = z
           name: z.string(),
           idNumberMasked: z.string(),
           relation: z.enum(relations),
-          monthlyIncomeFen: z.number().int(),
+          monthlyIncomeFen: z.number().check(z.int()),
           disability: z.enum(disabilities),
         }),
       ),
-      assets: z.object({ depositsFen: z.number().int(), vehicles: z.number().int(), properties: z.number().int() }),
+      assets: z.object({ depositsFen: z.number().check(z.int()), vehicles: z.number().check(z.int()), properties: z.number().check(z.int()) }),
     }),
     reason: z.string(),
-    requestedAmountFen: z.number().int().nullable(),
-    payee: z.object({ bankName: z.string(), bankAccountMasked: z.string() }).nullable(),
+    requestedAmountFen: z.nullable(z.number().check(z.int())),
+    payee: z.nullable(z.object({ bankName: z.string(), bankAccountMasked: z.string() })),
     documents: z.array(
       z.object({
         documentId: z.string(),
         kind: z.enum(documentKinds),
         fileName: z.string(),
         contentType: z.string(),
-        sizeBytes: z.number().int(),
+        sizeBytes: z.number().check(z.int()),
         addedAt: z.string(),
         addedBy: z.string(),
-        downloadUrl: z.string().meta({ description: 'Presigned GET, valid for 5 minutes.' }),
+        downloadUrl: z.withMeta(z.string(), { description: 'Presigned GET, valid for 5 minutes.' }),
       }),
     ),
-    assessment: assessmentSchema.nullable(),
-    decision: z
-      .object({
+    assessment: z.nullable(assessmentSchema),
+    decision: z.nullable(z.object({
         decision: z.enum(['APPROVE', 'REJECT']),
         reason: z.string(),
         decidedAt: z.string(),
         decidedBy: z.string(),
-        monthlyBenefitFen: z.number().int().optional(),
-        grantedAmountFen: z.number().int().optional(),
-      })
-      .nullable(),
-    noticeEndsOn: z.string().nullable(),
-    noticeDocumentUrl: z.string().nullable().meta({ description: 'While on public notice: the masked notice to post, presigned GET.' }),
+        monthlyBenefitFen: z.optional(z.number().check(z.int())),
+        grantedAmountFen: z.optional(z.number().check(z.int())),
+      })),
+    noticeEndsOn: z.nullable(z.string()),
+    noticeDocumentUrl: z.withMeta(z.nullable(z.string()), { description: 'While on public notice: the masked notice to post, presigned GET.' }),
     objections: z.array(z.object({ at: z.string(), by: z.string(), text: z.string() })),
     createdAt: z.string(),
     createdBy: z.string(),
     updatedAt: z.string(),
-    submittedAt: z.string().nullable(),
-    submittedBy: z.string().nullable(),
-    enrolledAt: z.string().nullable(),
-  })
-  .meta({ id: 'Application' });
+    submittedAt: z.nullable(z.string()),
+    submittedBy: z.nullable(z.string()),
+    enrolledAt: z.nullable(z.string()),
+  }), { id: 'Application' });
 export type ApplicationView = z.output<typeof applicationViewSchema>;
 
-export const applicationSummarySchema = z
-  .object({
+export const applicationSummarySchema = z.withMeta(z.object({
     id: z.string(),
     type: z.enum(applicationTypes),
     status: z.enum(applicationStatuses),
     township: z.string(),
     headName: z.string(),
-    memberCount: z.number().int(),
+    memberCount: z.number().check(z.int()),
     createdAt: z.string(),
     updatedAt: z.string(),
-    noticeEndsOn: z.string().nullable(),
-  })
-  .meta({ id: 'ApplicationSummary' });
+    noticeEndsOn: z.nullable(z.string()),
+  }), { id: 'ApplicationSummary' });
 export type ApplicationSummary = z.output<typeof applicationSummarySchema>;
 
 const staff = ['caseworker', 'reviewer'] as const;
@@ -320,13 +287,11 @@ export const getApplicationHistory = defineOperation({
   responses: { 200: { description: 'Oldest first', schema: pageSchema(historyEntrySchema) } },
 });
 
-export const listApplicationsQuerySchema = pageQuerySchema.extend({
-  status: z.enum(applicationStatuses).optional(),
+export const listApplicationsQuerySchema = z.extend(pageQuerySchema, {
+  status: z.optional(z.enum(applicationStatuses)),
   township: z.optional(text(100)),
-  type: z.enum(applicationTypes).optional(),
-  createdBy: z
-    .optional(text(128))
-    .meta({ description: 'Addition to the contract: only applications filed by this subject (a "my applications" list passes its own `sub`).' }),
+  type: z.optional(z.enum(applicationTypes)),
+  createdBy: z.withMeta(z.optional(text(128)), { description: 'Addition to the contract: only applications filed by this subject (a "my applications" list passes its own `sub`).' }),
 });
 export type ListApplicationsQuery = z.output<typeof listApplicationsQuerySchema>;
 

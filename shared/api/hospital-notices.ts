@@ -1,30 +1,25 @@
 // Request and response schemas of the hospital-notice routes: the handlers validate with them
 // and the OpenAPI document is generated from them.
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { fenSchema, idNumberSchema, isoDateSchema } from '../http/schemas.ts';
 import { pageQuerySchema, pageSchema } from '../http/schemas.ts';
 import { validateDischargeAmounts } from '../domain/settlement.ts';
 import { defineOperation } from '../http/operation.ts';
 
-const noticeNoSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _')
-  .meta({ description: "The hospital's own number for the notice; unique per hospital.", example: 'ZY2026112900017' });
+const noticeNoSchema = z.withMeta(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _')), { description: "The hospital's own number for the notice; unique per hospital.", example: 'ZY2026112900017' });
 
 const instantSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' });
 
-export const admissionNoticeSchema = z
-  .object({
+export const admissionNoticeSchema = z.withMeta(z.object({
     noticeNo: noticeNoSchema,
     kind: z.literal('ADMISSION'),
     patient: z.object({
-      idNumber: idNumberSchema.meta({ description: 'Resident ID number (GB 11643), 18 characters.' }),
-      name: z.string().trim().min(1, 'is required').max(50),
+      idNumber: z.withMeta(idNumberSchema, { description: 'Resident ID number (GB 11643), 18 characters.' }),
+      name: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(50)),
     }),
     admittedAt: instantSchema,
-    diagnosis: z.string().max(500).optional(),
-  })
-  .meta({
+    diagnosis: z.optional(z.string().check(z.maxLength(500))),
+  }), {
     id: 'AdmissionNotice',
     example: {
       noticeNo: 'ZY2026112900017',
@@ -37,7 +32,7 @@ export const admissionNoticeSchema = z
 
 /** A discharge as the hospital bills it (amounts in fen): the notice and the trial settlement share it. */
 const dischargeBill = {
-  admissionNoticeNo: noticeNoSchema.meta({ description: 'The noticeNo of the admission at the same hospital.' }),
+  admissionNoticeNo: z.withMeta(noticeNoSchema, { description: 'The noticeNo of the admission at the same hospital.' }),
   dischargedAt: instantSchema,
   totalCostFen: fenSchema,
   insurancePaidFen: fenSchema,
@@ -53,24 +48,19 @@ const dischargeBillExample = {
   nonCoveredFen: 50_000,
 };
 /** The bill's amounts must be consistent (shared/domain/settlement.ts): each problem is an issue on its field. */
-function checkDischargeBill(bill: Parameters<typeof validateDischargeAmounts>[0], ctx: z.RefinementCtx) {
+function checkDischargeBill(bill: Parameters<typeof validateDischargeAmounts>[0], ctx: z.core.$RefinementCtx) {
   for (const problem of validateDischargeAmounts(bill)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
 }
 
-export const dischargeNoticeSchema = z
-  .object({ noticeNo: noticeNoSchema, kind: z.literal('DISCHARGE'), ...dischargeBill })
-  .superRefine(checkDischargeBill)
-  .meta({ id: 'DischargeNotice', example: { noticeNo: 'CY2026120600003', kind: 'DISCHARGE', ...dischargeBillExample } });
+export const dischargeNoticeSchema = z.withMeta(z.object({ noticeNo: noticeNoSchema, kind: z.literal('DISCHARGE'), ...dischargeBill }).check(z.superRefine(checkDischargeBill)), { id: 'DischargeNotice', example: { noticeNo: 'CY2026120600003', kind: 'DISCHARGE', ...dischargeBillExample } });
 
-export const reversalNoticeSchema = z
-  .object({
+export const reversalNoticeSchema = z.withMeta(z.object({
     noticeNo: noticeNoSchema,
     kind: z.literal('REVERSAL'),
-    originalNoticeNo: noticeNoSchema.meta({
+    originalNoticeNo: z.withMeta(noticeNoSchema, {
       description: 'The noticeNo of the admission or discharge of the same hospital to undo.',
     }),
-  })
-  .meta({
+  }), {
     id: 'ReversalNotice',
     example: { noticeNo: 'CX2026120600001', kind: 'REVERSAL', originalNoticeNo: 'CY2026120600003' },
   });
@@ -93,53 +83,37 @@ export const noticeStatusSchema = z.enum([
 ]);
 export type NoticeStatus = z.output<typeof noticeStatusSchema>;
 
-export const noticeAcceptedSchema = z
-  .object({ id: z.string(), status: z.literal('RECEIVED') })
-  .meta({ id: 'NoticeAccepted', example: { id: 'hn_3b1f0c9e8d7a6b5c4d3e2f1a', status: 'RECEIVED' } });
+export const noticeAcceptedSchema = z.withMeta(z.object({ id: z.string(), status: z.literal('RECEIVED') }), { id: 'NoticeAccepted', example: { id: 'hn_3b1f0c9e8d7a6b5c4d3e2f1a', status: 'RECEIVED' } });
 
-const settlementSchema = z
-  .object({
-    outOfPocketFen: z.number().int(),
-    medicalAssistanceFen: z.number().int(),
-    patientPaysFen: z.number().int(),
-    annualUsedFen: z.number().int(),
-    annualCapFen: z.number().int(),
-  })
-  .meta({ id: 'Settlement' });
+const settlementSchema = z.withMeta(z.object({
+    outOfPocketFen: z.number().check(z.int()),
+    medicalAssistanceFen: z.number().check(z.int()),
+    patientPaysFen: z.number().check(z.int()),
+    annualUsedFen: z.number().check(z.int()),
+    annualCapFen: z.number().check(z.int()),
+  }), { id: 'Settlement' });
 
 const decisionSchema = z.object({
   eligible: z.boolean(),
-  category: z
-    .enum(['DIBAO', 'MARGINAL', 'TEKUN'])
-    .nullable()
-    .meta({ description: 'Named only when the guarantee is granted or a discharge settles.' }),
+  category: z.withMeta(z.nullable(z.enum(['DIBAO', 'MARGINAL', 'TEKUN'])), { description: 'Named only when the guarantee is granted or a discharge settles.' }),
   reason: z.string(),
 });
 
-export const noticeViewSchema = z
-  .object({
+export const noticeViewSchema = z.withMeta(z.object({
     id: z.string(),
     noticeNo: z.string(),
     kind: z.enum(['ADMISSION', 'DISCHARGE', 'REVERSAL']),
     status: noticeStatusSchema,
     receivedAt: z.string(),
-    decidedAt: z.string().nullable(),
-    patient: z.object({ name: z.string(), idNumberMasked: z.string() }).nullable(),
-    decision: decisionSchema.nullable(),
-    settlement: settlementSchema.nullable(),
-    admissionNoticeNo: z.string().nullable().meta({ description: 'A discharge: the admission it settles.' }),
-    originalNoticeNo: z.string().nullable().meta({ description: 'A reversal: the notice it undoes.' }),
-    reversedAssistanceFen: z
-      .number()
-      .int()
-      .nullable()
-      .meta({ description: 'An applied reversal: the medical assistance given back to the annual cap.' }),
-    reversed: z
-      .object({ noticeNo: z.string(), by: z.string(), at: z.string() })
-      .nullable()
-      .meta({ description: 'Set once a REVERSAL undid this notice: which one, who posted it, when it was applied.' }),
-  })
-  .meta({
+    decidedAt: z.nullable(z.string()),
+    patient: z.nullable(z.object({ name: z.string(), idNumberMasked: z.string() })),
+    decision: z.nullable(decisionSchema),
+    settlement: z.nullable(settlementSchema),
+    admissionNoticeNo: z.withMeta(z.nullable(z.string()), { description: 'A discharge: the admission it settles.' }),
+    originalNoticeNo: z.withMeta(z.nullable(z.string()), { description: 'A reversal: the notice it undoes.' }),
+    reversedAssistanceFen: z.withMeta(z.nullable(z.number().check(z.int())), { description: 'An applied reversal: the medical assistance given back to the annual cap.' }),
+    reversed: z.withMeta(z.nullable(z.object({ noticeNo: z.string(), by: z.string(), at: z.string() })), { description: 'Set once a REVERSAL undid this notice: which one, who posted it, when it was applied.' }),
+  }), {
     id: 'HospitalNotice',
     example: {
       id: 'hn_9c2d4e6f8a0b1c3d5e7f9a1b',
@@ -170,11 +144,7 @@ export const noticeViewSchema = z
 export type NoticeView = z.output<typeof noticeViewSchema>;
 
 const preferSchema = z.object({
-  Prefer: z
-    .string()
-    .max(200)
-    .optional()
-    .meta({ description: 'RFC 7240 `wait=N` (seconds, at most 5): answer 200 with the decided notice when decided within N seconds.' }),
+  Prefer: z.withMeta(z.optional(z.string().check(z.maxLength(200))), { description: 'RFC 7240 `wait=N` (seconds, at most 5): answer 200 with the decided notice when decided within N seconds.' }),
 });
 
 export const postHospitalNotice = defineOperation({
@@ -200,19 +170,14 @@ export const getHospitalNotice = defineOperation({
   summary: 'A notice with its decision and, for a discharge, its settlement.',
   description: "Only the hospital that posted it sees it; another hospital's notice answers 404.",
   roles: ['hospital'],
-  path: z.object({ id: z.string().min(1).max(64) }),
+  path: z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) }),
   responses: { 200: { description: 'The notice', schema: noticeViewSchema } },
 });
 
-export const preSettlementRequestSchema = z
-  .object({ kind: z.literal('DISCHARGE').optional(), ...dischargeBill })
-  .superRefine(checkDischargeBill)
-  .meta({ id: 'PreSettlementRequest', example: dischargeBillExample });
+export const preSettlementRequestSchema = z.withMeta(z.object({ kind: z.optional(z.literal('DISCHARGE')), ...dischargeBill }).check(z.superRefine(checkDischargeBill)), { id: 'PreSettlementRequest', example: dischargeBillExample });
 export type PreSettlementRequest = z.output<typeof preSettlementRequestSchema>;
 
-export const preSettlementSchema = z
-  .object({ settlement: settlementSchema.nullable(), decision: decisionSchema })
-  .meta({ id: 'PreSettlement' });
+export const preSettlementSchema = z.withMeta(z.object({ settlement: z.nullable(settlementSchema), decision: decisionSchema }), { id: 'PreSettlement' });
 
 export const postPreSettlement = defineOperation({
   summary: 'Trial settlement (预结算): the discharge arithmetic, stored and counted nowhere.',
@@ -225,27 +190,22 @@ export const postPreSettlement = defineOperation({
   responses: { 200: { description: 'The split the discharge would settle with now', schema: preSettlementSchema } },
 });
 
-export const dailyTotalsSchema = z
-  .object({
-    settled: z.number().int().meta({ description: 'Discharges received that day that settled (later reversed ones included).' }),
-    reversed: z.number().int().meta({ description: 'Reversals received that day that were APPLIED.' }),
-    medicalAssistanceFen: z
-      .number()
-      .int()
-      .meta({ description: "Assistance fronted: the day's settled discharges less the day's applied reversals (fen)." }),
-  })
-  .meta({ id: 'HospitalDailyTotals' });
+export const dailyTotalsSchema = z.withMeta(z.object({
+    settled: z.withMeta(z.number().check(z.int()), { description: 'Discharges received that day that settled (later reversed ones included).' }),
+    reversed: z.withMeta(z.number().check(z.int()), { description: 'Reversals received that day that were APPLIED.' }),
+    medicalAssistanceFen: z.withMeta(z.number().check(z.int()), { description: "Assistance fronted: the day's settled discharges less the day's applied reversals (fen)." }),
+  }), { id: 'HospitalDailyTotals' });
 
 export const listHospitalNotices = defineOperation({
   summary: "The calling hospital's own notices received on one China-time day, with the day's totals (reconciliation).",
   description:
     'Oldest first. `totals` covers the whole day whatever the page. A month of these totals is what HOSPITAL_REIMBURSEMENT pays the hospital.',
   roles: ['hospital'],
-  query: pageQuerySchema.extend({ date: isoDateSchema }),
+  query: z.extend(pageQuerySchema, { date: isoDateSchema }),
   responses: {
     200: {
       description: "The day's notices and totals",
-      schema: pageSchema(noticeViewSchema).extend({ date: z.string(), totals: dailyTotalsSchema }),
+      schema: z.extend(pageSchema(noticeViewSchema), { date: z.string(), totals: dailyTotalsSchema }),
     },
   },
 });
@@ -255,7 +215,7 @@ export const watchListItemSchema = z.object({
   name: z.string(),
   householdId: z.string(),
   category: z.enum(['DIBAO', 'MARGINAL', 'TEKUN']),
-  patientPaysFen: z.number().int().meta({ description: 'Out-of-pocket paid at discharges settled in the year, net of reversals.' }),
+  patientPaysFen: z.withMeta(z.number().check(z.int()), { description: 'Out-of-pocket paid at discharges settled in the year, net of reversals.' }),
 });
 
 export const getWatchList = defineOperation({
@@ -264,11 +224,11 @@ export const getWatchList = defineOperation({
     "The threshold is the policy's (`medicalAssistance.watchThreshold` in data/policy.json: a fixed amount, or a share of the local per-capita disposable income) in force at the year's end. " +
     'Caseworkers start a MEDICAL_EXPENSE application for the households listed (主动发现).',
   roles: ['reviewer'],
-  query: z.object({ year: z.string().regex(/^\d{4}$/, 'must be a year YYYY') }),
+  query: z.object({ year: z.string().check(z.regex(/^\d{4}$/, 'must be a year YYYY')) }),
   responses: {
     200: {
       description: 'The people at or above the threshold, highest first',
-      schema: z.object({ year: z.string(), thresholdFen: z.number().int(), items: z.array(watchListItemSchema) }).meta({ id: 'WatchList' }),
+      schema: z.withMeta(z.object({ year: z.string(), thresholdFen: z.number().check(z.int()), items: z.array(watchListItemSchema) }), { id: 'WatchList' }),
     },
   },
 });

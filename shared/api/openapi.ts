@@ -1,6 +1,6 @@
 // The OpenAPI 3.1 document, generated from the same operation definitions (zod schemas,
 // roles) that the handlers validate with, and from the topology's routes.
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { defineOperation, isOperation, type Operation } from '../http/operation.ts';
 import { errorEnvelopeSchema } from '../http/schemas.ts';
 import { auth, functions, requiredScopes, type FunctionName, type FunctionSpec } from '../topology.ts';
@@ -14,7 +14,7 @@ import * as reports from './reports.ts';
 export const getOpenApi = defineOperation({
   summary: 'This document.',
   roles: 'public',
-  responses: { 200: { description: 'OpenAPI 3.1', schema: z.object({ openapi: z.string() }).loose() } },
+  responses: { 200: { description: 'OpenAPI 3.1', schema: z.looseObject({ openapi: z.string() }) } },
 });
 
 const operationModules = { registry, hospitalNotices, payouts, applications, operatorActions, reports, openapi: { getOpenApi } };
@@ -45,7 +45,7 @@ export const operations = collectOperations();
 
 type JsonSchema = Record<string, unknown>;
 
-function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
+function schemaOf(schema: z.core.$ZodType, io: 'input' | 'output', components: Record<string, JsonSchema>): JsonSchema {
   const json = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
   delete json.$schema;
   const defs = (json.$defs ?? {}) as Record<string, JsonSchema>;
@@ -56,7 +56,7 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output', components: Record<
   return relink(json);
 }
 
-function parameters(schema: z.ZodType | undefined, where: 'path' | 'query' | 'header', components: Record<string, JsonSchema>) {
+function parameters(schema: z.core.$ZodType | undefined, where: 'path' | 'query' | 'header', components: Record<string, JsonSchema>) {
   if (!schema) return [];
   const json = schemaOf(schema, 'input', components) as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, property]) => ({

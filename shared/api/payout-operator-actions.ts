@@ -1,29 +1,23 @@
 // Operator actions on payout batches (see shared/usecases/payout-operator-actions.ts for the rules).
 // Every one is audited on the batch's history: who (the token's subject), when, and the reason given.
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { defineOperation } from '../http/operation.ts';
 
-const idPath = z.object({ id: z.string().min(1).max(64) });
-const reasonSchema = z.string().trim().min(1, 'is required').max(2000, 'is longer than 2000 characters');
+const idPath = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
+const reasonSchema = z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(2000, 'is longer than 2000 characters'));
 
-export const operatorReasonSchema = z.object({ reason: reasonSchema }).meta({ id: 'OperatorReason', example: { reason: '补贴标准调整，本批作废' } });
+export const operatorReasonSchema = z.withMeta(z.object({ reason: reasonSchema }), { id: 'OperatorReason', example: { reason: '补贴标准调整，本批作废' } });
 
-export const retryPayoutBatchSchema = z
-  .object({
+export const retryPayoutBatchSchema = z.withMeta(z.object({
     reason: reasonSchema,
-    excludeEndToEndIds: z
-      .array(z.string().min(1).max(64))
-      .max(1000, 'exclude at most 1000 payments in one retry')
-      .optional()
-      .meta({ description: "Payments to leave out (their recipients' claims are released); only for a batch that failed after approval." }),
-  })
-  .meta({ id: 'PayoutBatchRetry', example: { reason: '账户信息有误的两笔剔除后重新生成', excludeEndToEndIds: ['PS202612-7Q2M4K8Z0B3N5P7R9T1V3X5Z'] } });
+    excludeEndToEndIds: z.withMeta(z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(64))).check(z.maxLength(1000, 'exclude at most 1000 payments in one retry'))), { description: "Payments to leave out (their recipients' claims are released); only for a batch that failed after approval." }),
+  }), { id: 'PayoutBatchRetry', example: { reason: '账户信息有误的两笔剔除后重新生成', excludeEndToEndIds: ['PS202612-7Q2M4K8Z0B3N5P7R9T1V3X5Z'] } });
 
-const actionResult = (status: z.ZodType) =>
+const actionResult = (status: z.core.$ZodType) =>
   z.object({
     id: z.string(),
     status,
-    claimsReleased: z.number().int().optional().meta({ description: 'Claims released by this action (the people may be planned again for the program and period).' }),
+    claimsReleased: z.withMeta(z.optional(z.number().check(z.int())), { description: 'Claims released by this action (the people may be planned again for the program and period).' }),
   });
 
 export const rejectPayoutBatch = defineOperation({
@@ -60,7 +54,7 @@ export const returnWholeFile = defineOperation({
   description:
     "For a PAID_OUT batch and a stored report that is a pain.002 with group status RJCT, no transactions, and this batch's id as OrgnlMsgId (GET .../bank-results/{reportId} shows wholeFileRejection). Every RECORDED payment becomes RETURNED with the reason and its claim is released, in the background; the batch is then RECONCILED. Once per report.",
   roles: ['finance'],
-  path: idPath.extend({ reportId: z.string().min(1).max(64) }),
+  path: z.extend(idPath, { reportId: z.string().check(z.minLength(1), z.maxLength(64)) }),
   body: { kind: 'json', schema: operatorReasonSchema },
   responses: {
     202: { description: 'Being applied', schema: z.object({ reportId: z.string(), status: z.literal('APPLYING') }) },

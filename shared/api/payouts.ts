@@ -1,5 +1,5 @@
 // The payout-batch routes: schemas and operation definitions.
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { defineOperation } from '../http/operation.ts';
 import type { FileBody } from '../domain/actor.ts';
 import { fenSchema } from '../http/schemas.ts';
@@ -10,24 +10,15 @@ import { dateInChina } from '../domain/clock.ts';
 import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
 import { amountProblem, periodProblem, textLimits, textSchema } from '../domain/values.ts';
 
-const periodSchema = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')
-  .meta({ description: 'The month paid for.', example: '2026-12' });
+const periodSchema = z.withMeta(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')), { description: 'The month paid for.', example: '2026-12' });
 
-export const createPayoutBatchSchema = z
-  .object({
+export const createPayoutBatchSchema = z.withMeta(z.object({
     program: z.enum(payoutPrograms, { error: `must be one of ${payoutPrograms.join(', ')}` }),
     period: periodSchema,
     title: textSchema(textLimits.title),
-    categories: z
-      .array(z.enum(recipientCategories, { error: 'must be DIBAO, MARGINAL or TEKUN' }))
-      .min(1, 'name at least one category')
-      .refine((c) => new Set(c).size === c.length, 'must not repeat a category')
-      .optional(),
-    perPersonFen: fenSchema.positive('must be more than 0').optional(),
-  })
-  .superRefine((body, ctx) => {
+    categories: z.optional(z.array(z.enum(recipientCategories, { error: 'must be DIBAO, MARGINAL or TEKUN' })).check(z.minLength(1, 'name at least one category'), z.refine((c) => new Set(c).size === c.length, 'must not repeat a category'))),
+    perPersonFen: z.optional(fenSchema.check(z.positive('must be more than 0'))),
+  }).check(z.superRefine((body, ctx) => {
     // One window for periods and the policy's per-person ceiling (shared/domain/values.ts), as of today in China.
     const today = dateInChina(new Date());
     const period = periodProblem(body.period, today);
@@ -55,8 +46,7 @@ export const createPayoutBatchSchema = z
     if (!takesCategories && body.categories) {
       ctx.addIssue({ code: 'custom', path: ['categories'], message: `does not apply to ${body.program}` });
     }
-  })
-  .meta({
+  })), {
     id: 'NewPayoutBatch',
     example: {
       program: 'PRICE_SUBSIDY',
@@ -68,34 +58,27 @@ export const createPayoutBatchSchema = z
   });
 export type NewPayoutBatch = z.output<typeof createPayoutBatchSchema>;
 
-const idPath = z.object({ id: z.string().min(1).max(64) });
+const idPath = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
-const batchViewSchema = z
-  .object({
+const batchViewSchema = z.withMeta(z.object({
     id: z.string(),
     program: z.enum(payoutPrograms),
     period: z.string(),
     title: z.string(),
     categories: z.array(z.enum(recipientCategories)),
-    perPersonFen: z.number().int().nullable(),
+    perPersonFen: z.nullable(z.number().check(z.int())),
     status: z.enum(batchStatuses),
-    planned: z.object({ count: z.number().int(), totalFen: z.number().int() }).nullable(),
-    progress: z.object({ recorded: z.number().int(), failed: z.number().int() }),
-    files: z.object({ csvUrl: z.string(), pain001Url: z.string() }).nullable(),
-    skipped: z
-      .object({ alreadyPlannedOrPaid: z.number().int(), noBankAccount: z.number().int(), overCeiling: z.number().int().optional() })
-      .nullable()
-      .meta({ description: 'Selected but left out of this batch, and why.' }),
-    reconciliation: z
-      .object({ settled: z.number().int(), returned: z.number().int(), pending: z.number().int() })
-      .nullable(),
-    failureReason: z.string().nullable(),
+    planned: z.nullable(z.object({ count: z.number().check(z.int()), totalFen: z.number().check(z.int()) })),
+    progress: z.object({ recorded: z.number().check(z.int()), failed: z.number().check(z.int()) }),
+    files: z.nullable(z.object({ csvUrl: z.string(), pain001Url: z.string() })),
+    skipped: z.withMeta(z.nullable(z.object({ alreadyPlannedOrPaid: z.number().check(z.int()), noBankAccount: z.number().check(z.int()), overCeiling: z.optional(z.number().check(z.int())) })), { description: 'Selected but left out of this batch, and why.' }),
+    reconciliation: z.nullable(z.object({ settled: z.number().check(z.int()), returned: z.number().check(z.int()), pending: z.number().check(z.int()) })),
+    failureReason: z.nullable(z.string()),
     createdBy: z.string(),
-    approvedBy: z.string().nullable(),
-    retriedBy: z.string().nullable().meta({ description: 'Who asked for the last retry: like the maker, they may not approve it. Addition to the contract.' }),
+    approvedBy: z.nullable(z.string()),
+    retriedBy: z.withMeta(z.nullable(z.string()), { description: 'Who asked for the last retry: like the maker, they may not approve it. Addition to the contract.' }),
     history: z.array(z.object({ at: z.string(), by: z.string(), action: z.string(), reason: z.string() })),
-  })
-  .meta({ id: 'PayoutBatch' });
+  }), { id: 'PayoutBatch' });
 
 export const createPayoutBatch = defineOperation({
   summary: 'Prepare a payout batch (the maker); planning runs in the background.',
@@ -124,25 +107,23 @@ export const getPayoutBatch = defineOperation({
   responses: { 200: { description: 'The batch', schema: batchViewSchema } },
 });
 
-const batchSummarySchema = z
-  .object({
+const batchSummarySchema = z.withMeta(z.object({
     id: z.string(),
     program: z.enum(payoutPrograms),
     period: z.string(),
     title: z.string(),
     status: z.enum(batchStatuses),
-    planned: z.object({ count: z.number().int(), totalFen: z.number().int() }).nullable(),
-    reconciliation: z.object({ settled: z.number().int(), returned: z.number().int(), pending: z.number().int() }).nullable(),
+    planned: z.nullable(z.object({ count: z.number().check(z.int()), totalFen: z.number().check(z.int()) })),
+    reconciliation: z.nullable(z.object({ settled: z.number().check(z.int()), returned: z.number().check(z.int()), pending: z.number().check(z.int()) })),
     createdBy: z.string(),
     createdAt: z.string(),
-    approvedBy: z.string().nullable(),
-  })
-  .meta({ id: 'PayoutBatchSummary' });
+    approvedBy: z.nullable(z.string()),
+  }), { id: 'PayoutBatchSummary' });
 
-export const listPayoutBatchesQuerySchema = pageQuerySchema.extend({
-  status: z.enum(batchStatuses).optional(),
-  program: z.enum(payoutPrograms).optional(),
-  period: periodSchema.optional(),
+export const listPayoutBatchesQuerySchema = z.extend(pageQuerySchema, {
+  status: z.optional(z.enum(batchStatuses)),
+  program: z.optional(z.enum(payoutPrograms)),
+  period: z.optional(periodSchema),
 });
 export type ListPayoutBatchesQuery = z.output<typeof listPayoutBatchesQuerySchema>;
 
@@ -155,12 +136,10 @@ export const listPayoutBatches = defineOperation({
   responses: { 200: { description: 'A page of batches', schema: pageSchema(batchSummarySchema) } },
 });
 
-const paymentNextSchema = z
-  .object({
+const paymentNextSchema = z.withMeta(z.object({
     state: z.enum(['READY', 'PLANNED_AGAIN']),
-    batchId: z.string().nullable().meta({ description: 'PLANNED_AGAIN: the later batch holding the claim now.' }),
-  })
-  .meta({
+    batchId: z.withMeta(z.nullable(z.string()), { description: 'PLANNED_AGAIN: the later batch holding the claim now.' }),
+  }), {
     id: 'PaymentNext',
     description:
       'On each item of `status=RETURNED` (addition to the contract). READY: the return released the claim for (program, period, payee) and no batch holds it, so the next batch of the same program and period plans this payee (if still ACTIVE in its categories, with a bank account; ONE_OFF_GRANTS: any later ONE_OFF_GRANTS batch). PLANNED_AGAIN: a later batch holds it.',
@@ -172,49 +151,45 @@ export const listPayments = defineOperation({
     "With `status=RETURNED` (addition to the contract): read from a sparse index that holds returned payments only, oldest return first, each with `returnedAt` and `next`; otherwise in endToEndId order. Every item also carries the payee's `name` and masked account as the bank file had them (addition).",
   roles: ['finance'],
   path: idPath,
-  query: pageQuerySchema.extend({ status: z.enum(paymentStatuses).optional() }),
+  query: z.extend(pageQuerySchema, { status: z.optional(z.enum(paymentStatuses)) }),
   responses: {
     200: {
       description: 'A page of payments',
       schema: pageSchema(
-        z
-          .object({
+        z.withMeta(z.object({
             endToEndId: z.string(),
-            recipientId: z.string().meta({ description: 'The payee: a recipientId, a grant id (ONE_OFF_GRANTS) or a hospital id (HOSPITAL_REIMBURSEMENT).' }),
-            name: z.string().meta({ description: 'The creditor name the bank file carries. Addition to the contract.' }),
-            bankName: z.string().meta({ description: 'Addition to the contract.' }),
-            bankAccountMasked: z.string().meta({ description: 'All but the last 4 digits masked. Addition to the contract.' }),
-            amountFen: z.number().int(),
+            recipientId: z.withMeta(z.string(), { description: 'The payee: a recipientId, a grant id (ONE_OFF_GRANTS) or a hospital id (HOSPITAL_REIMBURSEMENT).' }),
+            name: z.withMeta(z.string(), { description: 'The creditor name the bank file carries. Addition to the contract.' }),
+            bankName: z.withMeta(z.string(), { description: 'Addition to the contract.' }),
+            bankAccountMasked: z.withMeta(z.string(), { description: 'All but the last 4 digits masked. Addition to the contract.' }),
+            amountFen: z.number().check(z.int()),
             status: z.enum(paymentStatuses),
-            returnReason: z.string().optional(),
-            returnedAt: z.string().optional(),
-            next: paymentNextSchema.optional(),
-          })
-          .meta({ id: 'PayoutPayment' }),
+            returnReason: z.optional(z.string()),
+            returnedAt: z.optional(z.string()),
+            next: z.optional(paymentNextSchema),
+          }), { id: 'PayoutPayment' }),
       ),
     },
   },
 });
 
-const reportViewSchema = z
-  .object({
+const reportViewSchema = z.withMeta(z.object({
     reportId: z.string(),
     status: z.enum(['APPLYING', 'APPLIED', 'FAILED']),
     format: z.enum(['pain.002', 'csv']),
-    entries: z.number().int(),
-    settled: z.number().int().nullable(),
-    returned: z.number().int().nullable(),
-    alreadyApplied: z.number().int().nullable(),
-    unknownEndToEndIds: z.array(z.string()).meta({ description: 'Ids in the report that are not payments of this batch (the first 1,000).' }),
-    unknownCount: z.number().int().nullable(),
+    entries: z.number().check(z.int()),
+    settled: z.nullable(z.number().check(z.int())),
+    returned: z.nullable(z.number().check(z.int())),
+    alreadyApplied: z.nullable(z.number().check(z.int())),
+    unknownEndToEndIds: z.withMeta(z.array(z.string()), { description: 'Ids in the report that are not payments of this batch (the first 1,000).' }),
+    unknownCount: z.nullable(z.number().check(z.int())),
     problems: z.array(z.object({ where: z.string(), message: z.string() })),
-    encoding: z.string().nullable().meta({ description: 'The encoding the report was read in (UTF-8, UTF-16LE/BE, GB18030). Addition to the contract.' }),
+    encoding: z.withMeta(z.nullable(z.string()), { description: 'The encoding the report was read in (UTF-8, UTF-16LE/BE, GB18030). Addition to the contract.' }),
     receivedAt: z.string(),
     receivedBy: z.string(),
-    wholeFileRejection: z.boolean().meta({ description: 'A pain.002 rejecting the whole file (group status RJCT, no transactions): POST .../return-all applies it.' }),
-    returnAll: z.object({ at: z.string(), by: z.string(), reason: z.string() }).nullable().meta({ description: 'Who applied it as every payment returned, when and why.' }),
-  })
-  .meta({ id: 'BankReport' });
+    wholeFileRejection: z.withMeta(z.boolean(), { description: 'A pain.002 rejecting the whole file (group status RJCT, no transactions): POST .../return-all applies it.' }),
+    returnAll: z.withMeta(z.nullable(z.object({ at: z.string(), by: z.string(), reason: z.string() })), { description: 'Who applied it as every payment returned, when and why.' }),
+  }), { id: 'BankReport' });
 
 export const postBankResults = defineOperation<FileBody, { id: string }>({
   summary: "Reconcile the bank's status report: ISO 20022 pain.002 XML or CSV endToEndId,status,reason.",
@@ -231,7 +206,7 @@ export const postBankResults = defineOperation<FileBody, { id: string }>({
   responses: {
     202: {
       description: 'Stored; being applied',
-      schema: z.object({ reportId: z.string(), status: z.literal('APPLYING'), entries: z.number().int() }),
+      schema: z.object({ reportId: z.string(), status: z.literal('APPLYING'), entries: z.number().check(z.int()) }),
     },
   },
 });
@@ -239,6 +214,6 @@ export const postBankResults = defineOperation<FileBody, { id: string }>({
 export const getBankResults = defineOperation({
   summary: 'How a bank status report was applied.',
   roles: ['finance'],
-  path: idPath.extend({ reportId: z.string().min(1).max(64) }),
+  path: z.extend(idPath, { reportId: z.string().check(z.minLength(1), z.maxLength(64)) }),
   responses: { 200: { description: 'The report', schema: reportViewSchema } },
 });

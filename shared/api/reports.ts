@@ -1,5 +1,5 @@
 // 统计: the report routes (contract "Reports (统计) (v1.1)"): schemas and operation definitions.
-import * as z from 'zod';
+import * as z from '../zod-mini.ts';
 import { defineOperation } from '../http/operation.ts';
 import { grantTypes, personPrograms } from '../domain/figures.ts';
 import { recipientCategories } from '../domain/registry.ts';
@@ -7,32 +7,21 @@ import { recipientCategories } from '../domain/registry.ts';
 const staff = ['caseworker', 'reviewer', 'finance'] as const;
 
 export const reportFormats = ['json', 'xlsx', 'csv'] as const;
-const formatSchema = z
-  .enum(reportFormats, { error: 'must be json, xlsx or csv' })
-  .default('json')
-  .meta({ description: 'json (default), xlsx (one sheet per table, Chinese headers) or csv (one line per figure).' });
+const formatSchema = z.withMeta(z._default(z.enum(reportFormats, { error: 'must be json, xlsx or csv' }), 'json'), { description: 'json (default), xlsx (one sheet per table, Chinese headers) or csv (one line per figure).' });
 
-export const monthSchema = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')
-  .meta({ example: '2022-12' });
-const yearSchema = z.string().regex(/^\d{4}$/, 'must be a year YYYY').meta({ example: '2022' });
+export const monthSchema = z.withMeta(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')), { example: '2022-12' });
+const yearSchema = z.withMeta(z.string().check(z.regex(/^\d{4}$/, 'must be a year YYYY')), { example: '2022' });
 
-const count = z.number().int();
-const suppressed = z.union([count, z.literal('<5')]).meta({ description: 'A count; 1 to 4 shows as "<5".' });
-const perCategory = <T extends z.ZodType>(schema: T) => z.object(Object.fromEntries(recipientCategories.map((c) => [c, schema])) as Record<(typeof recipientCategories)[number], T>);
+const count = z.number().check(z.int());
+const suppressed = z.withMeta(z.union([count, z.literal('<5')]), { description: 'A count; 1 to 4 shows as "<5".' });
+const perCategory = <T extends z.core.$ZodType>(schema: T) => z.object(Object.fromEntries(recipientCategories.map((c) => [c, schema])) as Record<(typeof recipientCategories)[number], T>);
 const householdsPeople = z.object({ households: count, people: count });
-const byTownship = z
-  .record(z.string(), perCategory(z.object({ households: suppressed, people: suppressed })))
-  .meta({ description: 'By township: households and people at the date; counts from 1 to 4 show as "<5".' });
-const coverage = z
-  .object({ registryRecordedFrom: z.string().nullable(), complete: z.boolean(), note: z.string() })
-  .meta({ description: 'Figures before the registry was first recorded in Tuodi are incomplete.' });
+const byTownship = z.withMeta(z.record(z.string(), perCategory(z.object({ households: suppressed, people: suppressed }))), { description: 'By township: households and people at the date; counts from 1 to 4 show as "<5".' });
+const coverage = z.withMeta(z.object({ registryRecordedFrom: z.nullable(z.string()), complete: z.boolean(), note: z.string() }), { description: 'Figures before the registry was first recorded in Tuodi are incomplete.' });
 const programLines = z.object(Object.fromEntries(personPrograms.map((p) => [p, z.object({ amountFen: count, personTimes: count })])));
 const grantLines = z.object(Object.fromEntries(grantTypes.map((t) => [t, z.object({ count, amountFen: count })])));
 
-export const annualReportSchema = z
-  .object({
+export const annualReportSchema = z.withMeta(z.object({
     year: z.string(),
     registry: z.object({
       asOf: z.string(),
@@ -45,11 +34,9 @@ export const annualReportSchema = z
     medicalAssistance: z.object({ admissionsGuaranteed: count, settlements: count, amountFen: count, people: count }),
     generatedAt: z.string(),
     coverage,
-  })
-  .meta({ id: 'AnnualReport' });
+  }), { id: 'AnnualReport' });
 
-export const monthlyReportSchema = z
-  .object({
+export const monthlyReportSchema = z.withMeta(z.object({
     month: z.string(),
     asOf: z.string(),
     categories: perCategory(
@@ -60,29 +47,26 @@ export const monthlyReportSchema = z
         peopleLeft: count,
         householdsAdded: count,
         householdsLeft: count,
-        spendingFen: count.meta({ description: "Settled payouts of the month's period to people paid as this category (the payee's category recorded on each payment)." }),
+        spendingFen: z.withMeta(count, { description: "Settled payouts of the month's period to people paid as this category (the payee's category recorded on each payment)." }),
       }),
     ),
-    mixedCategorySpendingFen: count.meta({ description: "Settled payouts of the month planned before payments recorded the payee's category, from batches naming several categories." }),
+    mixedCategorySpendingFen: z.withMeta(count, { description: "Settled payouts of the month planned before payments recorded the payee's category, from batches naming several categories." }),
     payouts: z.object({ byProgram: programLines, totalFen: count }),
     oneOffAssistance: z.object({ personTimes: count, amountFen: count, byType: grantLines }),
     medicalAssistance: z.object({ admissionsGuaranteed: count, personTimes: count, amountFen: count }),
     byTownship,
     generatedAt: z.string(),
     coverage,
-  })
-  .meta({ id: 'MonthlyReport' });
+  }), { id: 'MonthlyReport' });
 
-const filingSchema = z
-  .object({
+const filingSchema = z.withMeta(z.object({
     filingId: z.string(),
     month: z.string(),
     filedBy: z.string(),
     filedAt: z.string(),
-    reason: z.string().optional(),
+    reason: z.optional(z.string()),
     report: monthlyReportSchema,
-  })
-  .meta({ id: 'MonthlyReportFiling' });
+  }), { id: 'MonthlyReportFiling' });
 
 const rules =
   'Counting rules: README "统计: counting rules". A person counts in a category on a date when active in it (since on or before, not yet suspended or terminated; a suspension or termination leaves on its day, a reinstatement adds). Money counts in the period of its batch once SETTLED, net of returns. Figures are maintained from the source tables\' streams and are as of generatedAt.';
@@ -103,7 +87,7 @@ export const getMonthlyReport = defineOperation<undefined, Record<string, never>
   responses: { 200: { description: 'The monthly figures', schema: monthlyReportSchema } },
 });
 
-export const fileMonthlyReportBodySchema = z.object({ reason: z.string().trim().max(500).optional() }).meta({ id: 'MonthlyReportFilingRequest' });
+export const fileMonthlyReportBodySchema = z.withMeta(z.object({ reason: z.optional(z.string().check(z.trim(), z.maxLength(500))) }), { id: 'MonthlyReportFilingRequest' });
 
 export const fileMonthlyReport = defineOperation<z.output<typeof fileMonthlyReportBodySchema>, { month: string }>({
   summary: "Freeze the month's report as filed (who, when): the copy stays as filed when later changes move the live figures.",

@@ -3,11 +3,11 @@
 // the HTTP edge (shared/http/route.ts) enforces them and the OpenAPI document
 // (shared/api/openapi.ts) is built from them. Types only: loading this module, or a schema module,
 // loads no middy, idempotency stack or SDK client (test/unit/openapi.test.ts checks the bundle).
-import type { z } from 'zod';
+import type { core } from 'zod/mini';
 import type { Role } from '../topology.ts';
 
 export type BodySpec<B> =
-  | { kind: 'json'; schema: z.ZodType<B>; maxBytes?: number }
+  | { kind: 'json'; schema: core.$ZodType<B>; maxBytes?: number }
   | { kind: 'file'; contentTypes: readonly string[]; maxBytes: number; example?: string };
 
 /** What a route accepts and who may call it: the handlers and the OpenAPI document read it. */
@@ -17,14 +17,14 @@ export interface Operation<B = undefined, P = Record<string, never>, Q = Record<
   /** Roles allowed; 'public' routes need no token at all. */
   roles: readonly Role[] | 'public';
   body?: BodySpec<B>;
-  path?: z.ZodType<P>;
-  query?: z.ZodType<Q>;
+  path?: core.$ZodType<P>;
+  query?: core.$ZodType<Q>;
   /** Request headers the route reads (documented; the handler parses them). */
-  headers?: z.ZodType;
+  headers?: core.$ZodType;
   /** Error statuses beyond those that follow from the rest (e.g. 429). */
   errors?: readonly number[];
   /** Successful responses; the error responses follow from the rest. */
-  responses: Record<number, { description: string; schema: z.ZodType }>;
+  responses: Record<number, { description: string; schema: core.$ZodType }>;
 }
 
 /** An operation, typed by its body, path and query (an identity: the value is the declaration). */
