@@ -882,7 +882,7 @@ export const functions = {
     access: { tables: { figures: figureMaintainerAccess, payoutBatches: { operations: ['get'] }, grants: { operations: ['get'] /* a grant's type */ } } },
   },
   maintainNoticeFigures: {
-    entry: 'functions/maintain-figures/handler.ts',
+    entry: 'functions/maintain-figures/notices.ts',
     trigger: { type: 'stream', table: 'hospitalNotices', batchSize: 100 },
     timeoutSeconds: 60,
     memoryMiB: 512,

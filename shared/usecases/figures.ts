@@ -200,7 +200,13 @@ async function applyChange(change: FigureChange): Promise<'applied' | 'stale' | 
   throw new Error(`figures for ${entityId} kept conflicting`);
 }
 
-async function changeOf(table: StreamTableName, record: DynamoDBRecord): Promise<FigureChange | undefined> {
+/**
+ * The key that makes a notice's recipientId (keyed HMAC); only the hospital notices' maintainer is
+ * given one (it alone is granted the secret: the others' bundles carry no SSM client).
+ */
+export type RecipientIdKey = () => Promise<Buffer>;
+
+async function changeOf(table: StreamTableName, record: DynamoDBRecord, recipientIdKey?: RecipientIdKey): Promise<FigureChange | undefined> {
   const seq = record.dynamodb?.SequenceNumber;
   if (!seq) throw new Error('stream record without a sequence number');
   const image = (which: 'NewImage' | 'OldImage') => {
@@ -230,7 +236,8 @@ async function changeOf(table: StreamTableName, record: DynamoDBRecord): Promise
     const id = ledgerId.payment(facts.batchId, facts.endToEndId);
     return { entityId: id, seq, firstIds: [id], moreIds: () => [], plan: (read) => planPayment(read, facts, seq) };
   } else {
-    const key = await secretBytes('recipientIdKey');
+    if (!recipientIdKey) throw new Error('the hospital notices\' figures need the recipientIdKey');
+    const key = await recipientIdKey();
     // Most of the table's changes (a notice received, a stay claimed, an allowance slot taken) count nothing: skipped without a read.
     if (noticeChangeCountsNothing(old && noticeFactsOf(old, key), now && noticeFactsOf(now, key))) return undefined;
     const facts = noticeFactsOf(item, key);
@@ -314,8 +321,9 @@ async function applyRound(changes: FigureChange[], round: number, firstShard: nu
  * Applies a stream batch: the records of one item in order, one record of each item per round
  * (a round is a few transactions, see applyRound). Answers the sequence numbers not applied
  * (Lambda retries from the lowest; applying a record again is harmless: it is stale).
+ * `recipientIdKey` is required for the hospitalNotices table (throws without it).
  */
-export async function maintainFigures(table: StreamTableName, records: DynamoDBRecord[]): Promise<string[]> {
+export async function maintainFigures(table: StreamTableName, records: DynamoDBRecord[], recipientIdKey?: RecipientIdKey): Promise<string[]> {
   maintenanceCounts.records += records.length;
   const byItem = new Map<string, DynamoDBRecord[]>();
   for (const r of records) {
@@ -339,7 +347,7 @@ export async function maintainFigures(table: StreamTableName, records: DynamoDBR
   try {
     for (let round = 0; groups.some((g) => g.next < g.group.length); round++) {
       const waiting = groups.filter((g) => g.next < g.group.length);
-      const changes = await Promise.all(waiting.map((g) => changeOf(table, g.group[g.next]!)));
+      const changes = await Promise.all(waiting.map((g) => changeOf(table, g.group[g.next]!, recipientIdKey)));
       const live = waiting.flatMap((g, i) => (changes[i] ? [{ g, change: changes[i]! }] : []));
       for (const [i, g] of waiting.entries()) if (!changes[i]) g.next++;
       const done = await applyRound(live.map((l) => l.change), round, firstShard);
