@@ -7,7 +7,11 @@
 // ratio to it is noise. Such a row prints "—" for both ratios and is judged by its budget in KiB
 // (its stated allowance) and by what it adds: every row prints its excess over the floor in KiB
 // and in ms, the figure Lambda's init actually pays.
-//   npm run bench:cold-start [-- --runs 9] [-- --only name1,name2]
+//
+// Then the cost of source maps: the stack ships each bundle with its .map and NODE_OPTIONS
+// --enable-source-maps (infra/stack.ts). A few functions (--source-maps, default below) are built
+// with source maps and loaded with and without the flag, interleaved, in the same run.
+//   npm run bench:cold-start [-- --runs 9] [-- --only name1,name2] [-- --source-maps name1,name2]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -16,7 +20,13 @@ import { parseArgs } from 'node:util';
 import { bundleBudget, bundleFunctions, bundleTargetFactor } from '../infra/bundling.ts';
 import { functions, type FunctionName, type FunctionSpec } from '../shared/topology.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '9' }, only: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '9' },
+    only: { type: 'string' },
+    'source-maps': { type: 'string', default: 'searchRecipients,postHospitalNotice,decideHospitalNotices,getMonthlyReport' },
+  },
+});
 const runs = Number(values.runs);
 const only = values.only?.split(',');
 const specs = Object.fromEntries(
@@ -31,9 +41,9 @@ const bundles = await bundleFunctions(specs, { outdir, write: true });
 console.log(`bundled ${Object.keys(specs).length} functions and their floors in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 /** Time to import a module in a fresh Node process, as Lambda's init does (the handler is not called). */
-function loadMs(file: string): number {
+function loadMs(file: string, nodeOptions: string[] = []): number {
   const script = `const t = performance.now(); await import(${JSON.stringify(file)}); process.stdout.write(String(performance.now() - t));`;
-  return Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' }));
+  return Number(execFileSync(process.execPath, [...nodeOptions, '--input-type=module', '-e', script], { encoding: 'utf8' }));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const kib = (bytes: number) => (bytes / 1024).toFixed(0);
@@ -89,4 +99,30 @@ if (ratios.length > 0) {
 const floorless = rows.filter((r) => r[1] === 'none').map((r) => r[0]);
 if (floorless.length > 0) console.log(`no SDK floor (judged by budget KiB and Δ ms only): ${floorless.join(', ')}`);
 console.log(overBudget.length ? `over the bundle-budget test's budget: ${overBudget.join(', ')}` : 'every bundle within its budget');
+
+// Source maps: the same bundles with their .map beside them, loaded with and without the flag.
+const mapped = values['source-maps']!.split(',').filter((name) => name in functions) as FunctionName[];
+if (mapped.length > 0) {
+  const mapDir = mkdtempSync(join(tmpdir(), 'tuodi-source-maps-'));
+  const mapSpecs = Object.fromEntries(mapped.map((name) => [name, functions[name]])) as Record<FunctionName, FunctionSpec>;
+  const withMaps = await bundleFunctions(mapSpecs, { outdir: mapDir, write: true, sourcemap: true });
+  console.log(`source maps (--enable-source-maps, as infra/stack.ts sets it; median of ${runs} interleaved loads each):`);
+  for (const name of mapped) {
+    const bundle = withMaps.functions[name]!;
+    const file = join(process.cwd(), bundle.file);
+    const without: number[] = [];
+    const flagged: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      without.push(loadMs(file));
+      flagged.push(loadMs(file, ['--enable-source-maps']));
+    }
+    const mapKiB = kib(withMaps.metafile.outputs[`${bundle.file}.map`]?.bytes ?? 0);
+    const cost = median(flagged) - median(without);
+    console.log(
+      `  ${name}: ${median(without).toFixed(1)} ms without the flag, ${median(flagged).toFixed(1)} ms with it ` +
+        `(${cost >= 0 ? '+' : ''}${cost.toFixed(1)} ms, ${(median(flagged) / median(without)).toFixed(2)}×; map ${mapKiB} KiB)`,
+    );
+  }
+  rmSync(mapDir, { recursive: true, force: true });
+}
 console.log(`load average at end: ${load()}`);

@@ -102,7 +102,7 @@ const outputName = (file: string) => file.slice(file.lastIndexOf('/') + 1, -'.mj
  */
 export async function bundleFunctions(
   specs: Record<string, FunctionSpec>,
-  options: { outdir: string; write: boolean },
+  options: { outdir: string; write: boolean; sourcemap?: boolean },
 ): Promise<FunctionBundles> {
   const { build } = await import('esbuild');
   const floorDir = join(options.outdir, 'floor-src');
@@ -132,6 +132,7 @@ export async function bundleFunctions(
     outExtension: { '.js': '.mjs' },
     metafile: true,
     write: options.write,
+    sourcemap: options.sourcemap ?? false,
     logLevel: 'silent',
     // Resolve the floors' SDK imports from the project, not from the temporary folder.
     nodePaths: [join(process.cwd(), 'node_modules')],
@@ -155,12 +156,14 @@ export const bundleTargetFactor = 1.2;
 
 /**
  * What the bundle-budget test enforces today: a function's bundle at most this multiple of its floor,
- * plus its stated allowance. Above the target because the route schemas (shared/api) are still zod
- * classic (about 100 KiB of every route; the queue, stream and schedule functions are on zod/mini),
- * and shared modules pull in clients a function is not granted (payout-store.ts brings S3 and
- * lib-storage to the planner and payer, figures.ts brings SSM to the figure maintainers); lower it as those go.
+ * plus its stated allowance. Above the 1.2 target: payout-store.ts still brings S3 (about 74 KiB) to
+ * the payout functions granted none (createPayoutBatch 1.68, rejectPayoutBatch 1.66; about 1.45
+ * without it), and every route carries the HTTP edge beyond its floor: zod/mini with its English
+ * messages (about 37 KiB), the Powertools logger (21 KiB), the Chinese texts (reasons.ts, 10 KiB), and
+ * a route taking POSTs Powertools idempotency with JMESPath and metrics (about 49 KiB). A
+ * DynamoDB-only GET is 1.24–1.30×, a POST 1.41–1.49×. Lower it as those go.
  */
-export const bundleBudgetFactor = 1.9;
+export const bundleBudgetFactor = 1.7;
 
 /**
  * What the bundle-budget test holds a function's bundle to, in bytes, and why: bundleBudgetFactor × its

@@ -400,7 +400,10 @@ export class TuodiStack extends Stack {
       logGroup,
       projectRoot: root,
       depsLockFilePath: join(root, 'package-lock.json'),
-      environment: { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: serviceName },
+      // No --enable-source-maps: Node then reads and parses each bundle's map (2–7 MB) at load,
+      // which bench:cold-start measured at +0.15–6 s of load on this machine. The maps still ship
+      // beside the bundles, to decode a minified stack trace offline.
+      environment: { POWERTOOLS_SERVICE_NAME: serviceName },
       // The esbuild settings live in infra/bundling.ts, shared with the bundle-budget test and
       // bench/cold-start.ts. The pinned SDK is bundled (externalModules: []): the runtime's copy
       // lacks some @aws-sdk packages (lib-dynamodb, lib-storage, the presigner).

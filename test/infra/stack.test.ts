@@ -243,7 +243,7 @@ describe('functions', () => {
 
   it.each(fnEntries)('%s has the runtime, size, tracing and environment of its spec', (name, spec) => {
     const fn = allFunctions()[logicalId(stack.functions[name])]!;
-    const expectedEnv: Record<string, unknown> = { NODE_OPTIONS: '--enable-source-maps', POWERTOOLS_SERVICE_NAME: serviceName };
+    const expectedEnv: Record<string, unknown> = { POWERTOOLS_SERVICE_NAME: serviceName };
     for (const table of Object.keys(accessOf(spec).tables ?? {}) as TableName[]) {
       expectedEnv[tableEnv(table)] = { Ref: logicalId(stack.tables[table]) };
     }
@@ -783,7 +783,6 @@ describe('Cognito', () => {
       const trigger = resourcesOf('AWS::Lambda::Function')[logicalId(stack.helperFunctions[0]!)]!;
       expect((trigger.Properties as Record<string, any>).Environment.Variables).toMatchObject({
         [designatedHospitalsEnv]: hospitals.map((h) => h.hospitalId).join(','),
-        NODE_OPTIONS: '--enable-source-maps',
       });
       expect((trigger.Properties as Record<string, any>).Handler).toBe('index.handler');
     });
