@@ -376,7 +376,7 @@ export const functions = {
     timeoutSeconds: 3,
     memoryMiB: 256,
     access: {},
-    bundleAllowance: { kib: 200, reason: 'the HTTP edge (middy, the Powertools logger, zod for the error envelope)' },
+    bundleAllowance: { kib: 120, reason: 'the HTTP edge (middy, the Powertools logger, zod/mini for the error envelope)' },
   },
   createRecipientImport: {
     entry: 'functions/create-recipient-import/handler.ts',
@@ -439,7 +439,7 @@ export const functions = {
     timeoutSeconds: 3,
     memoryMiB: 256,
     access: {},
-    bundleAllowance: { kib: 280, reason: 'the HTTP edge and the OpenAPI document itself' },
+    bundleAllowance: { kib: 200, reason: 'the HTTP edge and the OpenAPI document itself' },
   },
   postHospitalNotice: {
     entry: 'functions/post-hospital-notice/handler.ts',
