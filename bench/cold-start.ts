@@ -8,8 +8,8 @@
 // (its stated allowance) and by what it adds: every row prints its excess over the floor in KiB
 // and in ms, the figure Lambda's init actually pays.
 //
-// Then the cost of source maps: the stack ships each bundle with its .map and NODE_OPTIONS
-// --enable-source-maps (infra/stack.ts). A few functions (--source-maps, default below) are built
+// Then the cost of source maps: the stack ships each bundle with its .map but without NODE_OPTIONS
+// --enable-source-maps (infra/stack.ts), for what this measures. A few functions (--source-maps, default below) are built
 // with source maps and loaded with and without the flag, interleaved, in the same run.
 //   npm run bench:cold-start [-- --runs 9] [-- --only name1,name2] [-- --source-maps name1,name2]
 import { execFileSync } from 'node:child_process';
@@ -106,7 +106,7 @@ if (mapped.length > 0) {
   const mapDir = mkdtempSync(join(tmpdir(), 'tuodi-source-maps-'));
   const mapSpecs = Object.fromEntries(mapped.map((name) => [name, functions[name]])) as Record<FunctionName, FunctionSpec>;
   const withMaps = await bundleFunctions(mapSpecs, { outdir: mapDir, write: true, sourcemap: true });
-  console.log(`source maps (--enable-source-maps, as infra/stack.ts sets it; median of ${runs} interleaved loads each):`);
+  console.log(`source maps (--enable-source-maps, off in infra/stack.ts for this cost; median of ${runs} interleaved loads each):`);
   for (const name of mapped) {
     const bundle = withMaps.functions[name]!;
     const file = join(process.cwd(), bundle.file);
