@@ -156,9 +156,9 @@ export const bundleTargetFactor = 1.2;
 
 /**
  * What the bundle-budget test enforces today: a function's bundle at most this multiple of its floor,
- * plus its stated allowance. Above the 1.2 target: payout-store.ts still brings S3 (about 74 KiB) to
- * the payout functions granted none (createPayoutBatch 1.68, rejectPayoutBatch 1.66; about 1.45
- * without it), and every route carries the HTTP edge beyond its floor: zod/mini with its English
+ * plus its stated allowance. Above the 1.2 target: an S3 client (about 74 KiB) still reaches five payout
+ * functions granted none (rejectPayoutBatch and cancelPayoutBatch 1.66, retryPayoutBatch, getBankResults,
+ * recoverStalledWork), and every route carries the HTTP edge beyond its floor: zod/mini with its English
  * messages (about 37 KiB), the Powertools logger (21 KiB), the Chinese texts (reasons.ts, 10 KiB), and
  * a route taking POSTs Powertools idempotency with JMESPath and metrics (about 49 KiB). A
  * DynamoDB-only GET is 1.24–1.30×, a POST 1.41–1.49×. Lower it as those go.
