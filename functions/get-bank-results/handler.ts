@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { getBankResults } from '../../shared/api/payouts.ts';
-import { viewBankReport } from '../../shared/usecases/payout-bank-reports.ts';
+import { viewBankReport } from '../../shared/usecases/bank-report-views.ts';
 
 export const handler = httpRoute({
   ...getBankResults,

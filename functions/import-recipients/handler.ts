@@ -1,6 +1,6 @@
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
-import { runImport } from '../../shared/usecases/registry-import.ts';
-import { importGaveUp, leaseMsFor, messageAttempt, runLeased, statusIs } from '../../shared/usecases/recovery.ts';
+import { importGaveUp, runImport } from '../../shared/usecases/registry-import.ts';
+import { leaseMsFor, messageAttempt, runLeased, statusIs } from '../../shared/usecases/recovery.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
 export const handler = sqsWorker(

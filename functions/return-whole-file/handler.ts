@@ -1,7 +1,7 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
 import { returnWholeFile } from '../../shared/api/payout-operator-actions.ts';
-import { returnWholeFile as applyWholeFileReturn } from '../../shared/usecases/payout-operator-actions.ts';
+import { returnWholeFile as applyWholeFileReturn } from '../../shared/usecases/payout-bank-reports.ts';
 
 export const handler = httpRoute({
   ...returnWholeFile,

@@ -1,5 +1,5 @@
 // Payout batches (bank results): the bank's status report received and checked, applied by a worker
-// (each payment settled or returned once), and viewed.
+// (each payment settled or returned once), or applied as a whole-file return by an operator.
 import { send } from '../adapters/queue.ts';
 import pMap from 'p-map';
 import { randomUUID } from 'node:crypto';
@@ -17,36 +17,15 @@ import {
   transitionBatch,
 } from '../adapters/payout-store.ts';
 import { putExport, readExport } from '../adapters/bank-file-store.ts';
-import { everyRecordedPaymentReturned } from './payout-operator-actions.ts';
+import { everyRecordedPaymentReturned, refuseBatchAction } from './payout-operator-actions.ts';
+import { wholeFileRejection } from '../domain/payouts/whole-file-rejection.ts';
+import { updateBatchIn, updateReportEntry } from '../adapters/recovery-store.ts';
 import type { FileBody } from '../domain/actor.ts';
+import type { BankReport } from './bank-report-views.ts';
 import { payoutWorker } from '../domain/payouts/batch.ts';
 import { existingBatch } from './payout-views.ts';
 import { payerFinalStatuses } from './payout-files.ts';
 
-interface BankReport {
-  batchId: string;
-  entry: string;
-  reportId: string;
-  objectKey: string;
-  status: 'APPLYING' | 'APPLIED' | 'FAILED';
-  format: 'pain.002' | 'csv';
-  entries: number;
-  problems: Array<{ where: string; message: string }>;
-  /** The encoding the report's bytes were read in. */
-  encoding?: string;
-  receivedAt: string;
-  receivedBy: string;
-  settled?: number;
-  returned?: number;
-  alreadyApplied?: number;
-  unknownEndToEndIds?: string[];
-  unknownCount?: number;
-  conflicts?: number;
-  /** Set by the operator action that applies a whole-file rejection as every payment returned. */
-  returnAll?: { at: string; by: string; reason: string };
-  /** A pain.002 rejecting the whole file: nothing applies by itself (see payout-operator-actions returnWholeFile). */
-  wholeFileRejection?: boolean;
-}
 
 /** Checks the report is pain.002 or CSV, stores it and queues its application. */
 export async function receiveBankReport(batchId: string, file: FileBody, actor: Actor, now: Date) {
@@ -135,24 +114,36 @@ export async function applyBankReport(batchId: string, reportId: string, now: Da
   return 'APPLIED';
 }
 
-export async function viewBankReport(batchId: string, reportId: string) {
-  const record = (await getProgressEntry(batchId, reportEntry(reportId))) as BankReport | undefined;
-  if (!record) throw new AppError('NOT_FOUND', `report ${reportId} of batch ${batchId} does not exist`);
-  return {
-    reportId: record.reportId,
-    status: record.status,
-    format: record.format,
-    entries: record.entries,
-    settled: record.settled ?? null,
-    returned: record.returned ?? null,
-    alreadyApplied: record.alreadyApplied ?? null,
-    unknownEndToEndIds: record.unknownEndToEndIds ?? [],
-    unknownCount: record.unknownCount ?? null,
-    problems: record.problems,
-    encoding: record.encoding ?? null,
-    receivedAt: record.receivedAt,
-    receivedBy: record.receivedBy,
-    wholeFileRejection: record.wholeFileRejection ?? false,
-    returnAll: record.returnAll ?? null,
-  };
+/**
+ * Applies a stored bank report that rejects the whole file as "every payment returned": each
+ * RECORDED payment becomes RETURNED with the reason and its claim is released, in the background
+ * (the report's application, re-driven by the sweeper). The report must reject this batch's file.
+ */
+export async function returnWholeFile(batchId: string, reportId: string, actor: Actor, reason: string, now: Date) {
+  const batch = await existingBatch(batchId);
+  const report = await getProgressEntry(batchId, reportEntry(reportId));
+  if (!report) throw new AppError('NOT_FOUND', `report ${reportId} of batch ${batchId} does not exist`);
+  if (batch.status !== 'PAID_OUT') await refuseBatchAction(batchId, 'returned as a whole', ['PAID_OUT']);
+  if (report.returnAll) {
+    throw refusal('INVALID_STATE', 'BANK_REPORT_ALREADY_RETURNED', { reportId });
+  }
+  const rejection = wholeFileRejection(await readExport(report.objectKey as string));
+  if (!rejection) {
+    throw refusal('INVALID_STATE', 'BANK_REPORT_NOT_WHOLE_FILE', { reportId });
+  }
+  if (rejection.originalMessageId !== batchId) {
+    throw refusal('INVALID_STATE', 'BANK_REPORT_OTHER_FILE', { reportId, fileId: rejection.originalMessageId ?? '(not named)', batchId });
+  }
+  const at = now.toISOString();
+  const why = `whole file rejected by the bank${rejection.reasonCode ? ` (${rejection.reasonCode})` : ''}: ${reason}`;
+  const returnAll = { at, by: actor.sub, reason: why };
+  const marked = await updateReportEntry(batchId, reportEntry(reportId), { returnAll, status: 'APPLYING' }, {
+    expression: 'attribute_not_exists(returnAll)',
+  });
+  if (!marked) throw refusal('INVALID_STATE', 'BANK_REPORT_ALREADY_RETURNED', { reportId });
+  await updateBatchIn(batchId, ['PAID_OUT'], {
+    entry: { at, by: actor.sub, action: 'WHOLE_FILE_RETURNED', reason: `report ${reportId}: ${why}` },
+  });
+  await send('bankResults', { kind: 'report', batchId, reportId });
+  return { reportId, status: 'APPLYING' as const };
 }

@@ -12,13 +12,11 @@
 //
 // After PAID_OUT money comes back only through the bank's status report (API.md, payout batches).
 import { AppError, refusal } from '../domain/errors.ts';
-import { chunkRanges, reportEntry, type BatchStatus, type PaymentsOf, type PayoutBatch } from '../domain/payouts/batch.ts';
-import { wholeFileRejection } from '../domain/payouts/whole-file-rejection.ts';
+import { chunkRanges, type BatchStatus, type PaymentsOf, type PayoutBatch } from '../domain/payouts/batch.ts';
 import type { StatusEntry } from '../domain/payouts/status-report.ts';
 import type { Actor } from '../domain/actor.ts';
 import { chunkSizeSetting } from '../adapters/resources.ts';
-import { getBatch, getProgressEntry } from '../adapters/payout-store.ts';
-import { readExport } from '../adapters/bank-file-store.ts';
+import { getBatch } from '../adapters/payout-store.ts';
 import { send } from '../adapters/queue.ts';
 import {
   batchPaymentSummaries,
@@ -27,7 +25,6 @@ import {
   releaseBatchClaims,
   transitionBatchFrom,
   updateBatchIn,
-  updateReportEntry,
 } from '../adapters/recovery-store.ts';
 
 /** Statuses a batch may be cancelled from: its bank files have not been released. */
@@ -39,7 +36,8 @@ async function existingBatch(batchId: string): Promise<PayoutBatch> {
   return batch;
 }
 
-async function refuse(batchId: string, action: string, allowed: readonly string[]): Promise<never> {
+/** Refuses an operator action the batch's status does not allow (409 BATCH_STATUS_FORBIDS, with the status). */
+export async function refuseBatchAction(batchId: string, action: string, allowed: readonly string[]): Promise<never> {
   const current = await existingBatch(batchId);
   const released = current.status === 'PAID_OUT' || current.status === 'RECONCILED' ? 1 : 0;
   throw refusal('INVALID_STATE', 'BATCH_STATUS_FORBIDS', { batchId, status: current.status, allowed: allowed.join(','), action, released });
@@ -65,7 +63,7 @@ export async function rejectBatch(batchId: string, actor: Actor, reason: string,
   }
   const entry = { at: now.toISOString(), by: actor.sub, action: 'REJECTED', reason };
   if (!(await transitionBatchFrom(batchId, ['PENDING_APPROVAL'], 'REJECTED', entry))) {
-    await refuse(batchId, 'rejected', ['PENDING_APPROVAL']);
+    await refuseBatchAction(batchId, 'rejected', ['PENDING_APPROVAL']);
   }
   const released = await releaseEndedBatchClaims(batch, now);
   return { id: batchId, status: 'REJECTED' as const, claimsReleased: released };
@@ -76,7 +74,7 @@ export async function cancelBatch(batchId: string, actor: Actor, reason: string,
   const batch = await existingBatch(batchId);
   const entry = { at: now.toISOString(), by: actor.sub, action: 'CANCELLED', reason };
   if (!(await transitionBatchFrom(batchId, cancellableStatuses, 'CANCELLED', entry, { remove: ['pendingRetry'] }))) {
-    await refuse(batchId, 'cancelled', cancellableStatuses);
+    await refuseBatchAction(batchId, 'cancelled', cancellableStatuses);
   }
   const released = await releaseEndedBatchClaims(batch, now);
   return { id: batchId, status: 'CANCELLED' as const, claimsReleased: released };
@@ -102,7 +100,7 @@ export async function retryBatch(
   now: Date,
 ) {
   const batch = await existingBatch(batchId);
-  if (batch.status !== 'FAILED') await refuse(batchId, 'retried', ['FAILED']);
+  if (batch.status !== 'FAILED') await refuseBatchAction(batchId, 'retried', ['FAILED']);
   if (batch.pendingRetry) {
     throw refusal('INVALID_STATE', 'BATCH_RETRY_IN_PROGRESS', { by: batch.pendingRetry.by, at: batch.pendingRetry.at });
   }
@@ -120,7 +118,7 @@ export async function retryBatch(
       set: { retriedBy: actor.sub, planAttempt: (batch.planAttempt ?? 0) + 1 },
       remove: ['failureReason', 'planned', 'chunks', 'skipped'],
     });
-    if (!moved) await refuse(batchId, 'retried', ['FAILED']);
+    if (!moved) await refuseBatchAction(batchId, 'retried', ['FAILED']);
     await send('payoutPlans', { kind: 'plan', batchId });
     return { id: batchId, status: 'PLANNING' as const };
   }
@@ -143,7 +141,7 @@ export async function retryBatch(
     },
     condition: { expression: 'attribute_not_exists(pendingRetry)' },
   });
-  if (!recorded) await refuse(batchId, 'retried', ['FAILED']);
+  if (!recorded) await refuseBatchAction(batchId, 'retried', ['FAILED']);
   return finishRetry(batchId, now);
 }
 
@@ -177,40 +175,6 @@ export async function finishRetry(batchId: string, now: Date) {
     },
   );
   return { id: batchId, status: moved ? ('PENDING_APPROVAL' as const) : (await existingBatch(batchId)).status };
-}
-
-/**
- * Applies a stored bank report that rejects the whole file as "every payment returned": each
- * RECORDED payment becomes RETURNED with the reason and its claim is released, in the background
- * (the report's application, re-driven by the sweeper). The report must reject this batch's file.
- */
-export async function returnWholeFile(batchId: string, reportId: string, actor: Actor, reason: string, now: Date) {
-  const batch = await existingBatch(batchId);
-  const report = await getProgressEntry(batchId, reportEntry(reportId));
-  if (!report) throw new AppError('NOT_FOUND', `report ${reportId} of batch ${batchId} does not exist`);
-  if (batch.status !== 'PAID_OUT') await refuse(batchId, 'returned as a whole', ['PAID_OUT']);
-  if (report.returnAll) {
-    throw refusal('INVALID_STATE', 'BANK_REPORT_ALREADY_RETURNED', { reportId });
-  }
-  const rejection = wholeFileRejection(await readExport(report.objectKey as string));
-  if (!rejection) {
-    throw refusal('INVALID_STATE', 'BANK_REPORT_NOT_WHOLE_FILE', { reportId });
-  }
-  if (rejection.originalMessageId !== batchId) {
-    throw refusal('INVALID_STATE', 'BANK_REPORT_OTHER_FILE', { reportId, fileId: rejection.originalMessageId ?? '(not named)', batchId });
-  }
-  const at = now.toISOString();
-  const why = `whole file rejected by the bank${rejection.reasonCode ? ` (${rejection.reasonCode})` : ''}: ${reason}`;
-  const returnAll = { at, by: actor.sub, reason: why };
-  const marked = await updateReportEntry(batchId, reportEntry(reportId), { returnAll, status: 'APPLYING' }, {
-    expression: 'attribute_not_exists(returnAll)',
-  });
-  if (!marked) throw refusal('INVALID_STATE', 'BANK_REPORT_ALREADY_RETURNED', { reportId });
-  await updateBatchIn(batchId, ['PAID_OUT'], {
-    entry: { at, by: actor.sub, action: 'WHOLE_FILE_RETURNED', reason: `report ${reportId}: ${why}` },
-  });
-  await send('bankResults', { kind: 'report', batchId, reportId });
-  return { reportId, status: 'APPLYING' as const };
 }
 
 /** A whole-file rejection applied as "every payment returned": one RETURNED entry per RECORDED payment. */

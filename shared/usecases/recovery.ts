@@ -15,26 +15,20 @@
 //    retry or cancel; an import to FAILED with what it did write).
 // Planning is leased in segments by its own code (usecases/payout-planning.ts); the sweeper only re-sends
 // the plan message of a batch left PLANNING.
-import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
-import { dateInChina } from '../domain/clock.ts';
 import { chunkEntry, planAttemptPrefix, type PayoutBatch } from '../domain/payouts/batch.ts';
-import { parseRegistryCsv, validateRegistryRows } from '../domain/registry.ts';
 import type { QueueName } from '../topology.ts';
 import { leaseIsFree } from '../adapters/lease.ts';
 import { chunksDone, progressEntries } from '../adapters/payout-store.ts';
 import { send } from '../adapters/queue.ts';
-import { finishImport, getImport, readImportFile, registeredImportIds } from '../adapters/registry-store.ts';
 import {
   applyingReports,
   batchesNeedingRecovery,
   chunkLeases,
-  recordLastFailure,
   runningImports,
 } from '../adapters/recovery-store.ts';
-import { logger } from '../observability/logger.ts';
 import { finishRetry, releaseEndedBatchClaims } from './payout-operator-actions.ts';
 import { submittedApplications } from '../adapters/application-store.ts';
-import { chunkLeaseEntry, failureAt, leaseMsFor, staleAfterMsFor } from './leased-work.ts';
+import { chunkLeaseEntry, leaseMsFor, staleAfterMsFor } from './leased-work.ts';
 
 // The leased steps' parts, where the workers and tests have always found them.
 export {
@@ -151,35 +145,4 @@ async function redrivePaying(batch: PayoutBatch, now: Date, staleBefore: (queue:
     await send('payoutChunks', { kind: 'chunk', batchId: batch.batchId, chunk });
     result.chunks++;
   }
-}
-
-// ---- the last allowed receive: the reason goes on the record ----
-
-/** An import whose message is dead-lettered ends FAILED, saying why and how many of its lines it did write. */
-export async function importGaveUp(importId: string, reason: string, receiveCount: number): Promise<void> {
-  await recordLastFailure('recipientImports', { importId }, failureAt(reason, receiveCount));
-  const record = await getImport(importId);
-  if (record?.status !== 'RUNNING') return;
-  let written: number | undefined;
-  try {
-    const parsed = parseRegistryCsv(await readImportFile(record.objectKey));
-    if (parsed.ok) {
-      const today = dateInChina(new Date());
-      const { valid } = validateRegistryRows(parsed.rows, today, policyInForce(loadDefaultPolicies(), today));
-      const writers = await registeredImportIds(valid.map((v) => v.idNumber));
-      written = valid.filter((v) => writers.get(v.idNumber) === importId).length;
-    }
-  } catch (error) {
-    logger.warn('lines written by a failed import not counted', { importId, error: error as Error });
-  }
-  await finishImport(
-    importId,
-    { status: 'FAILED', imported: written ?? 0, rejected: [], rejectedCount: 0 },
-    {
-      at: new Date().toISOString(),
-      by: 'tuodi:import-worker',
-      action: 'IMPORT_FAILED',
-      reason: `gave up after ${receiveCount} attempts: ${reason}; ${written ?? 'an unknown number of'} lines of this file are in the registry (importing the file again reports them as already there)`,
-    },
-  );
 }

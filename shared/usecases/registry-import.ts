@@ -34,6 +34,9 @@ import {
   recordImportProgress,
 } from '../adapters/registry-store.ts';
 import { recipientIdOf } from '../adapters/recipient-id-key.ts';
+import { recordLastFailure } from '../adapters/recovery-store.ts';
+import { logger } from '../observability/logger.ts';
+import { failureAt } from './leased-work.ts';
 import { pausePoint } from '../observability/pause-point.ts';
 import { countBusinessEvent } from '../observability/metrics.ts';
 
@@ -244,4 +247,33 @@ function countRejectedLines(rejections: readonly LineRejection[]): void {
     byReason.set(reason, (byReason.get(reason) ?? 0) + 1);
   }
   for (const [reason, count] of byReason) countBusinessEvent('ImportLinesRejected', reason, count);
+}
+
+/** An import whose message is dead-lettered ends FAILED, saying why and how many of its lines it did write. */
+export async function importGaveUp(importId: string, reason: string, receiveCount: number): Promise<void> {
+  await recordLastFailure('recipientImports', { importId }, failureAt(reason, receiveCount));
+  const record = await getImport(importId);
+  if (record?.status !== 'RUNNING') return;
+  let written: number | undefined;
+  try {
+    const parsed = parseRegistryCsv(await readImportFile(record.objectKey));
+    if (parsed.ok) {
+      const today = dateInChina(new Date());
+      const { valid } = validateRegistryRows(parsed.rows, today, policyInForce(loadDefaultPolicies(), today));
+      const writers = await registeredImportIds(valid.map((v) => v.idNumber));
+      written = valid.filter((v) => writers.get(v.idNumber) === importId).length;
+    }
+  } catch (error) {
+    logger.warn('lines written by a failed import not counted', { importId, error: error as Error });
+  }
+  await finishImport(
+    importId,
+    { status: 'FAILED', imported: written ?? 0, rejected: [], rejectedCount: 0 },
+    {
+      at: new Date().toISOString(),
+      by: 'tuodi:import-worker',
+      action: 'IMPORT_FAILED',
+      reason: `gave up after ${receiveCount} attempts: ${reason}; ${written ?? 'an unknown number of'} lines of this file are in the registry (importing the file again reports them as already there)`,
+    },
+  );
 }

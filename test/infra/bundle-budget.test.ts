@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleBudget, bundleFunctions, type FunctionBundles } from '../../infra/bundling.ts';
+import { bundleBudget, bundleFunctions, grantedClients, type FloorClient, type FunctionBundles } from '../../infra/bundling.ts';
 import { functions, type FunctionName, type FunctionSpec } from '../../shared/topology.ts';
 import { baseTimeouts, scaled } from '../support/timeouts.ts';
 
@@ -47,5 +47,30 @@ describe('function bundles stay within their budget', () => {
           '/* @__PURE__ */, a heavy library imported by a shared module.',
       );
     }
+  });
+});
+
+/** The SDK packages that build each client (a bundle holding any of them carries that client). */
+const clientPackages: Record<FloorClient, string[]> = {
+  DynamoDB: ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'],
+  SQS: ['@aws-sdk/client-sqs'],
+  S3: ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', '@aws-sdk/s3-request-presigner'],
+  SSM: ['@aws-sdk/client-ssm'],
+};
+
+describe('function bundles carry only the SDK clients their grants allow', () => {
+  // A shared module that imports a client another function needs brings it to every function that
+  // imports the module: tens of KiB loaded on every cold start, and a call IAM would refuse.
+  it.each(specs)('%s', (name, spec) => {
+    const granted = new Set(grantedClients(spec));
+    const carried = new Map<string, number>();
+    for (const [path, input] of Object.entries(bundles.metafile.outputs[bundles.functions[name]!.file]?.inputs ?? {})) {
+      const pkg = /node_modules\/(@aws-sdk\/[^/]+)/.exec(path)?.[1];
+      if (pkg && input.bytesInOutput > 0) carried.set(pkg, (carried.get(pkg) ?? 0) + input.bytesInOutput);
+    }
+    const ungranted = (Object.keys(clientPackages) as FloorClient[])
+      .filter((client) => !granted.has(client))
+      .flatMap((client) => clientPackages[client].filter((pkg) => carried.has(pkg)).map((pkg) => `${pkg} (${client}, ${carried.get(pkg)} bytes)`));
+    expect(ungranted, `${name} is granted ${[...granted].join(', ') || 'no client'}`).toEqual([]);
   });
 });
