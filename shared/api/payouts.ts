@@ -70,7 +70,27 @@ const batchViewSchema = z.withMeta(z.object({
     status: z.enum(batchStatuses),
     planned: z.nullable(z.object({ count: z.number().check(z.int()), totalFen: z.number().check(z.int()) })),
     progress: z.object({ recorded: z.number().check(z.int()), failed: z.number().check(z.int()) }),
-    files: z.nullable(z.object({ csvUrl: z.string(), pain001Url: z.string() })),
+    files: z.withMeta(z.nullable(z.object({ csvUrl: z.string(), pain001Url: z.string() })), {
+      description: "The bank files of a batch written as one file of each format. null before PAID_OUT, and for a batch above the payer bank's per-file limit: its files are in `fileParts`.",
+    }),
+    fileParts: z.withMeta(
+      z.nullable(
+        z.array(
+          z.object({
+            part: z.number().check(z.int(), z.minimum(1)),
+            messageId: z.withMeta(z.string(), { description: "The pain.001's MsgId: the batch id for a one-part batch, `<batchId>-<part>` otherwise; a pain.002 names it as OrgnlMsgId." }),
+            count: z.number().check(z.int()),
+            totalFen: z.number().check(z.int()),
+            csvUrl: z.string(),
+            pain001Url: z.string(),
+          }),
+        ),
+      ),
+      {
+        description:
+          "Every part of the bank files in order (presigned, 15 minutes), each a complete CSV and pain.001 with its own MsgId, NbOfTxs and CtrlSum; a batch above the payer bank's per-file limit (`maxPaymentsPerFile`) has several, and then `files` is null. null before PAID_OUT. Addition to the contract.",
+      },
+    ),
     skipped: z.withMeta(z.nullable(z.object({ alreadyPlannedOrPaid: z.number().check(z.int()), noBankAccount: z.number().check(z.int()), overCeiling: z.optional(z.number().check(z.int())) })), { description: 'Selected but left out of this batch, and why.' }),
     reconciliation: z.nullable(z.object({ settled: z.number().check(z.int()), returned: z.number().check(z.int()), pending: z.number().check(z.int()) })),
     failureReason: z.nullable(z.string()),
@@ -188,7 +208,20 @@ const reportViewSchema = z.withMeta(z.object({
     receivedAt: z.string(),
     receivedBy: z.string(),
     wholeFileRejection: z.withMeta(z.boolean(), { description: 'A pain.002 rejecting the whole file (group status RJCT, no transactions): POST .../return-all applies it.' }),
-    returnAll: z.withMeta(z.nullable(z.object({ at: z.string(), by: z.string(), reason: z.string() })), { description: 'Who applied it as every payment returned, when and why.' }),
+    returnAll: z.withMeta(
+      z.nullable(
+        z.object({
+          at: z.string(),
+          by: z.string(),
+          reason: z.string(),
+          part: z.withMeta(
+            z.optional(z.object({ part: z.number().check(z.int()), messageId: z.string(), firstEndToEndId: z.string(), lastEndToEndId: z.string() })),
+            { description: 'For a batch written in several parts: the part the report rejected (its OrgnlMsgId), whose payments alone were returned. Addition to the contract.' },
+          ),
+        }),
+      ),
+      { description: 'Who applied it as every payment returned, when and why.' },
+    ),
   }), { id: 'BankReport' });
 
 export const postBankResults = defineOperation<FileBody, { id: string }>({

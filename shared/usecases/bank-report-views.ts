@@ -25,7 +25,7 @@ export interface BankReport {
   unknownCount?: number;
   conflicts?: number;
   /** Set by the operator action that applies a whole-file rejection as every payment returned. */
-  returnAll?: { at: string; by: string; reason: string };
+  returnAll?: { at: string; by: string; reason: string; part?: { part: number; messageId: string; firstEndToEndId: string; lastEndToEndId: string } };
   /** A pain.002 rejecting the whole file: nothing applies by itself (see payout-bank-reports returnWholeFile). */
   wholeFileRejection?: boolean;
 }

@@ -23,7 +23,8 @@ import { updateBatchIn, updateReportEntry } from '../adapters/recovery-store.ts'
 import type { FileBody } from '../domain/actor.ts';
 import type { BankReport } from './bank-report-views.ts';
 import { payoutWorker } from '../domain/payouts/batch.ts';
-import { existingBatch } from './payout-views.ts';
+import { existingBatch, writtenFileParts } from './payout-views.ts';
+import { partOfMessageId } from '../domain/payouts/bank-file-parts.ts';
 import { payerFinalStatuses } from './payout-files.ts';
 
 
@@ -72,7 +73,7 @@ export async function applyBankReport(batchId: string, reportId: string, now: Da
   const batch = await getBatch(batchId);
   if (!batch) throw new Error(`payout batch ${batchId} does not exist`);
   const entries = record.returnAll
-    ? await everyRecordedPaymentReturned(batch, record.returnAll.reason)
+    ? await everyRecordedPaymentReturned(batch, record.returnAll.reason, record.returnAll.part)
     : parseStatusReport(await readExport(record.objectKey), { finalStatuses: payerFinalStatuses }).entries;
   const at = now.toISOString();
   const tally = { applied: { SETTLED: 0, RETURNED: 0 }, already: 0, conflicts: 0, unknown: [] as string[] };
@@ -131,12 +132,21 @@ export async function returnWholeFile(batchId: string, reportId: string, actor: 
   if (!rejection) {
     throw refusal('INVALID_STATE', 'BANK_REPORT_NOT_WHOLE_FILE', { reportId });
   }
-  if (rejection.originalMessageId !== batchId) {
+  // A batch of several parts: the rejection names one part's MsgId and returns that part's payments only.
+  const parts = writtenFileParts(batch);
+  const part = partOfMessageId(parts, rejection.originalMessageId);
+  if (!part) {
     throw refusal('INVALID_STATE', 'BANK_REPORT_OTHER_FILE', { reportId, fileId: rejection.originalMessageId ?? '(not named)', batchId });
   }
   const at = now.toISOString();
-  const why = `whole file rejected by the bank${rejection.reasonCode ? ` (${rejection.reasonCode})` : ''}: ${reason}`;
-  const returnAll = { at, by: actor.sub, reason: why };
+  const partName = parts.length > 1 ? `part ${part.part} of ${parts.length} (${part.messageId})` : 'whole file';
+  const why = `${partName} rejected by the bank${rejection.reasonCode ? ` (${rejection.reasonCode})` : ''}: ${reason}`;
+  const returnAll = {
+    at,
+    by: actor.sub,
+    reason: why,
+    ...(parts.length > 1 && { part: { part: part.part, messageId: part.messageId, firstEndToEndId: part.firstEndToEndId, lastEndToEndId: part.lastEndToEndId } }),
+  };
   const marked = await updateReportEntry(batchId, reportEntry(reportId), { returnAll, status: 'APPLYING' }, {
     expression: 'attribute_not_exists(returnAll)',
   });

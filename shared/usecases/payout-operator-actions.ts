@@ -9,10 +9,12 @@
 //              chunks recomputed; approval again by someone other than the maker and the retrier)
 //              FAILED → PLANNING (failed while planning: planned again)
 //   return-all PAID_OUT, a report that rejects the whole file → every recorded payment RETURNED
+//              (of the part the report names, for a batch written in several parts)
 //
 // After PAID_OUT money comes back only through the bank's status report (API.md, payout batches).
 import { AppError, refusal } from '../domain/errors.ts';
 import { chunkRanges, type BatchStatus, type PaymentsOf, type PayoutBatch } from '../domain/payouts/batch.ts';
+import { partHolds, type BankFilePart } from '../domain/payouts/bank-file-parts.ts';
 import type { StatusEntry } from '../domain/payouts/status-report.ts';
 import type { Actor } from '../domain/actor.ts';
 import { chunkSizeSetting } from '../adapters/resources.ts';
@@ -177,11 +179,18 @@ export async function finishRetry(batchId: string, now: Date) {
   return { id: batchId, status: moved ? ('PENDING_APPROVAL' as const) : (await existingBatch(batchId)).status };
 }
 
-/** A whole-file rejection applied as "every payment returned": one RETURNED entry per RECORDED payment. */
-export async function everyRecordedPaymentReturned(batch: PaymentsOf, reason: string): Promise<StatusEntry[]> {
+/**
+ * A whole-file rejection applied as "every payment returned": one RETURNED entry per RECORDED
+ * payment of the rejected file (of its part, for a batch written in several parts; every one otherwise).
+ */
+export async function everyRecordedPaymentReturned(
+  batch: PaymentsOf,
+  reason: string,
+  part?: Pick<BankFilePart, 'firstEndToEndId' | 'lastEndToEndId'>,
+): Promise<StatusEntry[]> {
   const payments = await batchPaymentSummaries(batch);
   return payments
-    .filter((p) => p.status === 'RECORDED')
+    .filter((p) => p.status === 'RECORDED' && (part === undefined || partHolds(part, p.endToEndId)))
     .map((p) => ({ endToEndId: p.endToEndId, status: 'RETURNED' as const, reason }));
 }
 

@@ -6,8 +6,19 @@ import { type PaymentRecord, type PaymentStatus, type PayoutBatch } from '../dom
 import type { StartKey } from '../adapters/dynamo-pages.ts';
 import { batchesPage, claimsByKey, returnsPage, chunksDone, getBatch, paymentsPage } from '../adapters/payout-store.ts';
 import { presignDownload } from '../adapters/presigned-urls.ts';
+import type { BankFilePart } from '../domain/payouts/bank-file-parts.ts';
 
 const bankFileUrlSeconds = 15 * 60;
+
+/**
+ * The parts of a batch's bank files, in order: fileParts, or for a batch paid out before parts
+ * existed its one pair of `files` as the one part (MsgId the batch id, the plan's totals); none before PAID_OUT.
+ */
+export function writtenFileParts(batch: PayoutBatch): BankFilePart[] {
+  if (batch.fileParts) return batch.fileParts;
+  if (!batch.files) return [];
+  return [{ part: 1, messageId: batch.batchId, count: batch.planned?.count ?? 0, totalFen: batch.planned?.totalFen ?? 0, firstEndToEndId: '', lastEndToEndId: '\uffff', ...batch.files }];
+}
 
 /** The batch, or AppError NOT_FOUND (404). */
 export async function existingBatch(batchId: string): Promise<PayoutBatch> {
@@ -21,6 +32,16 @@ export async function viewBatch(batchId: string) {
   const done = await chunksDone(batchId);
   const recorded = done.reduce((sum, d) => sum + d.recordedCount, 0);
   const failed = batch.status === 'FAILED' && batch.planned ? batch.planned.count - recorded : 0;
+  const parts = await Promise.all(
+    writtenFileParts(batch).map(async (p) => ({
+      part: p.part,
+      messageId: p.messageId,
+      count: p.count,
+      totalFen: p.totalFen,
+      csvUrl: await presignDownload('bankFiles', p.csvKey, bankFileUrlSeconds),
+      pain001Url: await presignDownload('bankFiles', p.pain001Key, bankFileUrlSeconds),
+    })),
+  );
   return {
     id: batch.batchId,
     program: batch.program,
@@ -31,12 +52,10 @@ export async function viewBatch(batchId: string) {
     status: batch.status,
     planned: batch.planned ?? null,
     progress: { recorded, failed },
-    files: batch.files
-      ? {
-          csvUrl: await presignDownload('bankFiles', batch.files.csvKey, bankFileUrlSeconds),
-          pain001Url: await presignDownload('bankFiles', batch.files.pain001Key, bankFileUrlSeconds),
-        }
-      : null,
+    // `files` stays the one pair of a one-part batch; a batch of several parts has null there (an
+    // older client sees no files rather than part 1 taken for the whole batch) and every part in fileParts.
+    files: parts.length === 1 ? { csvUrl: parts[0]!.csvUrl, pain001Url: parts[0]!.pain001Url } : null,
+    fileParts: parts.length > 0 ? parts : null,
     skipped: batch.skipped ?? null,
     reconciliation: batch.reconciliation ?? null,
     failureReason: batch.failureReason ?? null,

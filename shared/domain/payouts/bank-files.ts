@@ -18,7 +18,7 @@ export interface Payment {
 
 export type PaymentSource = AsyncIterable<Payment> | Iterable<Payment>;
 
-export type BankFileErrorCode = 'INVALID_PAYMENT' | 'INVALID_HEADER' | 'TOTALS_MISMATCH';
+export type BankFileErrorCode = 'INVALID_PAYMENT' | 'INVALID_HEADER' | 'TOTALS_MISMATCH' | 'OUT_OF_ORDER';
 
 export class BankFileError extends Error {
   override readonly name = 'BankFileError';

@@ -1,5 +1,6 @@
 // Payout batches: programs, states, and the keys that make "paid at most once" structural.
 import type { HistoryEntry, RecipientCategory } from '../registry.ts';
+import type { BankFilePart } from './bank-file-parts.ts';
 
 export const payoutPrograms = [
   'PRICE_SUBSIDY',
@@ -63,7 +64,10 @@ export interface PayoutBatch {
   /** Consecutive ranges of endToEndIds, one per chunk message. */
   chunks?: ChunkRange[];
   skipped?: { alreadyPlannedOrPaid: number; noBankAccount: number; overCeiling?: number };
+  /** The one CSV and pain.001 of a batch written as one part (absent when it took several: see fileParts). */
   files?: { csvKey: string; pain001Key: string };
+  /** Every part of the bank files, in order (one for a batch within the payer bank's per-file limit); absent on batches paid out before parts existed. */
+  fileParts?: BankFilePart[];
   reconciliation?: { settled: number; returned: number; pending: number };
   failureReason?: string;
   /** Who asked for the last retry: like the maker, they may not approve it. */

@@ -11,7 +11,7 @@ const anyTransaction = /<(?:[\w.-]+:)?TxInfAndSts[\s>/]/;
 const statusReport = /<(?:[\w.-]+:)?CstmrPmtStsRpt[\s>]/;
 
 export interface WholeFileRejection {
-  /** OrgnlMsgId: the rejected pain.001's MsgId, which is the batch id (see usecases/payout-files uploadBankFiles). */
+  /** OrgnlMsgId: the rejected pain.001's MsgId: the batch id, or one part's (bank-file-parts.ts partMessageId). */
   originalMessageId: string | undefined;
   /** The first reason code given (e.g. DUPL), if any. */
   reasonCode: string | undefined;
