@@ -315,3 +315,48 @@ describe('a failed batch retried with one payment excluded, and approved again b
     expect(seen).toEqual({ pageErrors: [], failedRequests: [], serverErrors: [], clientErrors: [] });
   });
 });
+
+describe('a batch above the payer bank’s per-file limit', () => {
+  it('lists every part of its bank files, each downloadable as a whole CSV and pain.001', async () => {
+    // The bank takes 2 payments a file here (lowering data/payer.json's limit): the 4 DIBAO payees make 2 parts.
+    process.env.TUODI_MAX_PAYMENTS_PER_FILE = '2';
+    let id: string;
+    try {
+      const created = await stack.call('POST', '/payout-batches', {
+        token: await stack.token('finance', 'fin-maker'),
+        body: { program: 'MONTHLY_BENEFIT', period, title: `${period} 低保金`, categories: ['DIBAO'] },
+      });
+      id = created.body.id;
+      await eventually(async () => ((await apiBatch(id)).status === 'PENDING_APPROVAL' ? true : undefined));
+      expect((await stack.call('POST', `/payout-batches/${id}/approve`, { token: await stack.token('finance', 'fin-checker') })).status).toBe(202);
+      await eventually(async () => (['PAID_OUT', 'FAILED'].includes((await apiBatch(id)).status) ? true : undefined));
+    } finally {
+      delete process.env.TUODI_MAX_PAYMENTS_PER_FILE;
+    }
+    const paid = await apiBatch(id);
+    expect(paid).toMatchObject({ status: 'PAID_OUT', planned: { count: 4, totalFen: 360_000 }, files: null });
+
+    await page.goto(`${stack.url}/console/payouts/${id}`);
+    const files = page.getByRole('region', { name: '银行文件' });
+    await files.getByText('分为 2 个文件').waitFor();
+    await files.getByText('合计 4 笔，3600.00 元').waitFor();
+    expect(await files.getByRole('row').count()).toBe(3); // the header and one row per part
+    await files.getByRole('row').filter({ hasText: `${id}-1` }).getByText('第 1 / 2 个').waitFor();
+    const [csv] = await Promise.all([page.waitForEvent('download'), files.getByRole('button', { name: '下载第 2 个支付清单（CSV）' }).click()]);
+    expect(csv.suggestedFilename()).toBe(`${id}-2.csv`);
+    const rows = readFileSync((await csv.path())!, 'utf8').trim().split('\r\n');
+    expect(rows).toHaveLength(3); // its own header and its 2 payments
+    const [pain] = await Promise.all([page.waitForEvent('download'), files.getByRole('button', { name: '下载第 2 个银行报文（pain.001）' }).click()]);
+    expect(pain.suggestedFilename()).toBe(`${id}-2.pain001.xml`);
+    const xml = readFileSync((await pain.path())!, 'utf8');
+    expect(xml).toContain(`<MsgId>${id}-2</MsgId>`);
+    expect(xml).toContain('<NbOfTxs>2</NbOfTxs>');
+    expect(xml).toContain('<CtrlSum>1800.00</CtrlSum>');
+    expect(await seriousViolations(page, 'bank files in parts')).toEqual([]);
+    await screenshot(page, 'finance-10-bank-files-in-parts');
+  });
+
+  it('saw no page errors, failed requests, 5xx or 4xx on the way', () => {
+    expect(seen).toEqual({ pageErrors: [], failedRequests: [], serverErrors: [], clientErrors: [] });
+  });
+});

@@ -115,9 +115,19 @@ function Paying({ batch }: { batch: Batch }) {
   );
 }
 
+type FilePart = NonNullable<Batch['fileParts']>[number];
+
+/** Every part of the batch's bank files; a batch paid out before parts existed has its one pair in `files`. */
+function fileParts(batch: Batch): FilePart[] {
+  if (batch.fileParts) return batch.fileParts;
+  if (!batch.files || !batch.planned) return [];
+  return [{ part: 1, messageId: batch.id, count: batch.planned.count, totalFen: batch.planned.totalFen, ...batch.files }];
+}
+
 function Files({ batch }: { batch: Batch }) {
   const [problem, setProblem] = useState<Problem>();
-  if (!batch.files) return null;
+  const parts = fileParts(batch);
+  if (parts.length === 0) return null;
   const download = async (url: string, fileName: string) => {
     setProblem(undefined);
     try {
@@ -129,12 +139,55 @@ function Files({ batch }: { batch: Batch }) {
       setProblem({ summary: '下载失败：链接可能已过期，请刷新页面后重试', general: [] });
     }
   };
+  if (parts.length === 1) {
+    const [only] = parts as [FilePart];
+    return (
+      <section aria-label="银行文件" style={{ marginTop: 16 }}>
+        <Space wrap>
+          <Button onClick={() => void download(only.csvUrl, `${batch.id}.csv`)}>下载支付清单（CSV）</Button>
+          <Button onClick={() => void download(only.pain001Url, `${batch.id}.pain001.xml`)}>下载银行报文（pain.001）</Button>
+        </Space>
+        <ProblemAlert problem={problem} />
+      </section>
+    );
+  }
+  // Above the bank's per-file limit: every part must go to the bank, each is a whole file of its own.
   return (
     <section aria-label="银行文件" style={{ marginTop: 16 }}>
-      <Space wrap>
-        <Button onClick={() => void download(batch.files!.csvUrl, `${batch.id}.csv`)}>下载支付清单（CSV）</Button>
-        <Button onClick={() => void download(batch.files!.pain001Url, `${batch.id}.pain001.xml`)}>下载银行报文（pain.001）</Button>
-      </Space>
+      <Alert
+        type="info"
+        showIcon
+        title={`本批次超过银行单个文件的笔数上限，分为 ${parts.length} 个文件，每个文件都须发送给银行`}
+        description={`合计 ${parts.reduce((sum, p) => sum + p.count, 0)} 笔，${yuan(parts.reduce((sum, p) => sum + p.totalFen, 0))}`}
+      />
+      <Table<FilePart>
+        style={{ marginTop: 8 }}
+        size="small"
+        rowKey="part"
+        pagination={false}
+        dataSource={parts}
+        aria-label="银行文件分包"
+        columns={[
+          { title: '文件', key: 'part', render: (_, p) => `第 ${p.part} / ${parts.length} 个` },
+          { title: '报文标识（MsgId）', dataIndex: 'messageId', render: (id: string) => <span lang="en">{id}</span> },
+          { title: '笔数', dataIndex: 'count' },
+          { title: '金额', dataIndex: 'totalFen', render: (fen: number) => yuan(fen) },
+          {
+            title: '下载',
+            key: 'download',
+            render: (_, p) => (
+              <Space wrap>
+                <Button size="small" aria-label={`下载第 ${p.part} 个支付清单（CSV）`} onClick={() => void download(p.csvUrl, `${p.messageId}.csv`)}>
+                  支付清单（CSV）
+                </Button>
+                <Button size="small" aria-label={`下载第 ${p.part} 个银行报文（pain.001）`} onClick={() => void download(p.pain001Url, `${p.messageId}.pain001.xml`)}>
+                  银行报文（pain.001）
+                </Button>
+              </Space>
+            ),
+          },
+        ]}
+      />
       <ProblemAlert problem={problem} />
     </section>
   );
@@ -214,7 +267,11 @@ function BankReport({ batch, reload }: { batch: Batch; reload: () => Promise<voi
         <Alert
           type="warning"
           style={{ marginTop: 12 }}
-          title="银行拒绝了整个支付文件"
+          title={
+            (batch.fileParts?.length ?? 1) > 1
+              ? `银行拒绝了整个支付文件（本批次分为 ${batch.fileParts!.length} 个文件：只退回回执所指文件中的付款）`
+              : '银行拒绝了整个支付文件'
+          }
           description={
             <ReasonAction
               label="按整批退回处理"
