@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import * as z from 'zod';
-import { auth } from '../shared/topology.ts';
+import { auth, tables, type TableName } from '../shared/topology.ts';
 
 const claimsSchema = z.object({
   /** Claim holding the caller's roles (an array, or API Gateway's flattened "[a b]"), named as in the topology. */
@@ -59,6 +59,21 @@ export const settingsSchema = z.object({
   bankFileRetentionDays: z.number().int().min(1).max(36500).optional(),
   /** Countries (ISO 3166-1 alpha-2) that may reach the console's CloudFront distribution. */
   consoleCountries: z.array(z.string().regex(/^[A-Z]{2}$/)).min(1).default(['CN']),
+  /**
+   * DynamoDB warm throughput per table (units per second the table serves at once; a one-off
+   * charge to raise): e.g. `{"payments": {"writeUnitsPerSecond": 40000}, "payoutClaims": {...}}`
+   * before a province-sized batch (README "A province"). Tables not named keep what DynamoDB gives
+   * a new on-demand table. Only raising it is possible once set.
+   */
+  warmThroughput: z
+    .partialRecord(
+      z.enum(Object.keys(tables) as [TableName, ...TableName[]]),
+      z
+        .object({ readUnitsPerSecond: z.number().int().min(1).optional(), writeUnitsPerSecond: z.number().int().min(1).optional() })
+        .strict()
+        .refine((w) => w.readUnitsPerSecond !== undefined || w.writeUnitsPerSecond !== undefined, 'give readUnitsPerSecond or writeUnitsPerSecond'),
+    )
+    .default({}),
   /** AWS Backup copies of the money tables, in days. */
   backup: z
     .object({ dailyRetentionDays: z.number().int().min(1), monthlyRetentionDays: z.number().int().min(1) })

@@ -257,6 +257,7 @@ export class TuodiStack extends Stack {
       deletionProtection: true,
       timeToLiveAttribute: spec.timeToLiveAttribute,
       stream: spec.stream ? dynamodb.StreamViewType.NEW_AND_OLD_IMAGES : undefined,
+      warmThroughput: this.settings.warmThroughput[name],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     for (const gsi of spec.globalSecondaryIndexes ?? []) {
