@@ -149,7 +149,7 @@ try {
       env: { ...process.env, ...stack.env, POWERTOOLS_LOG_LEVEL: 'WARN', NODE_OPTIONS: '--expose-gc' },
       encoding: 'utf8',
     });
-    return JSON.parse(stdout.trim().split('\n').at(-1)!) as { payments: number; peakHeapMiB: number; peakRssMiB: number; seconds: number };
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as { payments: number; parts: number; peakHeapMiB: number; peakRssMiB: number; seconds: number };
   };
   log('file writer memory');
   const writerMemory = values['skip-memory'] ? [] : [await memory(little.id), await memory(half.id), await memory(big.id)];
@@ -164,7 +164,7 @@ try {
   const endToEnd = big.count / (big.planSeconds + big.paySeconds);
   console.log(`end to end:                ${endToEnd.toFixed(0)} payments/s; ${((endToEnd / bothCeiling) * 100).toFixed(0)}% of the ${bothCeiling.toFixed(0)}/s the two ceilings imply (target: 85%)`);
   for (const m of writerMemory) {
-    console.log(`bank file writer, ${m.payments} payments: peak live heap ${m.peakHeapMiB.toFixed(1)} MiB, peak RSS ${m.peakRssMiB.toFixed(1)} MiB, ${m.seconds.toFixed(1)} s (CSV + pain.001 streamed to S3)`);
+    console.log(`bank file writer, ${m.payments} payments in ${m.parts} part(s): peak live heap ${m.peakHeapMiB.toFixed(1)} MiB, peak RSS ${m.peakRssMiB.toFixed(1)} MiB, ${m.seconds.toFixed(1)} s (CSV + pain.001 streamed to S3)`);
   }
   console.log('(a file under one 5 MiB part is sent whole; larger ones hold at most a few parts per file in memory)');
 } finally {

@@ -100,6 +100,11 @@ export async function uploadBankFiles(batch: PayoutBatch, now: Date, options: { 
   const csvParts = cutIntoParts(bankFilePayments(batch), expected, maxPerFile);
   const painParts = cutIntoParts(bankFilePayments(batch), expected, maxPerFile);
   const parts = csvParts.length;
+  // A CSV part whose upload failed before reading its payments never settles its totals: the
+  // pain.001 pass waits for either, so it cannot wait forever.
+  let csvFailed!: (error: unknown) => void;
+  const csvFailure = new Promise<never>((_, reject) => (csvFailed = reject));
+  csvFailure.catch(() => undefined);
   let stopped = false;
   const eachPart = async (write: (index: number) => Promise<void>) => {
     try {
@@ -114,10 +119,13 @@ export async function uploadBankFiles(batch: PayoutBatch, now: Date, options: { 
       const { csvKey } = bankFileKeys(prefix, index + 1, parts);
       await uploadBankFile(csvKey, Readable.from(writePaymentsCsv(csvParts[index]!.payments, { bom: true })), 'text/csv; charset=utf-8');
       await csvParts[index]!.totals;
+    }).catch((error: unknown) => {
+      csvFailed(error);
+      throw error;
     }),
     eachPart(async (index) => {
       const part = index + 1;
-      const totals = parts === 1 ? expected : await csvParts[index]!.totals;
+      const totals = parts === 1 ? expected : await Promise.race([csvParts[index]!.totals, csvFailure]);
       const header = {
         ...payer,
         messageId: partMessageId(batch.batchId, part, parts),
