@@ -19,8 +19,13 @@ const records: PaymentRecord[] = Array.from({ length: 7 }, (_, i) => ({
 })) as PaymentRecord[];
 
 vi.mock('../../../shared/adapters/payout-store.ts', () => ({
-  chunkPayments: async (_batchId: string, range: { first: string; last: string }) =>
+  chunkPayments: async (_batch: unknown, range: { first: string; last: string }) =>
     records.filter((p) => p.endToEndId >= range.first && p.endToEndId <= range.last),
+  chunksDone: vi.fn(),
+  getBatch: vi.fn(),
+  transitionBatch: vi.fn(),
+}));
+vi.mock('../../../shared/adapters/bank-file-store.ts', () => ({
   uploadBankFile: async (key: string, body: Readable) => {
     // A failing upload gives up before reading its body, as a refused first request would.
     if (failUpload?.(key)) {
@@ -31,9 +36,6 @@ vi.mock('../../../shared/adapters/payout-store.ts', () => ({
     for await (const chunk of body) text += String(chunk);
     uploads.set(key, text);
   },
-  chunksDone: vi.fn(),
-  getBatch: vi.fn(),
-  transitionBatch: vi.fn(),
 }));
 const { uploadBankFiles } = await import('../../../shared/usecases/payout-files.ts');
 
