@@ -27,13 +27,7 @@ export const bucketName = (bucket: BucketName): string => required(bucketEnv(buc
  * chunks nobody chose.
  */
 export function chunkSizeSetting(): number {
-  const raw = process.env.TUODI_PAYMENTS_PER_CHUNK;
-  if (raw === undefined || raw === '') return paymentsPerChunk;
-  const size = Number(raw);
-  if (!Number.isSafeInteger(size) || size < 1 || size > paymentsPerChunk) {
-    throw new Error(`TUODI_PAYMENTS_PER_CHUNK must be an integer from 1 to ${paymentsPerChunk}, not ${JSON.stringify(raw)}`);
-  }
-  return size;
+  return localIntegerSetting('TUODI_PAYMENTS_PER_CHUNK', paymentsPerChunk) ?? paymentsPerChunk;
 }
 
 /**
@@ -43,11 +37,19 @@ export function chunkSizeSetting(): number {
  * maxPaymentShards.
  */
 export function paymentShardsSetting(): number | undefined {
-  const raw = process.env.TUODI_PAYMENT_SHARDS;
+  return localIntegerSetting('TUODI_PAYMENT_SHARDS', maxPaymentShards);
+}
+
+/**
+ * An integer setting only a local stack sets, from the environment: undefined when unset or empty.
+ * Throws on anything but an integer from 1 to `max`: a typo never runs with a value nobody chose.
+ */
+export function localIntegerSetting(name: string, max: number): number | undefined {
+  const raw = process.env[name];
   if (raw === undefined || raw === '') return undefined;
-  const shards = Number(raw);
-  if (!Number.isSafeInteger(shards) || shards < 1 || shards > maxPaymentShards) {
-    throw new Error(`TUODI_PAYMENT_SHARDS must be an integer from 1 to ${maxPaymentShards}, not ${JSON.stringify(raw)}`);
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new Error(`${name} must be an integer from 1 to ${max}, not ${JSON.stringify(raw)}`);
   }
-  return shards;
+  return value;
 }

@@ -7,6 +7,7 @@ import { finalStatusesSchema, type FinalStatuses } from '../domain/payouts/statu
 import { type PaymentRecord, type PayoutBatch } from '../domain/payouts/batch.ts';
 import { chunkPayments, chunksDone, getBatch, transitionBatch } from '../adapters/payout-store.ts';
 import { uploadBankFile } from '../adapters/bank-file-store.ts';
+import { localIntegerSetting } from '../adapters/resources.ts';
 import payerFile from '../../data/payer.json' with { type: 'json' };
 import { payoutWorker } from '../domain/payouts/batch.ts';
 import { cutIntoParts, partMessageId, type BankFilePart } from '../domain/payouts/bank-file-parts.ts';
@@ -30,13 +31,7 @@ export const payerFinalStatuses: FinalStatuses | undefined =
 export function maxPaymentsPerFileSetting(): number {
   const configured = configuredMaxPerFile;
   if (!Number.isSafeInteger(configured) || configured < 1) throw new Error(`data/payer.json maxPaymentsPerFile must be a positive integer, not ${JSON.stringify(configured)}`);
-  const raw = process.env.TUODI_MAX_PAYMENTS_PER_FILE;
-  if (raw === undefined || raw === '') return configured;
-  const lowered = Number(raw);
-  if (!Number.isSafeInteger(lowered) || lowered < 1 || lowered > configured) {
-    throw new Error(`TUODI_MAX_PAYMENTS_PER_FILE must be an integer from 1 to ${configured}, not ${JSON.stringify(raw)}`);
-  }
-  return lowered;
+  return localIntegerSetting('TUODI_MAX_PAYMENTS_PER_FILE', configured) ?? configured;
 }
 
 /** Chunk ranges read ahead while this one is written out. */
