@@ -3,7 +3,8 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { localSecretEnv, secretEnv, type SecretName } from '../topology.ts';
 
-const cache = new Map<SecretName, Promise<Buffer>>();
+// Keyed by the local value as well: a test process runs several local stacks, each with its own.
+const cache = new Map<string, Promise<Buffer>>();
 
 async function load(secret: SecretName): Promise<Buffer> {
   let hex = process.env[localSecretEnv(secret)];
@@ -23,13 +24,14 @@ async function load(secret: SecretName): Promise<Buffer> {
 
 /** A secret's 32 bytes. A failed read is tried again on the next call. */
 export function secretBytes(secret: SecretName): Promise<Buffer> {
-  let value = cache.get(secret);
+  const key = `${secret}/${process.env[localSecretEnv(secret)] ?? ''}`;
+  let value = cache.get(key);
   if (!value) {
     value = load(secret).catch((error: unknown) => {
-      cache.delete(secret);
+      cache.delete(key);
       throw error;
     });
-    cache.set(secret, value);
+    cache.set(key, value);
   }
   return value;
 }

@@ -25,7 +25,8 @@ const idempotencyConfig = new IdempotencyConfig({
   throwOnNoIdempotencyKey: true,
   expiresAfterSeconds: 24 * 60 * 60,
 });
-let idempotentRun: ((input: IdempotentInput<unknown>) => Promise<unknown>) | undefined;
+// One per table name: a test process runs several local stacks, each with its own table.
+const idempotentRuns = new Map<string, (input: IdempotentInput<unknown>) => Promise<unknown>>();
 
 /**
  * Same key and body: the first response again. Same key, other body: AppError
@@ -33,10 +34,15 @@ let idempotentRun: ((input: IdempotentInput<unknown>) => Promise<unknown>) | und
  */
 export const idempotentPosts: IdempotencyRunner = async <R>(input: IdempotentInput<R>, context: Context): Promise<R> => {
   idempotencyConfig.registerLambdaContext(context);
-  idempotentRun ??= makeIdempotent(async (i: IdempotentInput<unknown>) => i.run(), {
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: tableName('idempotency'), awsSdkV3Client: dynamodb() }),
-    config: idempotencyConfig,
-  });
+  const table = tableName('idempotency');
+  let idempotentRun = idempotentRuns.get(table);
+  if (!idempotentRun) {
+    idempotentRun = makeIdempotent(async (i: IdempotentInput<unknown>) => i.run(), {
+      persistenceStore: new DynamoDBPersistenceLayer({ tableName: table, awsSdkV3Client: dynamodb() }),
+      config: idempotencyConfig,
+    });
+    idempotentRuns.set(table, idempotentRun);
+  }
   try {
     return (await idempotentRun(input as IdempotentInput<unknown>)) as R;
   } catch (error) {

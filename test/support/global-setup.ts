@@ -26,7 +26,17 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+interface Started {
+  context: SharedEmulators;
+  stop: () => Promise<void>;
+  projects: number;
+}
+
+// Both integration projects (shared modules and isolated) name this setup, and vitest runs a
+// project's global setup per project: the second gets the first's emulators, the last stops them.
+const run = globalThis as { tuodiEmulators?: Promise<Started> };
+
+async function launch(): Promise<Started> {
   const emulators = await launchEmulators();
   const statusDir = mkdtempSync(join(tmpdir(), 'tuodi-emulators-'));
   const dynamodbStatusFile = join(statusDir, 'dynamodb');
@@ -43,10 +53,26 @@ export default async function setup(project: TestProject): Promise<() => Promise
     () => writeStatus('ready'),
     (error: Error) => writeStatus(`failed: ${error.message}`),
   );
-  project.provide('emulators', { dynamodbEndpoint, sqsEndpoint, s3Endpoint, credentials, dynamodbStatusFile });
+  return {
+    context: { dynamodbEndpoint, sqsEndpoint, s3Endpoint, credentials, dynamodbStatusFile },
+    projects: 0,
+    stop: async () => {
+      tornDown = true;
+      await emulators.stop();
+      rmSync(statusDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  run.tuodiEmulators ??= launch();
+  const started = await run.tuodiEmulators;
+  started.projects += 1;
+  project.provide('emulators', started.context);
   return async () => {
-    tornDown = true;
-    await emulators.stop();
-    rmSync(statusDir, { recursive: true, force: true });
+    started.projects -= 1;
+    if (started.projects > 0) return;
+    run.tuodiEmulators = undefined;
+    await started.stop();
   };
 }
