@@ -55,6 +55,10 @@ export interface TransientRetry {
   cancellations?: boolean;
 }
 
+/** Retries made in this process so far, by the fault's name (bench/payouts.ts prints them). */
+const retriesByFault = new Map<string, number>();
+export const transientRetriesSoFar = (): Record<string, number> => Object.fromEntries(retriesByFault);
+
 /**
  * Runs `call`, retrying it while it fails with a transient fault (isTransientFault), at most
  * `attempts` times in all (default 6) with a full-jitter pause of up to `baseMs`·2^k (default 50 ms,
@@ -69,6 +73,8 @@ export async function retryTransient<T>(call: () => Promise<T>, retry: Transient
     } catch (error) {
       const transient = isTransientFault(error) || (cancellations && isTransientCancellation(error));
       if (!transient || attempt + 1 >= attempts) throw error;
+      const name = (error as Error).name;
+      retriesByFault.set(name, (retriesByFault.get(name) ?? 0) + 1);
       await pauseBeforeRetry(attempt, { baseMs, capMs });
     }
   }

@@ -273,6 +273,8 @@ export async function grantedGrants(): Promise<PayeeCandidate[]> {
 }
 
 const pairsPerTransaction = 25;
+/** A planning transaction's retries of transient faults: up to 10 tries, pauses up to 0.1·2^k s, at most 5 s (about 20 s in all). */
+const planningRetry = { attempts: 10, baseMs: 100, capMs: 5_000 } as const;
 
 export interface ClaimOutcome {
   /** Written now: the claim is this batch's and the payment is new. */
@@ -316,6 +318,7 @@ export async function claimAndPlan(
         try {
           // A 5xx or throttling is retried here as the same transaction (the SDK's own retries
           // stop once its quota is spent); cancellations, conflicts included, are read below.
+          // Patient: DynamoDB Local's lock waits beside a stream reader last seconds.
           await retryTransient(() => documents().send(
             new TransactWriteCommand({
               TransactItems: [
@@ -339,7 +342,7 @@ export async function claimAndPlan(
                 fenceCheck(lease),
               ],
             }),
-          ));
+          ), planningRetry);
           outcome.written += group.length;
           break;
         } catch (error) {
