@@ -21,7 +21,7 @@ import { benchIdNumber, rawConcurrency } from './fixtures.ts';
 import { claimAndPlan, createPlanSegments, progressEntries, putNewBatch } from '../shared/adapters/payout-store.ts';
 import { acquireLease } from '../shared/adapters/lease.ts';
 import { paymentKey, planAttemptPrefix, planSegmentEntry, type PaymentRecord, type PayoutBatch } from '../shared/domain/payouts/batch.ts';
-import { transactionsInFlightPerSegment } from '../shared/usecases/payout-planning.ts';
+import { planSegmentCount, transactionsInFlightPerSegment } from '../shared/usecases/payout-planning.ts';
 import { transientRetriesSoFar } from '../shared/adapters/dynamo-faults.ts';
 
 const { values } = parseArgs({
@@ -81,9 +81,10 @@ const small = total / 10;
 /**
  * Planning transactions the local pipeline keeps in flight: as many segment invocations as the
  * planner's maxConcurrency (the local poller runs that many batches, as Lambda's event source
- * would), each with transactionsInFlightPerSegment.
+ * would) or the big batch's segments if fewer, each with transactionsInFlightPerSegment.
  */
-const segmentsAtOnce = functions.planPayoutBatch.trigger.type === 'queue' ? (functions.planPayoutBatch.trigger.maxConcurrency ?? 2) : 1;
+const plannerConcurrency = functions.planPayoutBatch.trigger.type === 'queue' ? (functions.planPayoutBatch.trigger.maxConcurrency ?? 2) : 1;
+const segmentsAtOnce = Math.min(plannerConcurrency, planSegmentCount('PRICE_SUBSIDY', total));
 const transactionsInFlight = segmentsAtOnce * transactionsInFlightPerSegment;
 /** The smaller in-flight count the ceiling is also measured at (the last session's probe). */
 const fewerInFlight = 16;
