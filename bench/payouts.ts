@@ -1,28 +1,95 @@
-// Pays 100,000 recipients on the local stack and prints payments per second next to two ceilings
-// measured in the same run: raw BatchWriteItem (paying's) and the planner's own claim + payment
-// transactions (claimAndPlan, fenced, 32 in flight: planning's); the time per planning segment;
-// then the peak memory of the bank file writer for 10,000, 50,000 and 100,000 payments (each in a
-// fresh process; --skip-memory leaves it out).
-// npm run bench:payouts [-- --recipients 100000] [--skip-memory]
-import { execFile } from 'node:child_process';
+// Pays a registry of 10,000, 50,000 and 100,000 recipients on the local stack (each size in a
+// fresh process with fresh emulators) and prints, per size, figures measured in the same run:
+// raw BatchWriteItem (paying's ceiling) and the planner's own claim + payment transactions
+// (claimAndPlan, fenced, as many in flight as the pipeline keeps: planning's ceiling), also at a
+// smaller in-flight count and beside the payments' figures consumer (the stream the real tables
+// carry), so a planning rate under the ceiling can be told apart; planning items/s and its share
+// of the ceiling, the time per planning segment (median, max), end to end create -> PAID_OUT and
+// its share of the ceiling the two phases imply, 1 / (1/tx + 1/raw); then the peak memory of the
+// bank file writer (each in a fresh process; --skip-memory leaves it out). A summary table ends it.
+// npm run bench:payouts [-- --recipients 10000,50000,100000] [--skip-memory]
+import { execFile, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs, promisify } from 'node:util';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { dynamodb } from '../shared/adapters/clients.ts';
 import { batchPut } from '../shared/adapters/dynamo-batch.ts';
 import { tableName } from '../shared/adapters/resources.ts';
-import { tableEnv, type TableName } from '../shared/topology.ts';
+import { functions, tableEnv, type TableName } from '../shared/topology.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { benchIdNumber, rawConcurrency } from './fixtures.ts';
-import { claimAndPlan, createPlanSegments, progressEntries } from '../shared/adapters/payout-store.ts';
+import { claimAndPlan, createPlanSegments, progressEntries, putNewBatch } from '../shared/adapters/payout-store.ts';
 import { acquireLease } from '../shared/adapters/lease.ts';
-import { paymentKey, planAttemptPrefix, planSegmentEntry, type PaymentRecord } from '../shared/domain/payouts/batch.ts';
+import { paymentKey, planAttemptPrefix, planSegmentEntry, type PaymentRecord, type PayoutBatch } from '../shared/domain/payouts/batch.ts';
+import { planSegmentCount, transactionsInFlightPerSegment } from '../shared/usecases/payout-planning.ts';
+import { transientRetriesSoFar } from '../shared/adapters/dynamo-faults.ts';
 
-const { values } = parseArgs({ options: { recipients: { type: 'string', default: '100000' }, 'skip-memory': { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    recipients: { type: 'string', default: '10000,50000,100000' },
+    'skip-memory': { type: 'boolean', default: false },
+    /** Set by the parent: run one size here and end with a RESULT line. */
+    child: { type: 'boolean', default: false },
+  },
+});
+
+/** What one size's run hands its parent for the summary table. */
+interface SizeResult {
+  recipients: number;
+  rawRate: number;
+  transactionalRate: number;
+  planRate: number;
+  segments: number;
+  segmentMedianS: number;
+  segmentMaxS: number;
+  endToEndRate: number;
+  impliedCeiling: number;
+}
+
+if (!values.child) {
+  // One child per size: fresh emulators and SDK clients, and the figures of one size never wait on another's tables.
+  const sizes = values.recipients.split(',').map(Number);
+  const results: SizeResult[] = [];
+  const failures: string[] = [];
+  for (const size of sizes) {
+    const args = ['--import', 'tsx', 'bench/payouts.ts', '--child', '--recipients', String(size), ...(values['skip-memory'] ? ['--skip-memory'] : [])];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (text: string) => {
+      out += text;
+      process.stdout.write(text.split('\n').filter((line) => !line.startsWith('RESULT ')).join('\n'));
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+    if (code === 0 && line) results.push(JSON.parse(line.slice('RESULT '.length)) as SizeResult);
+    else failures.push(`${size}: exit ${code}`);
+  }
+  const pct = (part: number, whole: number) => `${((part / whole) * 100).toFixed(0)}%`;
+  console.log('\nsummary (each size in its own run; targets: planning >= 85% of tx, end to end >= 85% of implied)');
+  console.log('recipients | raw items/s | tx pairs/s | planning/s (% tx) | segments: n, median s, max s | end to end/s (% implied)');
+  for (const r of results) {
+    console.log(
+      `${String(r.recipients).padStart(10)} | ${r.rawRate.toFixed(0).padStart(11)} | ${r.transactionalRate.toFixed(0).padStart(10)} | ${`${r.planRate.toFixed(0)} (${pct(r.planRate, r.transactionalRate)})`.padStart(17)} | ${`${r.segments}, ${r.segmentMedianS.toFixed(1)}, ${r.segmentMaxS.toFixed(1)}`.padStart(28)} | ${r.endToEndRate.toFixed(0)} of ${r.impliedCeiling.toFixed(0)} (${pct(r.endToEndRate, r.impliedCeiling)})`,
+    );
+  }
+  for (const failure of failures) console.log(`failed: ${failure} (see its log above)`);
+  process.exit(failures.length ? 1 : 0);
+}
+
 const total = Number(values.recipients);
 const small = total / 10;
-/** Planning transactions the local pipeline keeps in flight: 4 pollers, 4 per segment invocation. */
-const transactionsInFlight = 4 * 4;
+/**
+ * Planning transactions the local pipeline keeps in flight: as many segment invocations as the
+ * planner's maxConcurrency (the local poller runs that many batches, as Lambda's event source
+ * would) or the big batch's segments if fewer, each with transactionsInFlightPerSegment.
+ */
+const plannerConcurrency = functions.planPayoutBatch.trigger.type === 'queue' ? (functions.planPayoutBatch.trigger.maxConcurrency ?? 2) : 1;
+const segmentsAtOnce = Math.min(plannerConcurrency, planSegmentCount('PRICE_SUBSIDY', total));
+const transactionsInFlight = segmentsAtOnce * transactionsInFlightPerSegment;
+/** The smaller in-flight count the ceiling is also measured at (the last session's probe). */
+const fewerInFlight = 16;
+/** Pairs of the side measurements (fewer in flight; beside the figures consumer): enough for a steady rate, cheap at every size. */
+const sideSample = Math.min(total, 10_000);
 const medium = total / 2;
 
 const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(', ');
@@ -36,13 +103,28 @@ const api = async (method: string, path: string, token: string, body?: unknown) 
   return (await response.json()) as Record<string, any>;
 };
 const until = async (id: string, token: string, statuses: string[]) => {
+  let reported = performance.now();
   for (;;) {
     const batch = await api('GET', `/payout-batches/${id}`, token);
     if (statuses.includes(batch.status)) return batch;
     if (batch.status === 'FAILED') throw new Error(`batch failed: ${batch.failureReason}`);
+    if (performance.now() - reported > 30_000) {
+      // A stalled step shows here (a message waiting out its visibility timeout) instead of a silent bench.
+      const segments = await progressEntries(id, planAttemptPrefix());
+      log(`${id} still ${batch.status}: ${segments.filter((e) => e.planDoneAt).length}/${segments.length} planning segments done, ${batch.progress?.recorded ?? 0} recorded`);
+      reported = performance.now();
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 };
+/** The transient faults retried in this process since `before` (dynamo-faults.ts), e.g. "InternalServerError 12". */
+const retriesSince = (before: Record<string, number>) =>
+  Object.entries(transientRetriesSoFar())
+    .map(([name, count]) => [name, count - (before[name] ?? 0)] as const)
+    .filter(([, count]) => count > 0)
+    .map(([name, count]) => `${name} ${count}`)
+    .join(', ') || 'none';
+const log = (message: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 try {
   const recipient = (n: number) => ({
@@ -72,8 +154,7 @@ try {
     pk: 'pb_raw', sk: `PS202612-${String(n).padStart(24, '0')}`, recipientId: `rcp_bench_${n}`, claimKey: `PRICE_SUBSIDY#2026-12#rcp_bench_${n}`,
     creditorName: `居民${n}`, bankName: '江苏银行', bankAccount: `62284800${String(n).padStart(8, '0')}`, amountFen: 5000, status: 'RECORDED', recordedAt: new Date().toISOString(),
   }));
-  const log = (message: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
-  log('raw writes');
+  log(`${total} recipients: raw writes`);
   let started = performance.now();
   await batchPut('bench-raw', rawItems, rawConcurrency);
   const rawRate = total / ((performance.now() - started) / 1000);
@@ -97,44 +178,80 @@ try {
   }
   const saved = Object.keys(scratch).map((t) => [tableEnv(t as TableName), process.env[tableEnv(t as TableName)]] as const);
   for (const [table, [name]] of Object.entries(scratch)) process.env[tableEnv(table as TableName)] = name;
-  let transactionalRate: number;
-  try {
-    await createPlanSegments('pb_ceiling', [0]);
-    const lease = (await acquireLease(
-      { table: 'payoutProgress', key: { batchId: 'pb_ceiling', entry: planSegmentEntry(0) }, name: 'plan' },
-      { owner: 'bench', durationMs: 3_600_000, now: new Date() },
-    ))!.lease;
-    const ceilingPayments: PaymentRecord[] = rawItems.map((item, n) => ({
-      ...paymentKey({ batchId: 'pb_ceiling' }, item.sk), batchId: 'pb_ceiling', recipientId: item.recipientId, claimKey: `PRICE_SUBSIDY#2026-12#rcp_bench_${n}`,
+  const ceilingPayments = (batchId: string, claimPrefix: string, count: number): PaymentRecord[] =>
+    rawItems.slice(0, count).map((item, n) => ({
+      ...paymentKey({ batchId }, item.sk), batchId, recipientId: item.recipientId, claimKey: `${claimPrefix}#rcp_bench_${n}`,
       creditorName: item.creditorName, bankName: item.bankName, bankAccount: item.bankAccount, amountFen: item.amountFen, status: 'PLANNED',
     }));
-    started = performance.now();
-    const ceilingOutcome = await claimAndPlan(ceilingPayments, new Date().toISOString(), lease, transactionsInFlight);
-    transactionalRate = ceilingOutcome.written / ((performance.now() - started) / 1000);
+  /** claimAndPlan's pairs/s for these payments under a lease of their own, `inFlight` transactions at once. */
+  const claimRate = async (batchId: string, payments: PaymentRecord[], inFlight: number) => {
+    await createPlanSegments(batchId, [0]);
+    const lease = (await acquireLease(
+      { table: 'payoutProgress', key: { batchId, entry: planSegmentEntry(0) }, name: 'plan' },
+      { owner: 'bench', durationMs: 3_600_000, now: new Date() },
+    ))!.lease;
+    const t0 = performance.now();
+    const outcome = await claimAndPlan(payments, new Date().toISOString(), lease, inFlight);
+    if (outcome.written !== payments.length) throw new Error(`ceiling: ${outcome.written} of ${payments.length} written`);
+    return outcome.written / ((performance.now() - t0) / 1000);
+  };
+  let transactionalRate: number;
+  let fewerRate: number;
+  try {
+    transactionalRate = await claimRate('pb_ceiling', ceilingPayments('pb_ceiling', 'PRICE_SUBSIDY#2026-12', total), transactionsInFlight);
+    log(`transactional: ${transactionalRate.toFixed(0)} pairs/s at ${transactionsInFlight} in flight; at ${fewerInFlight}`);
+    fewerRate = await claimRate('pb_ceiling16', ceilingPayments('pb_ceiling16', 'PRICE_SUBSIDY#2026-10', sideSample), fewerInFlight);
   } finally {
     for (const [name, value] of saved) process.env[name] = value;
   }
-  log(`transactional: ${transactionalRate.toFixed(0)} pairs/s; seeding recipients`);
+  log(`at ${fewerInFlight} in flight: ${fewerRate.toFixed(0)} pairs/s; seeding recipients`);
 
   await batchPut(tableName('recipients'), Array.from({ length: total }, (_, n) => recipient(n)));
   // The figures' stream consumer counts the seeded registry before planning starts, so planning's
   // figures are not measured beside the seeding's backlog.
   log('seeded; waiting for the figures to count the registry');
   await stack.streamsDrained();
+  // The same transactions into the real tables, whose payments stream the figures' consumer reads
+  // as planning's own writes are read: the ceiling with that consumer running beside it. The
+  // batch exists (the consumer counts its payments by program) under a period no bench batch plans.
+  const besideId = 'pb_ceiling_stream';
+  await putNewBatch({
+    batchId: besideId, program: 'PRICE_SUBSIDY', period: '2026-09', title: 'bench ceiling beside the stream', categories: ['DIBAO'],
+    perPersonFen: 5000, status: 'PAYING', createdBy: 'bench', createdAt: new Date().toISOString(), history: [],
+  } as PayoutBatch);
+  log('claim + payment transactions beside the figures consumer');
+  const retriesBefore = transientRetriesSoFar();
+  // A probe that fails still leaves the rest of the figures to print.
+  const besideRate = await claimRate(besideId, ceilingPayments(besideId, 'PRICE_SUBSIDY#2026-09', sideSample), transactionsInFlight).catch((error: Error) => {
+    log(`beside the figures consumer: failed (${error.name}: ${error.message})`);
+    return Number.NaN;
+  });
+  const besideRetries = retriesSince(retriesBefore);
+  await stack.streamsDrained();
+  log(`beside the figures consumer: ${besideRate.toFixed(0)} pairs/s; transient faults retried ${besideRetries}`);
   const maker = await stack.keys.sign({ role: 'finance', sub: 'bench-maker' });
   const checker = await stack.keys.sign({ role: 'finance', sub: 'bench-checker' });
 
   async function payBatch(body: Record<string, unknown>) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    const retries0 = transientRetriesSoFar();
     const { id } = await api('POST', '/payout-batches', maker, body);
     const planned = await until(id, maker, ['PENDING_APPROVAL']);
     const t1 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
+    const planCpuSeconds = (cpu.user + cpu.system) / 1e6;
+    // How far the figures' consumer was behind planning's writes when planning ended.
+    await stack.streamsDrained();
+    const planRetries = retriesSince(retries0);
+    const streamLagSeconds = (performance.now() - t1) / 1000;
     log(`${id} planned ${planned.planned.count} in ${((t1 - t0) / 1000).toFixed(1)} s; paying`);
+    const t2start = performance.now();
     await api('POST', `/payout-batches/${id}/approve`, checker);
     const paid = await until(id, maker, ['PAID_OUT']);
     const t2 = performance.now();
     if (paid.planned.count !== planned.planned.count || paid.progress.recorded !== paid.planned.count) throw new Error('counts differ');
-    return { id, count: paid.planned.count as number, planSeconds: (t1 - t0) / 1000, paySeconds: (t2 - t1) / 1000 };
+    return { id, count: paid.planned.count as number, planSeconds: (t1 - t0) / 1000, paySeconds: (t2 - t2start) / 1000, planCpuSeconds, streamLagSeconds, planRetries };
   }
 
   const big = await payBatch({ program: 'PRICE_SUBSIDY', period: '2026-12', title: 'bench', categories: ['DIBAO', 'MARGINAL', 'TEKUN'], perPersonFen: 5000 });
@@ -158,19 +275,32 @@ try {
   log('file writer memory');
   const writerMemory = values['skip-memory'] ? [] : [await memory(little.id), await memory(half.id), await memory(big.id)];
 
-  console.log(`recipients: ${total}; batch ${big.id}: ${big.count} payments; load average at start ${loadAtStart}, at end ${loadavg().map((l) => l.toFixed(2)).join(', ')} (2 cores, shared)`);
-  console.log(`raw BatchWriteItem:        ${rawRate.toFixed(0)} items/s (same writer, ${rawConcurrency} calls in flight, same run)`);
+  const pct = (part: number, whole: number) => `${((part / whole) * 100).toFixed(0)}%`;
+  const planRate = big.count / big.planSeconds;
   const bothCeiling = 1 / (1 / transactionalRate + 1 / rawRate);
-  console.log(`transactional ceiling:     ${transactionalRate.toFixed(0)} claim + payment pairs/s (claimAndPlan, ${transactionsInFlight} transactions in flight, same run)`);
-  console.log(`planning (select, claim):  ${(big.count / big.planSeconds).toFixed(0)} payments/s (${big.planSeconds.toFixed(1)} s); ${((big.count / big.planSeconds / transactionalRate) * 100).toFixed(0)}% of the transactional ceiling (target: 85%)`);
-  console.log(`planning segments:         ${segmentTimes.length} messages; time per segment min ${(segmentTimes[0]!.ms / 1000).toFixed(1)} s, median ${(at(0.5).ms / 1000).toFixed(1)} s, max ${(segmentTimes.at(-1)!.ms / 1000).toFixed(1)} s; ${at(0.5).pairs} people in the median segment`);
-  console.log(`paying (approve->PAID_OUT): ${(big.count / big.paySeconds).toFixed(0)} payments/s (${big.paySeconds.toFixed(1)} s, chunks + both bank files); ${((big.count / big.paySeconds / rawRate) * 100).toFixed(0)}% of raw (target: 40%)`);
   const endToEnd = big.count / (big.planSeconds + big.paySeconds);
-  console.log(`end to end:                ${endToEnd.toFixed(0)} payments/s; ${((endToEnd / bothCeiling) * 100).toFixed(0)}% of the ${bothCeiling.toFixed(0)}/s the two ceilings imply (target: 85%)`);
+  console.log(`\n== ${total} recipients; batch ${big.id}: ${big.count} payments; load average at start ${loadAtStart}, at end ${loadavg().map((l) => l.toFixed(2)).join(', ')} (2 cores, shared)`);
+  console.log(`raw BatchWriteItem:        ${rawRate.toFixed(0)} items/s (same writer, ${rawConcurrency} calls in flight, same run)`);
+  console.log(`transactional ceiling:     ${transactionalRate.toFixed(0)} claim + payment pairs/s (claimAndPlan, ${transactionsInFlight} transactions in flight as the pipeline keeps: ${segmentsAtOnce} segments x ${transactionsInFlightPerSegment}; scratch tables without a stream; ${total} pairs)`);
+  console.log(`  at ${fewerInFlight} in flight:          ${fewerRate.toFixed(0)} pairs/s (${pct(fewerRate, transactionalRate)} of the ceiling; ${sideSample} pairs)`);
+  console.log(`  beside the figures consumer: ${besideRate.toFixed(0)} pairs/s (${pct(besideRate, transactionalRate)} of the ceiling; real tables, their stream read as planning's is; ${sideSample} pairs; transient faults retried: ${besideRetries})`);
+  console.log(`planning (select, claim):  ${planRate.toFixed(0)} payments/s (${big.planSeconds.toFixed(1)} s, create -> PENDING_APPROVAL); ${pct(planRate, transactionalRate)} of the transactional ceiling (target: 85%); ${pct(planRate, besideRate)} of the rate beside the figures consumer`);
+  console.log(`  Node CPU while planning:   ${big.planCpuSeconds.toFixed(1)} s in ${big.planSeconds.toFixed(1)} s (${(big.planCpuSeconds / big.planSeconds).toFixed(2)} cores: handlers, pollers, the figures consumer; the DynamoDB Local JVM is apart); the figures consumer drained ${big.streamLagSeconds.toFixed(1)} s after planning ended; transient faults retried while planning: ${big.planRetries}`);
+  console.log(`planning segments:         ${segmentTimes.length} messages, up to ${Math.min(segmentTimes.length, segmentsAtOnce)} at once; time per segment min ${(segmentTimes[0]!.ms / 1000).toFixed(1)} s, median ${(at(0.5).ms / 1000).toFixed(1)} s, max ${(segmentTimes.at(-1)!.ms / 1000).toFixed(1)} s; ${at(0.5).pairs} people in the median segment`);
+  for (const other of [little, half]) {
+    console.log(`  a batch of ${other.count}:       planned at ${(other.count / other.planSeconds).toFixed(0)} payments/s (${other.planSeconds.toFixed(1)} s; the same ${total}-person registry scanned), paid at ${(other.count / other.paySeconds).toFixed(0)}/s`);
+  }
+  console.log(`paying (approve->PAID_OUT): ${(big.count / big.paySeconds).toFixed(0)} payments/s (${big.paySeconds.toFixed(1)} s, chunks + both bank files); ${pct(big.count / big.paySeconds, rawRate)} of raw`);
+  console.log(`end to end:                ${endToEnd.toFixed(0)} payments/s (create -> PAID_OUT, ${(big.planSeconds + big.paySeconds).toFixed(1)} s); ${pct(endToEnd, bothCeiling)} of the ${bothCeiling.toFixed(0)}/s the two ceilings imply, 1/(1/tx + 1/raw) (target: 85%)`);
   for (const m of writerMemory) {
     console.log(`bank file writer, ${m.payments} payments in ${m.parts} part(s): peak live heap ${m.peakHeapMiB.toFixed(1)} MiB, peak RSS ${m.peakRssMiB.toFixed(1)} MiB, ${m.seconds.toFixed(1)} s (CSV + pain.001 streamed to S3)`);
   }
   console.log('(a file under one 5 MiB part is sent whole; larger ones hold at most a few parts per file in memory)');
+  const result: SizeResult = {
+    recipients: total, rawRate, transactionalRate, planRate, segments: segmentTimes.length,
+    segmentMedianS: at(0.5).ms / 1000, segmentMaxS: segmentTimes.at(-1)!.ms / 1000, endToEndRate: endToEnd, impliedCeiling: bothCeiling,
+  };
+  console.log(`RESULT ${JSON.stringify(result)}`);
 } finally {
   await stack.stop();
 }

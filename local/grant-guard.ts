@@ -63,7 +63,7 @@ const objectOperations: Record<string, ObjectOperation> = {
 };
 
 /** What one call does, resource by resource; a string for a call no topology grant can allow. */
-function usesOf(clientName: string, commandName: string, input: Input): Array<ResourceUse | string> {
+function usesOf(clientName: string, commandName: string, input: Input, running?: FunctionName): Array<ResourceUse | string> {
   const table = (physical: unknown, operation: TableOperation, index?: string): ResourceUse | string => {
     const name = tableOf(physical);
     return name ? { service: 'dynamodb', table: name, operation, ...(index !== undefined && { index }) } : `${commandName} on unknown table ${String(physical)}`;
@@ -83,6 +83,11 @@ function usesOf(clientName: string, commandName: string, input: Input): Array<Re
     const bucket = bucketOf(input.Bucket);
     return [bucket ? { service: 's3', bucket, key: String(input.Key ?? ''), operation: objectOperations[commandName]! } : `${commandName} on unknown bucket ${String(input.Bucket)}`];
   }
+  if (clientName === 'SQSClient' && commandName === 'ChangeMessageVisibilityCommand' && running) {
+    // A consumer may change the visibility of what it received: the event source's consume grant on AWS.
+    const trigger = functions[running].trigger;
+    if (trigger?.type === 'queue' && queueOf(input.QueueUrl) === trigger.queue) return [];
+  }
   if (clientName === 'SQSClient' && (commandName === 'SendMessageCommand' || commandName === 'SendMessageBatchCommand')) {
     const queue = queueOf(input.QueueUrl);
     return [queue ? { service: 'sqs', queue, operation: 'send' } : `${commandName} to unknown queue ${String(input.QueueUrl)}`];
@@ -93,7 +98,7 @@ function usesOf(clientName: string, commandName: string, input: Input): Array<Re
 const guard: InitializeMiddleware<any, any> = (next, context) => async (args) => {
   const name = runningFunction.getStore();
   if (name) {
-    for (const use of usesOf(String(context.clientName), String(context.commandName), args.input as Input)) {
+    for (const use of usesOf(String(context.clientName), String(context.commandName), args.input as Input, name)) {
       if (typeof use !== 'string' && isGranted(accessOf(functions[name]), use)) continue;
       const what = typeof use === 'string' ? use : describeUse(use);
       const message = `grant missing: function ${name} calls ${what}; its topology entry (shared/topology.ts) does not allow it`;

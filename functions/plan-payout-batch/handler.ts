@@ -1,5 +1,6 @@
 import { sqsWorker } from '../../shared/queue/sqs-worker.ts';
 import { fanOutPlanning, planBatch } from '../../shared/usecases/payout-planning.ts';
+import { retrySoonOnTransientFault } from '../../shared/usecases/payout-step-retry.ts';
 import { messageAttempt, payoutStepGaveUp } from '../../shared/usecases/leased-work.ts';
 import { logger } from '../../shared/observability/logger.ts';
 
@@ -22,5 +23,5 @@ export const handler = sqsWorker(
     });
     logger.info('payout batch segment planned', { batchId: message.batchId, segment: message.segment, outcome });
   },
-  { onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count) },
+  { onLastReceive: (message, reason, count) => payoutStepGaveUp(message, reason, count), onEarlierReceiveFailed: retrySoonOnTransientFault('payoutPlans') },
 );

@@ -5,6 +5,7 @@ import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documents } from './clients.ts';
 import { putIf } from './dynamo-update.ts';
 import { pauseBeforeRetry } from '../retry.ts';
+import { retryTransient } from './dynamo-faults.ts';
 
 type Item = Record<string, unknown>;
 
@@ -24,7 +25,9 @@ export async function batchPut(table: string, items: readonly object[], concurre
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt === maxAttempts) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
       if (attempt > 0) await backoff(attempt);
-      const result = await documents().send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+      // A call refused as a whole (a 5xx, throttling) is sent again: puts of whole items repeat safely.
+      const request = { RequestItems: { [table]: pending } };
+      const result = await retryTransient(() => documents().send(new BatchWriteCommand(request)));
       pending = (result.UnprocessedItems?.[table] ?? []) as typeof pending;
     }
   }, { concurrency });
@@ -41,7 +44,11 @@ export async function putAllIfAbsent<T extends object>(table: string, keyAttribu
   await pMap(
     items,
     async (item) => {
-      const created = await putIf({ TableName: table, Item: item as Item, ConditionExpression: 'attribute_not_exists(#key)', ExpressionAttributeNames: { '#key': keyAttribute } });
+      // A retry of a create that did commit is refused by its condition and reported as existing:
+      // callers tell their own writes from others' (registry-import.ts reads the importId).
+      const created = await retryTransient(() =>
+        putIf({ TableName: table, Item: item as Item, ConditionExpression: 'attribute_not_exists(#key)', ExpressionAttributeNames: { '#key': keyAttribute } }),
+      );
       if (!created) existing.push(item);
     },
     { concurrency },
@@ -63,7 +70,7 @@ export async function batchGet<T = Item>(
     for (let attempt = 0; pending.length > 0; attempt++) {
       if (attempt === maxAttempts) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
       if (attempt > 0) await backoff(attempt);
-      const result = await documents().send(
+      const result = await retryTransient(() => documents().send(
         new BatchGetCommand({
           RequestItems: {
             [table]: {
@@ -76,7 +83,7 @@ export async function batchGet<T = Item>(
             },
           },
         }),
-      );
+      ));
       found.push(...((result.Responses?.[table] ?? []) as T[]));
       pending = result.UnprocessedKeys?.[table]?.Keys ?? [];
     }

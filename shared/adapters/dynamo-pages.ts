@@ -2,6 +2,7 @@
 // listing from a start key the edge decoded from a token it issued (shared/http/pagination.ts).
 import { QueryCommand, ScanCommand, type QueryCommandInput, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import { documents } from './clients.ts';
+import { retryTransient } from './dynamo-faults.ts';
 
 type Item = Record<string, unknown>;
 
@@ -33,7 +34,9 @@ export async function readPage<T = Item>(
 async function* allPages<T>(call: { query: QueryCommandInput } | { scan: ScanCommandInput }): AsyncGenerator<T> {
   let startKey: Item | undefined;
   do {
-    const page = await readPage<T>(call, startKey);
+    // A page refused by a transient fault is read again, not the whole read (a planning segment's scan) failed.
+    const from = startKey;
+    const page = await retryTransient(() => readPage<T>(call, from));
     yield* page.items;
     startKey = page.lastKey;
   } while (startKey);

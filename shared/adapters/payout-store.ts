@@ -24,6 +24,7 @@ import {
 import { isConditionFailure, cancellationCodes, updateItem } from './dynamo-update.ts';
 import { documents } from './clients.ts';
 import { batchGet, batchPut, putAllIfAbsent } from './dynamo-batch.ts';
+import { retryTransient } from './dynamo-faults.ts';
 import { AppError } from '../domain/errors.ts';
 import { collect, queryAll, scanAll, readPage } from './dynamo-pages.ts';
 import { tableName } from './resources.ts';
@@ -272,6 +273,8 @@ export async function grantedGrants(): Promise<PayeeCandidate[]> {
 }
 
 const pairsPerTransaction = 25;
+/** A planning transaction's retries of transient faults: up to 10 tries, pauses up to 0.1·2^k s, at most 5 s (about 20 s in all). */
+const planningRetry = { attempts: 10, baseMs: 100, capMs: 5_000 } as const;
 
 export interface ClaimOutcome {
   /** Written now: the claim is this batch's and the payment is new. */
@@ -313,7 +316,10 @@ export async function claimAndPlan(
       for (let attempt = 0; group.length > 0; attempt++) {
         if (attempt === 20) throw new Error('planning transactions kept conflicting');
         try {
-          await documents().send(
+          // A 5xx or throttling is retried here as the same transaction (the SDK's own retries
+          // stop once its quota is spent); cancellations, conflicts included, are read below.
+          // Patient: DynamoDB Local's lock waits beside a stream reader last seconds.
+          await retryTransient(() => documents().send(
             new TransactWriteCommand({
               TransactItems: [
                 ...group.flatMap((p) => [
@@ -336,7 +342,7 @@ export async function claimAndPlan(
                 fenceCheck(lease),
               ],
             }),
-          );
+          ), planningRetry);
           outcome.written += group.length;
           break;
         } catch (error) {
@@ -589,13 +595,16 @@ export async function applyBankOutcome(
       ...(outcome.status === 'RETURNED' && { ':returned': 'RETURNED', ':reason': outcome.reason ?? 'returned by the bank' }),
     },
   };
+  // Transient faults and conflicting transactions are retried (the conditions refuse a second apply),
+  // so only a refused condition is read back as 'already' or 'conflict'.
+  const transient = { cancellations: true } as const;
   try {
     if (outcome.status === 'SETTLED') {
-      await documents().send(new UpdateCommand(paymentUpdate));
+      await retryTransient(() => documents().send(new UpdateCommand(paymentUpdate)), transient);
     } else {
-      const payment = await getItem<PaymentRecord>('payments', key);
+      const payment = await retryTransient(() => getItem<PaymentRecord>('payments', key));
       if (!payment) return 'unknown';
-      await documents().send(
+      await retryTransient(() => documents().send(
         new TransactWriteCommand({
           TransactItems: [
             { Update: paymentUpdate },
@@ -610,12 +619,12 @@ export async function applyBankOutcome(
             },
           ],
         }),
-      );
+      ), transient);
     }
     return 'applied';
   } catch (error) {
     if (!isConditionFailure(error) && !cancellationCodes(error)) throw error;
-    const current = await getItem<PaymentRecord>('payments', key);
+    const current = await retryTransient(() => getItem<PaymentRecord>('payments', key));
     if (!current) return 'unknown';
     return current.status === outcome.status ? 'already' : 'conflict';
   }

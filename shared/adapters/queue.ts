@@ -1,6 +1,6 @@
 // The one way a message is queued: checked against its queue's schema (shared/queue/messages.ts)
 // before it leaves, so a producer cannot send what the consumer would refuse.
-import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { parseQueueMessage, type QueueMessage } from '../queue/messages.ts';
 import type { QueueName } from '../topology.ts';
 import { sqs } from './clients.ts';
@@ -22,4 +22,13 @@ export async function sendAll<Q extends QueueName>(queue: Q, messages: readonly 
     const result = await sqs().send(new SendMessageBatchCommand({ QueueUrl: queueUrl(queue), Entries: entries }));
     if (result.Failed?.length) throw new Error(`${result.Failed.length} of ${entries.length} ${queue} messages were not sent`);
   }
+}
+
+/**
+ * Makes a received message visible again `seconds` from now (ChangeMessageVisibility on its
+ * receipt handle): a consumer's own trigger queue only (on AWS the event source's consume grant
+ * allows it; locally grant-guard.ts does the same).
+ */
+export async function visibleAgainIn(queue: QueueName, receiptHandle: string, seconds: number): Promise<void> {
+  await sqs().send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl(queue), ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
 }

@@ -9,6 +9,7 @@ import { paymentKey, type BatchStatus, type PaymentRecord, type PaymentsOf, type
 import { documents } from './clients.ts';
 import { collect, queryAll, scanAll } from './dynamo-pages.ts';
 import { isConditionFailure, updateParams, updateItem } from './dynamo-update.ts';
+import { retryTransient } from './dynamo-faults.ts';
 import { tableName } from './resources.ts';
 import { getItem, putNew } from './dynamo-items.ts';
 import { batchPayments } from './payout-store.ts';
@@ -217,11 +218,14 @@ export async function chunkLeases(batchId: string): Promise<Array<Record<string,
 export async function recordPlannedPayments(payments: ReadonlyArray<Pick<PaymentRecord, 'batchShard' | 'endToEndId' | 'recordedAt'>>, concurrency = 16): Promise<number> {
   const outcomes = await pMap(
     payments,
+    // One fault retried, not the whole chunk failed: a retry of an applied write finds it RECORDED.
     (p) =>
-      updateItem('payments', { batchShard: p.batchShard, endToEndId: p.endToEndId }, {
-        set: { status: 'RECORDED', recordedAt: p.recordedAt },
-        statusIn: ['PLANNED'],
-      }),
+      retryTransient(() =>
+        updateItem('payments', { batchShard: p.batchShard, endToEndId: p.endToEndId }, {
+          set: { status: 'RECORDED', recordedAt: p.recordedAt },
+          statusIn: ['PLANNED'],
+        }),
+      ),
     { concurrency },
   );
   return outcomes.filter(Boolean).length;

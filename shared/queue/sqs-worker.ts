@@ -15,6 +15,13 @@ import { logger } from '../observability/logger.ts';
 export interface WorkerOptions<M> {
   /** Called once, on the last allowed receive of a message whose handling threw. */
   onLastReceive?: (message: M, reason: string, receiveCount: number) => Promise<void>;
+  /**
+   * Called on an earlier receive whose handling threw (not a superseded receive): e.g. to make the
+   * message visible again in seconds instead of after the queue's visibility timeout (the record
+   * is then reported failed as usual). Its own failure is logged, never thrown: the message then
+   * returns after the visibility timeout, as without it.
+   */
+  onEarlierReceiveFailed?: (record: SQSRecord, error: unknown, receiveCount: number) => Promise<void>;
 }
 
 /** A handler for `queue`'s messages; the queue's maxReceiveCount says which receive is the last. */
@@ -44,6 +51,11 @@ export function sqsWorker<Q extends QueueName>(
         throw error;
       }
       logger.error('message failed', { queue, messageId: record.messageId, receiveCount, maxReceiveCount, lastReceive: last, error: error as Error });
+      if (!last && options?.onEarlierReceiveFailed) {
+        await options.onEarlierReceiveFailed(record, error, receiveCount).catch((retryError: unknown) =>
+          logger.warn('the failed message keeps its visibility timeout', { queue, messageId: record.messageId, error: retryError as Error }),
+        );
+      }
       if (last && message !== undefined && options?.onLastReceive) {
         const reason = error instanceof Error ? error.message : String(error);
         await options.onLastReceive(message, reason, receiveCount).catch((recordError: unknown) =>

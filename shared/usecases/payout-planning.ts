@@ -99,7 +99,7 @@ export interface PlanOptions {
 }
 
 /** Planning transactions one segment keeps in flight (each 25 claim + payment pairs). */
-const transactionsInFlightPerSegment = 4;
+export const transactionsInFlightPerSegment = 4;
 
 interface SegmentOutcome {
   selected: number;

@@ -58,3 +58,32 @@ describe('queue messages are contracts (shared/queue/messages.ts)', () => {
     expect(() => parseQueueMessage('payoutFiles', { kind: 'plan', batchId: 'pb_1' })).toThrow(/malformed payoutFiles message: kind: /);
   });
 });
+
+describe('a failed receive before the last (onEarlierReceiveFailed)', () => {
+  it('is told of the failure on earlier receives only, and its own failure never changes the outcome', async () => {
+    const told: Array<[string, number]> = [];
+    const gaveUp: string[] = [];
+    const handler = sqsWorker(
+      'payoutPlans',
+      async (message) => {
+        if (message.batchId === 'pb_ok') return;
+        throw Object.assign(new Error('too long waiting for a lock'), { name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
+      },
+      {
+        onLastReceive: async (_message, reason) => void gaveUp.push(reason),
+        onEarlierReceiveFailed: async (failed, error, receiveCount) => {
+          told.push([`${failed.messageId}: ${(error as Error).name}`, receiveCount]);
+          throw new Error('ChangeMessageVisibility refused');
+        },
+      },
+    );
+    const last = queues.payoutPlans.maxReceiveCount;
+    const result = await handler(
+      { Records: [record('m-first', { kind: 'plan', batchId: 'pb_1' }, 1), record('m-last', { kind: 'plan', batchId: 'pb_2' }, last), record('m-ok', { kind: 'plan', batchId: 'pb_ok' }, 1)] } as SQSEvent,
+      context,
+    );
+    expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-first' }, { itemIdentifier: 'm-last' }] });
+    expect(told).toEqual([['m-first: InternalServerError', 1]]);
+    expect(gaveUp).toEqual(['too long waiting for a lock']);
+  });
+});
