@@ -284,13 +284,20 @@ function decided<O extends string>(outcome: O): O {
   return outcome;
 }
 
-/** Decides a received notice; a notice already decided is left as it is (redelivery). */
-export async function decideNotice(id: string, now: Date): Promise<string> {
-  const notice = await getNotice(id);
+/** Reads one notice: getNotice, or the decide worker's reader that coalesces a batch's reads. */
+export type NoticeReader = (id: string) => Promise<NoticeRecord | undefined>;
+
+/**
+ * Decides a received notice; a notice already decided is left as it is (redelivery). `read` reads
+ * the notice and a discharge's admission (the worker passes getNoticeWithOthers); every write stays
+ * conditional, so the reader decides only how reads travel, not what is decided.
+ */
+export async function decideNotice(id: string, now: Date, read: NoticeReader = getNotice): Promise<string> {
+  const notice = await read(id);
   if (!notice) throw new Error(`notice ${id} does not exist`);
   if (notice.status !== 'RECEIVED') return 'already-decided';
   if (notice.kind === 'ADMISSION') return decideAdmissionNotice(notice, now);
-  if (notice.kind === 'DISCHARGE') return settleDischargeNotice(notice, now);
+  if (notice.kind === 'DISCHARGE') return settleDischargeNotice(notice, now, read);
   return applyReversal(notice, now);
 }
 
@@ -382,9 +389,15 @@ type Settleable =
  * category on the admission date; the policy and cap year of the discharge date. Refusals
  * that would reveal registry membership carry the neutral reason.
  */
-async function settleable(hospitalId: string, discharge: DischargeFigures, dischargeId: string | undefined, now: Date): Promise<Settleable> {
+async function settleable(
+  hospitalId: string,
+  discharge: DischargeFigures,
+  dischargeId: string | undefined,
+  now: Date,
+  read: NoticeReader = getNotice,
+): Promise<Settleable> {
   const admissionId = noticeIdFor(hospitalId, discharge.admissionNoticeNo);
-  let admission = await getNotice(admissionId);
+  let admission = await read(admissionId);
   if (!admission || admission.kind !== 'ADMISSION') {
     return { ok: false, reason: `no admission notice ${discharge.admissionNoticeNo} from this hospital` };
   }
@@ -433,8 +446,8 @@ function settlementOf(discharge: DischargeFigures, category: NonNullable<Admissi
   );
 }
 
-async function settleDischargeNotice(notice: DischargeRecord, now: Date): Promise<string> {
-  const ready = await settleable(notice.hospitalId, notice, notice.id, now);
+async function settleDischargeNotice(notice: DischargeRecord, now: Date, read: NoticeReader): Promise<string> {
+  const ready = await settleable(notice.hospitalId, notice, notice.id, now, read);
   if (!ready.ok) return reject(notice, ready.reason, now);
   const { admission, policy, personYear } = ready;
   for (let attempt = 0; attempt < maxSettleAttempts; attempt++) {

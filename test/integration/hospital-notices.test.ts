@@ -5,6 +5,8 @@ import { tableName } from '../../shared/adapters/resources.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
 import { queueEnv } from '../../shared/topology.ts';
 import { receiveNoticeBy, requeuePendingNotices } from '../../shared/usecases/hospital-notices.ts';
+import { getNotice } from '../../shared/adapters/notice-store.ts';
+import { getNoticeWithOthers } from '../../shared/adapters/notice-reads-together.ts';
 import { noticeIdFor } from '../../shared/domain/hospital-notices.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { validIdNumber, withWrongCheckDigit } from '../support/id-numbers.ts';
@@ -260,6 +262,39 @@ describe('discharge: the settlement', () => {
     const stored = await documents().send(new GetCommand({ TableName: tableName('hospitalNotices'), Key: { id } }));
     expect(stored.Item?.history.map((h: { action: string }) => h.action)).toEqual(['RECEIVED', 'SETTLED']);
     expect(stored.Item?.history[1]).toMatchObject({ by: expect.any(String), at: expect.any(String), reason: expect.any(String) });
+  });
+});
+
+describe('the decide worker reads a batch of notices together (issue 14: calls per notice)', () => {
+  it('answers each read as getNotice does, in one consistent BatchGetItem for the reads of one tick', async () => {
+    const admissionNo = await admitted(fresh('DIBAO'));
+    const settled = (await post(discharge(admissionNo))).body.id;
+    await decided(settled);
+    const ids = [noticeIdFor('H-YZ-PEOPLES', admissionNo), settled, 'hn_absent_1', settled, 'hn_absent_2'];
+    // Every BatchGetItem of this process on the notices table that asks for these ids.
+    const sent: Array<{ keys: string[]; consistent: boolean }> = [];
+    const name = 'count-notice-batch-reads';
+    documents().middlewareStack.add(
+      (next, context) => async (args) => {
+        // The document client's command reaches this step as BatchGetItemCommand, its keys marshalled.
+        const input = args.input as { RequestItems?: Record<string, { Keys: Array<{ id: string | { S: string } }>; ConsistentRead?: boolean }> };
+        const request = /^BatchGet/.test(context.commandName ?? '') ? input.RequestItems?.[tableName('hospitalNotices')] : undefined;
+        const keys = request?.Keys.map((key) => (typeof key.id === 'string' ? key.id : key.id.S));
+        if (request && keys?.some((id) => ids.includes(id))) sent.push({ keys, consistent: request.ConsistentRead === true });
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      const together = await Promise.all(ids.map((id) => getNoticeWithOthers(id)));
+      const oneByOne = await Promise.all(ids.map((id) => getNotice(id)));
+      expect(together).toEqual(oneByOne);
+      expect(together.map((notice) => notice?.status)).toEqual(['GUARANTEED', 'SETTLED', undefined, 'SETTLED', undefined]);
+      // One request, each key once (BatchGetItem refuses a key twice), strongly consistent.
+      expect(sent).toEqual([{ keys: [...new Set(ids)], consistent: true }]);
+    } finally {
+      documents().middlewareStack.remove(name);
+    }
   });
 });
 
