@@ -503,7 +503,7 @@ export const functions = {
     timeoutSeconds: 30,
     memoryMiB: 512,
     access: {
-      tables: { hospitalNotices: { operations: ['get', 'put', 'update', 'delete'] /* the one-open-stay item is claimed and released */ }, recipients: { operations: ['get'] }, medicalAssistanceUsage: { operations: ['get', 'update'] } },
+      tables: { hospitalNotices: { operations: ['get', 'batchGet' /* a batch's notices read together */, 'put', 'update', 'delete'] /* the one-open-stay item is claimed and released */ }, recipients: { operations: ['get', 'batchGet'] }, medicalAssistanceUsage: { operations: ['get', 'batchGet', 'update'] } },
     },
   },
   requeuePendingNotices: {

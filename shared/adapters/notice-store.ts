@@ -86,8 +86,12 @@ export async function recordDecision(id: string, decided: Decided): Promise<bool
 }
 
 export async function annualUsage(personYear: string): Promise<{ usedFen: number; exists: boolean }> {
-  const usage = await getItem<{ usedFen?: number }>('medicalAssistanceUsage', { personYear });
-  return { usedFen: usage?.usedFen ?? 0, exists: Boolean(usage) };
+  return usageOf(await getItem<{ usedFen?: number }>('medicalAssistanceUsage', { personYear }));
+}
+
+/** A person-year's usage item as the settlement reads it: none stored is 0 fen used. */
+export function usageOf(item: { usedFen?: number } | undefined): { usedFen: number; exists: boolean } {
+  return { usedFen: item?.usedFen ?? 0, exists: Boolean(item) };
 }
 
 export type SettleOutcome = 'settled' | 'already-decided' | 'admission-already-discharged' | 'usage-changed';

@@ -26,6 +26,7 @@ import { loadDefaultPolicies, policyInForce, watchThresholdFen } from '../domain
 import { settleDischarge, type DischargeSettlement } from '../domain/settlement.ts';
 import type { StartKey } from '../adapters/dynamo-pages.ts';
 import type { Actor } from '../domain/actor.ts';
+import type { Recipient } from '../domain/registry.ts';
 import { auditEligibilityCheck } from '../observability/audit.ts';
 import { countBusinessEvent } from '../observability/metrics.ts';
 import {
@@ -284,13 +285,29 @@ function decided<O extends string>(outcome: O): O {
   return outcome;
 }
 
-/** Decides a received notice; a notice already decided is left as it is (redelivery). */
-export async function decideNotice(id: string, now: Date): Promise<string> {
-  const notice = await getNotice(id);
+/**
+ * The reads a decision makes, each with getNotice's, getRecipient's and annualUsage's answer and
+ * consistency: one call each (readOneByOne), or the decide worker's readers that send a batch's
+ * reads of one step as one BatchGetItem per table (notice-reads-together.ts).
+ */
+export interface DecideReads {
+  notice(id: string): Promise<NoticeRecord | undefined>;
+  recipient(idNumber: string): Promise<Recipient | undefined>;
+  usage(personYear: string): Promise<{ usedFen: number; exists: boolean }>;
+}
+export const readOneByOne: DecideReads = { notice: getNotice, recipient: getRecipient, usage: annualUsage };
+
+/**
+ * Decides a received notice; a notice already decided is left as it is (redelivery). `reads` says
+ * how its reads travel (the worker passes decideReadsTogether); every write stays conditional, so
+ * they decide only how reads travel, not what is decided.
+ */
+export async function decideNotice(id: string, now: Date, reads: DecideReads = readOneByOne): Promise<string> {
+  const notice = await reads.notice(id);
   if (!notice) throw new Error(`notice ${id} does not exist`);
   if (notice.status !== 'RECEIVED') return 'already-decided';
-  if (notice.kind === 'ADMISSION') return decideAdmissionNotice(notice, now);
-  if (notice.kind === 'DISCHARGE') return settleDischargeNotice(notice, now);
+  if (notice.kind === 'ADMISSION') return decideAdmissionNotice(notice, now, reads);
+  if (notice.kind === 'DISCHARGE') return settleDischargeNotice(notice, now, reads);
   return applyReversal(notice, now);
 }
 
@@ -315,8 +332,8 @@ async function openStay(idNumber: string, admissionId: string): Promise<boolean>
   return holder === admissionId;
 }
 
-async function decideAdmissionNotice(notice: AdmissionRecord, now: Date): Promise<string> {
-  const recipient = await getRecipient(notice.patientIdNumber!);
+async function decideAdmissionNotice(notice: AdmissionRecord, now: Date, reads: DecideReads = readOneByOne): Promise<string> {
+  const recipient = await reads.recipient(notice.patientIdNumber!);
   const outcome = admissionOutcome(recipient, notice.patientName!, new Date(notice.admittedAt));
   let decision: NoticeDecision = notCoveredDecision;
   let coveredCategory: AdmissionRecord['coveredCategory'];
@@ -382,15 +399,21 @@ type Settleable =
  * category on the admission date; the policy and cap year of the discharge date. Refusals
  * that would reveal registry membership carry the neutral reason.
  */
-async function settleable(hospitalId: string, discharge: DischargeFigures, dischargeId: string | undefined, now: Date): Promise<Settleable> {
+async function settleable(
+  hospitalId: string,
+  discharge: DischargeFigures,
+  dischargeId: string | undefined,
+  now: Date,
+  reads: DecideReads = readOneByOne,
+): Promise<Settleable> {
   const admissionId = noticeIdFor(hospitalId, discharge.admissionNoticeNo);
-  let admission = await getNotice(admissionId);
+  let admission = await reads.notice(admissionId);
   if (!admission || admission.kind !== 'ADMISSION') {
     return { ok: false, reason: `no admission notice ${discharge.admissionNoticeNo} from this hospital` };
   }
   if (admission.status === 'RECEIVED') {
     // The admission was posted but not yet decided: decide it first rather than wait for its message.
-    await decideAdmissionNotice(admission, now);
+    await decideAdmissionNotice(admission, now, reads);
     admission = (await getNotice(admissionId)) as AdmissionRecord;
   }
   if (admission.status === 'REVERSED') {
@@ -433,12 +456,12 @@ function settlementOf(discharge: DischargeFigures, category: NonNullable<Admissi
   );
 }
 
-async function settleDischargeNotice(notice: DischargeRecord, now: Date): Promise<string> {
-  const ready = await settleable(notice.hospitalId, notice, notice.id, now);
+async function settleDischargeNotice(notice: DischargeRecord, now: Date, reads: DecideReads): Promise<string> {
+  const ready = await settleable(notice.hospitalId, notice, notice.id, now, reads);
   if (!ready.ok) return reject(notice, ready.reason, now);
   const { admission, policy, personYear } = ready;
   for (let attempt = 0; attempt < maxSettleAttempts; attempt++) {
-    const usageBefore = await annualUsage(personYear);
+    const usageBefore = await reads.usage(personYear);
     const result = settlementOf(notice, admission.coveredCategory, usageBefore.usedFen, policy);
     const at = new Date().toISOString();
     const outcome = await settleAtomically({

@@ -4,7 +4,8 @@ import { documents, sqs } from '../../shared/adapters/clients.ts';
 import { tableName } from '../../shared/adapters/resources.ts';
 import { registryCsvColumns } from '../../shared/domain/registry.ts';
 import { queueEnv } from '../../shared/topology.ts';
-import { receiveNoticeBy, requeuePendingNotices } from '../../shared/usecases/hospital-notices.ts';
+import { readOneByOne, receiveNoticeBy, requeuePendingNotices } from '../../shared/usecases/hospital-notices.ts';
+import { decideReadsTogether } from '../../shared/adapters/notice-reads-together.ts';
 import { noticeIdFor } from '../../shared/domain/hospital-notices.ts';
 import { eventually, startTestStack, type TestStack } from '../support/local-stack.ts';
 import { validIdNumber, withWrongCheckDigit } from '../support/id-numbers.ts';
@@ -260,6 +261,64 @@ describe('discharge: the settlement', () => {
     const stored = await documents().send(new GetCommand({ TableName: tableName('hospitalNotices'), Key: { id } }));
     expect(stored.Item?.history.map((h: { action: string }) => h.action)).toEqual(['RECEIVED', 'SETTLED']);
     expect(stored.Item?.history[1]).toMatchObject({ by: expect.any(String), at: expect.any(String), reason: expect.any(String) });
+  });
+});
+
+describe('the decide worker reads a batch together (issue 14: calls per notice)', () => {
+  it('answers each read as the one-call readers do, in one BatchGetItem per table for the reads of one tick', async () => {
+    const who = fresh('DIBAO');
+    const admissionNo = await admitted(who);
+    const settled = (await post(discharge(admissionNo))).body.id;
+    await decided(settled);
+    const ids = [noticeIdFor('H-YZ-PEOPLES', admissionNo), settled, 'hn_absent_1', settled, 'hn_absent_2'];
+    const people = [who.idNumber, person.marginal.idNumber, validIdNumber(999), who.idNumber];
+    const years = [`${who.idNumber}#2026`, `${person.marginal.idNumber}#2026`];
+    const tables = { [tableName('hospitalNotices')]: 'id', [tableName('recipients')]: 'idNumber', [tableName('medicalAssistanceUsage')]: 'personYear' };
+    const asked = new Set([...ids, ...people, ...years]);
+    // Every BatchGetItem of this process on those tables that asks for these keys.
+    const sent: Array<{ table: string; keys: string[]; consistent: boolean }> = [];
+    const name = 'count-decide-batch-reads';
+    documents().middlewareStack.add(
+      (next, context) => async (args) => {
+        // The document client's command reaches this step as BatchGetItemCommand, its keys marshalled.
+        type Keys = Array<Record<string, string | { S: string }>>;
+        const input = args.input as { RequestItems?: Record<string, { Keys: Keys; ConsistentRead?: boolean }> };
+        if (/^BatchGet/.test(context.commandName ?? '')) {
+          for (const [table, request] of Object.entries(input.RequestItems ?? {})) {
+            const keyName = tables[table];
+            if (!keyName) continue;
+            const keys = request.Keys.map((key) => { const value = key[keyName]!; return typeof value === 'string' ? value : value.S; });
+            if (keys.some((key) => asked.has(key))) sent.push({ table, keys, consistent: request.ConsistentRead === true });
+          }
+        }
+        return next(args);
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      const [notices, recipients, usages] = await Promise.all([
+        Promise.all(ids.map((id) => decideReadsTogether.notice(id))),
+        Promise.all(people.map((id) => decideReadsTogether.recipient(id))),
+        Promise.all(years.map((year) => decideReadsTogether.usage(year))),
+      ]);
+      expect(notices).toEqual(await Promise.all(ids.map((id) => readOneByOne.notice(id))));
+      expect(recipients).toEqual(await Promise.all(people.map((id) => readOneByOne.recipient(id))));
+      expect(usages).toEqual(await Promise.all(years.map((year) => readOneByOne.usage(year))));
+      expect(notices.map((notice) => notice?.status)).toEqual(['GUARANTEED', 'SETTLED', undefined, 'SETTLED', undefined]);
+      expect(recipients.map((recipient) => recipient?.category)).toEqual(['DIBAO', 'MARGINAL', undefined, 'DIBAO']);
+      expect(usages).toEqual([{ usedFen: expect.any(Number), exists: true }, { usedFen: 0, exists: false }]);
+      // One request per table, each key once (BatchGetItem refuses a key twice), with the
+      // consistency of the read it replaces: notices and usage strong, the registry eventual.
+      expect(sent.sort((a, b) => a.table.localeCompare(b.table))).toEqual(
+        [
+          { table: tableName('hospitalNotices'), keys: [...new Set(ids)], consistent: true },
+          { table: tableName('recipients'), keys: [...new Set(people)], consistent: false },
+          { table: tableName('medicalAssistanceUsage'), keys: years, consistent: true },
+        ].sort((a, b) => a.table.localeCompare(b.table)),
+      );
+    } finally {
+      documents().middlewareStack.remove(name);
+    }
   });
 });
 
