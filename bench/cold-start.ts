@@ -22,9 +22,10 @@
 // Then the cost of source maps: the stack ships each bundle with its .map but without NODE_OPTIONS
 // --enable-source-maps (infra/stack.ts), for what this measures. A few functions (--source-maps, default below) are built
 // with source maps and loaded with and without the flag, interleaved, in the same run.
-// Then what runs at import: each of a few shared modules (--modules) bundled alone beside the DynamoDB
-// floor and loaded in the same interleaved way; its Δ over the floor is what importing it costs
-// (its top-level code: schemas built, tables filled), in bytes and in CPU milliseconds.
+// Then what runs at import: each of a few shared modules (--modules) imported for its side effects
+// alone on the DynamoDB floor and loaded in the same interleaved way; its Δ over the floor is what
+// importing it costs whatever a route uses of it (top-level code: schemas built, tables filled), in
+// bytes and in CPU milliseconds.
 //   npm run bench:cold-start [-- --runs 9] [-- --only name1,name2] [-- --modules a.ts,b.ts] [-- --source-maps name1,name2]
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -198,8 +199,9 @@ if (probedModules.length > 0) {
   const floor = floorSource(['DynamoDB']);
   const probes = [{ name: 'floor', source: floor }, ...probedModules.map((module) => ({
     name: module,
-    // A namespace kept reachable, so esbuild keeps the whole module as a route importing from it does.
-    source: `import * as probed from ${JSON.stringify(join(process.cwd(), module))};\nglobalThis.__probed = probed;\n${floor}`,
+    // Imported for its side effects only: esbuild keeps what runs at import (schemas built, tables
+    // filled), which a route carries whichever export it uses, and drops what nothing calls.
+    source: `import ${JSON.stringify(join(process.cwd(), module))};\n${floor}`,
   }))];
   probes.forEach((probe, i) => writeFileSync(join(probeDir, `probe-${i}.src.mjs`), probe.source));
   const probeBuild = await build({
@@ -215,7 +217,7 @@ if (probedModules.length > 0) {
   const cpu: number[][] = probes.map(() => []);
   for (let run = 0; run < runs; run++) probes.forEach((_, i) => cpu[i]!.push(loadMs(join(probeDir, `probe-${i}.mjs`)).cpu));
   const floorCpu = median(cpu[0]!);
-  console.log(`\nwhat importing a module costs, alone on the DynamoDB floor (${kib(probeBytes(0))} KiB, ${floorCpu.toFixed(1)} ms CPU; median of ${runs} interleaved loads):`);
+  console.log(`\nwhat importing a module runs, alone on the DynamoDB floor (${kib(probeBytes(0))} KiB, ${floorCpu.toFixed(1)} ms CPU; median of ${runs} interleaved loads):`);
   probes.slice(1).forEach((probe, index) => {
     const i = index + 1;
     const delta = median(cpu[i]!) - floorCpu;
