@@ -1,5 +1,5 @@
-// Each function's bundle stays within its budget: 1.2× the floor of the SDK clients its topology
-// entry grants (issue 14), plus an allowance the topology states with its reason; a function
+// Each function's bundle stays within its budget: bundleBudgetFactor (infra/bundling.ts; issue 14 aims at 1.2)
+// × the floor of the SDK clients its topology entry grants, plus an allowance the topology states with its reason; a function
 // granted no client has no floor to be a multiple of and is held to its allowance alone. One
 // esbuild run for every distinct entry and floor, nothing written: only the metafile is read.
 import { mkdtempSync, rmSync } from 'node:fs';
