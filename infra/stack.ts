@@ -20,7 +20,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Charset, NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -414,6 +414,7 @@ export class TuodiStack extends Stack {
         sourceMap: true,
         target: functionBundleOptions.target,
         mainFields: [...functionBundleOptions.mainFields],
+        charset: functionBundleOptions.charset === 'utf8' ? Charset.UTF8 : Charset.ASCII,
         externalModules: [],
         banner: functionBundleOptions.banner.js,
       },

@@ -376,7 +376,7 @@ export const functions = {
     timeoutSeconds: 3,
     memoryMiB: 256,
     access: {},
-    bundleAllowance: { kib: 120, reason: 'the HTTP edge (middy, the Powertools logger, zod/mini for the error envelope)' },
+    bundleAllowance: { kib: 64, reason: 'the HTTP edge (middy, the Powertools logger, zod/mini for the error envelope)' },
   },
   createRecipientImport: {
     entry: 'functions/create-recipient-import/handler.ts',

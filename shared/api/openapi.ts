@@ -4,6 +4,7 @@ import * as z from '../zod-mini.ts';
 import { defineOperation, isOperation, type Operation } from '../http/operation.ts';
 import { errorEnvelopeSchema } from '../http/schemas.ts';
 import { auth, functions, requiredScopes, type FunctionName, type FunctionSpec } from '../topology.ts';
+import * as health from './health.ts';
 import * as registry from './registry.ts';
 import * as hospitalNotices from './hospital-notices.ts';
 import * as payouts from './payouts.ts';
@@ -17,7 +18,7 @@ export const getOpenApi = defineOperation({
   responses: { 200: { description: 'OpenAPI 3.1', schema: z.looseObject({ openapi: z.string() }) } },
 });
 
-const operationModules = { registry, hospitalNotices, payouts, applications, operatorActions, reports, openapi: { getOpenApi } };
+const operationModules = { health, registry, hospitalNotices, payouts, applications, operatorActions, reports, openapi: { getOpenApi } };
 
 /**
  * Every HTTP function's operation, by the function's name in the topology: each module above

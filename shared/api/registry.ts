@@ -1,4 +1,4 @@
-// The registry routes and /health: schemas and operation definitions.
+// The registry routes: schemas and operation definitions (/health is in health.ts).
 import * as z from '../zod-mini.ts';
 import { defineOperation } from '../http/operation.ts';
 import type { FileBody } from '../domain/actor.ts';
@@ -55,12 +55,6 @@ const recipientSchema = z.withMeta(z.object({
     monthlyBenefitFen: z.number().check(z.int()),
   }), { id: 'Recipient' });
 
-
-export const health = defineOperation({
-  summary: 'Liveness check; needs no token.',
-  roles: 'public',
-  responses: { 200: { description: 'Up', schema: z.object({ status: z.literal('ok') }) } },
-});
 
 const dryRunRowSchema = z.extend(z.omit(recipientSchema, { recipientId: true }), { line: z.number().check(z.int()), township: z.string(), bankName: z.optional(z.string()) });
 
