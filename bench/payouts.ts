@@ -7,7 +7,11 @@
 // of the ceiling, the time per planning segment (median, max), end to end create -> PAID_OUT and
 // its share of the ceiling the two phases imply, 1 / (1/tx + 1/raw); then the peak memory of the
 // bank file writer (each in a fresh process; --skip-memory leaves it out). A summary table ends it.
-// npm run bench:payouts [-- --recipients 10000,50000,100000] [--skip-memory]
+// With --no-streams the stack's stream consumers do not run: DynamoDB Local serves a stream's reads
+// from the same SQLite file under the same lock as the table's writes, and a reader of the payments
+// stream alone cuts the transactions to a fraction (bench:stream-contention); on AWS a stream is
+// read apart from its table. The default (on) prints both sets of ceilings.
+// npm run bench:payouts [-- --recipients 10000,50000,100000] [--skip-memory] [--no-streams]
 import { execFile, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs, promisify } from 'node:util';
@@ -28,6 +32,8 @@ const { values } = parseArgs({
   options: {
     recipients: { type: 'string', default: '10000,50000,100000' },
     'skip-memory': { type: 'boolean', default: false },
+    /** The stack's stream consumers (the figures) do not run; see bench:stream-contention for why. */
+    'no-streams': { type: 'boolean', default: false },
     /** Set by the parent: run one size here and end with a RESULT line. */
     child: { type: 'boolean', default: false },
   },
@@ -38,6 +44,9 @@ interface SizeResult {
   recipients: number;
   rawRate: number;
   transactionalRate: number;
+  /** Beside the figures consumer (NaN when it is off). */
+  besideTransactionalRate: number;
+  besideRawRate: number;
   planRate: number;
   segments: number;
   segmentMedianS: number;
@@ -52,7 +61,7 @@ if (!values.child) {
   const results: SizeResult[] = [];
   const failures: string[] = [];
   for (const size of sizes) {
-    const args = ['--import', 'tsx', 'bench/payouts.ts', '--child', '--recipients', String(size), ...(values['skip-memory'] ? ['--skip-memory'] : [])];
+    const args = ['--import', 'tsx', 'bench/payouts.ts', '--child', '--recipients', String(size), ...(values['skip-memory'] ? ['--skip-memory'] : []), ...(values['no-streams'] ? ['--no-streams'] : [])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => {
@@ -65,12 +74,16 @@ if (!values.child) {
     else failures.push(`${size}: exit ${code}`);
   }
   const pct = (part: number, whole: number) => `${((part / whole) * 100).toFixed(0)}%`;
-  console.log('\nsummary (each size in its own run; targets: planning >= 85% of tx, end to end >= 85% of implied)');
+  console.log(`\nsummary (each size in its own run; figures consumer ${values['no-streams'] ? 'off' : 'on'}; targets: planning >= 85% of tx, end to end >= 85% of implied)`);
   console.log('recipients | raw items/s | tx pairs/s | planning/s (% tx) | segments: n, median s, max s | end to end/s (% implied)');
   for (const r of results) {
     console.log(
       `${String(r.recipients).padStart(10)} | ${r.rawRate.toFixed(0).padStart(11)} | ${r.transactionalRate.toFixed(0).padStart(10)} | ${`${r.planRate.toFixed(0)} (${pct(r.planRate, r.transactionalRate)})`.padStart(17)} | ${`${r.segments}, ${r.segmentMedianS.toFixed(1)}, ${r.segmentMaxS.toFixed(1)}`.padStart(28)} | ${r.endToEndRate.toFixed(0)} of ${r.impliedCeiling.toFixed(0)} (${pct(r.endToEndRate, r.impliedCeiling)})`,
     );
+  }
+  for (const r of results.filter((r) => Number.isFinite(r.besideTransactionalRate))) {
+    const beside = 1 / (1 / r.besideTransactionalRate + 1 / r.besideRawRate);
+    console.log(`${String(r.recipients).padStart(10)} beside the figures consumer: tx ${r.besideTransactionalRate.toFixed(0)} pairs/s, raw ${r.besideRawRate.toFixed(0)} items/s; planning ${pct(r.planRate, r.besideTransactionalRate)} of that tx, end to end ${pct(r.endToEndRate, beside)} of the ${beside.toFixed(0)}/s they imply`);
   }
   for (const failure of failures) console.log(`failed: ${failure} (see its log above)`);
   process.exit(failures.length ? 1 : 0);
@@ -93,7 +106,8 @@ const sideSample = Math.min(total, 10_000);
 const medium = total / 2;
 
 const loadAtStart = loadavg().map((l) => l.toFixed(2)).join(', ');
-const stack = await startLocalStack({ onError: (m) => console.error(m) });
+const figuresOn = !values['no-streams'];
+const stack = await startLocalStack({ onError: (m) => console.error(m), streams: figuresOn });
 const api = async (method: string, path: string, token: string, body?: unknown) => {
   const response = await fetch(stack.url + path, {
     method,
@@ -215,20 +229,37 @@ try {
   // as planning's own writes are read: the ceiling with that consumer running beside it. The
   // batch exists (the consumer counts its payments by program) under a period no bench batch plans.
   const besideId = 'pb_ceiling_stream';
-  await putNewBatch({
-    batchId: besideId, program: 'PRICE_SUBSIDY', period: '2026-09', title: 'bench ceiling beside the stream', categories: ['DIBAO'],
-    perPersonFen: 5000, status: 'PAYING', createdBy: 'bench', createdAt: new Date().toISOString(), history: [],
-  } as PayoutBatch);
-  log('claim + payment transactions beside the figures consumer');
-  const retriesBefore = transientRetriesSoFar();
-  // A probe that fails still leaves the rest of the figures to print.
-  const besideRate = await claimRate(besideId, ceilingPayments(besideId, 'PRICE_SUBSIDY#2026-09', sideSample), transactionsInFlight).catch((error: Error) => {
-    log(`beside the figures consumer: failed (${error.name}: ${error.message})`);
-    return Number.NaN;
-  });
-  const besideRetries = retriesSince(retriesBefore);
-  await stack.streamsDrained();
-  log(`beside the figures consumer: ${besideRate.toFixed(0)} pairs/s; transient faults retried ${besideRetries}`);
+  let besideRate = Number.NaN;
+  let besideRawRate = Number.NaN;
+  let besideRetries = 'none';
+  if (figuresOn) {
+    await putNewBatch({
+      batchId: besideId, program: 'PRICE_SUBSIDY', period: '2026-09', title: 'bench ceiling beside the stream', categories: ['DIBAO'],
+      perPersonFen: 5000, status: 'PAYING', createdBy: 'bench', createdAt: new Date().toISOString(), history: [],
+    } as PayoutBatch);
+    log('claim + payment transactions beside the figures consumer');
+    const retriesBefore = transientRetriesSoFar();
+    // A probe that fails still leaves the rest of the figures to print.
+    besideRate = await claimRate(besideId, ceilingPayments(besideId, 'PRICE_SUBSIDY#2026-09', sideSample), transactionsInFlight).catch((error: Error) => {
+      log(`beside the figures consumer: failed (${error.name}: ${error.message})`);
+      return Number.NaN;
+    });
+    await stack.streamsDrained();
+    // Paying's writer (BatchWriteItem of RECORDED payments, which the consumer reads and skips) into the real payments table.
+    log('raw BatchWriteItem beside the figures consumer');
+    const recorded = ceilingPayments(besideId, 'PRICE_SUBSIDY#2026-09', sideSample).map((p) => ({ ...p, status: 'RECORDED', recordedAt: new Date().toISOString() }));
+    started = performance.now();
+    besideRawRate = await batchPut(tableName('payments'), recorded, rawConcurrency).then(
+      () => sideSample / ((performance.now() - started) / 1000),
+      (error: Error) => {
+        log(`raw beside the figures consumer: failed (${error.name}: ${error.message})`);
+        return Number.NaN;
+      },
+    );
+    besideRetries = retriesSince(retriesBefore);
+    await stack.streamsDrained();
+    log(`beside the figures consumer: ${besideRate.toFixed(0)} pairs/s, raw ${besideRawRate.toFixed(0)} items/s; transient faults retried ${besideRetries}`);
+  }
   const maker = await stack.keys.sign({ role: 'finance', sub: 'bench-maker' });
   const checker = await stack.keys.sign({ role: 'finance', sub: 'bench-checker' });
 
@@ -283,8 +314,12 @@ try {
   console.log(`raw BatchWriteItem:        ${rawRate.toFixed(0)} items/s (same writer, ${rawConcurrency} calls in flight, same run)`);
   console.log(`transactional ceiling:     ${transactionalRate.toFixed(0)} claim + payment pairs/s (claimAndPlan, ${transactionsInFlight} transactions in flight as the pipeline keeps: ${segmentsAtOnce} segments x ${transactionsInFlightPerSegment}; scratch tables without a stream; ${total} pairs)`);
   console.log(`  at ${fewerInFlight} in flight:          ${fewerRate.toFixed(0)} pairs/s (${pct(fewerRate, transactionalRate)} of the ceiling; ${sideSample} pairs)`);
-  console.log(`  beside the figures consumer: ${besideRate.toFixed(0)} pairs/s (${pct(besideRate, transactionalRate)} of the ceiling; real tables, their stream read as planning's is; ${sideSample} pairs; transient faults retried: ${besideRetries})`);
-  console.log(`planning (select, claim):  ${planRate.toFixed(0)} payments/s (${big.planSeconds.toFixed(1)} s, create -> PENDING_APPROVAL); ${pct(planRate, transactionalRate)} of the transactional ceiling (target: 85%); ${pct(planRate, besideRate)} of the rate beside the figures consumer`);
+  if (figuresOn) {
+    console.log(`  beside the figures consumer: ${besideRate.toFixed(0)} pairs/s (${pct(besideRate, transactionalRate)} of the ceiling; real tables, their stream read as planning's is; ${sideSample} pairs); raw BatchWriteItem beside it ${besideRawRate.toFixed(0)} items/s (${pct(besideRawRate, rawRate)} of raw); transient faults retried: ${besideRetries}`);
+  } else {
+    console.log('  the figures consumer is off (--no-streams): the stack reads no stream; the tables still write theirs');
+  }
+  console.log(`planning (select, claim):  ${planRate.toFixed(0)} payments/s (${big.planSeconds.toFixed(1)} s, create -> PENDING_APPROVAL); ${pct(planRate, transactionalRate)} of the transactional ceiling (target: 85%)${figuresOn ? `; ${pct(planRate, besideRate)} of the rate beside the figures consumer` : ''}`);
   console.log(`  Node CPU while planning:   ${big.planCpuSeconds.toFixed(1)} s in ${big.planSeconds.toFixed(1)} s (${(big.planCpuSeconds / big.planSeconds).toFixed(2)} cores: handlers, pollers, the figures consumer; the DynamoDB Local JVM is apart); the figures consumer drained ${big.streamLagSeconds.toFixed(1)} s after planning ended; transient faults retried while planning: ${big.planRetries}`);
   console.log(`planning segments:         ${segmentTimes.length} messages, up to ${Math.min(segmentTimes.length, segmentsAtOnce)} at once; time per segment min ${(segmentTimes[0]!.ms / 1000).toFixed(1)} s, median ${(at(0.5).ms / 1000).toFixed(1)} s, max ${(segmentTimes.at(-1)!.ms / 1000).toFixed(1)} s; ${at(0.5).pairs} people in the median segment`);
   for (const other of [little, half]) {
@@ -292,12 +327,16 @@ try {
   }
   console.log(`paying (approve->PAID_OUT): ${(big.count / big.paySeconds).toFixed(0)} payments/s (${big.paySeconds.toFixed(1)} s, chunks + both bank files); ${pct(big.count / big.paySeconds, rawRate)} of raw`);
   console.log(`end to end:                ${endToEnd.toFixed(0)} payments/s (create -> PAID_OUT, ${(big.planSeconds + big.paySeconds).toFixed(1)} s); ${pct(endToEnd, bothCeiling)} of the ${bothCeiling.toFixed(0)}/s the two ceilings imply, 1/(1/tx + 1/raw) (target: 85%)`);
+  if (figuresOn) {
+    const besideCeiling = 1 / (1 / besideRate + 1 / besideRawRate);
+    console.log(`  beside the figures consumer: ${pct(endToEnd, besideCeiling)} of the ${besideCeiling.toFixed(0)}/s its two rates imply; paying ${pct(big.count / big.paySeconds, besideRawRate)} of raw beside it`);
+  }
   for (const m of writerMemory) {
     console.log(`bank file writer, ${m.payments} payments in ${m.parts} part(s): peak live heap ${m.peakHeapMiB.toFixed(1)} MiB, peak RSS ${m.peakRssMiB.toFixed(1)} MiB, ${m.seconds.toFixed(1)} s (CSV + pain.001 streamed to S3)`);
   }
   console.log('(a file under one 5 MiB part is sent whole; larger ones hold at most a few parts per file in memory)');
   const result: SizeResult = {
-    recipients: total, rawRate, transactionalRate, planRate, segments: segmentTimes.length,
+    recipients: total, rawRate, transactionalRate, besideTransactionalRate: besideRate, besideRawRate, planRate, segments: segmentTimes.length,
     segmentMedianS: at(0.5).ms / 1000, segmentMaxS: segmentTimes.at(-1)!.ms / 1000, endToEndRate: endToEnd, impliedCeiling: bothCeiling,
   };
   console.log(`RESULT ${JSON.stringify(result)}`);
