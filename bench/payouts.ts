@@ -15,7 +15,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs, promisify } from 'node:util';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamodb } from '../shared/adapters/clients.ts';
 import { batchPut } from '../shared/adapters/dynamo-batch.ts';
 import { tableName } from '../shared/adapters/resources.ts';
@@ -138,6 +138,38 @@ const retriesSince = (before: Record<string, number>) =>
     .filter(([, count]) => count > 0)
     .map(([name, count]) => `${name} ${count}`)
     .join(', ') || 'none';
+/**
+ * Every DynamoDB call of this process (handlers, pollers, the bench; the document client's too), by
+ * command: count, time from send to answer, failures by name.
+ */
+const dynamoCalls = new Map<string, { count: number; ms: number; failed: Map<string, number> }>();
+// The SDK's base client: DynamoDBClient and the document client both send through it.
+const baseClient = Object.getPrototypeOf(DynamoDBClient.prototype) as { send: (this: { config: { serviceId?: string } }, command: { constructor: { name: string } }, ...rest: unknown[]) => Promise<unknown> };
+const clientSend = baseClient.send;
+baseClient.send = function (this: { config: { serviceId?: string } }, command: { constructor: { name: string } }, ...rest: unknown[]) {
+  const call = clientSend.call(this, command, ...rest);
+  if (this.config.serviceId !== 'DynamoDB') return call;
+  const name = command.constructor.name;
+  const t0 = performance.now();
+  const settle = (failure?: string) => {
+    const entry = dynamoCalls.get(name) ?? { count: 0, ms: 0, failed: new Map<string, number>() };
+    dynamoCalls.set(name, entry);
+    entry.count++;
+    entry.ms += performance.now() - t0;
+    if (failure) entry.failed.set(failure, (entry.failed.get(failure) ?? 0) + 1);
+  };
+  return call.then(
+    (result) => (settle(), result),
+    (error: Error) => (settle(error.name), Promise.reject(error)),
+  );
+};
+/** The calls since `dynamoCalls` was cleared, per second of `seconds`, with their mean time. */
+const dynamoCallsSummary = (seconds: number) =>
+  [...dynamoCalls]
+    .filter(([, c]) => c.count > 0)
+    .sort((a, b) => b[1].ms - a[1].ms)
+    .map(([name, c]) => `${name.replace('Command', '')} ${(c.count / seconds).toFixed(1)}/s ${(c.ms / c.count).toFixed(0)} ms${c.failed.size ? ` (failed: ${[...c.failed].map(([n, k]) => `${n} ${k}`).join(', ')})` : ''}`)
+    .join('; ');
 const log = (message: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 try {
@@ -266,23 +298,27 @@ try {
   async function payBatch(body: Record<string, unknown>) {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    dynamoCalls.clear();
     const retries0 = transientRetriesSoFar();
     const { id } = await api('POST', '/payout-batches', maker, body);
     const planned = await until(id, maker, ['PENDING_APPROVAL']);
     const t1 = performance.now();
     const cpu = process.cpuUsage(cpu0);
     const planCpuSeconds = (cpu.user + cpu.system) / 1e6;
+    const planCalls = dynamoCallsSummary((t1 - t0) / 1000);
     // How far the figures' consumer was behind planning's writes when planning ended.
     await stack.streamsDrained();
     const planRetries = retriesSince(retries0);
     const streamLagSeconds = (performance.now() - t1) / 1000;
     log(`${id} planned ${planned.planned.count} in ${((t1 - t0) / 1000).toFixed(1)} s; paying`);
     const t2start = performance.now();
+    dynamoCalls.clear();
     await api('POST', `/payout-batches/${id}/approve`, checker);
     const paid = await until(id, maker, ['PAID_OUT']);
     const t2 = performance.now();
+    const payCalls = dynamoCallsSummary((t2 - t2start) / 1000);
     if (paid.planned.count !== planned.planned.count || paid.progress.recorded !== paid.planned.count) throw new Error('counts differ');
-    return { id, count: paid.planned.count as number, planSeconds: (t1 - t0) / 1000, paySeconds: (t2 - t2start) / 1000, planCpuSeconds, streamLagSeconds, planRetries };
+    return { id, count: paid.planned.count as number, planSeconds: (t1 - t0) / 1000, paySeconds: (t2 - t2start) / 1000, planCpuSeconds, streamLagSeconds, planRetries, planCalls, payCalls };
   }
 
   const big = await payBatch({ program: 'PRICE_SUBSIDY', period: '2026-12', title: 'bench', categories: ['DIBAO', 'MARGINAL', 'TEKUN'], perPersonFen: 5000 });
@@ -321,6 +357,7 @@ try {
   }
   console.log(`planning (select, claim):  ${planRate.toFixed(0)} payments/s (${big.planSeconds.toFixed(1)} s, create -> PENDING_APPROVAL); ${pct(planRate, transactionalRate)} of the transactional ceiling (target: 85%)${figuresOn ? `; ${pct(planRate, besideRate)} of the rate beside the figures consumer` : ''}`);
   console.log(`  Node CPU while planning:   ${big.planCpuSeconds.toFixed(1)} s in ${big.planSeconds.toFixed(1)} s (${(big.planCpuSeconds / big.planSeconds).toFixed(2)} cores: handlers, pollers, the figures consumer; the DynamoDB Local JVM is apart); the figures consumer drained ${big.streamLagSeconds.toFixed(1)} s after planning ended; transient faults retried while planning: ${big.planRetries}`);
+  console.log(`  DynamoDB calls while planning (this process, by time spent): ${big.planCalls}`);
   console.log(`planning segments:         ${segmentTimes.length} messages, up to ${Math.min(segmentTimes.length, segmentsAtOnce)} at once; time per segment min ${(segmentTimes[0]!.ms / 1000).toFixed(1)} s, median ${(at(0.5).ms / 1000).toFixed(1)} s, max ${(segmentTimes.at(-1)!.ms / 1000).toFixed(1)} s; ${at(0.5).pairs} people in the median segment`);
   for (const other of [little, half]) {
     console.log(`  a batch of ${other.count}:       planned at ${(other.count / other.planSeconds).toFixed(0)} payments/s (${other.planSeconds.toFixed(1)} s; the same ${total}-person registry scanned), paid at ${(other.count / other.paySeconds).toFixed(0)}/s`);
@@ -331,6 +368,7 @@ try {
     const besideCeiling = 1 / (1 / besideRate + 1 / besideRawRate);
     console.log(`  beside the figures consumer: ${pct(endToEnd, besideCeiling)} of the ${besideCeiling.toFixed(0)}/s its two rates imply; paying ${pct(big.count / big.paySeconds, besideRawRate)} of raw beside it`);
   }
+  console.log(`  DynamoDB calls while paying (this process, by time spent): ${big.payCalls}`);
   for (const m of writerMemory) {
     console.log(`bank file writer, ${m.payments} payments in ${m.parts} part(s): peak live heap ${m.peakHeapMiB.toFixed(1)} MiB, peak RSS ${m.peakRssMiB.toFixed(1)} MiB, ${m.seconds.toFixed(1)} s (CSV + pain.001 streamed to S3)`);
   }
