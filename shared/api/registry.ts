@@ -2,7 +2,8 @@
 // response schemas, which only the OpenAPI document loads (/health is in health.ts).
 import * as z from '../zod-mini.ts';
 import { defineOperation } from '../http/operation.ts';
-import { errorDetailSchema, pageSchema } from '../http/schemas.ts';
+import { pageSchema } from '../http/schemas.ts';
+import { errorDetailSchema } from './error-schemas.ts';
 import * as requests from './requests/registry.ts';
 import { registryCsvColumns } from '../domain/registry.ts';
 
