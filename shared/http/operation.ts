@@ -1,7 +1,8 @@
 // What an HTTP operation is: what it accepts, who may call it, what it answers. Each
-// shared/api/*.ts module exports its operations under their function names in the topology;
-// the HTTP edge (shared/http/route.ts) enforces them and the OpenAPI document
-// (shared/api/openapi.ts) is built from them. Types only: loading this module, or a schema module,
+// shared/api/requests/*.ts module exports its routes' requests under their function names in the
+// topology, which the HTTP edge (shared/http/route.ts) enforces; each shared/api/<area>.ts module
+// spreads them into operations of the same names, from which the OpenAPI document
+// (shared/api/openapi.ts) is built. Types only: loading this module, or a schema module,
 // loads no middy, idempotency stack or SDK client (test/unit/openapi.test.ts checks the bundle).
 import type { core } from 'zod/mini';
 import type { Role } from '../topology.ts';
