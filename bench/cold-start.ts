@@ -52,8 +52,11 @@ const { values } = parseArgs({
       type: 'string',
       default:
         'shared/zod-mini.ts,shared/observability/logger.ts,shared/domain/reasons.ts,shared/topology.ts,shared/http/route.ts,' +
-        'shared/http/idempotency.ts,shared/api/registry.ts,shared/api/applications.ts,shared/api/hospital-notices.ts,' +
-        'shared/api/payouts.ts,shared/api/payout-operator-actions.ts,shared/api/reports.ts',
+        'shared/http/idempotency.ts,shared/consumer-timeouts.ts,' +
+        // A documentation module (only the OpenAPI document loads it) beside the request modules handlers import.
+        'shared/api/registry.ts,shared/api/requests/registry.ts,shared/api/applications.ts,shared/api/requests/application-reads.ts,' +
+        'shared/api/requests/applications.ts,shared/api/requests/hospital-notice-reads.ts,shared/api/requests/hospital-notices.ts,' +
+        'shared/api/requests/payout-reads.ts,shared/api/requests/reports.ts',
     },
     'source-maps': { type: 'string', default: 'searchRecipients,postHospitalNotice,decideHospitalNotices,getMonthlyReport' },
   },

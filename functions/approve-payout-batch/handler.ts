@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { approvePayoutBatch } from '../../shared/api/payouts.ts';
+import { approvePayoutBatch } from '../../shared/api/requests/payouts.ts';
 import { approveBatch } from '../../shared/usecases/payout-commands.ts';
 
 export const handler = httpRoute({

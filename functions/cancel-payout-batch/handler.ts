@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { cancelPayoutBatch } from '../../shared/api/payout-operator-actions.ts';
+import { cancelPayoutBatch } from '../../shared/api/requests/payout-operator-actions.ts';
 import { cancelBatch } from '../../shared/usecases/payout-operator-actions.ts';
 
 export const handler = httpRoute({

@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { createApplication } from '../../shared/api/applications.ts';
+import { createApplication } from '../../shared/api/requests/applications.ts';
 import { fileApplication } from '../../shared/usecases/application-commands.ts';
 
 export const handler = httpRoute({

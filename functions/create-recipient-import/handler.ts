@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { createRecipientImport } from '../../shared/api/registry.ts';
+import { createRecipientImport } from '../../shared/api/requests/registry.ts';
 import { checkCountyActor, dryRunImport, startImport } from '../../shared/usecases/registry-import.ts';
 
 export const handler = httpRoute({

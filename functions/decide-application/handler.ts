@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { decideApplication } from '../../shared/api/applications.ts';
+import { decideApplication } from '../../shared/api/requests/applications.ts';
 import { decide } from '../../shared/usecases/application-commands.ts';
 
 export const handler = httpRoute({

@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { fileMonthlyReport } from '../../shared/api/reports.ts';
+import { fileMonthlyReport } from '../../shared/api/requests/reports.ts';
 import { fileMonthlyReport as fileReport } from '../../shared/usecases/figures.ts';
 
 export const handler = httpRoute({

@@ -1,5 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { getAnnualReport } from '../../shared/api/reports.ts';
+import { getAnnualReport } from '../../shared/api/requests/reports.ts';
 import { annualTables } from '../../shared/reports/tables.ts';
 import { reportResult } from '../../shared/reports/respond.ts';
 import { annualReport } from '../../shared/usecases/figures.ts';

@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { pagedBody } from '../../shared/http/pagination.ts';
-import { getApplicationHistory } from '../../shared/api/applications.ts';
+import { getApplicationHistory } from '../../shared/api/requests/application-reads.ts';
 import { applicationHistory } from '../../shared/usecases/application-views.ts';
 
 export const handler = httpRoute({

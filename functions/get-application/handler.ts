@@ -1,5 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { getApplication } from '../../shared/api/applications.ts';
+import { getApplication } from '../../shared/api/requests/application-reads.ts';
 import { viewApplication } from '../../shared/usecases/application-views.ts';
 
 export const handler = httpRoute({

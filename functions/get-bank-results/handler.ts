@@ -1,5 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { getBankResults } from '../../shared/api/payouts.ts';
+import { getBankResults } from '../../shared/api/requests/payout-reads.ts';
 import { viewBankReport } from '../../shared/usecases/bank-report-views.ts';
 
 export const handler = httpRoute({

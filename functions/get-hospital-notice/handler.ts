@@ -1,5 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { getHospitalNotice } from '../../shared/api/hospital-notices.ts';
+import { getHospitalNotice } from '../../shared/api/requests/hospital-notice-reads.ts';
 import { viewNotice } from '../../shared/usecases/hospital-notices.ts';
 
 export const handler = httpRoute({

@@ -1,5 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { getMonthlyReport } from '../../shared/api/reports.ts';
+import { getMonthlyReport } from '../../shared/api/requests/reports.ts';
 import { monthlyTables } from '../../shared/reports/tables.ts';
 import { reportResult } from '../../shared/reports/respond.ts';
 import { monthlyReport } from '../../shared/usecases/figures.ts';

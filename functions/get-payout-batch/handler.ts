@@ -1,5 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { getPayoutBatch } from '../../shared/api/payouts.ts';
+import { getPayoutBatch } from '../../shared/api/requests/payout-reads.ts';
 import { viewBatch } from '../../shared/usecases/payout-views.ts';
 
 export const handler = httpRoute({

@@ -1,7 +1,7 @@
 import { AppError } from '../../shared/domain/errors.ts';
 import { presentRejection } from '../../shared/domain/registry.ts';
 import { httpRoute } from '../../shared/http/route.ts';
-import { getRecipientImport } from '../../shared/api/registry.ts';
+import { getRecipientImport } from '../../shared/api/requests/registry.ts';
 import { getImport } from '../../shared/adapters/registry-store.ts';
 import { presignDownload } from '../../shared/adapters/presigned-urls.ts';
 import { checkCountyActor, rejectionsObjectKey } from '../../shared/usecases/registry-import.ts';

@@ -1,5 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { getWatchList } from '../../shared/api/hospital-notices.ts';
+import { getWatchList } from '../../shared/api/requests/hospital-notice-reads.ts';
 import { watchList } from '../../shared/usecases/hospital-notices.ts';
 
 export const handler = httpRoute({

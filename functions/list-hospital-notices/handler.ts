@@ -1,5 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { listHospitalNotices } from '../../shared/api/hospital-notices.ts';
+import { listHospitalNotices } from '../../shared/api/requests/hospital-notice-reads.ts';
 import { pagedBody } from '../../shared/http/pagination.ts';
 import { listDay } from '../../shared/usecases/hospital-notices.ts';
 

@@ -1,5 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { listHospitals as listHospitalsOperation } from '../../shared/api/registry.ts';
+import { listHospitals as listHospitalsOperation } from '../../shared/api/requests/registry.ts';
 import { listHospitals } from '../../shared/adapters/registry-store.ts';
 
 export const handler = httpRoute({

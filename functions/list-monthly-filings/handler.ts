@@ -1,5 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { listMonthlyFilings } from '../../shared/api/reports.ts';
+import { listMonthlyFilings } from '../../shared/api/requests/reports.ts';
 import { monthlyFilings } from '../../shared/usecases/figures.ts';
 
 export const handler = httpRoute({

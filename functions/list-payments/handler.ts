@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { pagedBody } from '../../shared/http/pagination.ts';
-import { listPayments } from '../../shared/api/payouts.ts';
+import { listPayments } from '../../shared/api/requests/payout-reads.ts';
 import { listBatchPayments } from '../../shared/usecases/payout-views.ts';
 
 export const handler = httpRoute({

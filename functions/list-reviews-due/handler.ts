@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { pagedBody } from '../../shared/http/pagination.ts';
-import { listReviewsDue as listReviewsDueOperation } from '../../shared/api/registry.ts';
+import { listReviewsDue as listReviewsDueOperation } from '../../shared/api/requests/registry.ts';
 import { listReviewsDue } from '../../shared/usecases/recipient-management.ts';
 
 export const handler = httpRoute({

@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { postBankResults } from '../../shared/api/payouts.ts';
+import { postBankResults } from '../../shared/api/requests/payouts.ts';
 import { receiveBankReport } from '../../shared/usecases/payout-bank-reports.ts';
 
 export const handler = httpRoute({

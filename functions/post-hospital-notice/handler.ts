@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { postHospitalNotice } from '../../shared/api/hospital-notices.ts';
+import { postHospitalNotice } from '../../shared/api/requests/hospital-notices.ts';
 import { postNotice, preferredWaitSeconds } from '../../shared/usecases/hospital-notices.ts';
 
 /** How long before the function's deadline the POST answers (the response must still get out). */

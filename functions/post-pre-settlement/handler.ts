@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { postPreSettlement } from '../../shared/api/hospital-notices.ts';
+import { postPreSettlement } from '../../shared/api/requests/hospital-notices.ts';
 import { preSettle } from '../../shared/usecases/hospital-notices.ts';
 
 export const handler = httpRoute({

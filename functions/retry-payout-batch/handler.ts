@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { retryPayoutBatch } from '../../shared/api/payout-operator-actions.ts';
+import { retryPayoutBatch } from '../../shared/api/requests/payout-operator-actions.ts';
 import { retryBatch } from '../../shared/usecases/payout-operator-actions.ts';
 
 export const handler = httpRoute({

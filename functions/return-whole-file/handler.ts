@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { returnWholeFile } from '../../shared/api/payout-operator-actions.ts';
+import { returnWholeFile } from '../../shared/api/requests/payout-operator-actions.ts';
 import { returnWholeFile as applyWholeFileReturn } from '../../shared/usecases/payout-bank-reports.ts';
 
 export const handler = httpRoute({

@@ -1,5 +1,5 @@
 import { httpRoute } from '../../shared/http/route.ts';
-import { searchRecipients } from '../../shared/api/registry.ts';
+import { searchRecipients } from '../../shared/api/requests/registry.ts';
 import { getRecipient } from '../../shared/adapters/registry-store.ts';
 import { publicRecipient } from '../../shared/domain/registry.ts';
 import { checkTownship } from '../../shared/domain/township-scope.ts';

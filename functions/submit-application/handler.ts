@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { submitApplication } from '../../shared/api/applications.ts';
+import { submitApplication } from '../../shared/api/requests/applications.ts';
 import { submit } from '../../shared/usecases/application-commands.ts';
 
 export const handler = httpRoute({

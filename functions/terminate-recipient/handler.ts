@@ -1,6 +1,6 @@
 import { httpRoute } from '../../shared/http/route.ts';
 import { idempotentPosts } from '../../shared/http/idempotency.ts';
-import { terminateRecipient } from '../../shared/api/registry.ts';
+import { terminateRecipient } from '../../shared/api/requests/registry.ts';
 import { changeStatus } from '../../shared/usecases/recipient-management.ts';
 
 export const handler = httpRoute({

@@ -1,76 +1,13 @@
-// Request and response schemas of the hospital-notice routes: the handlers validate with them
-// and the OpenAPI document is generated from them.
+// The hospital-notice routes' documentation: their requests (./requests/hospital-notices.ts,
+// ./requests/hospital-notice-reads.ts) with summaries and response schemas, which only the OpenAPI document loads.
 import * as z from '../zod-mini.ts';
-import { fenSchema, idNumberSchema, isoDateSchema } from '../http/schemas.ts';
-import { pageQuerySchema, pageSchema } from '../http/schemas.ts';
-import { validateDischargeAmounts } from '../domain/settlement.ts';
+import { pageSchema } from '../http/schemas.ts';
 import { defineOperation } from '../http/operation.ts';
+import * as reads from './requests/hospital-notice-reads.ts';
+import * as writes from './requests/hospital-notices.ts';
 
-const noticeNoSchema = z.withMeta(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, - or _')), { description: "The hospital's own number for the notice; unique per hospital.", example: 'ZY2026112900017' });
-
-const instantSchema = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant with offset' });
-
-export const admissionNoticeSchema = z.withMeta(z.object({
-    noticeNo: noticeNoSchema,
-    kind: z.literal('ADMISSION'),
-    patient: z.object({
-      idNumber: z.withMeta(idNumberSchema, { description: 'Resident ID number (GB 11643), 18 characters.' }),
-      name: z.string().check(z.trim(), z.minLength(1, 'is required'), z.maxLength(50)),
-    }),
-    admittedAt: instantSchema,
-    diagnosis: z.optional(z.string().check(z.maxLength(500))),
-  }), {
-    id: 'AdmissionNotice',
-    example: {
-      noticeNo: 'ZY2026112900017',
-      kind: 'ADMISSION',
-      patient: { idNumber: '11010519491231002X', name: '王婧' },
-      admittedAt: '2026-11-29T09:30:00+08:00',
-      diagnosis: 'pneumonia',
-    },
-  });
-
-/** A discharge as the hospital bills it (amounts in fen): the notice and the trial settlement share it. */
-const dischargeBill = {
-  admissionNoticeNo: z.withMeta(noticeNoSchema, { description: 'The noticeNo of the admission at the same hospital.' }),
-  dischargedAt: instantSchema,
-  totalCostFen: fenSchema,
-  insurancePaidFen: fenSchema,
-  criticalIllnessPaidFen: fenSchema,
-  nonCoveredFen: fenSchema,
-};
-const dischargeBillExample = {
-  admissionNoticeNo: 'ZY2026112900017',
-  dischargedAt: '2026-12-06T15:00:00+08:00',
-  totalCostFen: 2_000_000,
-  insurancePaidFen: 1_200_000,
-  criticalIllnessPaidFen: 200_000,
-  nonCoveredFen: 50_000,
-};
-/** The bill's amounts must be consistent (shared/domain/settlement.ts): each problem is an issue on its field. */
-function checkDischargeBill(bill: Parameters<typeof validateDischargeAmounts>[0], ctx: z.core.$RefinementCtx) {
-  for (const problem of validateDischargeAmounts(bill)) ctx.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
-}
-
-export const dischargeNoticeSchema = z.withMeta(z.object({ noticeNo: noticeNoSchema, kind: z.literal('DISCHARGE'), ...dischargeBill }).check(z.superRefine(checkDischargeBill)), { id: 'DischargeNotice', example: { noticeNo: 'CY2026120600003', kind: 'DISCHARGE', ...dischargeBillExample } });
-
-export const reversalNoticeSchema = z.withMeta(z.object({
-    noticeNo: noticeNoSchema,
-    kind: z.literal('REVERSAL'),
-    originalNoticeNo: z.withMeta(noticeNoSchema, {
-      description: 'The noticeNo of the admission or discharge of the same hospital to undo.',
-    }),
-  }), {
-    id: 'ReversalNotice',
-    example: { noticeNo: 'CX2026120600001', kind: 'REVERSAL', originalNoticeNo: 'CY2026120600003' },
-  });
-
-export const hospitalNoticeSchema = z.discriminatedUnion(
-  'kind',
-  [admissionNoticeSchema, dischargeNoticeSchema, reversalNoticeSchema],
-  { error: 'kind must be ADMISSION, DISCHARGE or REVERSAL' },
-);
-export type HospitalNoticeRequest = z.output<typeof hospitalNoticeSchema>;
+export { admissionNoticeSchema, dischargeNoticeSchema, reversalNoticeSchema, hospitalNoticeSchema, preSettlementRequestSchema } from './requests/hospital-notices.ts';
+export type { HospitalNoticeRequest, PreSettlementRequest } from './requests/hospital-notices.ts';
 
 export const noticeStatusSchema = z.enum([
   'RECEIVED',
@@ -148,6 +85,7 @@ const preferSchema = z.object({
 });
 
 export const postHospitalNotice = defineOperation({
+  ...writes.postHospitalNotice,
   summary: 'Post an admission, discharge or reversal notice (先诊疗、后付费).',
   description:
     'Idempotent on (hospital, noticeNo): the same notice again gets the same answer; a different notice under a used number gets 409 CONFLICT. ' +
@@ -156,10 +94,8 @@ export const postHospitalNotice = defineOperation({
     'A REVERSAL undoes an earlier notice of the same hospital: a settled discharge gives its medical assistance back to the annual cap and the stay can be discharged again; ' +
     'an admission without a settled discharge closes the stay; the original then shows REVERSED and the reversal ends APPLIED or REJECTED. ' +
     'admittedAt and dischargedAt may not lie more than 5 minutes in the future (400). Admissions are rate-limited per hospital (429 RATE_LIMITED).',
-  roles: ['hospital'],
   headers: preferSchema,
   errors: [429],
-  body: { kind: 'json', schema: hospitalNoticeSchema },
   responses: {
     200: { description: 'Decided within the `Prefer: wait` time', schema: noticeViewSchema },
     202: { description: 'Stored; it will be decided', schema: noticeAcceptedSchema },
@@ -167,26 +103,21 @@ export const postHospitalNotice = defineOperation({
 });
 
 export const getHospitalNotice = defineOperation({
+  ...reads.getHospitalNotice,
   summary: 'A notice with its decision and, for a discharge, its settlement.',
   description: "Only the hospital that posted it sees it; another hospital's notice answers 404.",
-  roles: ['hospital'],
-  path: z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) }),
   responses: { 200: { description: 'The notice', schema: noticeViewSchema } },
 });
-
-export const preSettlementRequestSchema = z.withMeta(z.object({ kind: z.optional(z.literal('DISCHARGE')), ...dischargeBill }).check(z.superRefine(checkDischargeBill)), { id: 'PreSettlementRequest', example: dischargeBillExample });
-export type PreSettlementRequest = z.output<typeof preSettlementRequestSchema>;
 
 export const preSettlementSchema = z.withMeta(z.object({ settlement: z.nullable(settlementSchema), decision: decisionSchema }), { id: 'PreSettlement' });
 
 export const postPreSettlement = defineOperation({
+  ...writes.postPreSettlement,
   summary: 'Trial settlement (预结算): the discharge arithmetic, stored and counted nowhere.',
   description:
     'Computed as a discharge with this body would be now (the admission, its category on the admission date, the cap used so far). ' +
     'When the discharge would be REJECTED, `settlement` is null and `decision` says why (neutrally when the reason would reveal registry membership).',
-  roles: ['hospital'],
   errors: [429],
-  body: { kind: 'json', schema: preSettlementRequestSchema },
   responses: { 200: { description: 'The split the discharge would settle with now', schema: preSettlementSchema } },
 });
 
@@ -197,11 +128,10 @@ export const dailyTotalsSchema = z.withMeta(z.object({
   }), { id: 'HospitalDailyTotals' });
 
 export const listHospitalNotices = defineOperation({
+  ...reads.listHospitalNotices,
   summary: "The calling hospital's own notices received on one China-time day, with the day's totals (reconciliation).",
   description:
     'Oldest first. `totals` covers the whole day whatever the page. A month of these totals is what HOSPITAL_REIMBURSEMENT pays the hospital.',
-  roles: ['hospital'],
-  query: z.extend(pageQuerySchema, { date: isoDateSchema }),
   responses: {
     200: {
       description: "The day's notices and totals",
@@ -219,12 +149,11 @@ export const watchListItemSchema = z.object({
 });
 
 export const getWatchList = defineOperation({
+  ...reads.getWatchList,
   summary: 'Illness-driven poverty watch list (因病致贫返贫监测): recipients whose out-of-pocket payments in a year reached the threshold.',
   description:
     "The threshold is the policy's (`medicalAssistance.watchThreshold` in data/policy.json: a fixed amount, or a share of the local per-capita disposable income) in force at the year's end. " +
     'Caseworkers start a MEDICAL_EXPENSE application for the households listed (主动发现).',
-  roles: ['reviewer'],
-  query: z.object({ year: z.string().check(z.regex(/^\d{4}$/, 'must be a year YYYY')) }),
   responses: {
     200: {
       description: 'The people at or above the threshold, highest first',

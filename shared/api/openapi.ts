@@ -2,7 +2,7 @@
 // roles) that the handlers validate with, and from the topology's routes.
 import * as z from '../zod-mini.ts';
 import { defineOperation, isOperation, type Operation } from '../http/operation.ts';
-import { errorEnvelopeSchema } from '../http/schemas.ts';
+import { errorEnvelopeSchema } from './error-schemas.ts';
 import { auth, functions, requiredScopes, type FunctionName, type FunctionSpec } from '../topology.ts';
 import * as health from './health.ts';
 import * as registry from './registry.ts';

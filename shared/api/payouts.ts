@@ -1,64 +1,17 @@
-// The payout-batch routes: schemas and operation definitions.
+// The payout-batch routes' documentation: their requests (./requests/payouts.ts,
+// ./requests/payout-reads.ts) with summaries and response schemas, which only the OpenAPI document loads.
 import * as z from '../zod-mini.ts';
 import { defineOperation } from '../http/operation.ts';
-import type { FileBody } from '../domain/actor.ts';
-import { fenSchema } from '../http/schemas.ts';
-import { pageQuerySchema, pageSchema } from '../http/schemas.ts';
-import { payoutPrograms, programsWithoutCategories, programsWithPerPersonAmount, paymentStatuses, batchStatuses } from '../domain/payouts/batch.ts';
+import { pageSchema } from '../http/schemas.ts';
+import { payoutPrograms, paymentStatuses, batchStatuses } from '../domain/payouts/batch.ts';
 import { recipientCategories } from '../domain/registry.ts';
-import { dateInChina } from '../domain/clock.ts';
-import { loadDefaultPolicies, policyInForce } from '../domain/policy.ts';
-import { amountProblem, periodProblem, textLimits, textSchema } from '../domain/values.ts';
+import * as reads from './requests/payout-reads.ts';
+import * as writes from './requests/payouts.ts';
 
-const periodSchema = z.withMeta(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')), { description: 'The month paid for.', example: '2026-12' });
-
-export const createPayoutBatchSchema = z.withMeta(z.object({
-    program: z.enum(payoutPrograms, { error: `must be one of ${payoutPrograms.join(', ')}` }),
-    period: periodSchema,
-    title: textSchema(textLimits.title),
-    categories: z.optional(z.array(z.enum(recipientCategories, { error: 'must be DIBAO, MARGINAL or TEKUN' })).check(z.minLength(1, 'name at least one category'), z.refine((c) => new Set(c).size === c.length, 'must not repeat a category'))),
-    perPersonFen: z.optional(fenSchema.check(z.positive('must be more than 0'))),
-  }).check(z.superRefine((body, ctx) => {
-    // One window for periods and the policy's per-person ceiling (shared/domain/values.ts), as of today in China.
-    const today = dateInChina(new Date());
-    const period = periodProblem(body.period, today);
-    if (period) ctx.addIssue({ code: 'custom', path: ['period'], message: period });
-    if (body.perPersonFen !== undefined && (programsWithPerPersonAmount as readonly string[]).includes(body.program)) {
-      const ceiling = policyInForce(loadDefaultPolicies(), today).amountCeilingsFen.perPerson[body.program as 'PRICE_SUBSIDY' | 'ONE_TIME_LIVING'];
-      const problem = amountProblem(body.perPersonFen, ceiling, `the ${body.program} per-person ceiling`);
-      if (problem) ctx.addIssue({ code: 'custom', path: ['perPersonFen'], message: problem });
-    }
-    const perPerson = (programsWithPerPersonAmount as readonly string[]).includes(body.program);
-    if (perPerson && body.perPersonFen === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['perPersonFen'], message: `is required for ${body.program}` });
-    }
-    if (!perPerson && body.perPersonFen !== undefined) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['perPersonFen'],
-        message: `applies only to ${programsWithPerPersonAmount.join(' and ')}; ${body.program} pays each its own amount`,
-      });
-    }
-    const takesCategories = !(programsWithoutCategories as readonly string[]).includes(body.program);
-    if (takesCategories && !body.categories) {
-      ctx.addIssue({ code: 'custom', path: ['categories'], message: 'is required' });
-    }
-    if (!takesCategories && body.categories) {
-      ctx.addIssue({ code: 'custom', path: ['categories'], message: `does not apply to ${body.program}` });
-    }
-  })), {
-    id: 'NewPayoutBatch',
-    example: {
-      program: 'PRICE_SUBSIDY',
-      period: '2026-12',
-      title: '2026年12月困难群众价格临时补贴',
-      categories: ['DIBAO', 'TEKUN'],
-      perPersonFen: 5000,
-    },
-  });
-export type NewPayoutBatch = z.output<typeof createPayoutBatchSchema>;
-
-const idPath = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
+export { createPayoutBatchSchema } from './requests/payouts.ts';
+export type { NewPayoutBatch } from './requests/payouts.ts';
+export { listPayoutBatchesQuerySchema } from './requests/payout-reads.ts';
+export type { ListPayoutBatchesQuery } from './requests/payout-reads.ts';
 
 const batchViewSchema = z.withMeta(z.object({
     id: z.string(),
@@ -101,29 +54,26 @@ const batchViewSchema = z.withMeta(z.object({
   }), { id: 'PayoutBatch' });
 
 export const createPayoutBatch = defineOperation({
+  ...writes.createPayoutBatch,
   summary: 'Prepare a payout batch (the maker); planning runs in the background.',
   description:
     'Selects the ACTIVE recipients of the categories (for ONE_OFF_GRANTS: the granted, unpaid grants) and leaves out anyone already planned or paid for the same program and period. PLANNING, then PENDING_APPROVAL with `planned`.',
-  roles: ['finance'],
-  body: { kind: 'json', schema: createPayoutBatchSchema },
   responses: {
     201: { description: 'Created', schema: z.object({ id: z.string(), status: z.literal('PLANNING') }) },
   },
 });
 
 export const approvePayoutBatch = defineOperation({
+  ...writes.approvePayoutBatch,
   summary: 'Approve a planned batch (the checker: never its creator); paying starts.',
-  roles: ['finance'],
-  path: idPath,
   responses: {
     202: { description: 'Paying', schema: z.object({ id: z.string(), status: z.literal('PAYING') }) },
   },
 });
 
 export const getPayoutBatch = defineOperation({
+  ...reads.getPayoutBatch,
   summary: 'A batch with its plan, progress, bank files (presigned, 15 minutes) and reconciliation.',
-  roles: ['finance'],
-  path: idPath,
   responses: { 200: { description: 'The batch', schema: batchViewSchema } },
 });
 
@@ -140,19 +90,11 @@ const batchSummarySchema = z.withMeta(z.object({
     approvedBy: z.nullable(z.string()),
   }), { id: 'PayoutBatchSummary' });
 
-export const listPayoutBatchesQuerySchema = z.extend(pageQuerySchema, {
-  status: z.optional(z.enum(batchStatuses)),
-  program: z.optional(z.enum(payoutPrograms)),
-  period: z.optional(periodSchema),
-});
-export type ListPayoutBatchesQuery = z.output<typeof listPayoutBatchesQuerySchema>;
-
 export const listPayoutBatches = defineOperation({
+  ...reads.listPayoutBatches,
   summary: 'Payout batches, newest period first, filtered by status, program and period (addition to the contract).',
   description:
     'Within a period, the newest batch first. A query on an index (status, or every batch), never a scan. With `program`, a page may hold fewer than `limit` items while `nextToken` is not null: keep going until it is.',
-  roles: ['finance'],
-  query: listPayoutBatchesQuerySchema,
   responses: { 200: { description: 'A page of batches', schema: pageSchema(batchSummarySchema) } },
 });
 
@@ -166,12 +108,10 @@ const paymentNextSchema = z.withMeta(z.object({
   });
 
 export const listPayments = defineOperation({
+  ...reads.listPayments,
   summary: "A batch's payments; with status=RETURNED, the returned payees and whether the next batch will pay them.",
   description:
     "With `status=RETURNED` (addition to the contract): read from a sparse index that holds returned payments only, oldest return first, each with `returnedAt` and `next`; otherwise in endToEndId order. Every item also carries the payee's `name` and masked account as the bank file had them (addition).",
-  roles: ['finance'],
-  path: idPath,
-  query: z.extend(pageQuerySchema, { status: z.optional(z.enum(paymentStatuses)) }),
   responses: {
     200: {
       description: 'A page of payments',
@@ -224,18 +164,11 @@ const reportViewSchema = z.withMeta(z.object({
     ),
   }), { id: 'BankReport' });
 
-export const postBankResults = defineOperation<FileBody, { id: string }>({
+export const postBankResults = defineOperation({
+  ...writes.postBankResults,
   summary: "Reconcile the bank's status report: ISO 20022 pain.002 XML or CSV endToEndId,status,reason.",
   description:
     'ACSC/ACCC settle a payment, RJCT returns it (a returned payment may be paid again in a later batch for the same program and period). The batch is RECONCILED when no payment is pending. Unknown endToEndIds are reported on GET .../bank-results/{reportId}.',
-  roles: ['finance'],
-  path: idPath,
-  body: {
-    kind: 'file',
-    contentTypes: ['application/xml', 'text/xml', 'text/csv', 'application/vnd.ms-excel', 'application/octet-stream'],
-    maxBytes: 5 * 1024 * 1024,
-    example: 'endToEndId,status,reason\nPS202612-7Q2M4K8Z0B3N5P7R9T1V3X5Z,ACSC,\nPS202612-2B4D6F8H0J2L4N6P8R0T2V4X,RJCT,AC04 closed account',
-  },
   responses: {
     202: {
       description: 'Stored; being applied',
@@ -245,8 +178,7 @@ export const postBankResults = defineOperation<FileBody, { id: string }>({
 });
 
 export const getBankResults = defineOperation({
+  ...reads.getBankResults,
   summary: 'How a bank status report was applied.',
-  roles: ['finance'],
-  path: z.extend(idPath, { reportId: z.string().check(z.minLength(1), z.maxLength(64)) }),
   responses: { 200: { description: 'The report', schema: reportViewSchema } },
 });

@@ -1,16 +1,12 @@
-// 统计: the report routes (contract "Reports (统计) (v1.1)"): schemas and operation definitions.
+// 统计: the report routes' documentation (contract "Reports (统计) (v1.1)"): their requests
+// (./requests/reports.ts) with summaries and response schemas, which only the OpenAPI document loads.
 import * as z from '../zod-mini.ts';
 import { defineOperation } from '../http/operation.ts';
 import { grantTypes, personPrograms } from '../domain/figures.ts';
 import { recipientCategories } from '../domain/registry.ts';
+import * as requests from './requests/reports.ts';
 
-const staff = ['caseworker', 'reviewer', 'finance'] as const;
-
-export const reportFormats = ['json', 'xlsx', 'csv'] as const;
-const formatSchema = z.withMeta(z._default(z.enum(reportFormats, { error: 'must be json, xlsx or csv' }), 'json'), { description: 'json (default), xlsx (one sheet per table, Chinese headers) or csv (one line per figure).' });
-
-export const monthSchema = z.withMeta(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')), { example: '2022-12' });
-const yearSchema = z.withMeta(z.string().check(z.regex(/^\d{4}$/, 'must be a year YYYY')), { example: '2022' });
+export { reportFormats, monthSchema, fileMonthlyReportBodySchema } from './requests/reports.ts';
 
 const count = z.number().check(z.int());
 const suppressed = z.withMeta(z.union([count, z.literal('<5')]), { description: 'A count; 1 to 4 shows as "<5".' });
@@ -71,35 +67,28 @@ const filingSchema = z.withMeta(z.object({
 const rules =
   'Counting rules: README "统计: counting rules". A person counts in a category on a date when active in it (since on or before, not yet suspended or terminated; a suspension or termination leaves on its day, a reinstatement adds). Money counts in the period of its batch once SETTLED, net of returns. Figures are maintained from the source tables\' streams and are as of generatedAt.';
 
-export const getAnnualReport = defineOperation<undefined, Record<string, never>, { year: string; format: (typeof reportFormats)[number] }>({
+export const getAnnualReport = defineOperation({
+  ...requests.getAnnualReport,
   summary: "The bureau's figures for a year (registry at year end, recognitions, payouts, grants, medical assistance).",
   description: `${rules} \`?format=xlsx\` answers an Excel workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet), \`?format=csv\` a CSV.`,
-  roles: staff,
-  query: z.object({ year: yearSchema, format: formatSchema }),
   responses: { 200: { description: 'The annual figures', schema: annualReportSchema } },
 });
 
-export const getMonthlyReport = defineOperation<undefined, Record<string, never>, { month: string; format: (typeof reportFormats)[number] }>({
+export const getMonthlyReport = defineOperation({
+  ...requests.getMonthlyReport,
   summary: 'The social-assistance lines of the monthly statistical report (社会服务统计月报).',
   description: `${rules} \`?format=xlsx\` or \`?format=csv\` as for the annual report.`,
-  roles: staff,
-  query: z.object({ month: monthSchema, format: formatSchema }),
   responses: { 200: { description: 'The monthly figures', schema: monthlyReportSchema } },
 });
 
-export const fileMonthlyReportBodySchema = z.withMeta(z.object({ reason: z.optional(z.string().check(z.trim(), z.maxLength(500))) }), { id: 'MonthlyReportFilingRequest' });
-
-export const fileMonthlyReport = defineOperation<z.output<typeof fileMonthlyReportBodySchema>, { month: string }>({
+export const fileMonthlyReport = defineOperation({
+  ...requests.fileMonthlyReport,
   summary: "Freeze the month's report as filed (who, when): the copy stays as filed when later changes move the live figures.",
-  roles: ['reviewer', 'finance'],
-  path: z.object({ month: monthSchema }),
-  body: { kind: 'json', schema: fileMonthlyReportBodySchema },
   responses: { 201: { description: 'The filed copy', schema: filingSchema } },
 });
 
-export const listMonthlyFilings = defineOperation<undefined, { month: string }>({
+export const listMonthlyFilings = defineOperation({
+  ...requests.listMonthlyFilings,
   summary: "The month's filed copies, oldest first.",
-  roles: staff,
-  path: z.object({ month: monthSchema }),
   responses: { 200: { description: 'Filed copies', schema: z.object({ items: z.array(filingSchema) }) } },
 });

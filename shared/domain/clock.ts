@@ -1,12 +1,26 @@
 // The bureau works on China Standard Time: "today" is the date in Asia/Shanghai.
-const chinaDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
+//
+// Since 1992 that zone is UTC+8 all year (its summer time ran 1986-1991; tz database), so an
+// instant from then on is shifted by the fixed offset: no Intl formatter at import, where building
+// one for the zone cost about 35 ms of CPU in every bundle (bench:cold-start's module probe, issue 14).
+// Earlier or far-future instants go through Intl, built on first use.
+const chinaOffsetMs = 8 * 60 * 60 * 1000;
+const fixedOffsetFrom = Date.UTC(1991, 11, 31, 16); // 1992-01-01 00:00 in China
+const fixedOffsetUntil = Date.UTC(9999, 11, 31, 16); // toISOString's four-digit years
 
+/** The instant's China wall clock as an ISO string (its UTC fields are China's), or undefined outside the fixed-offset years. */
+function chinaWallClock(instant: Date): string | undefined {
+  const time = instant.getTime();
+  return time >= fixedOffsetFrom && time < fixedOffsetUntil ? new Date(time + chinaOffsetMs).toISOString() : undefined;
+}
+
+let chinaDate: Intl.DateTimeFormat | undefined;
+
+/** The date in China (YYYY-MM-DD) at `instant`. Throws a RangeError on an invalid Date. */
 export function dateInChina(instant: Date): string {
+  const wallClock = chinaWallClock(instant);
+  if (wallClock !== undefined) return wallClock.slice(0, 10);
+  chinaDate ??= new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
   return chinaDate.format(instant);
 }
 
@@ -47,15 +61,7 @@ export function isIsoDate(s: string): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === mo - 1 && t.getUTCDate() === d;
 }
 
-const chinaMinute = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+let chinaMinute: Intl.DateTimeFormat | undefined;
 
 /**
  * An instant (ISO 8601 with offset, or a Date) as China's wall clock, "YYYY-MM-DD HH:mm", whatever
@@ -64,6 +70,17 @@ const chinaMinute = new Intl.DateTimeFormat('en-CA', {
 export function instantInChina(instant: string | Date): string {
   const date = typeof instant === 'string' ? new Date(instant) : instant;
   if (Number.isNaN(date.getTime())) throw new RangeError(`instantInChina: not an instant: ${String(instant)}`);
+  const wallClock = chinaWallClock(date);
+  if (wallClock !== undefined) return `${wallClock.slice(0, 10)} ${wallClock.slice(11, 16)}`;
+  chinaMinute ??= new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   const parts = Object.fromEntries(chinaMinute.formatToParts(date).map((p) => [p.type, p.value]));
   return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
 }

@@ -9,7 +9,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { Actor, FileBody } from '../domain/actor.ts';
-import type { BodySpec, Operation } from './operation.ts';
+import type { BodySpec, OperationRequest } from './operation.ts';
 import { AppError, refusal, type ErrorCode, type ErrorReason } from '../domain/errors.ts';
 import { chineseMessage, detailText, languageOf, reasonText, type Language } from '../domain/reasons.ts';
 import { replacedBytesMessage } from '../domain/text-decoding.ts';
@@ -42,7 +42,7 @@ export interface RouteResult {
   file?: { contentType: string; fileName: string; bytes: Buffer };
 }
 
-interface RouteDefinition<B, P, Q> extends Operation<B, P, Q> {
+interface RouteDefinition<B, P, Q> extends OperationRequest<B, P, Q> {
   handle: (request: RouteRequest<B, P, Q>) => Promise<RouteResult>;
 }
 

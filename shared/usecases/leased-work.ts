@@ -3,7 +3,8 @@
 // on a payout batch (payoutStepGaveUp). Apart from recovery.ts (the sweeper) so that the planner
 // and the pay worker bundle none of the sweeper's imports (the registry's files, S3). See
 // recovery.ts for the recovery pattern these serve.
-import { consumerOf, type QueueName } from '../topology.ts';
+import type { QueueName } from '../topology.ts';
+import { consumerTimeoutSeconds } from '../consumer-timeouts.ts';
 import { reportEntry } from '../domain/payouts/batch.ts';
 import { acquireLease, attemptOwner, releaseLease, renewLease, type Lease, type LeaseTarget } from '../adapters/lease.ts';
 import { getBatch } from '../adapters/payout-store.ts';
@@ -73,15 +74,15 @@ export function localRecoveryMs(): number | undefined {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 
-/** How long a step's lease lasts: the consuming function's timeout, after which Lambda has stopped it anyway. */
-export const leaseMsFor = (queue: QueueName) => localRecoveryMs() ?? consumerOf(queue).spec.timeoutSeconds * 1000;
+/** How long a step's lease lasts: the consuming function's timeout (consumerTimeoutSeconds, which its topology entry takes), after which Lambda has stopped it anyway. */
+export const leaseMsFor = (queue: QueueName) => localRecoveryMs() ?? consumerTimeoutSeconds[queue] * 1000;
 
 /**
  * Work untouched for twice its function's timeout is stale: no live worker can still be on it (its
  * lease would say so), and a message merely waiting in the queue gets a harmless duplicate. As
  * deployed this is never shorter than the function timeout; only a local stack shortens it.
  */
-export const staleAfterMsFor = (queue: QueueName) => localRecoveryMs() ?? 2 * consumerOf(queue).spec.timeoutSeconds * 1000;
+export const staleAfterMsFor = (queue: QueueName) => localRecoveryMs() ?? 2 * consumerTimeoutSeconds[queue] * 1000;
 
 export const statusIs = (status: string) => ({ expression: '#leaseStatus = :leaseStatus', names: { '#leaseStatus': 'status' }, values: { ':leaseStatus': status } });
 

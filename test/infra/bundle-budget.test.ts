@@ -1,4 +1,5 @@
-// Each function's bundle stays within its budget: bundleBudgetFactor (infra/bundling.ts; issue 14 aims at 1.2)
+// Each function's bundle stays within its budget: bundleBudgetFactor for a POST route, bundleBudgetFactorWithoutPosts
+// for the rest (infra/bundling.ts; issue 14 aims at 1.2)
 // × the floor of the SDK clients its topology entry grants, plus an allowance the topology states with its reason; a function
 // granted no client has no floor to be a multiple of and is held to its allowance alone. One
 // esbuild run for every distinct entry and floor, nothing written: only the metafile is read.
@@ -50,6 +51,17 @@ describe('function bundles stay within their budget', () => {
           '/* @__PURE__ */, a heavy library imported by a shared module.',
       );
     }
+  });
+});
+
+describe('HTTP handlers bundle only their requests, not the documentation', () => {
+  // shared/api/<area>.ts holds summaries and response schemas, built at import (tens of ms of CPU
+  // and 3-8 KiB per area: bench:cold-start); a handler imports shared/api/requests/*.ts instead.
+  // /health's and the document's own modules are whole operations, imported by their handlers alone.
+  const documentation = /shared\/api\/(?!requests\/|health\.ts$)[^/]+\.ts$/;
+  it.each(specs.filter(([name, spec]) => spec.trigger.type === 'http' && name !== 'getOpenApi'))('%s', (name) => {
+    const inputs = Object.keys(bundles.metafile.outputs[bundles.functions[name]!.file]?.inputs ?? {});
+    expect(inputs.filter((path) => documentation.test(path))).toEqual([]);
   });
 });
 

@@ -10,8 +10,6 @@ import { gbkBytes } from '../support/gbk.ts';
 import { authorizedEvent } from '../support/http-event.ts';
 
 const route = httpRoute({
-  summary: 'test route',
-  responses: { 202: { description: 'accepted', schema: z.object({}) } },
   roles: ['hospital'],
   body: { kind: 'json', schema: z.object({ patient: z.object({ idNumber: idNumberSchema }), totalCostFen: fenSchema }) },
   handle: async ({ actor, body }) => ({ status: 202, body: { hospitalId: actor.hospitalId, total: body.totalCostFen } }),
@@ -71,8 +69,6 @@ describe('the HTTP edge', () => {
 
 describe('a file body at the edge (issue 12, finding 1)', () => {
   const fileRoute = httpRoute<FileBody>({
-    summary: 'test file route',
-    responses: { 200: { description: 'the bytes', schema: z.object({}) } },
     roles: ['hospital'],
     body: { kind: 'file', contentTypes: ['text/csv', 'application/octet-stream'], maxBytes: 1024 },
     handle: async ({ body }) => ({ status: 200, body: { hex: body.bytes.toString('hex') } }),
@@ -104,8 +100,6 @@ describe("the answer just before the function's deadline (issue 14)", () => {
   it("is the contract's envelope (500 INTERNAL, retry with the same key), not a thrown TimeoutError", async () => {
     let finish!: () => void;
     const slow = httpRoute({
-      summary: 'a route that outlives its deadline',
-      responses: { 202: { description: 'accepted', schema: z.object({}) } },
       roles: ['hospital'],
       handle: () => new Promise((resolve) => (finish = () => resolve({ status: 202, body: {} }))),
     });

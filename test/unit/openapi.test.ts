@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
 import { collectOperations, openApiDocument, operations } from '../../shared/api/openapi.ts';
@@ -60,6 +60,35 @@ describe('an HTTP operation is declared once (issue 13, part 1)', () => {
     expect(() => collectOperations({ registry: { healthz: operation } })).toThrow(/exports the operation healthz, which is no HTTP function/);
     expect(() => collectOperations({ a: { health: operation }, b: { health: operation } })).toThrow(/health is exported twice/);
     expect(() => collectOperations({ a: { health: operation } })).toThrow(/HTTP function \w+ has no operation definition/);
+  });
+
+  it("documents exactly the request each handler enforces: every operation spreads its request module's export of the same name", async () => {
+    // Handlers import shared/api/requests/*.ts (roles, path, query, body); the documentation
+    // modules spread those into the operations the document is built from. /health and the
+    // document itself are imported whole by their handlers (nothing to split off).
+    const folder = new URL('../../shared/api/requests/', import.meta.url);
+    const requests = new Map<string, Record<string, unknown>>();
+    for (const file of readdirSync(folder).filter((name) => name.endsWith('.ts'))) {
+      const exports = (await import(new URL(file, folder).href)) as Record<string, unknown>;
+      for (const [name, value] of Object.entries(exports)) {
+        if (!(typeof value === 'object' && value !== null && 'roles' in value)) continue;
+        expect(requests.has(name), `${name} is exported by two request modules (${file})`).toBe(false);
+        requests.set(name, value as Record<string, unknown>);
+      }
+    }
+    const wholeOperations = ['health', 'getOpenApi'];
+    for (const [name, operation] of Object.entries(operations)) {
+      const request = requests.get(name);
+      if (wholeOperations.includes(name)) {
+        expect(request, `${name} has a request module export though its handler imports the whole operation`).toBeUndefined();
+        continue;
+      }
+      expect(request, `${name} has no export in shared/api/requests/*.ts`).toBeDefined();
+      for (const field of ['roles', 'path', 'query', 'body'] as const) {
+        expect(operation[field], `${name}.${field}`).toBe(request![field]);
+      }
+    }
+    expect([...requests.keys()].filter((name) => !(name in operations))).toEqual([]);
   });
 
   it('loads no middy, idempotency stack or AWS SDK: the schema modules and the OpenAPI script bundle without them', async () => {

@@ -51,6 +51,29 @@ describe('China time whatever the machine zone', () => {
     expect(dateInChina(new Date('2026-11-29T16:30:00Z'))).toBe('2026-11-30');
   });
 
+  it("agrees with Intl's Asia/Shanghai on every instant: the fixed UTC+8 from 1992, the zone's summer time before", () => {
+    const zone = { timeZone: 'Asia/Shanghai', hourCycle: 'h23' } as const;
+    const intlDate = new Intl.DateTimeFormat('en-CA', { ...zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    const intlMinute = new Intl.DateTimeFormat('en-CA', { ...zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    const intlInstant = (date: Date) => {
+      const parts = Object.fromEntries(intlMinute.formatToParts(date).map((p) => [p.type, p.value]));
+      return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+    };
+    // The edges: summer time's last switch (1991-09-15), the fixed offset's first instant, midnight in China.
+    const edges = ['1991-07-01T00:00:00Z', '1991-09-14T15:59:00Z', '1991-12-31T15:59:00Z', '1991-12-31T16:00:00Z', '2026-11-29T15:59:59.999Z', '2026-11-29T16:00:00Z'];
+    for (const instant of edges.map((text) => new Date(text))) {
+      expect(dateInChina(instant)).toBe(intlDate.format(instant));
+      expect(instantInChina(instant)).toBe(intlInstant(instant));
+    }
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1980-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true }), (instant) => {
+        expect(dateInChina(instant)).toBe(intlDate.format(instant));
+        expect(instantInChina(instant)).toBe(intlInstant(instant));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('refuses what is not an instant', () => {
     expect(() => instantInChina('yesterday')).toThrow(RangeError);
   });
