@@ -210,12 +210,18 @@ export async function chunkLeases(batchId: string): Promise<Array<Record<string,
   );
 }
 
+/** Conditional updates one chunk worker keeps in flight while recording its payments. */
+export const recordingInFlightPerChunk = 16;
+
 /**
  * Records payments PLANNED → RECORDED, each write conditional on the payment still existing and
  * still PLANNED: a stalled chunk worker can neither bring back a payment an operator excluded nor
  * record one twice. Returns how many it recorded.
  */
-export async function recordPlannedPayments(payments: ReadonlyArray<Pick<PaymentRecord, 'batchShard' | 'endToEndId' | 'recordedAt'>>, concurrency = 16): Promise<number> {
+export async function recordPlannedPayments(
+  payments: ReadonlyArray<Pick<PaymentRecord, 'batchShard' | 'endToEndId' | 'recordedAt'>>,
+  concurrency = recordingInFlightPerChunk,
+): Promise<number> {
   const outcomes = await pMap(
     payments,
     // One fault retried, not the whole chunk failed: a retry of an applied write finds it RECORDED.
