@@ -9,8 +9,8 @@
 // DynamoDB calls of each phase; then the peak memory of the bank file writer (each in a fresh
 // process; --skip-memory leaves it out). A summary table ends it.
 // With --no-streams the stack's stream consumers do not run. On DynamoDB Local a table with both a
-// stream and an index (the payments table) costs both writers most of their rate, and a reader of
-// the stream more (bench:table-costs); on AWS neither slows the table's writes.
+// stream and an index (the payments table) costs both writers most of their rate, more as its stream
+// records grow (bench:table-costs); on AWS neither slows the table's writes.
 // npm run bench:payouts [-- --recipients 10000,50000,100000] [--skip-memory] [--no-streams]
 import { execFile, spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
@@ -33,7 +33,7 @@ const { values } = parseArgs({
   options: {
     recipients: { type: 'string', default: '10000,50000,100000' },
     'skip-memory': { type: 'boolean', default: false },
-    /** The stack's stream consumers (the figures) do not run (bench:table-costs: what a read stream costs DynamoDB Local). */
+    /** The stack's stream consumers (the figures) do not run. */
     'no-streams': { type: 'boolean', default: false },
     /** Set by the parent: run one size here and end with a RESULT line. */
     child: { type: 'boolean', default: false },
