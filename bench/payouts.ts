@@ -19,15 +19,14 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { dynamodb } from '../shared/adapters/clients.ts';
 import { batchPut } from '../shared/adapters/dynamo-batch.ts';
 import { tableName } from '../shared/adapters/resources.ts';
-import { functions, tableEnv, type TableName } from '../shared/topology.ts';
+import { functions } from '../shared/topology.ts';
 import { startLocalStack } from '../local/stack.ts';
-import { benchIdNumber, rawConcurrency } from './fixtures.ts';
-import { claimAndPlan, createPlanSegments, progressEntries, putNewBatch } from '../shared/adapters/payout-store.ts';
-import { acquireLease } from '../shared/adapters/lease.ts';
-import { paymentKey, planAttemptPrefix, planSegmentEntry, type PaymentRecord, type PayoutBatch } from '../shared/domain/payouts/batch.ts';
+import { benchIdNumber, claimRate, rawConcurrency, recordRate, restorePlannerTables, usePlannerScratchTables } from './fixtures.ts';
+import { progressEntries, putNewBatch } from '../shared/adapters/payout-store.ts';
+import { paymentKey, planAttemptPrefix, type PaymentRecord, type PayoutBatch } from '../shared/domain/payouts/batch.ts';
 import { planSegmentCount, transactionsInFlightPerSegment } from '../shared/usecases/payout-planning.ts';
 import { transientRetriesSoFar } from '../shared/adapters/dynamo-faults.ts';
-import { recordPlannedPayments, recordingInFlightPerChunk } from '../shared/adapters/recovery-store.ts';
+import { recordingInFlightPerChunk } from '../shared/adapters/recovery-store.ts';
 
 const { values } = parseArgs({
   options: {
@@ -222,49 +221,16 @@ try {
   const rawRate = total / ((performance.now() - started) / 1000);
   log(`raw: ${rawRate.toFixed(0)} items/s; seeding recipients`);
 
-  // The transactional ceiling: the planner's own transactions (claimAndPlan: 25 claim + payment
-  // pairs and the lease's fence check each), as many in flight as the local pipeline has (4
-  // pollers, 4 per segment), into scratch tables of the same keys without the payments stream
-  // (the figures consumer would otherwise read them), pointed at for the measurement only.
+  // The ceilings: the planner's own transactions and paying's own writer, as many in flight as the
+  // local pipeline has, into scratch tables of the same keys without the payments stream and index
+  // (bench:table-costs says what those cost DynamoDB Local), pointed at for the measurement only.
   log('claim + payment transactions');
-  const scratch = { payoutClaims: ['bench-claims', 'claimKey'], payments: ['bench-payments', 'batchShard', 'endToEndId'], payoutProgress: ['bench-progress', 'batchId', 'entry'] } as const;
-  for (const [, [name, pk, sk]] of Object.entries(scratch)) {
-    await dynamodb().send(
-      new CreateTableCommand({
-        TableName: name,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: pk, AttributeType: 'S' }, ...(sk ? [{ AttributeName: sk, AttributeType: 'S' as const }] : [])],
-        KeySchema: [{ AttributeName: pk, KeyType: 'HASH' }, ...(sk ? [{ AttributeName: sk, KeyType: 'RANGE' as const }] : [])],
-      }),
-    );
-  }
-  const saved = Object.keys(scratch).map((t) => [tableEnv(t as TableName), process.env[tableEnv(t as TableName)]] as const);
-  for (const [table, [name]] of Object.entries(scratch)) process.env[tableEnv(table as TableName)] = name;
+  const saved = await usePlannerScratchTables('bench');
   const ceilingPayments = (batchId: string, claimPrefix: string, count: number): PaymentRecord[] =>
     rawItems.slice(0, count).map((item, n) => ({
       ...paymentKey({ batchId }, item.sk), batchId, recipientId: item.recipientId, claimKey: `${claimPrefix}#rcp_bench_${n}`,
       creditorName: item.creditorName, bankName: item.bankName, bankAccount: item.bankAccount, amountFen: item.amountFen, status: 'PLANNED',
     }));
-  /** claimAndPlan's pairs/s for these payments under a lease of their own, `inFlight` transactions at once. */
-  const claimRate = async (batchId: string, payments: PaymentRecord[], inFlight: number) => {
-    await createPlanSegments(batchId, [0]);
-    const lease = (await acquireLease(
-      { table: 'payoutProgress', key: { batchId, entry: planSegmentEntry(0) }, name: 'plan' },
-      { owner: 'bench', durationMs: 3_600_000, now: new Date() },
-    ))!.lease;
-    const t0 = performance.now();
-    const outcome = await claimAndPlan(payments, new Date().toISOString(), lease, inFlight);
-    if (outcome.written !== payments.length) throw new Error(`ceiling: ${outcome.written} of ${payments.length} written`);
-    return outcome.written / ((performance.now() - t0) / 1000);
-  };
-  /** Paying's writer (recordPlannedPayments: PLANNED -> RECORDED by conditional UpdateItem) on these PLANNED payments, items/s. */
-  const recordRate = async (payments: PaymentRecord[], inFlight: number) => {
-    const recordedAt = new Date().toISOString();
-    const t0 = performance.now();
-    const recorded = await recordPlannedPayments(payments.map((p) => ({ ...p, recordedAt })), inFlight);
-    if (recorded !== payments.length) throw new Error(`recording ceiling: ${recorded} of ${payments.length} recorded`);
-    return recorded / ((performance.now() - t0) / 1000);
-  };
   let transactionalRate: number;
   let fewerRate: number;
   let recordingRate: number;
@@ -279,7 +245,7 @@ try {
     recordingRate = await recordRate(planned, recordingInFlight);
     recordingFewerRate = await recordRate(plannedFewer, fewerInFlight);
   } finally {
-    for (const [name, value] of saved) process.env[name] = value;
+    restorePlannerTables(saved);
   }
   log(`recording: ${recordingRate.toFixed(0)} payments/s at ${recordingInFlight} in flight, ${recordingFewerRate.toFixed(0)} at ${fewerInFlight}; seeding recipients`);
 

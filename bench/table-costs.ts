@@ -21,16 +21,15 @@
 // npm run bench:table-costs [-- --pairs 3000]
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { dynamodb } from '../shared/adapters/clients.ts';
 import { functions, tableEnv, type TableName } from '../shared/topology.ts';
 import { startLocalStack } from '../local/stack.ts';
 import { startStreamPoller } from '../local/stream-poller.ts';
-import { claimAndPlan, createPlanSegments } from '../shared/adapters/payout-store.ts';
-import { acquireLease } from '../shared/adapters/lease.ts';
-import { paymentKey, planSegmentEntry, type PaymentRecord } from '../shared/domain/payouts/batch.ts';
-import { recordPlannedPayments, recordingInFlightPerChunk } from '../shared/adapters/recovery-store.ts';
+import { paymentKey, type PaymentRecord } from '../shared/domain/payouts/batch.ts';
+import { recordingInFlightPerChunk } from '../shared/adapters/recovery-store.ts';
+import { claimRate, recordRate, usePlannerScratchTables } from './fixtures.ts';
 
 const { values } = parseArgs({ options: { pairs: { type: 'string', default: '3000' } } });
 const pairs = Number(values.pairs);
@@ -86,66 +85,20 @@ interface Outcome {
 const results: Outcome[] = [];
 const realTables = Object.fromEntries((['payoutClaims', 'payments', 'payoutProgress'] as const).map((t) => [t, env[tableEnv(t)]!]));
 try {
-  /**
-   * Fresh tables of the planner's keys, pointed at for what follows; the payments table with a
-   * stream and the index `returnsByBatch` (as the topology declares them) when asked.
-   */
-  const scratchTables = async (prefix: string, payments: { stream?: boolean; index?: boolean }) => {
-    const specs = { payoutClaims: ['claimKey'], payments: ['batchShard', 'endToEndId'], payoutProgress: ['batchId', 'entry'] } as const;
-    for (const [table, [pk, sk]] of Object.entries(specs) as Array<[TableName, readonly [string, string?]]>) {
-      const name = `${prefix}-${table}`;
-      const index = table === 'payments' && payments.index;
-      await dynamodb().send(
-        new CreateTableCommand({
-          TableName: name,
-          BillingMode: 'PAY_PER_REQUEST',
-          AttributeDefinitions: [
-            { AttributeName: pk, AttributeType: 'S' },
-            ...(sk ? [{ AttributeName: sk, AttributeType: 'S' as const }] : []),
-            ...(index ? [{ AttributeName: 'batchId', AttributeType: 'S' as const }, { AttributeName: 'returnedAt', AttributeType: 'S' as const }] : []),
-          ],
-          KeySchema: [{ AttributeName: pk, KeyType: 'HASH' }, ...(sk ? [{ AttributeName: sk, KeyType: 'RANGE' as const }] : [])],
-          ...(table === 'payments' && payments.stream && { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' } }),
-          ...(index && {
-            GlobalSecondaryIndexes: [{
-              IndexName: 'returnsByBatch',
-              KeySchema: [{ AttributeName: 'batchId', KeyType: 'HASH' }, { AttributeName: 'returnedAt', KeyType: 'RANGE' }],
-              Projection: { ProjectionType: 'ALL' },
-            }],
-          }),
-        }),
-      );
-      process.env[tableEnv(table)] = name;
-    }
-    return `${prefix}-payments`;
-  };
   const payments = (batchId: string): PaymentRecord[] =>
     Array.from({ length: pairs }, (_, n) => ({
       ...paymentKey({ batchId }, `PS202612-${String(n).padStart(24, '0')}`), batchId, recipientId: `rcp_bench_${n}`, claimKey: `PRICE_SUBSIDY#2026-12#${batchId}#${n}`,
       creditorName: `居民${n}`, bankName: '江苏银行', bankAccount: `62284800${String(n).padStart(8, '0')}`, amountFen: 5000, status: 'PLANNED',
     }));
-  /** claimAndPlan's pairs/s, then recordPlannedPayments' payments/s on what it wrote; NaN (and a log line) for a writer that failed. */
+  /** claimRate, then recordRate on what it wrote; NaN (and a log line) for a writer that failed. */
   const rates = async (batchId: string) => {
-    await createPlanSegments(batchId, [0]);
-    const lease = (await acquireLease(
-      { table: 'payoutProgress', key: { batchId, entry: planSegmentEntry(0) }, name: 'plan' },
-      { owner: 'bench', durationMs: 3_600_000, now: new Date() },
-    ))!.lease;
     const all = payments(batchId);
-    const timed = async (what: string, write: () => Promise<number>) => {
-      const t0 = performance.now();
-      try {
-        const written = await write();
-        if (written !== all.length) throw new Error(`${written} of ${all.length} written`);
-        return all.length / ((performance.now() - t0) / 1000);
-      } catch (error) {
-        log(`${what} failed: ${(error as Error).name}: ${(error as Error).message}`);
-        return Number.NaN;
-      }
+    const failed = (what: string) => (error: Error) => {
+      log(`${what} failed: ${error.name}: ${error.message}`);
+      return Number.NaN;
     };
-    const transactional = await timed('transactions', async () => (await claimAndPlan(all, new Date().toISOString(), lease, inFlight)).written);
-    const recordedAt = new Date().toISOString();
-    const recording = await timed('recording', () => recordPlannedPayments(all.map((p) => ({ ...p, recordedAt })), recordingInFlight));
+    const transactional = await claimRate(batchId, all, inFlight).catch(failed('transactions'));
+    const recording = await recordRate(all, recordingInFlight).catch(failed('recording'));
     return { transactional, recording };
   };
 
@@ -161,7 +114,7 @@ try {
     { condition: 'plain, again' },
   ];
   // The JVM compiles the write paths first, so the first condition is not measured cold.
-  await scratchTables('scwarm', {});
+  await usePlannerScratchTables('scwarm');
   log('warm-up (not reported)');
   await rates('pb_scwarm');
   for (const [n, { condition, stream, index, describe, read, real }] of conditions.entries()) {
@@ -170,7 +123,8 @@ try {
       for (const [table, name] of Object.entries(realTables)) process.env[tableEnv(table as TableName)] = name;
       paymentsTable = realTables.payments!;
     } else {
-      paymentsTable = await scratchTables(`sc${n}`, { stream, index });
+      await usePlannerScratchTables(`sc${n}`, { stream, index });
+      paymentsTable = `sc${n}-payments`;
     }
     if (describe) await streams.send(new DescribeStreamCommand({ StreamArn: await streamArnOf(paymentsTable) }));
     const poller = read
